@@ -1,0 +1,387 @@
+//! The `check` pipeline: discover → read and parse once → project model → settings →
+//! rules → findings → filter (selection, silencing, suppressions, baseline) → report.
+//! Parallelism is only in discovery and parsing; everything after is deterministic.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use globset::{Glob, GlobSetBuilder};
+use serde::Serialize;
+
+use crate::discover;
+use crate::django::version::{self, DjangoVersion};
+use crate::finding::{Confidence, Finding, Severity, Undecided, fingerprint};
+use crate::project::{FileError, Project};
+use crate::python::TextRange;
+use crate::rules::django::{DjangoCx, DjangoRule};
+use crate::rules::{self, RuleMeta};
+use crate::settings::EffectiveSettings;
+use crate::settings::discover::{self as settings_discover, SettingsTarget};
+use crate::settings::eval::{Evaluator, Origin};
+
+pub struct CheckOptions {
+    pub root: PathBuf,
+    pub paths: Vec<PathBuf>,
+    pub settings: Vec<String>,
+    pub django_version: Option<DjangoVersion>,
+    pub select: Vec<String>,
+    pub extend_select: Vec<String>,
+    pub ignore: Vec<String>,
+    pub per_file_ignores: BTreeMap<String, Vec<String>>,
+    pub severity: BTreeMap<String, Severity>,
+    pub exclude: Vec<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CheckError {
+    #[error("invalid exclude pattern: {0}")]
+    Exclude(#[from] globset::Error),
+    #[error(transparent)]
+    Settings(#[from] settings_discover::SettingsError),
+}
+
+#[derive(Debug, Serialize)]
+pub struct SettingsReport {
+    pub module: String,
+    pub path: String,
+    pub selected: String,
+    pub deploy: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Report {
+    pub findings: Vec<Finding>,
+    pub undecided: Vec<Undecided>,
+    pub errors: Vec<FileError>,
+    pub settings: Vec<SettingsReport>,
+    pub django_version: String,
+    pub django_version_source: String,
+    pub files: usize,
+    /// Messages hidden by SILENCED_SYSTEM_CHECKS.
+    pub silenced: usize,
+    /// Findings hidden by inline `# djguard: ignore` / `# nosec` comments.
+    pub suppressed: usize,
+}
+
+/// Which rules run: `select` (default: all) plus `extend_select`, minus `ignore`.
+pub struct Selection {
+    select: Vec<String>,
+    ignore: Vec<String>,
+}
+
+impl Selection {
+    pub fn new(select: &[String], extend: &[String], ignore: &[String]) -> Self {
+        let mut s: Vec<String> = if select.is_empty() {
+            vec!["ALL".into()]
+        } else {
+            select.to_vec()
+        };
+        s.extend(extend.iter().cloned());
+        Selection {
+            select: s,
+            ignore: ignore.to_vec(),
+        }
+    }
+
+    pub fn enabled(&self, rule: &RuleMeta) -> bool {
+        self.select.iter().any(|s| rules::selector_matches(s, rule))
+            && !self.ignore.iter().any(|s| rules::selector_matches(s, rule))
+    }
+}
+
+pub fn run(opts: &CheckOptions) -> Result<Report, CheckError> {
+    let excludes = discover::build_excludes(&opts.exclude)?;
+    let files = discover::discover(&opts.root, &opts.paths, &excludes);
+    let n_files = files.len();
+    let project = Project::load(&opts.root, files);
+
+    let (version, version_source) = match opts.django_version {
+        Some(v) => (v, "--django-version or configuration".to_string()),
+        None => {
+            let texts: Vec<(String, String)> = project
+                .others
+                .iter()
+                .filter(|(rel, _)| is_pin_file(rel))
+                .filter_map(|(rel, abs)| {
+                    crate::source::read_capped(abs)
+                        .ok()
+                        .map(|b| (rel.clone(), String::from_utf8_lossy(&b).into_owned()))
+                })
+                .collect();
+            match version::find_pin(&texts) {
+                Some(pin) => (pin.version, format!("pinned in {}", pin.source)),
+                None => (
+                    version::NEWEST,
+                    "newest stable release (no pin found)".to_string(),
+                ),
+            }
+        }
+    };
+
+    let explicit: Vec<usize> = opts
+        .settings
+        .iter()
+        .map(|s| settings_discover::resolve_explicit(&project, s))
+        .collect::<Result<_, _>>()?;
+    let targets = settings_discover::select(&project, &explicit);
+    let selection = Selection::new(&opts.select, &opts.extend_select, &opts.ignore);
+
+    let evaluator = Evaluator::new(&project);
+    let mut findings = Vec::new();
+    let mut undecided = Vec::new();
+    let mut silenced = 0;
+    for target in &targets {
+        let scope = evaluator.module(target.file);
+        let settings = EffectiveSettings::new(target.module.clone(), target.file, version, scope);
+        run_settings_rules(
+            &project,
+            target,
+            &settings,
+            &selection,
+            &mut findings,
+            &mut undecided,
+            &mut silenced,
+        );
+    }
+
+    // Filters: severity overrides, per-file ignores, inline suppressions.
+    let per_file: Vec<(globset::GlobSet, Vec<String>)> = opts
+        .per_file_ignores
+        .iter()
+        .filter_map(|(glob, ids)| {
+            let mut b = GlobSetBuilder::new();
+            b.add(Glob::new(glob).ok()?);
+            b.add(Glob::new(&format!("**/{glob}")).ok()?);
+            Some((b.build().ok()?, ids.clone()))
+        })
+        .collect();
+    let mut suppressed = 0;
+    findings.retain(|f: &Finding| {
+        let meta = rules::find(&f.rule);
+        let ignored_here = per_file.iter().any(|(set, ids)| {
+            set.is_match(&f.path)
+                && meta.is_some_and(|m| ids.iter().any(|i| rules::selector_matches(i, m)))
+        });
+        if ignored_here {
+            return false;
+        }
+        let line = project
+            .file_by_rel(&f.path)
+            .and_then(|i| project.python[i].parsed.as_ref())
+            .map(|p| p.line_text(f.line));
+        if line.is_some_and(|l| crate::suppress::suppressed(l, &f.rule)) {
+            suppressed += 1;
+            return false;
+        }
+        true
+    });
+    for f in &mut findings {
+        if let Some(meta) = rules::find(&f.rule) {
+            for (sel, sev) in &opts.severity {
+                if rules::selector_matches(sel, meta) {
+                    f.severity = *sev;
+                }
+            }
+        }
+    }
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    findings.dedup_by(|a, b| a.fingerprint == b.fingerprint);
+    undecided.sort_by(|a, b| (&a.settings_module, &a.rule).cmp(&(&b.settings_module, &b.rule)));
+
+    let mut errors = project.errors.clone();
+    errors.sort_by(|a, b| a.path.cmp(&b.path));
+    let settings = targets
+        .iter()
+        .map(|t| SettingsReport {
+            module: t.module.clone(),
+            path: project.python[t.file].rel.clone(),
+            selected: t.how(&project),
+            deploy: t.deploy,
+        })
+        .collect();
+    Ok(Report {
+        findings,
+        undecided,
+        errors,
+        settings,
+        django_version: version.to_string(),
+        django_version_source: version_source,
+        files: n_files,
+        silenced,
+        suppressed,
+    })
+}
+
+fn is_pin_file(rel: &str) -> bool {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    (name.ends_with(".txt") && (name.starts_with("requirements") || rel.contains("requirements/")))
+        || matches!(
+            name,
+            "pyproject.toml"
+                | "Pipfile"
+                | "Pipfile.lock"
+                | "uv.lock"
+                | "poetry.lock"
+                | "pdm.lock"
+                | "pylock.toml"
+        )
+}
+
+fn run_settings_rules(
+    project: &Project,
+    target: &SettingsTarget,
+    settings: &EffectiveSettings,
+    selection: &Selection,
+    findings: &mut Vec<Finding>,
+    undecided: &mut Vec<Undecided>,
+    silenced: &mut usize,
+) {
+    let locate = |origin: Option<Origin>| -> (String, TextRange) {
+        match origin {
+            Some(o) => (project.python[o.file].rel.clone(), o.range),
+            None => (
+                project.python[target.file].rel.clone(),
+                TextRange::default(),
+            ),
+        }
+    };
+    if let Some(problem) = settings.load_error() {
+        let meta = &rules::project::djg001::META;
+        if selection.enabled(meta) {
+            let culprit = problem.split_whitespace().nth(1).unwrap_or("").to_string();
+            let origin = settings.get(&culprit).origin;
+            let (path, range) = locate(origin);
+            findings.push(make_finding(project, meta, &path, range, format!("Django refuses to load {}: {problem}", target.module), "Make the setting a list or tuple (e.g. split a comma-separated variable with .split(\",\")).".into(), &culprit, &target.module));
+        }
+        return;
+    }
+    let cx = DjangoCx {
+        settings,
+        project,
+        version: settings.version,
+    };
+    for rule in crate::rules::django::ALL.iter().copied() {
+        if !rule.exists_in(settings.version)
+            || !selection.enabled(&rule.meta)
+            || (rule.deploy_only && !target.deploy)
+        {
+            continue;
+        }
+        run_one(
+            project, target, &cx, rule, &locate, findings, undecided, silenced,
+        );
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn run_one(
+    project: &Project,
+    target: &SettingsTarget,
+    cx: &DjangoCx,
+    rule: &DjangoRule,
+    locate: &dyn Fn(Option<Origin>) -> (String, TextRange),
+    findings: &mut Vec<Finding>,
+    undecided: &mut Vec<Undecided>,
+    silenced: &mut usize,
+) {
+    let undecide = |undecided: &mut Vec<Undecided>, reason: String| {
+        undecided.push(Undecided {
+            rule: rule.meta.id.to_string(),
+            settings_module: target.module.clone(),
+            reason,
+        });
+    };
+    match (rule.check)(cx) {
+        Ok(hits) => {
+            for hit in hits {
+                match cx.silenced(rule.meta.id) {
+                    Ok(true) => {
+                        *silenced += 1;
+                        continue;
+                    }
+                    Ok(false) => {}
+                    Err(u) => {
+                        undecide(
+                            undecided,
+                            format!("fires unless silenced, and {}", u.reason),
+                        );
+                        continue;
+                    }
+                }
+                let (path, range) = locate(cx.get(hit.setting).origin);
+                findings.push(make_finding(
+                    project,
+                    &rule.meta,
+                    &path,
+                    range,
+                    hit.message,
+                    hit.fix,
+                    &hit.key,
+                    &target.module,
+                ));
+            }
+        }
+        Err(u) => undecide(undecided, u.reason),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn make_finding(
+    project: &Project,
+    meta: &RuleMeta,
+    path: &str,
+    range: TextRange,
+    message: String,
+    fix: String,
+    key: &str,
+    module: &str,
+) -> Finding {
+    let parsed = project
+        .file_by_rel(path)
+        .and_then(|i| project.python[i].parsed.as_ref());
+    let (start, end) = match parsed {
+        Some(p) if !range.is_empty() => (p.position(range.start()), p.position(range.end())),
+        _ => Default::default(),
+    };
+    let (line, column) = if start.line == 0 {
+        (1, 1)
+    } else {
+        (start.line, start.column)
+    };
+    let (end_line, end_column) = if end.line == 0 {
+        (line, column)
+    } else {
+        (end.line, end.column)
+    };
+    Finding {
+        rule: meta.id.to_string(),
+        severity: meta.severity,
+        confidence: Confidence::High,
+        cwe: meta.cwe,
+        message,
+        path: path.to_string(),
+        line,
+        column,
+        end_line,
+        end_column,
+        fix,
+        fingerprint: fingerprint(meta.id, path, &format!("{module}:{key}")),
+        settings_module: Some(module.to_string()),
+        source_line: parsed
+            .map(|p| p.line_text(line).to_string())
+            .unwrap_or_default(),
+    }
+}
+
+/// The scan root for the given paths: the directory itself, a file's folder, or the current
+/// directory when several paths are given.
+pub fn root_for(paths: &[PathBuf]) -> PathBuf {
+    match paths {
+        [one] if one.is_dir() => one.clone(),
+        [one] => one
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+        _ => PathBuf::from("."),
+    }
+}

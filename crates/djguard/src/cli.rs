@@ -1,0 +1,114 @@
+//! Command-line interface. Every flag is documented here; `--help` is the manual.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Security auditor for Django projects: settings (exact parity with `manage.py check
+/// --deploy`, without importing the project), code, templates and dependencies.
+#[derive(Parser, Debug)]
+#[command(name = "djguard", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Statically audit a Django project (never imports or runs it).
+    Check(CheckArgs),
+    /// List every rule with its id, severity and title.
+    Rules {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+        format: ListFormat,
+    },
+    /// Print one rule's documentation: what it checks, why, an example, the fix, references.
+    Rule {
+        /// The rule id, e.g. security.W004 or DJG001.
+        id: String,
+    },
+}
+
+#[derive(Parser, Debug)]
+pub struct CheckArgs {
+    /// Files or directories to audit (default: the current directory).
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+
+    /// Settings module to evaluate: a path to a .py file or a dotted module name resolved
+    /// against the project root. Repeatable. Overrides discovery from manage.py/wsgi.py/asgi.py.
+    #[arg(long, value_name = "FILE_OR_MODULE")]
+    pub settings: Vec<String>,
+
+    /// Judge against this Django release's checks and defaults (X.Y or X.Y.Z). Default: the
+    /// version the project pins, else the newest stable release.
+    #[arg(long, value_name = "X.Y[.Z]")]
+    pub django_version: Option<String>,
+
+    /// Output format (default: text on a terminal, text otherwise as well).
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+
+    /// Only run rules matching these ids or prefixes (`security`, `security.W004`, `DJG0`,
+    /// group `django`). Comma-separated or repeated.
+    #[arg(long, value_delimiter = ',')]
+    pub select: Vec<String>,
+
+    /// Add rules to the selection (keeps the configuration's `select`).
+    #[arg(long, value_delimiter = ',')]
+    pub extend_select: Vec<String>,
+
+    /// Skip rules matching these ids or prefixes.
+    #[arg(long, value_delimiter = ',')]
+    pub ignore: Vec<String>,
+
+    /// Skip paths matching these globs (in addition to .gitignore and the configuration).
+    #[arg(long, value_delimiter = ',')]
+    pub exclude: Vec<String>,
+
+    /// Exit 1 only for findings at or above this severity (default: low, i.e. any finding).
+    #[arg(long, value_name = "SEVERITY")]
+    pub fail_on: Option<String>,
+
+    /// Read the configuration from this file instead of djguard.toml / pyproject.toml.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore configuration files.
+    #[arg(long)]
+    pub no_config: bool,
+
+    /// Report only findings whose fingerprint is not in this baseline file.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Write the fingerprints of the current findings to this baseline file.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+
+    /// When to colour text output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq)]
+pub enum ListFormat {
+    Text,
+    Json,
+    /// The Markdown table used in the README.
+    Markdown,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}

@@ -1,0 +1,5 @@
+//! Facts about Django itself: releases, version pins, and the global defaults of the settings
+//! the checks read.
+
+pub mod defaults;
+pub mod version;

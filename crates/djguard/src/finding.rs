@@ -1,0 +1,104 @@
+//! What a rule reports: the finding record of the contract (PRODUCT.md §3), severities and
+//! the list of checks that could not be decided.
+
+use serde::Serialize;
+
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Severity {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Severity> {
+        Some(match s.to_ascii_lowercase().as_str() {
+            "info" => Severity::Info,
+            "low" => Severity::Low,
+            "medium" => Severity::Medium,
+            "high" => Severity::High,
+            "critical" => Severity::Critical,
+            _ => return None,
+        })
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    Low,
+    Medium,
+    High,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Finding {
+    pub rule: String,
+    pub severity: Severity,
+    pub confidence: Confidence,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cwe: Option<u32>,
+    pub message: String,
+    pub path: String,
+    pub line: u32,
+    pub column: u32,
+    pub end_line: u32,
+    pub end_column: u32,
+    pub fix: String,
+    pub fingerprint: String,
+    /// The settings module the finding was evaluated for (settings rules only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub settings_module: Option<String>,
+    /// The text of `line`, for the terminal snippet.
+    #[serde(skip)]
+    pub source_line: String,
+}
+
+impl Finding {
+    /// The contract's output order: path, line, column, rule.
+    pub fn sort_key(&self) -> (&str, u32, u32, &str, &str) {
+        (
+            &self.path,
+            self.line,
+            self.column,
+            &self.rule,
+            &self.message,
+        )
+    }
+}
+
+/// A check that could not be decided, and why (it never fires on a guess).
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Undecided {
+    pub rule: String,
+    pub settings_module: String,
+    pub reason: String,
+}
+
+/// A stable fingerprint: rule, file and a location-free key (e.g. the setting's name), so it
+/// survives line moves and unrelated edits.
+pub fn fingerprint(rule: &str, path: &str, key: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    for part in [rule, path, key] {
+        h.update(part.as_bytes());
+        h.update([0u8]);
+    }
+    let digest = h.finalize();
+    digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
+}

@@ -1,0 +1,15 @@
+//! djguard: a static security auditor for Django projects. The library holds the pipeline
+//! (discover → parse → project model → rules → findings → render); `main.rs` is the CLI edge.
+
+pub mod check;
+pub mod config;
+pub mod discover;
+pub mod django;
+pub mod finding;
+pub mod project;
+pub mod python;
+pub mod render;
+pub mod rules;
+pub mod settings;
+pub mod source;
+pub mod suppress;

@@ -1,0 +1,263 @@
+//! The `djguard` binary: parses flags, merges the configuration, runs the pipeline, prints,
+//! and maps the outcome to the contract's exit codes (0 clean, 1 findings, 2 usage error).
+
+mod cli;
+
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use clap::Parser;
+
+use cli::{CheckArgs, Cli, ColorChoice, Command, Format, ListFormat};
+use djguard::check::{self, CheckOptions};
+use djguard::django::version::DjangoVersion;
+use djguard::finding::Severity;
+use djguard::{config, render, rules};
+
+/// Parsing and evaluating deeply nested code recurses; give every thread room.
+const STACK_BYTES: usize = 256 * 1024 * 1024;
+
+fn main() -> ExitCode {
+    let _ = rayon::ThreadPoolBuilder::new()
+        .stack_size(STACK_BYTES)
+        .build_global();
+    let worker = std::thread::Builder::new()
+        .stack_size(STACK_BYTES)
+        .spawn(real_main);
+    let code = match worker.map(|h| h.join()) {
+        Ok(Ok(code)) => code,
+        _ => {
+            eprintln!("djguard: internal error (please report it)");
+            2
+        }
+    };
+    let _ = std::io::stdout().flush();
+    // Exit without dropping the project model: large trees take longer to free than to print.
+    std::process::exit(code);
+}
+
+fn real_main() -> i32 {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("djguard: error: {e:#}");
+            2
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<i32> {
+    match cli.command {
+        Command::Check(args) => run_check(args),
+        Command::Rules { format } => {
+            print_rules(format);
+            Ok(0)
+        }
+        Command::Rule { id } => match (rules::find(&id), rules::doc(&id)) {
+            (Some(meta), Some(doc)) => {
+                println!("{doc}");
+                println!(
+                    "Severity: {}{}",
+                    meta.severity.as_str(),
+                    meta.cwe.map(|c| format!(" · CWE-{c}")).unwrap_or_default()
+                );
+                Ok(0)
+            }
+            _ => bail!("unknown rule `{id}` (see `djguard rules`)"),
+        },
+    }
+}
+
+fn print_rules(format: ListFormat) {
+    let all = rules::all();
+    match format {
+        ListFormat::Text => {
+            for r in all {
+                println!("{:<16} {:<9} {}", r.id, r.severity.as_str(), r.title);
+            }
+        }
+        ListFormat::Json => {
+            let v: Vec<serde_json::Value> = all
+                .iter()
+                .map(|r| serde_json::json!({"id": r.id, "title": r.title, "severity": r.severity.as_str(), "cwe": r.cwe}))
+                .collect();
+            println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+        }
+        ListFormat::Markdown => print!("{}", rules_markdown()),
+    }
+}
+
+/// The rule table of the README (a test keeps the two identical).
+pub fn rules_markdown() -> String {
+    let mut out = String::from("| id | severity | title |\n| --- | --- | --- |\n");
+    for r in rules::all() {
+        out.push_str(&format!(
+            "| `{}` | {} | {} |\n",
+            r.id,
+            r.severity.as_str(),
+            r.title
+        ));
+    }
+    out
+}
+
+fn run_check(args: CheckArgs) -> Result<i32> {
+    for p in &args.paths {
+        if !p.exists() {
+            bail!("path `{}` does not exist", p.display());
+        }
+    }
+    let root = check::root_for(&args.paths);
+    let loaded = if args.no_config {
+        config::Loaded {
+            config: config::Config::default(),
+            path: None,
+        }
+    } else {
+        config::load(
+            &root.canonicalize().unwrap_or(root.clone()),
+            args.config.as_deref(),
+        )?
+    };
+    let cfg = loaded.config;
+
+    let version_text = args.django_version.clone().or(cfg.django_version.clone());
+    let django_version = version_text
+        .map(|v| v.parse::<DjangoVersion>())
+        .transpose()?;
+    if let Some(v) = django_version
+        && v < djguard::django::version::OLDEST_SUPPORTED
+    {
+        bail!("Django {v} is older than the oldest release djguard models (3.0)");
+    }
+    let fail_on = match args.fail_on.as_deref().or(cfg.fail_on.as_deref()) {
+        None => Severity::Low,
+        Some(s) => Severity::parse(s).with_context(|| {
+            format!("--fail-on `{s}`: expected critical, high, medium, low or info")
+        })?,
+    };
+    let select = if args.select.is_empty() {
+        cfg.select.clone().unwrap_or_default()
+    } else {
+        args.select.clone()
+    };
+    let extend_select: Vec<String> = cfg
+        .extend_select
+        .iter()
+        .chain(&args.extend_select)
+        .cloned()
+        .collect();
+    let ignore: Vec<String> = cfg.ignore.iter().chain(&args.ignore).cloned().collect();
+    for sel in select
+        .iter()
+        .chain(&extend_select)
+        .chain(&ignore)
+        .chain(cfg.per_file_ignores.values().flatten())
+    {
+        if !rules::selector_is_known(sel) {
+            bail!("unknown rule or selector `{sel}` (see `djguard rules`)");
+        }
+    }
+    let mut severity = std::collections::BTreeMap::new();
+    for (sel, sev) in &cfg.severity {
+        if !rules::selector_is_known(sel) {
+            bail!("unknown rule or selector `{sel}` in `severity`");
+        }
+        severity.insert(
+            sel.clone(),
+            Severity::parse(sev).with_context(|| format!("severity `{sev}` for `{sel}`"))?,
+        );
+    }
+    let settings = if args.settings.is_empty() {
+        cfg.settings
+            .as_ref()
+            .map(|s| s.to_vec())
+            .unwrap_or_default()
+    } else {
+        args.settings.clone()
+    };
+    let opts = CheckOptions {
+        root: root.clone(),
+        paths: args.paths.clone(),
+        settings,
+        django_version,
+        select,
+        extend_select,
+        ignore,
+        per_file_ignores: cfg.per_file_ignores.clone(),
+        severity,
+        exclude: cfg.exclude.iter().chain(&args.exclude).cloned().collect(),
+    };
+    let mut report = check::run(&opts)?;
+
+    let baseline = args
+        .baseline
+        .clone()
+        .or(cfg.baseline.as_ref().map(Into::into));
+    if let Some(path) = &baseline
+        && args.write_baseline.as_ref() != Some(path)
+    {
+        let known = read_baseline(path)?;
+        report.findings.retain(|f| !known.contains(&f.fingerprint));
+    }
+    if let Some(path) = &args.write_baseline {
+        write_baseline(path, &report)?;
+    }
+
+    let out = match args.format {
+        Format::Json => render::json::render(&report),
+        Format::Text => {
+            let color = match args.color {
+                ColorChoice::Always => true,
+                ColorChoice::Never => false,
+                ColorChoice::Auto => {
+                    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+                }
+            };
+            render::text::render(&report, color)
+        }
+    };
+    let mut stdout = std::io::stdout().lock();
+    let _ = writeln!(stdout, "{out}");
+    if args.format == Format::Json {
+        for e in &report.errors {
+            eprintln!("djguard: {}: {}", e.path, e.message);
+        }
+    }
+    Ok(if report.findings.iter().any(|f| f.severity >= fail_on) {
+        1
+    } else {
+        0
+    })
+}
+
+fn read_baseline(path: &Path) -> Result<std::collections::HashSet<String>> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read baseline {}", path.display()))?;
+    let v: serde_json::Value = serde_json::from_str(&text)
+        .with_context(|| format!("baseline {} is not JSON", path.display()))?;
+    let list = v
+        .get("fingerprints")
+        .and_then(|f| f.as_array())
+        .with_context(|| format!("baseline {} has no `fingerprints` list", path.display()))?;
+    Ok(list
+        .iter()
+        .filter_map(|x| x.as_str().map(str::to_string))
+        .collect())
+}
+
+fn write_baseline(path: &Path, report: &check::Report) -> Result<()> {
+    let mut fps: Vec<&str> = report
+        .findings
+        .iter()
+        .map(|f| f.fingerprint.as_str())
+        .collect();
+    fps.sort_unstable();
+    fps.dedup();
+    let doc = serde_json::json!({"tool": "djguard", "version": env!("CARGO_PKG_VERSION"), "fingerprints": fps});
+    std::fs::write(path, serde_json::to_string_pretty(&doc)? + "\n")
+        .with_context(|| format!("cannot write baseline {}", path.display()))
+}

@@ -1,0 +1,256 @@
+//! The project model: every discovered file read and parsed once (in parallel), Python files
+//! indexed by dotted module name. Later stages only look things up here; nothing after this
+//! module reads the disk.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::discover::DiscoveredFile;
+use crate::python::ParsedModule;
+use crate::source;
+
+/// A file that could not be read or parsed; reported in `errors`, the scan goes on.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct FileError {
+    pub path: String,
+    pub line: Option<u32>,
+    pub column: Option<u32>,
+    pub message: String,
+}
+
+pub struct PythonFile {
+    pub rel: String,
+    pub abs: PathBuf,
+    /// Dotted module name, e.g. `mysite.settings.base`, when the path spells one.
+    pub module_name: Option<String>,
+    pub is_package: bool,
+    /// `None` when the file could not be read or decoded (see `Project::errors`).
+    pub parsed: Option<ParsedModule>,
+}
+
+impl PythonFile {
+    /// The package that relative imports in this file are resolved against.
+    pub fn package(&self) -> String {
+        let name = self.module_name.clone().unwrap_or_default();
+        if self.is_package {
+            name
+        } else {
+            name.rsplit_once('.')
+                .map(|(p, _)| p.to_string())
+                .unwrap_or_default()
+        }
+    }
+
+    pub fn has_syntax_errors(&self) -> bool {
+        self.parsed
+            .as_ref()
+            .is_some_and(|p| !p.syntax_errors.is_empty())
+    }
+}
+
+pub struct Project {
+    pub root: PathBuf,
+    pub python: Vec<PythonFile>,
+    /// Non-Python files (requirements, lock files, templates), relative path and text.
+    pub others: Vec<(String, PathBuf)>,
+    pub errors: Vec<FileError>,
+    modules: HashMap<String, usize>,
+}
+
+impl Project {
+    pub fn load(root: &Path, files: Vec<DiscoveredFile>) -> Project {
+        let (py, others): (Vec<_>, Vec<_>) =
+            files.into_iter().partition(|f| f.rel.ends_with(".py"));
+        let present: HashSet<&str> = py.iter().map(|f| f.rel.as_str()).collect();
+        let naming: Vec<(Option<String>, bool)> = py
+            .iter()
+            .map(|f| module_name_for(&f.rel, &present))
+            .collect();
+
+        let parsed: Vec<Result<ParsedModule, source::SourceError>> = py
+            .par_iter()
+            .map(|f| source::read_python(&f.abs).map(ParsedModule::parse))
+            .collect();
+
+        let mut errors = Vec::new();
+        let mut python = Vec::with_capacity(py.len());
+        for ((file, (module_name, is_package)), parsed) in py.into_iter().zip(naming).zip(parsed) {
+            let parsed = match parsed {
+                Ok(p) => {
+                    if let Some(err) = p.syntax_errors.first() {
+                        let pos = p.position(err.range.start());
+                        errors.push(FileError {
+                            path: file.rel.clone(),
+                            line: Some(pos.line),
+                            column: Some(pos.column),
+                            message: format!(
+                                "syntax error: {}{}",
+                                err.message,
+                                if p.syntax_errors.len() > 1 {
+                                    format!(" (and {} more)", p.syntax_errors.len() - 1)
+                                } else {
+                                    String::new()
+                                }
+                            ),
+                        });
+                    }
+                    Some(p)
+                }
+                Err(e) => {
+                    errors.push(FileError {
+                        path: file.rel.clone(),
+                        line: None,
+                        column: None,
+                        message: e.to_string(),
+                    });
+                    None
+                }
+            };
+            python.push(PythonFile {
+                rel: file.rel,
+                abs: file.abs,
+                module_name,
+                is_package,
+                parsed,
+            });
+        }
+
+        let mut modules = HashMap::new();
+        for (i, f) in python.iter().enumerate() {
+            if let Some(name) = &f.module_name {
+                modules.entry(name.clone()).or_insert(i);
+            }
+        }
+        // Namespace-package fallbacks: the path relative to the scan root and to each folder
+        // holding a manage.py also names the module (without `__init__.py` chains).
+        let mut bases: Vec<String> = vec![String::new()];
+        for f in &python {
+            if let Some(dir) = f.rel.strip_suffix("manage.py") {
+                bases.push(dir.to_string());
+            }
+        }
+        bases.push("src/".to_string());
+        for (i, f) in python.iter().enumerate() {
+            for base in &bases {
+                if let Some(rest) = f.rel.strip_prefix(base.as_str())
+                    && let Some((name, _)) = dotted_from_path(rest)
+                {
+                    modules.entry(name).or_insert(i);
+                }
+            }
+        }
+
+        let others = others.into_iter().map(|f| (f.rel, f.abs)).collect();
+        Project {
+            root: root.to_path_buf(),
+            python,
+            others,
+            errors,
+            modules,
+        }
+    }
+
+    pub fn module(&self, dotted: &str) -> Option<usize> {
+        self.modules.get(dotted).copied()
+    }
+
+    /// Whether any module or package of the project starts with this top-level name.
+    pub fn has_top_level(&self, top: &str) -> bool {
+        self.modules.contains_key(top)
+            || self
+                .modules
+                .keys()
+                .any(|k| k.split('.').next() == Some(top))
+    }
+
+    pub fn file_by_rel(&self, rel: &str) -> Option<usize> {
+        self.python.iter().position(|f| f.rel == rel)
+    }
+}
+
+/// The dotted name a path spells (`a/b/c.py` → `a.b.c`, `a/b/__init__.py` → `a.b`) and
+/// whether it is a package; `None` when a component is not an identifier.
+fn dotted_from_path(rel: &str) -> Option<(String, bool)> {
+    let stem = rel.strip_suffix(".py")?;
+    let mut parts: Vec<&str> = stem.split('/').collect();
+    let is_package = parts.last() == Some(&"__init__");
+    if is_package {
+        parts.pop();
+    }
+    if parts.is_empty() || !parts.iter().all(|p| is_identifier(p)) {
+        return None;
+    }
+    Some((parts.join("."), is_package))
+}
+
+/// Module name by the `__init__.py` chain: the import root is the first ancestor folder that
+/// is not a package.
+fn module_name_for(rel: &str, present: &HashSet<&str>) -> (Option<String>, bool) {
+    let parts: Vec<&str> = rel.split('/').collect();
+    let Some((file, dirs)) = parts.split_last() else {
+        return (None, false);
+    };
+    let Some(stem) = file.strip_suffix(".py") else {
+        return (None, false);
+    };
+    let is_package = stem == "__init__";
+    let mut start = dirs.len();
+    while start > 0 {
+        let init = format!("{}/__init__.py", dirs[..start].join("/"));
+        if present.contains(init.as_str()) {
+            start -= 1;
+        } else {
+            break;
+        }
+    }
+    let mut name_parts: Vec<&str> = dirs[start..].to_vec();
+    if !is_package {
+        name_parts.push(stem);
+    }
+    if name_parts.is_empty() || !name_parts.iter().all(|p| is_identifier(p)) {
+        return (None, is_package);
+    }
+    (Some(name_parts.join(".")), is_package)
+}
+
+pub fn is_identifier(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars.next().is_some_and(|c| c == '_' || c.is_alphabetic())
+        && chars.all(|c| c == '_' || c.is_alphanumeric())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn module_names_follow_init_chains() {
+        let present: HashSet<&str> = [
+            "site/manage.py",
+            "site/mysite/__init__.py",
+            "site/mysite/settings/__init__.py",
+            "site/mysite/settings/base.py",
+        ]
+        .into_iter()
+        .collect();
+        assert_eq!(
+            module_name_for("site/mysite/settings/base.py", &present),
+            (Some("mysite.settings.base".into()), false)
+        );
+        assert_eq!(
+            module_name_for("site/mysite/settings/__init__.py", &present),
+            (Some("mysite.settings".into()), true)
+        );
+        assert_eq!(
+            module_name_for("site/manage.py", &present),
+            (Some("manage".into()), false)
+        );
+        assert_eq!(
+            module_name_for("my-site/x.py", &present),
+            (Some("x".into()), false)
+        );
+        assert_eq!(module_name_for("a/my-mod.py", &present).0, None);
+    }
+}

@@ -1,0 +1,134 @@
+//! Output for people: findings grouped by file, each with the source line, a caret under the
+//! offending code and the fix (the rustc/ruff look, via annotate-snippets), then a summary.
+
+use std::fmt::Write;
+
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+
+use crate::check::Report;
+use crate::finding::Severity;
+
+pub fn render(report: &Report, color: bool) -> String {
+    let renderer = if color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
+    let mut out = String::new();
+    for f in &report.findings {
+        let level = match f.severity {
+            Severity::Critical | Severity::High => Level::ERROR,
+            Severity::Medium => Level::WARNING,
+            Severity::Low | Severity::Info => Level::NOTE,
+        };
+        let title = format!("{} [{}]", f.message, f.severity.as_str());
+        let line_text = f.source_line.as_str();
+        let start = char_to_byte(line_text, f.column.saturating_sub(1) as usize);
+        let end = if f.end_line == f.line {
+            char_to_byte(line_text, f.end_column.saturating_sub(1) as usize)
+        } else {
+            line_text.len()
+        };
+        let end = if end <= start {
+            line_text.len().max(start)
+        } else {
+            end
+        };
+        let mut groups = vec![
+            level
+                .primary_title(title)
+                .id(f.rule.as_str())
+                .element(
+                    Snippet::source(line_text)
+                        .line_start(f.line as usize)
+                        .path(f.path.as_str())
+                        .annotation(AnnotationKind::Primary.span(start..end)),
+                )
+                .element(Level::HELP.message(format!("fix: {}", f.fix))),
+        ];
+        if let Some(m) = &f.settings_module {
+            groups.push(Group::with_title(
+                Level::NOTE.secondary_title(format!("evaluated for settings module {m}")),
+            ));
+        }
+        let _ = writeln!(out, "{}\n", renderer.render(&groups));
+    }
+    if !report.undecided.is_empty() {
+        let _ = writeln!(
+            out,
+            "Could not decide {} check(s) statically (they never fire on a guess):",
+            report.undecided.len()
+        );
+        for u in &report.undecided {
+            let _ = writeln!(out, "  {} ({}): {}", u.rule, u.settings_module, u.reason);
+        }
+        out.push('\n');
+    }
+    for e in &report.errors {
+        let loc = match (e.line, e.column) {
+            (Some(l), Some(c)) => format!("{}:{l}:{c}", e.path),
+            _ => e.path.clone(),
+        };
+        let _ = writeln!(out, "error: {loc}: {}", e.message);
+    }
+    let _ = writeln!(out, "{}", summary_line(report));
+    out
+}
+
+fn char_to_byte(s: &str, chars: usize) -> usize {
+    s.char_indices().nth(chars).map_or(s.len(), |(i, _)| i)
+}
+
+pub fn summary_line(report: &Report) -> String {
+    let mut counts = std::collections::BTreeMap::new();
+    for f in &report.findings {
+        *counts
+            .entry(std::cmp::Reverse(f.severity))
+            .or_insert(0usize) += 1;
+    }
+    let detail: Vec<String> = counts
+        .iter()
+        .map(|(s, n)| format!("{n} {}", s.0.as_str()))
+        .collect();
+    let settings: Vec<String> = report
+        .settings
+        .iter()
+        .map(|s| {
+            format!(
+                "{} ({}{})",
+                s.module,
+                s.selected,
+                if s.deploy {
+                    ""
+                } else {
+                    "; development settings, deployment checks skipped"
+                }
+            )
+        })
+        .collect();
+    let mut line = format!(
+        "{} finding(s){} in {} file(s); Django {} ({}).",
+        report.findings.len(),
+        if detail.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", detail.join(", "))
+        },
+        report.files,
+        report.django_version,
+        report.django_version_source
+    );
+    if settings.is_empty() {
+        line.push_str("\nNo settings module found: pass --settings FILE_OR_MODULE.");
+    } else {
+        let _ = write!(line, "\nSettings: {}.", settings.join("; "));
+    }
+    if report.silenced > 0 || report.suppressed > 0 {
+        let _ = write!(
+            line,
+            "\n{} silenced by SILENCED_SYSTEM_CHECKS, {} suppressed inline.",
+            report.silenced, report.suppressed
+        );
+    }
+    line
+}

@@ -1,0 +1,228 @@
+//! Django's own `security.*` system checks, re-implemented statically with Django's ids and
+//! exact conditions per release. A check only fires on values it knows; when a value it needs
+//! is unknown, the check is reported as undecided with the reason.
+
+use crate::django::version::DjangoVersion;
+use crate::project::Project;
+use crate::rules::RuleMeta;
+pub use crate::settings::value::{Known, Unknown, Value, all_of, any_of};
+use crate::settings::{EffectiveSettings, Setting};
+
+mod e023;
+mod e024;
+mod e026;
+mod e100;
+mod e101;
+mod e102;
+mod failure_view;
+mod w001;
+mod w002;
+mod w003;
+mod w004;
+mod w005;
+mod w006;
+mod w008;
+mod w009;
+mod w010;
+mod w011;
+mod w012;
+mod w013;
+mod w014;
+mod w015;
+mod w016;
+mod w018;
+mod w019;
+mod w020;
+mod w021;
+mod w022;
+mod w025;
+mod w027;
+
+pub const SECURITY_MIDDLEWARE: &str = "django.middleware.security.SecurityMiddleware";
+pub const XFRAME_MIDDLEWARE: &str = "django.middleware.clickjacking.XFrameOptionsMiddleware";
+pub const CSRF_MIDDLEWARE: &str = "django.middleware.csrf.CsrfViewMiddleware";
+pub const SESSION_MIDDLEWARE: &str = "django.contrib.sessions.middleware.SessionMiddleware";
+pub const CSP_MIDDLEWARE: &str = "django.middleware.csp.ContentSecurityPolicyMiddleware";
+pub const SESSIONS_APP: &str = "django.contrib.sessions";
+
+/// One Django check.
+pub struct DjangoRule {
+    pub meta: RuleMeta,
+    /// Registered with `deploy=True`: runs only for deployment settings.
+    pub deploy_only: bool,
+    /// First release (series) with this check, and the first without it.
+    pub since: (u32, u32),
+    pub until: Option<(u32, u32)>,
+    pub check: fn(&DjangoCx) -> Outcome,
+}
+
+impl DjangoRule {
+    pub fn exists_in(&self, v: DjangoVersion) -> bool {
+        v.at_least(self.since.0, self.since.1) && self.until.is_none_or(|(a, b)| !v.at_least(a, b))
+    }
+}
+
+/// What one check produces: the messages it emits (empty when it passes), or why it could not
+/// decide.
+pub type Outcome = Known<Vec<Hit>>;
+
+/// One emitted message. `setting` anchors the finding where that setting was written (or at
+/// the top of the settings module when it is Django's default).
+pub struct Hit {
+    pub setting: &'static str,
+    pub message: String,
+    pub fix: String,
+    /// Distinguishes repeated messages of one check (W025 per fallback key).
+    pub key: String,
+}
+
+impl Hit {
+    pub fn new(setting: &'static str, message: String, fix: impl Into<String>) -> Hit {
+        Hit {
+            setting,
+            message,
+            fix: fix.into(),
+            key: setting.to_string(),
+        }
+    }
+}
+
+pub struct DjangoCx<'a> {
+    pub settings: &'a EffectiveSettings,
+    pub project: &'a Project,
+    pub version: DjangoVersion,
+}
+
+/// Fire when `condition` is known true, pass when known false.
+pub fn fire_if(condition: Known<bool>, hit: impl FnOnce() -> Hit) -> Outcome {
+    match condition {
+        Ok(true) => Ok(vec![hit()]),
+        Ok(false) => Ok(Vec::new()),
+        Err(u) => Err(u),
+    }
+}
+
+pub fn not(k: Known<bool>) -> Known<bool> {
+    k.map(|b| !b)
+}
+
+impl DjangoCx<'_> {
+    pub fn get(&self, name: &str) -> Setting {
+        self.settings.get(name)
+    }
+
+    fn named(name: &str, k: Known<bool>) -> Known<bool> {
+        k.map_err(|u| Unknown::new(format!("{name}: {}", u.reason)))
+    }
+
+    pub fn truthy(&self, name: &str) -> Known<bool> {
+        Self::named(name, self.get(name).value.truthy())
+    }
+
+    pub fn is_true(&self, name: &str) -> Known<bool> {
+        Self::named(name, self.get(name).value.is_true())
+    }
+
+    pub fn is_none(&self, name: &str) -> Known<bool> {
+        Self::named(name, self.get(name).value.is_none())
+    }
+
+    /// The cookie flags: `is True` since Django 4.1, plain truthiness before.
+    pub fn cookie_flag_on(&self, name: &str) -> Known<bool> {
+        if self.version.at_least(4, 1) {
+            self.is_true(name)
+        } else {
+            self.truthy(name)
+        }
+    }
+
+    /// Exact-string membership, as Django tests middleware and apps.
+    pub fn contains(&self, setting: &str, item: &str) -> Known<bool> {
+        Self::named(
+            setting,
+            self.get(setting)
+                .value
+                .py_contains(&Value::Str(item.to_string())),
+        )
+    }
+
+    pub fn middleware(&self, path: &str) -> Known<bool> {
+        self.contains("MIDDLEWARE", path)
+    }
+
+    pub fn security_middleware(&self) -> Known<bool> {
+        self.middleware(SECURITY_MIDDLEWARE)
+    }
+
+    /// Whether the message with this id is hidden by SILENCED_SYSTEM_CHECKS (exact, case-
+    /// sensitive membership — or substring, when the setting is a single string).
+    pub fn silenced(&self, id: &str) -> Known<bool> {
+        self.contains("SILENCED_SYSTEM_CHECKS", id)
+    }
+
+    /// Django's secret-key rule (W009 and W025).
+    pub fn key_is_strong(&self, key: &Value, what: &str) -> Known<bool> {
+        match key {
+            Value::Str(s) => {
+                let chars: std::collections::HashSet<char> = s.chars().collect();
+                let prefix_ok = !self.version.at_least(3, 2) || !s.starts_with("django-insecure-");
+                Ok(chars.len() >= 5 && s.chars().count() >= 50 && prefix_ok)
+            }
+            Value::Unknown(u) => Err(Unknown::new(format!("{what}: {}", u.reason))),
+            other => Err(Unknown::new(format!(
+                "{what} is a {}, which makes Django's check raise an exception",
+                other.type_name()
+            ))),
+        }
+    }
+}
+
+pub static ALL: &[&DjangoRule] = &[
+    &w001::RULE,
+    &w002::RULE,
+    &w003::RULE,
+    &w004::RULE,
+    &w005::RULE,
+    &w006::RULE,
+    &w008::RULE,
+    &w009::RULE,
+    &w010::RULE,
+    &w011::RULE,
+    &w012::RULE,
+    &w013::RULE,
+    &w014::RULE,
+    &w015::RULE,
+    &w016::RULE,
+    &w018::RULE,
+    &w019::RULE,
+    &w020::RULE,
+    &w021::RULE,
+    &w022::RULE,
+    &e023::RULE,
+    &e024::RULE,
+    &w025::RULE,
+    &e026::RULE,
+    &w027::RULE,
+    &e100::RULE,
+    &e101::RULE,
+    &e102::RULE,
+];
+
+/// The session-cookie checks W010–W015 share one shape: which of the sessions app and the
+/// session middleware are present decides the id.
+pub fn session_cookie_outcome(
+    cx: &DjangoCx,
+    flag: &'static str,
+    want_app: bool,
+    want_mw: bool,
+    hit: impl FnOnce() -> Hit,
+) -> Outcome {
+    let app = cx.contains("INSTALLED_APPS", SESSIONS_APP);
+    let mw = cx.middleware(SESSION_MIDDLEWARE);
+    let app_ok = if want_app { app } else { not(app) };
+    let mw_ok = if want_mw { mw } else { not(mw) };
+    fire_if(
+        crate::settings::value::all_of([not(cx.cookie_flag_on(flag)), app_ok, mw_ok]),
+        hit,
+    )
+}

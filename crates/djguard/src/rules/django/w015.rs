@@ -1,0 +1,48 @@
+//! # security.W015: Session cookie is not HttpOnly
+//!
+//! ## What it does
+//! Fires when SESSION_COOKIE_HTTPONLY is not on (`is True` since Django 4.1; truthy before) and both the sessions app and SessionMiddleware are enabled.
+//!
+//! ## Why is this bad?
+//! TODO(doc)
+//!
+//! ## Example
+//! ```python
+//! SESSION_COOKIE_HTTPONLY = False
+//! ```
+//!
+//! ## Fix
+//! `SESSION_COOKIE_HTTPONLY = True`.
+//!
+//! ## References
+//! - Django: system check framework, `security` checks (docs/ref/checks.txt)
+
+use super::*;
+use crate::finding::Severity;
+
+pub static RULE: DjangoRule = DjangoRule {
+    meta: RuleMeta {
+        id: "security.W015",
+        title: "Session cookie is not HttpOnly",
+        severity: Severity::Medium,
+        cwe: Some(1004),
+        groups: &["django", "settings"],
+    },
+    deploy_only: true,
+    since: (3, 0),
+    until: None,
+    check,
+};
+
+fn check(cx: &DjangoCx) -> Outcome {
+    session_cookie_outcome(cx, "SESSION_COOKIE_HTTPONLY", true, true, || {
+        Hit::new(
+            "SESSION_COOKIE_HTTPONLY",
+            format!(
+                "{} while sessions are in use, so the session cookie is readable by JavaScript, so any XSS can steal the session.",
+                cx.get("SESSION_COOKIE_HTTPONLY").describe()
+            ),
+            "Set SESSION_COOKIE_HTTPONLY = True (the boolean; 1 or \"True\" do not count since Django 4.1).",
+        )
+    })
+}

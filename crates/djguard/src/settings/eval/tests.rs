@@ -1,0 +1,216 @@
+//! Evaluator tests: each builds a small project on disk and checks the values Django would see.
+
+use std::path::Path;
+
+use crate::discover::{build_excludes, discover};
+use crate::django::version::NEWEST;
+use crate::project::Project;
+use crate::settings::EffectiveSettings;
+use crate::settings::eval::Evaluator;
+use crate::settings::value::Value;
+
+fn project(files: &[(&str, &str)]) -> (tempfile::TempDir, Project) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (rel, text) in files {
+        let path = dir.path().join(rel);
+        std::fs::create_dir_all(path.parent().unwrap_or(Path::new("."))).expect("mkdir");
+        std::fs::write(&path, text).expect("write");
+    }
+    let excludes = build_excludes(&[]).expect("globs");
+    let found = discover(dir.path(), &[dir.path().to_path_buf()], &excludes);
+    let p = Project::load(dir.path(), found);
+    (dir, p)
+}
+
+fn eval(files: &[(&str, &str)], module: &str, names: &[&str]) -> Vec<Value> {
+    let (_dir, p) = project(files);
+    let idx = p.module(module).expect("module present");
+    let ev = Evaluator::new(&p);
+    let s = EffectiveSettings::new(module.into(), idx, NEWEST, ev.module(idx));
+    names.iter().map(|n| s.get(n).value).collect()
+}
+
+fn s(x: &str) -> Value {
+    Value::Str(x.into())
+}
+
+#[test]
+fn literals_names_and_string_building() {
+    let v = eval(
+        &[(
+            "settings.py",
+            "_H = 3600\nhsts = _H * 2\nSECURE_HSTS_SECONDS = hsts\nPREFIX = 'django.middleware.'\nX = PREFIX + 'csrf' + f'.{\"Csrf\"}ViewMiddleware'\nY = '%s-%d' % ('a', 3)\nZ = '{}/{}'.format('a', 'b')\nDEBUG = 'False'\n",
+        )],
+        "settings",
+        &["SECURE_HSTS_SECONDS", "X", "Y", "Z", "DEBUG"],
+    );
+    assert_eq!(
+        v,
+        vec![
+            Value::Int(7200),
+            s("django.middleware.csrf.CsrfViewMiddleware"),
+            s("a-3"),
+            s("a/b"),
+            s("False")
+        ]
+    );
+}
+
+#[test]
+fn container_mutations() {
+    let v = eval(
+        &[(
+            "settings.py",
+            "MIDDLEWARE = ['a']\nMIDDLEWARE += ('b',)\nMIDDLEWARE.append('c')\nMIDDLEWARE.insert(0, 'z')\nMIDDLEWARE.extend(['d'])\nMIDDLEWARE.remove('a')\nD = {'x': 1}\nD['y'] = 2\nD.update({'x': 3})\nT = [{'OPTIONS': {'context_processors': []}}]\nT[0]['OPTIONS']['context_processors'] += ['p']\n",
+        )],
+        "settings",
+        &["MIDDLEWARE", "D", "T"],
+    );
+    assert_eq!(v[0], Value::List(vec![s("z"), s("b"), s("c"), s("d")]));
+    assert_eq!(
+        v[1],
+        Value::Dict(vec![(s("x"), Value::Int(3)), (s("y"), Value::Int(2))])
+    );
+    assert_eq!(
+        v[2].repr(),
+        "[{\"OPTIONS\": {\"context_processors\": [\"p\"]}}]"
+    );
+}
+
+#[test]
+fn split_settings_follow_star_and_named_imports() {
+    let files = [
+        ("proj/__init__.py", ""),
+        ("proj/settings/__init__.py", ""),
+        (
+            "proj/settings/base.py",
+            "DEBUG = True\nMIDDLEWARE = ['a']\n_private = 1\nSECRET_KEY = 'k'\n",
+        ),
+        (
+            "proj/settings/prod.py",
+            "from .base import *\nfrom .base import SECRET_KEY as OLD\nDEBUG = False\nMIDDLEWARE += ['b']\nSECRET_KEY_FALLBACKS = [OLD]\nP = _private\n",
+        ),
+    ];
+    let v = eval(
+        &files,
+        "proj.settings.prod",
+        &["DEBUG", "MIDDLEWARE", "SECRET_KEY_FALLBACKS"],
+    );
+    assert_eq!(
+        v,
+        vec![
+            Value::Bool(false),
+            Value::List(vec![s("a"), s("b")]),
+            Value::List(vec![s("k")])
+        ]
+    );
+    // Star imports skip underscore names, as Python does.
+    let p = eval(&files, "proj.settings.prod", &["P"]);
+    assert!(p[0].as_unknown().is_some());
+}
+
+#[test]
+fn paths_from_file() {
+    let (dir, p) = project(&[
+        ("proj/__init__.py", ""),
+        (
+            "proj/settings.py",
+            "from pathlib import Path\nimport os\nBASE_DIR = Path(__file__).resolve().parent.parent\nSTATIC_ROOT = BASE_DIR / 'static'\nMEDIA_ROOT = os.path.join(BASE_DIR, 'media')\n",
+        ),
+    ]);
+    let idx = p.module("proj.settings").expect("module");
+    let ev = Evaluator::new(&p);
+    let st = EffectiveSettings::new("proj.settings".into(), idx, NEWEST, ev.module(idx));
+    let root = dir.path().to_string_lossy().to_string();
+    assert_eq!(st.get("BASE_DIR").value, Value::Path(root.clone()));
+    assert_eq!(
+        st.get("STATIC_ROOT").value,
+        Value::Path(format!("{root}/static"))
+    );
+    assert_eq!(st.get("MEDIA_ROOT").value, s(&format!("{root}/media")));
+}
+
+#[test]
+fn unknowns_carry_reasons_and_never_guess() {
+    let v = eval(
+        &[(
+            "settings.py",
+            "import os\nDEBUG = os.environ.get('DJANGO_DEBUG', 'False')\nSECRET_KEY = os.environ['SK']\nif os.environ.get('X'):\n    ALLOWED_HOSTS = ['a']\nfor h in ['a']:\n    CSRF_COOKIE_SECURE = True\n",
+        )],
+        "settings",
+        &[
+            "DEBUG",
+            "SECRET_KEY",
+            "ALLOWED_HOSTS",
+            "CSRF_COOKIE_SECURE",
+            "X_FRAME_OPTIONS",
+        ],
+    );
+    assert!(
+        v[0].as_unknown()
+            .is_some_and(|u| u.reason.contains("DJANGO_DEBUG"))
+    );
+    assert!(v[1].as_unknown().is_some_and(|u| u.reason.contains("SK")));
+    assert!(
+        v[2].as_unknown()
+            .is_some_and(|u| u.reason.contains("condition"))
+    );
+    assert!(v[3].as_unknown().is_some());
+    assert_eq!(v[4], s("DENY"), "untouched settings keep Django's default");
+}
+
+#[test]
+fn known_conditions_take_one_branch_and_try_import_falls_back() {
+    let v = eval(
+        &[(
+            "settings.py",
+            "DEBUG = False\nif DEBUG:\n    A = 1\nelse:\n    A = 2\ntry:\n    from .missing_local import *\nexcept ImportError:\n    B = 'fallback'\n",
+        )],
+        "settings",
+        &["A", "B"],
+    );
+    assert_eq!(v, vec![Value::Int(2), s("fallback")]);
+}
+
+#[test]
+fn namespace_handed_out_makes_everything_unknown() {
+    let v = eval(
+        &[(
+            "settings.py",
+            "import django_heroku\nDEBUG = False\ndjango_heroku.settings(locals())\n",
+        )],
+        "settings",
+        &["ALLOWED_HOSTS"],
+    );
+    assert!(v[0].as_unknown().is_some());
+}
+
+#[test]
+fn csp_constants_resolve() {
+    let v = eval(
+        &[(
+            "settings.py",
+            "from django.utils.csp import CSP\nSECURE_CSP = {'script-src': [CSP.SELF, CSP.NONCE]}\n",
+        )],
+        "settings",
+        &["SECURE_CSP"],
+    );
+    assert_eq!(
+        v[0].repr(),
+        "{\"script-src\": [\"'self'\", \"<CSP_NONCE_SENTINEL>\"]}"
+    );
+}
+
+#[test]
+fn hostile_input_does_not_blow_up() {
+    let deep = format!("X = {}1{}\n", "(".repeat(5000), ")".repeat(5000));
+    let big = "Y = 'a' * (10 ** 12)\nZ = [0] * (10 ** 12)\n";
+    let v = eval(
+        &[("settings.py", &format!("{deep}{big}"))],
+        "settings",
+        &["X", "Y", "Z"],
+    );
+    assert_eq!(v[0], Value::Int(1));
+    assert!(v[1].as_unknown().is_some());
+    assert!(v[2].as_unknown().is_some());
+}

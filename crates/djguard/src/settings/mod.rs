@@ -1,0 +1,122 @@
+//! Settings: which modules the project uses, and the effective value of each setting as
+//! Django would see it (global defaults, then the module's uppercase names).
+
+pub mod discover;
+pub mod eval;
+pub mod value;
+
+use std::rc::Rc;
+
+use crate::django::defaults::default_for;
+use crate::django::version::DjangoVersion;
+use eval::{ModuleScope, Origin};
+use value::{Unknown, Value, is_setting_name};
+
+/// One setting's effective value and where it came from.
+#[derive(Clone, Debug)]
+pub struct Setting {
+    pub name: String,
+    pub value: Value,
+    /// Where the value was written; `None` when it is Django's default.
+    pub origin: Option<Origin>,
+}
+
+impl Setting {
+    pub fn is_default(&self) -> bool {
+        self.origin.is_none()
+    }
+
+    /// `NAME = value` or `NAME = value (Django's default)`, for messages.
+    pub fn describe(&self) -> String {
+        let v = match &self.value {
+            Value::Unknown(_) => "an unknown value".to_string(),
+            v => v.repr(),
+        };
+        if self.is_default() {
+            format!("{} is {v} (Django's default)", self.name)
+        } else {
+            format!("{} is {v}", self.name)
+        }
+    }
+}
+
+/// The settings Django would build from one module for one release.
+pub struct EffectiveSettings {
+    pub module_name: String,
+    pub file: usize,
+    pub version: DjangoVersion,
+    scope: Rc<ModuleScope>,
+}
+
+/// Settings Django validates while loading; anything else makes `Settings.__init__` raise.
+const TUPLE_SETTINGS: &[&str] = &[
+    "ALLOWED_HOSTS",
+    "INSTALLED_APPS",
+    "TEMPLATE_DIRS",
+    "LOCALE_PATHS",
+    "SECRET_KEY_FALLBACKS",
+];
+
+impl EffectiveSettings {
+    pub fn new(
+        module_name: String,
+        file: usize,
+        version: DjangoVersion,
+        scope: Rc<ModuleScope>,
+    ) -> Self {
+        EffectiveSettings {
+            module_name,
+            file,
+            version,
+            scope,
+        }
+    }
+
+    pub fn get(&self, name: &str) -> Setting {
+        if let Some(b) = self.scope.names.get(name).filter(|_| is_setting_name(name)) {
+            return Setting {
+                name: name.to_string(),
+                value: b.value.clone(),
+                origin: Some(b.origin),
+            };
+        }
+        let value = match (&self.scope.opaque, default_for(name, self.version)) {
+            (Some(u), _) => Value::Unknown(u.clone()),
+            (None, Some(d)) => d,
+            // Not a setting in this release: `getattr(settings, NAME, None)` gives None.
+            (None, None) => Value::None,
+        };
+        Setting {
+            name: name.to_string(),
+            value,
+            origin: None,
+        }
+    }
+
+    /// Why Django would refuse to load these settings, if it would (known cases only).
+    pub fn load_error(&self) -> Option<String> {
+        for name in TUPLE_SETTINGS {
+            if let Some(b) = self.scope.names.get(*name)
+                && !matches!(
+                    b.value,
+                    Value::List(_) | Value::Tuple(_) | Value::Unknown(_)
+                )
+            {
+                return Some(format!(
+                    "The {name} setting must be a list or a tuple (it is a {}).",
+                    b.value.type_name()
+                ));
+            }
+        }
+        if !self.version.at_least(3, 2)
+            && let Ok(false) = self.get("SECRET_KEY").value.truthy()
+        {
+            return Some("The SECRET_KEY setting must not be empty.".into());
+        }
+        None
+    }
+
+    pub fn opaque(&self) -> Option<&Unknown> {
+        self.scope.opaque.as_ref()
+    }
+}

@@ -1,0 +1,8 @@
+"""Root URL configuration: the admin site and the shop."""
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("shop.urls")),
+]
