@@ -288,7 +288,8 @@ fn django_spec(line: &str) -> Option<String> {
     } else {
         rest
     };
-    if !rest.starts_with(['=', '<', '>', '~', '!']) {
+    // `django = "^5.2"` (a TOML table entry) is not a PEP 508 requirement.
+    if !rest.starts_with(['=', '<', '>', '~', '!']) || (rest.starts_with('=') && !rest.starts_with("==")) {
         return None;
     }
     Some(rest.split_whitespace().collect::<Vec<_>>().join(""))
@@ -347,7 +348,7 @@ mod tests {
     fn resolves_specifiers() {
         assert_eq!(version_for_spec("==5.2.3"), Some(v("5.2.3")));
         assert_eq!(version_for_spec(">=4.2,<5.0"), Some(v("4.2.30")));
-        assert_eq!(version_for_spec("~=5.1"), Some(v("6.1.3")));
+        assert_eq!(version_for_spec("~=5.1"), Some(v("5.2.19")));
         assert_eq!(version_for_spec("~=5.1.0"), Some(v("5.1.15")));
         assert_eq!(version_for_spec("==6.0.*"), Some(v("6.0.10")));
         assert_eq!(version_for_spec("<4"), Some(v("3.2.25")));

@@ -235,7 +235,8 @@ mod tests {
         assert!(!binds("def f(reason, request=None): pass"));
         assert!(!binds("def f(request, reason, extra): pass"));
         assert!(!binds("def f(request, reason, /): pass"));
-        assert!(binds("def f(request, reason, /, **kw): pass"));
+        assert!(!binds("def f(request, reason, /, **kw): pass"));
+        assert!(binds("def f(request, reason='', /, **kw): pass"));
         assert!(!binds("def f(request, *, reason, other): pass"));
     }
 }

@@ -71,10 +71,8 @@ fn container_mutations() {
         v[1],
         Value::Dict(vec![(s("x"), Value::Int(3)), (s("y"), Value::Int(2))])
     );
-    assert_eq!(
-        v[2].repr(),
-        "[{\"OPTIONS\": {\"context_processors\": [\"p\"]}}]"
-    );
+    let processors = Value::Dict(vec![(s("context_processors"), Value::List(vec![s("p")]))]);
+    assert_eq!(v[2], Value::List(vec![Value::Dict(vec![(s("OPTIONS"), processors)])]));
 }
 
 #[test]
