@@ -1,21 +1,46 @@
 //! # security.E023: Invalid SECURE_REFERRER_POLICY
 //!
 //! ## What it does
-//! Fires when SecurityMiddleware is enabled and SECURE_REFERRER_POLICY holds a value that is not a valid Referrer-Policy token (a string is split on commas and stripped; any other iterable is taken as is).
+//! Fires when `"django.middleware.security.SecurityMiddleware"` is in `MIDDLEWARE` and
+//! `SECURE_REFERRER_POLICY` is not `None` but holds a token outside the eight valid ones:
+//! `no-referrer`, `no-referrer-when-downgrade`, `origin`, `origin-when-cross-origin`,
+//! `same-origin`, `strict-origin`, `strict-origin-when-cross-origin`, `unsafe-url`. A string is
+//! split on commas and each piece stripped, so `"no-referrer, same-origin"` is valid, while `""`,
+//! `"same-origin,"` (empty piece) and anything separated by `;` are not. A list or tuple is taken
+//! as is, without stripping, and `[]` passes. Matching is case-sensitive. It is an Error, so
+//! `check --deploy` exits with status 1. It exists in every Django release djguard models (3.0 and
+//! later). Deploy-only, as in Django (`check --deploy`): djguard skips it for settings modules
+//! named like development or test ones (`dev`, `local`, `test`, `ci`) unless given with
+//! `--settings`.
 //!
 //! ## Why is this bad?
-//! TODO(doc)
+//! Browsers skip policy tokens they do not recognise; when none is valid, the header has no effect
+//! and the browser's default applies, so the policy you meant to set is silently not in force and
+//! full URLs may leak to other sites in older browsers. Because Django reports an Error, deployment
+//! pipelines that run `manage.py check --deploy` stop.
 //!
 //! ## Example
 //! ```python
+//! MIDDLEWARE = ["django.middleware.security.SecurityMiddleware"]
 //! SECURE_REFERRER_POLICY = "same-origin; strict-origin"  # ";" is not a separator
 //! ```
 //!
 //! ## Fix
-//! `SECURE_REFERRER_POLICY = "same-origin"`.
+//! Use one valid token, or several in order of preference (browsers apply the last one they
+//! understand):
+//! ```python
+//! SECURE_REFERRER_POLICY = "same-origin"
+//! # or: SECURE_REFERRER_POLICY = ["no-referrer", "strict-origin-when-cross-origin"]
+//! ```
+//! To send no header at all, use `None` (then W022 applies). An invalid value is never worth
+//! silencing.
 //!
 //! ## References
-//! - Django: system check framework, `security` checks (docs/ref/checks.txt)
+//! - Django documentation: Settings → SECURE_REFERRER_POLICY
+//! - Django documentation: Middleware → Referrer Policy
+//! - MDN: Referrer-Policy
+//! - W3C Referrer Policy specification
+//! - CWE-693: Protection Mechanism Failure
 
 use super::*;
 use crate::finding::Severity;

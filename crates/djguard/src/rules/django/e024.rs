@@ -1,21 +1,40 @@
 //! # security.E024: Invalid SECURE_CROSS_ORIGIN_OPENER_POLICY
 //!
 //! ## What it does
-//! Fires when SecurityMiddleware is enabled and SECURE_CROSS_ORIGIN_OPENER_POLICY is not None and not exactly one of `same-origin`, `same-origin-allow-popups`, `unsafe-none`.
+//! Fires when `"django.middleware.security.SecurityMiddleware"` is in `MIDDLEWARE` and
+//! `SECURE_CROSS_ORIGIN_OPENER_POLICY` is neither `None` nor exactly one of `"same-origin"` (the
+//! default), `"same-origin-allow-popups"` or `"unsafe-none"`. The comparison is exact: no
+//! stripping, no case folding, and `""` is invalid. A list makes Django's check crash with a
+//! TypeError instead of reporting, so djguard reports it as undecided. It is an Error, so
+//! `check --deploy` exits with status 1. The setting and the check exist from Django 4.0.
+//! Deploy-only, as in Django (`check --deploy`): djguard skips it for settings modules named like
+//! development or test ones (`dev`, `local`, `test`, `ci`) unless given with `--settings`.
 //!
 //! ## Why is this bad?
-//! TODO(doc)
+//! Browsers ignore a `Cross-Origin-Opener-Policy` header they cannot parse. The page then shares
+//! its browsing context group with cross-origin windows: a site that opened it, or that it opens,
+//! keeps a `window` handle to it, can navigate it elsewhere (tabnabbing) and can use cross-window
+//! side channels to learn about its state (XS-Leaks). The page also cannot become cross-origin
+//! isolated. Because Django reports an Error, deployment pipelines that run `check --deploy` stop.
 //!
 //! ## Example
 //! ```python
-//! SECURE_CROSS_ORIGIN_OPENER_POLICY = "Same-Origin"
+//! MIDDLEWARE = ["django.middleware.security.SecurityMiddleware"]
+//! SECURE_CROSS_ORIGIN_OPENER_POLICY = "Same-Origin"  # case matters
 //! ```
 //!
 //! ## Fix
-//! `SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"`.
+//! Delete the line (the default is `"same-origin"`), or use `"same-origin-allow-popups"` if the
+//! site opens cross-origin popups that must talk back to it, such as OAuth or payment windows.
+//! `None` sends no header and is accepted by the check, so use it only on purpose. An invalid value
+//! is never worth silencing.
 //!
 //! ## References
-//! - Django: system check framework, `security` checks (docs/ref/checks.txt)
+//! - Django documentation: Settings → SECURE_CROSS_ORIGIN_OPENER_POLICY
+//! - Django documentation: Middleware → Cross-Origin Opener Policy
+//! - MDN: Cross-Origin-Opener-Policy
+//! - OWASP HTTP Security Response Headers Cheat Sheet
+//! - CWE-693: Protection Mechanism Failure
 
 use super::*;
 use crate::finding::Severity;

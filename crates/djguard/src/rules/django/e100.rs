@@ -1,21 +1,35 @@
 //! # security.E100: Invalid DEFAULT_HASHING_ALGORITHM
 //!
 //! ## What it does
-//! Django 3.1 and 3.2 only: fires when DEFAULT_HASHING_ALGORITHM is not `sha1` or `sha256`.
+//! Fires when `DEFAULT_HASHING_ALGORITHM` is not equal to `"sha1"` or `"sha256"` (exact,
+//! case-sensitive); the default is `"sha256"`. The setting and this check exist only in Django 3.1
+//! and 3.2: djguard runs the rule only when the project pins one of those releases (or
+//! `--django-version` names one). It is not deploy-only: Django runs it on every `manage.py check`.
 //!
 //! ## Why is this bad?
-//! TODO(doc)
+//! The setting was a temporary switch for the upgrade to 3.1, which moved signatures,
+//! password-reset tokens and session hashes from SHA-1 to SHA-256: `"sha1"` let old and new servers
+//! accept each other's signed data during a rolling deploy. Any other value names no algorithm
+//! Django supports here. Because E100 is an Error on the ordinary check, `manage.py check` fails
+//! and management commands that run the system checks, such as `runserver` and `migrate`, refuse to
+//! continue. Note that `"sha1"` passes the check, yet keeps the project on the weaker SHA-1
+//! signatures.
 //!
 //! ## Example
 //! ```python
-//! DEFAULT_HASHING_ALGORITHM = "md5"
+//! DEFAULT_HASHING_ALGORITHM = "SHA256"  # case matters
 //! ```
 //!
 //! ## Fix
-//! Remove the setting, or `"sha256"`.
+//! Once every server runs Django 3.1 or later, delete the setting (the default is `"sha256"`); the
+//! setting is removed in Django 4.0, so it must go before that upgrade anyway. During a rolling
+//! upgrade from 3.0, keep `"sha1"` only for as long as old servers are still running.
 //!
 //! ## References
-//! - Django: system check framework, `security` checks (docs/ref/checks.txt)
+//! - Django 3.1 release notes: DEFAULT_HASHING_ALGORITHM
+//! - Django 4.0 release notes: features removed in 4.0
+//! - Django 3.2 documentation: Settings → DEFAULT_HASHING_ALGORITHM
+//! - CWE-327: Use of a Broken or Risky Cryptographic Algorithm
 
 use super::*;
 use crate::finding::Severity;

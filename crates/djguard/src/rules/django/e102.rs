@@ -1,10 +1,20 @@
 //! # security.E102: CSRF failure view cannot be imported
 //!
 //! ## What it does
-//! Fires (on every `check`) when CSRF_FAILURE_VIEW is not a dotted path or names a module that cannot be imported.
+//! Fires when importing `CSRF_FAILURE_VIEW` raises `ImportError` in Django: the value is not a
+//! dotted path (it has no `.`), or it names a module inside one of the project's own packages that
+//! does not exist and whose parent module does not exist either. When the parent exists but the
+//! module or the function is missing, Django does not report E102: the check itself crashes with
+//! `ViewDoesNotExist`, and djguard reports that case as undecided. Modules outside the project
+//! (installed packages) are undecided too, since their presence depends on the environment. The
+//! check exists from Django 3.2 and is not deploy-only: it runs on every `manage.py check`.
 //!
 //! ## Why is this bad?
-//! TODO(doc)
+//! Django imports the failure view when it rejects a request for CSRF reasons. If the import fails,
+//! every rejection, such as a form submitted with an expired token or a forged cross-site request,
+//! ends in a 500 Server Error instead of a 403, and the real cause is buried in the error logs.
+//! Because E102 is an Error on the ordinary check, `manage.py check` fails and commands that run
+//! the system checks, such as `runserver` and `migrate`, refuse to continue.
 //!
 //! ## Example
 //! ```python
@@ -12,10 +22,16 @@
 //! ```
 //!
 //! ## Fix
-//! Use the full dotted path of an existing view.
+//! Give the full dotted path of an existing view that accepts `(request, reason="")`, or delete the
+//! setting to use Django's own view:
+//! ```python
+//! CSRF_FAILURE_VIEW = "myproject.views.csrf_failure"
+//! ```
 //!
 //! ## References
-//! - Django: system check framework, `security` checks (docs/ref/checks.txt)
+//! - Django documentation: Settings → CSRF_FAILURE_VIEW
+//! - Django documentation: Cross Site Request Forgery protection
+//! - Django documentation: How to use Django's CSRF protection
 
 use super::*;
 use crate::finding::Severity;

@@ -1,21 +1,43 @@
 //! # security.W002: XFrameOptionsMiddleware is not enabled
 //!
 //! ## What it does
-//! Fires when `django.middleware.clickjacking.XFrameOptionsMiddleware` is not in MIDDLEWARE.
+//! Fires when the exact string `"django.middleware.clickjacking.XFrameOptionsMiddleware"` is not an
+//! entry of `MIDDLEWARE` (list membership: order is irrelevant, and a subclass or a project-local
+//! copy does not count). It exists in every Django release djguard models (3.0 and later).
+//! Deploy-only, as in Django (`check --deploy`): djguard skips it for settings modules named like
+//! development or test ones (`dev`, `local`, `test`, `ci`) unless given with `--settings`.
 //!
 //! ## Why is this bad?
-//! TODO(doc)
+//! Without this middleware Django sends no `X-Frame-Options` header, so any other site can load
+//! your pages in an invisible `<iframe>` and place its own decoy content on top. A logged-in victim
+//! who clicks the decoy is really clicking your page: "delete account", "confirm payment", "grant
+//! access" (clickjacking). The attack needs no bug in your code, only a page that performs an
+//! action on a click.
 //!
 //! ## Example
 //! ```python
-//! MIDDLEWARE = ["django.middleware.security.SecurityMiddleware"]
+//! MIDDLEWARE = [
+//!     "django.middleware.security.SecurityMiddleware",
+//!     "django.middleware.csrf.CsrfViewMiddleware",
+//! ]
 //! ```
 //!
 //! ## Fix
-//! Add `"django.middleware.clickjacking.XFrameOptionsMiddleware"` to MIDDLEWARE.
+//! Add `"django.middleware.clickjacking.XFrameOptionsMiddleware"` to `MIDDLEWARE` and keep
+//! `X_FRAME_OPTIONS = "DENY"` (Django's default since 3.0). Views that must be framed can opt out
+//! one by one with the `@xframe_options_sameorigin` or `@xframe_options_exempt` decorators from
+//! `django.views.decorators.clickjacking`.
+//! If framing is already blocked elsewhere, for example by a header your web server or CDN adds, or
+//! by a `frame-ancestors` directive in your Content-Security-Policy, silence the check with
+//! `"security.W002"` in `SILENCED_SYSTEM_CHECKS` or `# djguard: ignore[security.W002]` on the
+//! `MIDDLEWARE` line.
 //!
 //! ## References
-//! - Django: system check framework, `security` checks (docs/ref/checks.txt)
+//! - Django documentation: Clickjacking Protection
+//! - Django documentation: Settings → X_FRAME_OPTIONS
+//! - MDN: X-Frame-Options; MDN: CSP frame-ancestors
+//! - OWASP Clickjacking Defense Cheat Sheet
+//! - CWE-1021: Improper Restriction of Rendered UI Layers or Frames
 
 use super::*;
 use crate::finding::Severity;

@@ -1,21 +1,42 @@
 //! # security.W003: CsrfViewMiddleware is not enabled
 //!
 //! ## What it does
-//! Fires when `django.middleware.csrf.CsrfViewMiddleware` is not in MIDDLEWARE.
+//! Fires when the exact string `"django.middleware.csrf.CsrfViewMiddleware"` is not an entry of
+//! `MIDDLEWARE` (list membership: order is irrelevant, and a subclass does not count). It exists in
+//! every Django release djguard models (3.0 and later). Deploy-only, as in Django
+//! (`check --deploy`): djguard skips it for settings modules named like development or test ones
+//! (`dev`, `local`, `test`, `ci`) unless given with `--settings`.
 //!
 //! ## Why is this bad?
-//! TODO(doc)
+//! The middleware rejects state-changing requests (POST, PUT, PATCH, DELETE) that do not carry a
+//! valid CSRF token. Without it, a page on another site can make the victim's browser submit a form
+//! to your application with the victim's cookies attached, and the request runs with the victim's
+//! rights: change the e-mail address, the password, make a purchase. Django's default
+//! `SameSite=Lax` cookies reduce the risk but do not remove it: a sibling subdomain counts as the
+//! same site, and older browsers ignore the attribute. Views decorated with `@csrf_protect` stay
+//! protected; every view that lacks the decorator does not.
 //!
 //! ## Example
 //! ```python
-//! MIDDLEWARE = ["django.contrib.sessions.middleware.SessionMiddleware"]
+//! MIDDLEWARE = [
+//!     "django.middleware.security.SecurityMiddleware",
+//!     "django.contrib.sessions.middleware.SessionMiddleware",
+//!     "django.contrib.auth.middleware.AuthenticationMiddleware",
+//! ]
 //! ```
 //!
 //! ## Fix
-//! Add `"django.middleware.csrf.CsrfViewMiddleware"` to MIDDLEWARE.
+//! Add `"django.middleware.csrf.CsrfViewMiddleware"` to `MIDDLEWARE`, after `SessionMiddleware`,
+//! and exempt only the views that really need it with `@csrf_exempt` (for example a webhook that
+//! verifies a signature instead). A service that only serves an API authenticated by a header
+//! token, with no cookies or sessions, can legitimately run without it; then add `"security.W003"`
+//! to `SILENCED_SYSTEM_CHECKS` or put `# djguard: ignore[security.W003]` on the `MIDDLEWARE` line.
 //!
 //! ## References
-//! - Django: system check framework, `security` checks (docs/ref/checks.txt)
+//! - Django documentation: Cross Site Request Forgery protection
+//! - Django documentation: How to use Django's CSRF protection
+//! - OWASP Cross-Site Request Forgery Prevention Cheat Sheet
+//! - CWE-352: Cross-Site Request Forgery (CSRF)
 
 use super::*;
 use crate::finding::Severity;

@@ -1,21 +1,39 @@
 //! # security.W006: X-Content-Type-Options: nosniff is not sent
 //!
 //! ## What it does
-//! Fires when SecurityMiddleware is enabled and SECURE_CONTENT_TYPE_NOSNIFF is not `True`.
+//! Fires when `"django.middleware.security.SecurityMiddleware"` is in `MIDDLEWARE` and
+//! `SECURE_CONTENT_TYPE_NOSNIFF` is not the object `True`. Django tests `is True`, so `1` or
+//! `"yes"` fire too. The default has been `True` since Django 3.0, so in practice this fires only
+//! when the setting is overridden. It exists in every Django release djguard models (3.0 and
+//! later). Deploy-only, as in Django (`check --deploy`): djguard skips it for settings modules
+//! named like development or test ones (`dev`, `local`, `test`, `ci`) unless given with
+//! `--settings`.
 //!
 //! ## Why is this bad?
-//! TODO(doc)
+//! Without `X-Content-Type-Options: nosniff`, browsers may disregard the declared `Content-Type`
+//! and guess the type from the content. A file a user uploaded that is really HTML or JavaScript,
+//! served back as `text/plain` or as an image, can then be rendered or run in your origin: stored
+//! cross-site scripting with access to other users' sessions. The header also stops browsers from
+//! executing a response that is not JavaScript as a `<script>`.
 //!
 //! ## Example
 //! ```python
+//! MIDDLEWARE = ["django.middleware.security.SecurityMiddleware"]
 //! SECURE_CONTENT_TYPE_NOSNIFF = False
 //! ```
 //!
 //! ## Fix
-//! Remove the line (the default is True) or set it to `True`.
+//! Delete the override (the default is `True`) or write `SECURE_CONTENT_TYPE_NOSNIFF = True`. There
+//! is rarely a reason to turn it off. If a web server in front already adds the header to every
+//! response, you may add `"security.W006"` to `SILENCED_SYSTEM_CHECKS` or put
+//! `# djguard: ignore[security.W006]` on the setting's line.
 //!
 //! ## References
-//! - Django: system check framework, `security` checks (docs/ref/checks.txt)
+//! - Django documentation: Middleware → X-Content-Type-Options: nosniff
+//! - Django documentation: Settings → SECURE_CONTENT_TYPE_NOSNIFF
+//! - MDN: X-Content-Type-Options
+//! - OWASP HTTP Security Response Headers Cheat Sheet
+//! - CWE-693: Protection Mechanism Failure
 
 use super::*;
 use crate::finding::Severity;

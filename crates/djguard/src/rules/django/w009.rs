@@ -1,21 +1,46 @@
 //! # security.W009: SECRET_KEY is weak, empty or auto-generated
 //!
 //! ## What it does
-//! Fires when SECRET_KEY is empty, shorter than 50 characters, has fewer than 5 distinct characters, or starts with `django-insecure-` (Django 3.2+).
+//! Fires when `SECRET_KEY` fails Django's strength rule: it is empty or not set, shorter than 50
+//! characters (Python `len()`, i.e. code points; exactly 50 passes), made of fewer than 5 distinct
+//! characters, or, from Django 3.2, starts with `django-insecure-` (the prefix `startproject`
+//! writes; the test is case-sensitive). From 3.2 an empty key is reported here; in 3.0 and 3.1 it
+//! stops Django from loading and djguard reports DJG001 instead. A key that is not a string is
+//! reported as undecided. It exists in every Django release djguard models (3.0 and later).
+//! Deploy-only, as in Django (`check --deploy`): djguard skips it for settings modules named like
+//! development or test ones (`dev`, `local`, `test`, `ci`) unless given with `--settings`.
 //!
 //! ## Why is this bad?
-//! TODO(doc)
+//! `SECRET_KEY` signs password-reset links, the messages cookie, sessions stored with the
+//! signed-cookies backend and everything made with `django.core.signing`. Whoever knows or guesses
+//! it can forge all of these, for instance build a working password-reset link for any account. A
+//! key starting with `django-insecure-` is the development key from the repository, so it sits in
+//! every clone, CI log and backup.
 //!
 //! ## Example
 //! ```python
-//! SECRET_KEY = "django-insecure-9a!x..."
+//! SECRET_KEY = "django-insecure-3v@k!x0q..."  # the key startproject generated
 //! ```
 //!
 //! ## Fix
-//! Read a long random key from the environment or a secrets manager.
+//! Generate a new key with `django.core.management.utils.get_random_secret_key()` (50 random
+//! characters), keep it out of version control and read it at startup:
+//! ```python
+//! import os
+//!
+//! SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]
+//! ```
+//! A new key logs everyone out and voids outstanding reset links. From Django 4.1 you can rotate
+//! gradually by keeping the old key in `SECRET_KEY_FALLBACKS` for a while, but not if it was weak
+//! or leaked (W025 flags weak ones). There is no good reason to silence this check for production
+//! settings.
 //!
 //! ## References
-//! - Django: system check framework, `security` checks (docs/ref/checks.txt)
+//! - Django documentation: Settings → SECRET_KEY, SECRET_KEY_FALLBACKS
+//! - Django documentation: Cryptographic signing
+//! - Django deployment checklist
+//! - OWASP Secrets Management Cheat Sheet
+//! - CWE-330: Use of Insufficiently Random Values
 
 use super::*;
 use crate::finding::Severity;

@@ -1,21 +1,44 @@
 //! # security.W010: Session cookie is not Secure (sessions app)
 //!
 //! ## What it does
-//! Fires when SESSION_COOKIE_SECURE is not on (`is True` since Django 4.1; truthy before) and `django.contrib.sessions` is in INSTALLED_APPS but SessionMiddleware is not in MIDDLEWARE.
+//! Fires when `SESSION_COOKIE_SECURE` is not on and `"django.contrib.sessions"` is in
+//! `INSTALLED_APPS` but `"django.contrib.sessions.middleware.SessionMiddleware"` is not in
+//! `MIDDLEWARE`. "On" means `is True` from Django 4.1 (so `1` or `"True"` fire) and plain
+//! truthiness in 3.0 to 4.0, for the Django version the project pins (or `--django-version`). The
+//! default is `False`, so this fires whenever the setting is not written. Apps and middleware are
+//! matched as exact strings, so listing the app as `"django.contrib.sessions.apps.SessionsConfig"`
+//! counts as not listed. If the middleware is listed too, W012 is reported instead. Deploy-only, as
+//! in Django (`check --deploy`): djguard skips it for settings modules named like development or
+//! test ones (`dev`, `local`, `test`, `ci`) unless given with `--settings`.
 //!
 //! ## Why is this bad?
-//! TODO(doc)
+//! A cookie without the `Secure` attribute is also sent with plain-HTTP requests to the domain. An
+//! attacker on the network can provoke one, for example by injecting an `http://` image into any
+//! page the victim loads, read the session ID from it and act as the victim: session hijacking.
+//! HSTS narrows this window, but only `Secure` closes it. Here the middleware is missing, so Django
+//! cannot tell whether a session cookie is ever set; the installed app suggests sessions are in use
+//! or planned, and adding the middleware later would ship with this cookie setting.
 //!
 //! ## Example
 //! ```python
-//! SESSION_COOKIE_SECURE = 1
+//! INSTALLED_APPS = ["django.contrib.sessions"]
+//! MIDDLEWARE = ["django.middleware.security.SecurityMiddleware"]
+//! SESSION_COOKIE_SECURE = 1  # Django 4.1+ wants the boolean True
 //! ```
 //!
 //! ## Fix
-//! `SESSION_COOKIE_SECURE = True`.
+//! Write `SESSION_COOKIE_SECURE = True` in the production settings; the site must then be served
+//! over HTTPS. A truthy value such as `1` does make Django set the flag at runtime, but from 4.1
+//! the check only accepts `True`, so write the boolean. There is no good reason to silence this
+//! check for production; if sessions are not used at all, removing the app and the middleware also
+//! clears it.
 //!
 //! ## References
-//! - Django: system check framework, `security` checks (docs/ref/checks.txt)
+//! - Django documentation: Settings → SESSION_COOKIE_SECURE
+//! - Django documentation: How to use sessions
+//! - Django deployment checklist
+//! - MDN: Set-Cookie (Secure); OWASP Session Management Cheat Sheet
+//! - CWE-614: Sensitive Cookie in HTTPS Session Without 'Secure' Attribute
 
 use super::*;
 use crate::finding::Severity;

@@ -1,21 +1,42 @@
 //! # security.W025: Weak key in SECRET_KEY_FALLBACKS
 //!
 //! ## What it does
-//! Fires once for each entry of SECRET_KEY_FALLBACKS that fails Django's secret-key rule (50+ characters, 5+ distinct, no `django-insecure-` prefix).
+//! Fires once for each entry of `SECRET_KEY_FALLBACKS` that fails the same strength rule as W009:
+//! shorter than 50 characters, fewer than 5 distinct characters, or starting with
+//! `django-insecure-`. An empty string fails as well. Each message names the entry as
+//! `SECRET_KEY_FALLBACKS[i]`; an entry that is not a string is reported as undecided. The setting
+//! and the check exist from Django 4.1. Deploy-only, as in Django (`check --deploy`): djguard skips
+//! it for settings modules named like development or test ones (`dev`, `local`, `test`, `ci`)
+//! unless given with `--settings`.
 //!
 //! ## Why is this bad?
-//! TODO(doc)
+//! Django still accepts data signed with any fallback key: sessions, password-reset tokens, signed
+//! cookies and `django.core.signing` values. A weak fallback is therefore as dangerous as a weak
+//! `SECRET_KEY`: an attacker who guesses it can forge data that Django takes as genuine. The usual
+//! way to get here is rotating away from the `django-insecure-` key that `startproject` wrote, by
+//! moving it into the fallbacks.
 //!
 //! ## Example
 //! ```python
-//! SECRET_KEY_FALLBACKS = ["old-dev-key"]
+//! # the old key from startproject, kept "for a while"
+//! SECRET_KEY_FALLBACKS = ["django-insecure-3v@k!x0q..."]
 //! ```
 //!
 //! ## Fix
-//! Remove weak keys from SECRET_KEY_FALLBACKS.
+//! Remove weak or leaked keys from the list now; users signed in with them will have to log in
+//! again. Keep a strong old key only until the data signed with it has expired, which is two weeks
+//! for sessions (`SESSION_COOKIE_AGE`) and three days for reset links (`PASSWORD_RESET_TIMEOUT`)
+//! with the defaults, then delete it:
+//! ```python
+//! SECRET_KEY_FALLBACKS = []
+//! ```
+//! There is no good reason to silence this check for production settings.
 //!
 //! ## References
-//! - Django: system check framework, `security` checks (docs/ref/checks.txt)
+//! - Django documentation: Settings → SECRET_KEY_FALLBACKS, SECRET_KEY
+//! - Django documentation: Cryptographic signing
+//! - OWASP Secrets Management Cheat Sheet
+//! - CWE-330: Use of Insufficiently Random Values
 
 use super::*;
 use crate::finding::Severity;

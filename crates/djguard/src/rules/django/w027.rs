@@ -1,21 +1,51 @@
 //! # security.W027: CSP nonce without the csp context processor
 //!
 //! ## What it does
-//! Fires when ContentSecurityPolicyMiddleware is enabled, a CSP setting uses `CSP.NONCE`, and no DjangoTemplates backend lists `django.template.context_processors.csp`.
+//! Fires when all three hold: `"django.middleware.csp.ContentSecurityPolicyMiddleware"` is in
+//! `MIDDLEWARE`; `SECURE_CSP` or `SECURE_CSP_REPORT_ONLY` is a dict in which some directive's value
+//! is `CSP.NONCE` or contains it (as a list item, or as a substring of a string value); and no
+//! entry of `TEMPLATES` lists `"django.template.context_processors.csp"` in
+//! `OPTIONS["context_processors"]`. Any dict entry of `TEMPLATES` counts, whatever its `BACKEND`.
+//! djguard resolves `CSP.NONCE` imported from `django.utils.csp`. The check exists from Django 6.1
+//! and is not deploy-only: it runs on every `check`.
 //!
 //! ## Why is this bad?
-//! TODO(doc)
+//! With a nonce in the policy, the browser runs only the inline `<script>` and `<style>` elements
+//! that carry the per-request nonce. Templates get that value as `csp_nonce` from the context
+//! processor; without it, `nonce="{{ csp_nonce }}"` renders empty, and since nothing used the nonce
+//! Django leaves it out of the header. The browser then blocks the very elements the policy meant
+//! to allow, and pages break. The usual reaction is to add `'unsafe-inline'`, which throws away
+//! CSP's protection against injected scripts.
 //!
 //! ## Example
 //! ```python
-//! SECURE_CSP = {"script-src": [CSP.SELF, CSP.NONCE]}
+//! from django.utils.csp import CSP
+//!
+//! MIDDLEWARE = ["django.middleware.csp.ContentSecurityPolicyMiddleware"]
+//! SECURE_CSP = {"default-src": [CSP.SELF], "script-src": [CSP.SELF, CSP.NONCE]}
+//! TEMPLATES = [{"BACKEND": "django.template.backends.django.DjangoTemplates"}]
 //! ```
 //!
 //! ## Fix
-//! Add `"django.template.context_processors.csp"` to the template context processors.
+//! Add the context processor, then write `nonce="{{ csp_nonce }}"` on inline tags:
+//! ```python
+//! TEMPLATES = [{
+//!     "BACKEND": "django.template.backends.django.DjangoTemplates",
+//!     "OPTIONS": {"context_processors": [
+//!         # ... your existing processors ...
+//!         "django.template.context_processors.csp",
+//!     ]},
+//! }]
+//! ```
+//! If your templates receive the nonce another way, for example through a Jinja2 environment
+//! global, add `"security.W027"` to `SILENCED_SYSTEM_CHECKS` or put
+//! `# djguard: ignore[security.W027]` on the `TEMPLATES` line.
 //!
 //! ## References
-//! - Django: system check framework, `security` checks (docs/ref/checks.txt)
+//! - Django documentation: How to use Django's Content Security Policy
+//! - Django documentation: Templates API → Built-in context processors → csp
+//! - MDN: nonce (HTML global attribute); MDN: Content Security Policy (CSP)
+//! - CWE-693: Protection Mechanism Failure
 
 use super::*;
 use crate::finding::Severity;
