@@ -245,10 +245,9 @@ fn run_settings_rules(
             ),
         }
     };
-    if let Some(problem) = settings.load_error() {
+    if let Some((culprit, problem)) = settings.load_error() {
         let meta = &rules::project::djg001::META;
         if selection.enabled(meta) {
-            let culprit = problem.split_whitespace().nth(1).unwrap_or("").to_string();
             let origin = settings.get(&culprit).origin;
             let (path, range) = locate(origin);
             findings.push(make_finding(project, meta, &path, range, format!("Django refuses to load {}: {problem}", target.module), "Make the setting a list or tuple (e.g. split a comma-separated variable with .split(\",\")).".into(), &culprit, &target.module));

@@ -16,7 +16,7 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Statically audit a Django project (never imports or runs it).
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// List every rule with its id, severity and title.
     Rules {
         /// Output format.

@@ -51,7 +51,7 @@ fn real_main() -> i32 {
 
 fn run(cli: Cli) -> Result<i32> {
     match cli.command {
-        Command::Check(args) => run_check(args),
+        Command::Check(args) => run_check(*args),
         Command::Rules { format } => {
             print_rules(format);
             Ok(0)
@@ -75,18 +75,25 @@ fn print_rules(format: ListFormat) {
     let all = rules::all();
     match format {
         ListFormat::Text => {
+            let mut text = String::new();
             for r in all {
-                println!("{:<16} {:<9} {}", r.id, r.severity.as_str(), r.title);
+                text.push_str(&format!(
+                    "{:<16} {:<9} {}\n",
+                    r.id,
+                    r.severity.as_str(),
+                    r.title
+                ));
             }
+            out(&text);
         }
         ListFormat::Json => {
             let v: Vec<serde_json::Value> = all
                 .iter()
                 .map(|r| serde_json::json!({"id": r.id, "title": r.title, "severity": r.severity.as_str(), "cwe": r.cwe}))
                 .collect();
-            println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+            out(&(serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"));
         }
-        ListFormat::Markdown => print!("{}", rules_markdown()),
+        ListFormat::Markdown => out(&rules_markdown()),
     }
 }
 
@@ -207,7 +214,7 @@ fn run_check(args: CheckArgs) -> Result<i32> {
         write_baseline(path, &report)?;
     }
 
-    let out = match args.format {
+    let rendered = match args.format {
         Format::Json => render::json::render(&report),
         Format::Text => {
             let color = match args.color {
@@ -220,8 +227,7 @@ fn run_check(args: CheckArgs) -> Result<i32> {
             render::text::render(&report, color)
         }
     };
-    let mut stdout = std::io::stdout().lock();
-    let _ = writeln!(stdout, "{out}");
+    out(&(rendered + "\n"));
     if args.format == Format::Json {
         for e in &report.errors {
             eprintln!("djguard: {}: {}", e.path, e.message);
@@ -232,6 +238,11 @@ fn run_check(args: CheckArgs) -> Result<i32> {
     } else {
         0
     })
+}
+
+/// Print to stdout; a closed pipe (`djguard rules | head`) is not an error.
+fn out(text: &str) {
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
 }
 
 fn read_baseline(path: &Path) -> Result<std::collections::HashSet<String>> {

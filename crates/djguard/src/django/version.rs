@@ -289,7 +289,9 @@ fn django_spec(line: &str) -> Option<String> {
         rest
     };
     // `django = "^5.2"` (a TOML table entry) is not a PEP 508 requirement.
-    if !rest.starts_with(['=', '<', '>', '~', '!']) || (rest.starts_with('=') && !rest.starts_with("==")) {
+    if !rest.starts_with(['=', '<', '>', '~', '!'])
+        || (rest.starts_with('=') && !rest.starts_with("=="))
+    {
         return None;
     }
     Some(rest.split_whitespace().collect::<Vec<_>>().join(""))

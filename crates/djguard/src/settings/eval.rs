@@ -1530,14 +1530,14 @@ fn str_arg(args: &[Value], i: usize) -> Option<&str> {
 }
 
 fn call_method(recv: &Value, method: &str, args: &[Value], kwargs: &[(String, Value)]) -> Value {
+    // `d.get(key, default)` with an unknown default is still decidable when the key is present.
     if let Some(u) = args
         .iter()
         .chain(kwargs.iter().map(|(_, v)| v))
         .find_map(Value::as_unknown)
+        && !matches!((recv, method), (Value::Dict(_), "get"))
     {
-        if !matches!((recv, method), (Value::Dict(_), "get")) {
-            return Value::Unknown(u.clone());
-        }
+        return Value::Unknown(u.clone());
     }
     match (recv, method) {
         (Value::Str(s), "join") if args.len() == 1 => match args[0].iter_elements() {

@@ -93,8 +93,9 @@ impl EffectiveSettings {
         }
     }
 
-    /// Why Django would refuse to load these settings, if it would (known cases only).
-    pub fn load_error(&self) -> Option<String> {
+    /// Why Django would refuse to load these settings, if it would (known cases only): the
+    /// setting at fault and Django's message.
+    pub fn load_error(&self) -> Option<(String, String)> {
         for name in TUPLE_SETTINGS {
             if let Some(b) = self.scope.names.get(*name)
                 && !matches!(
@@ -102,16 +103,34 @@ impl EffectiveSettings {
                     Value::List(_) | Value::Tuple(_) | Value::Unknown(_)
                 )
             {
-                return Some(format!(
-                    "The {name} setting must be a list or a tuple (it is a {}).",
-                    b.value.type_name()
+                return Some((
+                    name.to_string(),
+                    format!(
+                        "The {name} setting must be a list or a tuple (it is a {}).",
+                        b.value.type_name()
+                    ),
                 ));
             }
         }
-        if !self.version.at_least(3, 2)
-            && let Ok(false) = self.get("SECRET_KEY").value.truthy()
+        let empty_key = matches!(self.get("SECRET_KEY").value.truthy(), Ok(false));
+        if empty_key && !self.version.at_least(3, 2) {
+            return Some((
+                "SECRET_KEY".into(),
+                "The SECRET_KEY setting must not be empty.".into(),
+            ));
+        }
+        // Django 3.2 validates the key lazily, but the admin's password-reset token generator
+        // reads it while `django.setup()` imports the app, so setup fails before any check.
+        if empty_key
+            && self.version.series() == (3, 2)
+            && matches!(
+                self.get("INSTALLED_APPS")
+                    .value
+                    .py_contains(&Value::Str("django.contrib.admin".into())),
+                Ok(true)
+            )
         {
-            return Some("The SECRET_KEY setting must not be empty.".into());
+            return Some(("SECRET_KEY".into(), "The SECRET_KEY setting must not be empty (Django 3.2 reads it while loading django.contrib.admin).".into()));
         }
         None
     }

@@ -50,6 +50,16 @@ pub static RULE: DjangoRule = DjangoRule {
 
 fn check(cx: &DjangoCx) -> Outcome {
     let s = cx.get("DEFAULT_HASHING_ALGORITHM");
+    // Django tests `not in {"sha1", "sha256"}`: an unhashable value makes the check raise.
+    if !s
+        .value
+        .hashable()
+        .map_err(|u| Unknown::new(format!("DEFAULT_HASHING_ALGORITHM: {}", u.reason)))?
+    {
+        return Err(Unknown::new(
+            "DEFAULT_HASHING_ALGORITHM is unhashable, which makes Django's check raise an exception",
+        ));
+    }
     let ok = any_of([
         s.value.py_eq(&Value::Str("sha1".into())),
         s.value.py_eq(&Value::Str("sha256".into())),

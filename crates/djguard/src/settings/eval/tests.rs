@@ -72,7 +72,10 @@ fn container_mutations() {
         Value::Dict(vec![(s("x"), Value::Int(3)), (s("y"), Value::Int(2))])
     );
     let processors = Value::Dict(vec![(s("context_processors"), Value::List(vec![s("p")]))]);
-    assert_eq!(v[2], Value::List(vec![Value::Dict(vec![(s("OPTIONS"), processors)])]));
+    assert_eq!(
+        v[2],
+        Value::List(vec![Value::Dict(vec![(s("OPTIONS"), processors)])])
+    );
 }
 
 #[test]

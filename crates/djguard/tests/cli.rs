@@ -1,0 +1,489 @@
+//! End-to-end tests of the `djguard` binary: commands, exit codes, JSON shape, configuration,
+//! suppressions, hostile input, and the bundled example project.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn djguard() -> Command {
+    let mut c = Command::cargo_bin("djguard").expect("binary built");
+    c.env_remove("NO_COLOR");
+    c
+}
+
+fn write(root: &Path, rel: &str, text: impl AsRef<[u8]>) {
+    let p = root.join(rel);
+    std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+    std::fs::write(p, text).expect("write");
+}
+
+/// Run `check` with JSON output and return (exit code, document).
+fn check_json(root: &Path, extra: &[&str]) -> (i32, Value) {
+    let out = djguard()
+        .arg("check")
+        .arg(root)
+        .args(["--format", "json", "--no-config"])
+        .args(extra)
+        .output()
+        .expect("run");
+    let doc: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)));
+    (out.status.code().expect("exit code"), doc)
+}
+
+fn rules_of(doc: &Value) -> Vec<String> {
+    let mut v: Vec<String> = doc["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| f["rule"].as_str().expect("rule").to_string())
+        .collect();
+    v.sort();
+    v.dedup();
+    v
+}
+
+const SECURE: &str = r#"
+SECRET_KEY = "x7!k2#9fq-Lm4@Zp8&Rt1^Wc6*Vb3(Yn5)Hs0_Jd+Gu=Ka%Ee$Oi"
+DEBUG = False
+ALLOWED_HOSTS = ["example.com"]
+INSTALLED_APPS = ["django.contrib.sessions"]
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+SECURE_HSTS_SECONDS = 31536000
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SECURE_SSL_REDIRECT = True
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+"#;
+
+#[test]
+fn version_and_help() {
+    djguard()
+        .arg("--version")
+        .assert()
+        .success()
+        .stdout(predicates::str::contains(env!("CARGO_PKG_VERSION")));
+    let help = djguard().arg("check").arg("--help").output().expect("run");
+    let text = String::from_utf8_lossy(&help.stdout);
+    for flag in [
+        "--settings",
+        "--django-version",
+        "--format",
+        "--select",
+        "--fail-on",
+        "--baseline",
+    ] {
+        assert!(text.contains(flag), "--help lacks {flag}");
+    }
+}
+
+#[test]
+fn rule_docs_and_unknown_rule() {
+    let out = djguard()
+        .args(["rule", "security.W004"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    for heading in [
+        "## What it does",
+        "## Why is this bad?",
+        "## Example",
+        "## Fix",
+        "## References",
+    ] {
+        assert!(text.contains(heading), "missing {heading}");
+    }
+    djguard().args(["rule", "security.W999"]).assert().code(2);
+}
+
+#[test]
+fn every_rule_is_documented_and_the_readme_table_is_current() {
+    let out = djguard()
+        .args(["rules", "--format", "json"])
+        .output()
+        .expect("run");
+    let rules: Value = serde_json::from_slice(&out.stdout).expect("json");
+    for r in rules.as_array().expect("list") {
+        let id = r["id"].as_str().expect("id");
+        let doc = djguard().args(["rule", id]).output().expect("run");
+        let text = String::from_utf8_lossy(&doc.stdout);
+        assert!(
+            doc.status.success() && text.contains("## Fix") && !text.contains("TODO"),
+            "{id} lacks complete docs"
+        );
+    }
+    let table = djguard()
+        .args(["rules", "--format", "markdown"])
+        .output()
+        .expect("run");
+    let table = String::from_utf8_lossy(&table.stdout).to_string();
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../README.md"))
+            .expect("README.md");
+    assert!(
+        readme.contains(&table),
+        "README rule table is stale: regenerate it with `djguard rules --format markdown`"
+    );
+}
+
+#[test]
+fn secure_settings_exit_zero_and_insecure_exit_one() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(dir.path(), "settings.py", SECURE);
+    let (code, doc) = check_json(
+        dir.path(),
+        &["--settings", "settings.py", "--django-version", "6.1"],
+    );
+    assert_eq!(code, 0, "{doc}");
+    assert_eq!(rules_of(&doc), Vec::<String>::new());
+    assert_eq!(doc["tool"]["name"], "djguard");
+
+    write(
+        dir.path(),
+        "settings.py",
+        format!("{SECURE}\nDEBUG = 'False'\n"),
+    );
+    let (code, doc) = check_json(
+        dir.path(),
+        &["--settings", "settings.py", "--django-version", "6.1"],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(rules_of(&doc), vec!["security.W018"]);
+    let f = &doc["findings"][0];
+    for key in [
+        "rule",
+        "severity",
+        "confidence",
+        "message",
+        "path",
+        "line",
+        "column",
+        "end_line",
+        "end_column",
+        "fix",
+        "fingerprint",
+    ] {
+        assert!(!f[key].is_null(), "finding lacks {key}: {f}");
+    }
+    assert_eq!(f["path"], "settings.py");
+    assert_eq!(f["line"], 19);
+    assert_eq!(f["severity"], "high");
+}
+
+#[test]
+fn fail_on_threshold() {
+    let dir = tempfile::tempdir().expect("tmp");
+    // Only a low-severity finding (W019).
+    write(
+        dir.path(),
+        "settings.py",
+        format!("{SECURE}\nX_FRAME_OPTIONS = 'SAMEORIGIN'\n"),
+    );
+    let (code, doc) = check_json(
+        dir.path(),
+        &["--settings", "settings.py", "--fail-on", "medium"],
+    );
+    assert_eq!(rules_of(&doc), vec!["security.W019"]);
+    assert_eq!(code, 0);
+    let (code, _) = check_json(
+        dir.path(),
+        &["--settings", "settings.py", "--fail-on", "low"],
+    );
+    assert_eq!(code, 1);
+    djguard()
+        .arg("check")
+        .arg(dir.path())
+        .args(["--fail-on", "severe"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn version_differences_are_honoured() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(
+        dir.path(),
+        "settings.py",
+        format!("{SECURE}\nSESSION_COOKIE_SECURE = 1\nSECURE_CSP = 'default-src'\n"),
+    );
+    let (_, doc) = check_json(
+        dir.path(),
+        &["--settings", "settings.py", "--django-version", "4.0"],
+    );
+    assert_eq!(
+        rules_of(&doc),
+        Vec::<String>::new(),
+        "4.0 tests truthiness and has no E026"
+    );
+    let (_, doc) = check_json(
+        dir.path(),
+        &["--settings", "settings.py", "--django-version", "5.2"],
+    );
+    assert_eq!(rules_of(&doc), vec!["security.W012"]);
+    let (_, doc) = check_json(
+        dir.path(),
+        &["--settings", "settings.py", "--django-version", "6.0"],
+    );
+    assert_eq!(rules_of(&doc), vec!["security.E026", "security.W012"]);
+}
+
+#[test]
+fn silenced_checks_and_inline_suppression() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(
+        dir.path(),
+        "settings.py",
+        format!(
+            "{SECURE}\nDEBUG = True\nALLOWED_HOSTS = []  # djguard: ignore[security.W020]\nSILENCED_SYSTEM_CHECKS = ['security.W018']\n"
+        ),
+    );
+    let (code, doc) = check_json(dir.path(), &["--settings", "settings.py"]);
+    assert_eq!(code, 0, "{doc}");
+    assert_eq!(doc["summary"]["silenced"], 1);
+    assert_eq!(doc["summary"]["suppressed"], 1);
+}
+
+#[test]
+fn unknown_values_are_undecided_not_guessed() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(
+        dir.path(),
+        "settings.py",
+        format!("{SECURE}\nimport os\nDEBUG = os.environ.get('DJANGO_DEBUG', '1')\n"),
+    );
+    let (code, doc) = check_json(dir.path(), &["--settings", "settings.py"]);
+    assert_eq!(code, 0);
+    let undecided = doc["undecided"].as_array().expect("undecided");
+    assert_eq!(undecided.len(), 1, "{doc}");
+    assert_eq!(undecided[0]["rule"], "security.W018");
+    assert!(
+        undecided[0]["reason"]
+            .as_str()
+            .expect("reason")
+            .contains("DJANGO_DEBUG")
+    );
+}
+
+#[test]
+fn configuration_file_and_unknown_keys() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(
+        dir.path(),
+        "conf/settings.py",
+        format!("{SECURE}\nDEBUG = True\nX_FRAME_OPTIONS = 'SAMEORIGIN'\n"),
+    );
+    write(
+        dir.path(),
+        "pyproject.toml",
+        "[project]\nname = 'x'\n[tool.djguard]\nsettings = 'conf/settings.py'\nignore = ['security.W019']\n",
+    );
+    let out = djguard()
+        .arg("check")
+        .arg(dir.path())
+        .args(["--format", "json"])
+        .output()
+        .expect("run");
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(rules_of(&doc), vec!["security.W018"]);
+
+    write(
+        dir.path(),
+        "pyproject.toml",
+        "[tool.djguard]\nsettngs = 'conf/settings.py'\n",
+    );
+    let out = djguard()
+        .arg("check")
+        .arg(dir.path())
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("settngs"));
+
+    djguard()
+        .arg("check")
+        .arg(dir.path())
+        .args(["--no-config", "--select", "security.W999"])
+        .assert()
+        .code(2);
+    djguard()
+        .arg("check")
+        .arg(dir.path().join("missing"))
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn bad_files_are_errors_and_the_scan_goes_on() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(
+        dir.path(),
+        "settings.py",
+        format!("{SECURE}\nDEBUG = True\n"),
+    );
+    write(dir.path(), "broken_syntax.py", "def f(:\n    pass\n");
+    write(dir.path(), "latin.py", b"NAME = '\xe9t\xe9'\n");
+    write(dir.path(), "nul.py", b"A = 1\0\0\n");
+    let mut huge = Vec::with_capacity(21 * 1024 * 1024);
+    while huge.len() < 20 * 1024 * 1024 {
+        huge.extend_from_slice(b"VALUE_0123456789 = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]\n");
+    }
+    write(dir.path(), "huge.py", &huge);
+    write(
+        dir.path(),
+        "deep.py",
+        format!("X = {}1{}\n", "(".repeat(100_000), ")".repeat(100_000)),
+    );
+    let (code, doc) = check_json(dir.path(), &["--settings", "settings.py"]);
+    assert_eq!(code, 1);
+    assert_eq!(rules_of(&doc), vec!["security.W018"]);
+    let errors: Vec<(String, String)> = doc["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .map(|e| {
+            (
+                e["path"].as_str().unwrap_or("").to_string(),
+                e["message"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    let paths: Vec<&str> = errors.iter().map(|(p, _)| p.as_str()).collect();
+    for bad in ["broken_syntax.py", "huge.py", "latin.py", "nul.py"] {
+        assert!(paths.contains(&bad), "{bad} not reported: {errors:?}");
+    }
+    assert!(
+        errors
+            .iter()
+            .any(|(p, m)| p == "broken_syntax.py" && m.contains("syntax error"))
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|(p, m)| p == "nul.py" && m.contains("NUL"))
+    );
+}
+
+#[test]
+fn discovers_production_settings_and_points_into_base() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let root = dir.path();
+    write(
+        root,
+        "manage.py",
+        "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'proj.settings.dev')\n",
+    );
+    write(root, "proj/__init__.py", "");
+    write(
+        root,
+        "proj/wsgi.py",
+        "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'proj.settings.production')\n",
+    );
+    write(root, "proj/settings/__init__.py", "");
+    write(
+        root,
+        "proj/settings/base.py",
+        SECURE.replace("DEBUG = False", "DEBUG = True"),
+    );
+    write(root, "proj/settings/dev.py", "from .base import *\n");
+    write(
+        root,
+        "proj/settings/production.py",
+        "from .base import *\nSECURE_HSTS_PRELOAD = False\n",
+    );
+    let (_, doc) = check_json(root, &[]);
+    assert_eq!(rules_of(&doc), vec!["security.W018", "security.W021"]);
+    let debug = doc["findings"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|f| f["rule"] == "security.W018")
+        .expect("W018");
+    assert_eq!(debug["path"], "proj/settings/base.py");
+    assert_eq!(debug["settings_module"], "proj.settings.production");
+    let settings = doc["summary"]["settings"].as_array().expect("settings");
+    assert_eq!(settings.len(), 1);
+    assert_eq!(settings[0]["module"], "proj.settings.production");
+}
+
+#[test]
+fn baseline_round_trip() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(
+        dir.path(),
+        "settings.py",
+        format!("{SECURE}\nDEBUG = True\n"),
+    );
+    let baseline = dir.path().join("baseline.json");
+    let (code, _) = check_json(
+        dir.path(),
+        &[
+            "--settings",
+            "settings.py",
+            "--write-baseline",
+            baseline.to_str().expect("utf8"),
+        ],
+    );
+    assert_eq!(code, 1);
+    // Unrelated edits that move the line keep the fingerprint.
+    write(
+        dir.path(),
+        "settings.py",
+        format!("# a comment\n\n{SECURE}\nDEBUG = True\n"),
+    );
+    let (code, doc) = check_json(
+        dir.path(),
+        &[
+            "--settings",
+            "settings.py",
+            "--baseline",
+            baseline.to_str().expect("utf8"),
+        ],
+    );
+    assert_eq!(code, 0, "{doc}");
+}
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// The example project's expected IDs were produced by the real Django (see
+/// examples/mysite/README.md). Every one must be reported or, where the value comes from the
+/// environment, listed as undecided; nothing else may be reported.
+#[test]
+fn example_project_matches_django() {
+    let expected: Vec<String> =
+        std::fs::read_to_string(repo_root().join("examples/mysite/EXPECTED_DEPLOY_CHECK.txt"))
+            .expect("expected file")
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+            .map(|l| l.trim().to_string())
+            .collect();
+    let (code, doc) = check_json(
+        &repo_root().join("examples/mysite"),
+        &["--select", "django"],
+    );
+    assert_eq!(code, 1);
+    let mut reported = rules_of(&doc);
+    let undecided: Vec<String> = doc["undecided"]
+        .as_array()
+        .expect("undecided")
+        .iter()
+        .map(|u| u["rule"].as_str().unwrap_or("").to_string())
+        .collect();
+    assert_eq!(
+        undecided,
+        vec!["security.W018"],
+        "only DEBUG (read from DJANGO_DEBUG) is undecided"
+    );
+    reported.extend(undecided);
+    reported.sort();
+    assert_eq!(reported, expected);
+}

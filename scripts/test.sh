@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The whole test suite, exactly as CI runs it (.ci/run calls this script):
+# formatting, clippy with warnings denied, every Rust test, and the differential suite
+# against the real Django (which installs Django from PyPI into .cache/ on first run).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+echo "== cargo fmt --check"
+cargo fmt --all -- --check
+echo "== cargo clippy -D warnings"
+cargo clippy --workspace --all-targets -- -D warnings
+echo "== cargo test"
+cargo test --workspace
+echo "== differential suite against the real Django"
+cargo build -p djguard
+python3 tests/differential/run.py --no-source
