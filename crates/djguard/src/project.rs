@@ -60,7 +60,34 @@ pub struct Project {
 }
 
 impl Project {
+    /// Read and parse the discovered files (in parallel) into the project model.
     pub fn load(root: &Path, files: Vec<DiscoveredFile>) -> Project {
+        Self::build(root, files, |f| source::read_python(&f.abs))
+    }
+
+    /// The project model of in-memory sources (relative path, bytes); for fuzzing and tests.
+    pub fn from_sources(root: &Path, sources: &[(&str, &[u8])]) -> Project {
+        let files = sources
+            .iter()
+            .map(|(rel, _)| DiscoveredFile {
+                rel: rel.to_string(),
+                abs: root.join(rel),
+            })
+            .collect();
+        Self::build(root, files, |f| {
+            let bytes = sources
+                .iter()
+                .find(|(rel, _)| *rel == f.rel)
+                .map_or(&[][..], |(_, b)| *b);
+            source::decode_python(bytes)
+        })
+    }
+
+    fn build(
+        root: &Path,
+        files: Vec<DiscoveredFile>,
+        read: impl Fn(&DiscoveredFile) -> Result<String, source::SourceError> + Sync,
+    ) -> Project {
         let (py, others): (Vec<_>, Vec<_>) =
             files.into_iter().partition(|f| f.rel.ends_with(".py"));
         let present: HashSet<&str> = py.iter().map(|f| f.rel.as_str()).collect();
@@ -71,7 +98,7 @@ impl Project {
 
         let parsed: Vec<Result<ParsedModule, source::SourceError>> = py
             .par_iter()
-            .map(|f| source::read_python(&f.abs).map(ParsedModule::parse))
+            .map(|f| read(f).map(ParsedModule::parse))
             .collect();
 
         let mut errors = Vec::new();

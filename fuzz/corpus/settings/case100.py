@@ -1,0 +1,3 @@
+# MIDDLEWARE with Security+CsrfView (plus filler)
+
+urlpatterns = []

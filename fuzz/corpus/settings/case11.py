@@ -1,0 +1,22 @@
+# DEBUG = 0
+
+from .base import (
+    DEBUG,
+    ALLOWED_HOSTS,
+    INSTALLED_APPS,
+    MIDDLEWARE,
+    SECURE_HSTS_SECONDS,
+    SECURE_SSL_REDIRECT,
+)
+
+SECRET_KEY = "amxJV8_htER4&dpAMY@)kwHU7-gsDQ3^cozLX!+jvGT6(frCP2$bnyKW9=iuFS5*"
+_VALUE = True
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _VALUE
+_value = True
+SECURE_HSTS_PRELOAD = _value
+value = False
+SESSION_COOKIE_SECURE = value
+_value2 = True
+CSRF_COOKIE_SECURE = _value2
+value2 = True
+SESSION_COOKIE_SECURE = value2

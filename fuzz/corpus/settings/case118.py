@@ -1,0 +1,3 @@
+# MIDDLEWARE with Security+XFrameOptions+CsrfView+Session (plus filler)
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+# MIDDLEWARE as a tuple
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+# a project-local SecurityMiddleware subclass instead of the real one
+
+urlpatterns = []

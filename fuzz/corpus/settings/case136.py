@@ -1,0 +1,3 @@
+# XFrameOptionsMiddleware spelled xFrameOptionsMiddleware
+
+urlpatterns = []

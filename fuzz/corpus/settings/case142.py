@@ -1,0 +1,3 @@
+# SecurityMiddleware listed twice
+
+urlpatterns = []
