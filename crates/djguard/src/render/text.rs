@@ -29,8 +29,12 @@ pub fn render(report: &Report, color: bool) -> String {
         } else {
             line_text.len()
         };
+        // A zero-width location (a setting left at its default) marks one character.
         let end = if end <= start {
-            line_text.len().max(start)
+            line_text[start..]
+                .chars()
+                .next()
+                .map_or(start, |c| start + c.len_utf8())
         } else {
             end
         };

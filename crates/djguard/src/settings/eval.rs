@@ -666,6 +666,28 @@ impl<'p> Evaluator<'p> {
             },
             Expr::Attribute(a) => {
                 let base = self.eval(f, &a.value);
+                // `import proj.settings.base as b; b.DEBUG`: read the project module's value.
+                if let Value::Object { qualname, .. } = &base
+                    && let Some(idx) = self.project.module(qualname)
+                    && idx != f.file
+                {
+                    let scope = self.module(idx);
+                    let attr = a.attr.id.as_str();
+                    let sub = format!("{qualname}.{attr}");
+                    return match scope.names.get(attr) {
+                        Some(b) => b.value.clone(),
+                        None if self.project.module(&sub).is_some() => Value::Object {
+                            qualname: sub,
+                            callable: false,
+                        },
+                        None => match &scope.opaque {
+                            Some(u) => Value::Unknown(u.clone()),
+                            None => {
+                                Value::unknown(format!("module {qualname} has no attribute {attr}"))
+                            }
+                        },
+                    };
+                }
                 attribute(&base, a.attr.id.as_str())
             }
             Expr::Subscript(s) => {

@@ -215,3 +215,17 @@ fn hostile_input_does_not_blow_up() {
     assert!(v[1].as_unknown().is_some());
     assert!(v[2].as_unknown().is_some());
 }
+
+#[test]
+fn module_attributes_of_project_modules() {
+    let files = [
+        ("proj/__init__.py", ""),
+        ("proj/common.py", "HOSTS = ['a.example']\n"),
+        (
+            "proj/settings.py",
+            "import proj.common\nimport proj.common as c\nALLOWED_HOSTS = c.HOSTS + proj.common.HOSTS\n",
+        ),
+    ];
+    let v = eval(&files, "proj.settings", &["ALLOWED_HOSTS"]);
+    assert_eq!(v[0], Value::List(vec![s("a.example"), s("a.example")]));
+}
