@@ -487,3 +487,44 @@ fn example_project_matches_django() {
     reported.sort();
     assert_eq!(reported, expected);
 }
+
+#[test]
+fn discovery_skips_ignored_vendored_and_excluded_files() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let root = dir.path();
+    write(root, "proj/__init__.py", "");
+    write(
+        root,
+        "proj/settings.py",
+        format!("{SECURE}\nDEBUG = True\n"),
+    );
+    let broken = "def broken(:\n";
+    write(root, ".gitignore", "generated/\n");
+    write(root, "generated/out.py", broken);
+    write(root, "env/pyvenv.cfg", "home = /usr/bin\n");
+    write(root, "env/lib/python3.12/site-packages/pkg/mod.py", broken);
+    write(root, "node_modules/x/y.py", broken);
+    write(root, "build/lib/z.py", broken);
+    write(root, "legacy/old.py", broken);
+    write(root, "kept.py", broken);
+    let (_, doc) = check_json(
+        root,
+        &["--settings", "proj.settings", "--exclude", "legacy"],
+    );
+    assert_eq!(
+        rules_of(&doc),
+        vec!["security.W018"],
+        "--settings accepts a dotted module"
+    );
+    let paths: Vec<&str> = doc["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .filter_map(|e| e["path"].as_str())
+        .collect();
+    assert_eq!(
+        paths,
+        vec!["kept.py"],
+        "only the file nothing excludes is parsed"
+    );
+}
