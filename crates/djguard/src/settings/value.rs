@@ -442,29 +442,22 @@ fn contains_eq(items: &[Value], needle: &Value) -> Known<bool> {
 
 /// Kleene "or" over outcomes that may be unknown: `true` wins over unknown.
 pub fn any_of(items: impl IntoIterator<Item = Known<bool>>) -> Known<bool> {
-    let mut unknown = None;
-    for item in items {
-        match item {
-            Ok(true) => return Ok(true),
-            Ok(false) => {}
-            Err(u) => {
-                unknown.get_or_insert(u);
-            }
-        }
-    }
-    match unknown {
-        Some(u) => Err(u),
-        None => Ok(false),
-    }
+    kleene(items, true)
 }
 
 /// Kleene "and": `false` wins over unknown.
 pub fn all_of(items: impl IntoIterator<Item = Known<bool>>) -> Known<bool> {
+    kleene(items, false)
+}
+
+/// Three-valued fold: the first item equal to `decisive` decides; otherwise any unknown makes
+/// the answer unknown; otherwise the answer is `!decisive`.
+fn kleene(items: impl IntoIterator<Item = Known<bool>>, decisive: bool) -> Known<bool> {
     let mut unknown = None;
     for item in items {
         match item {
-            Ok(false) => return Ok(false),
-            Ok(true) => {}
+            Ok(b) if b == decisive => return Ok(decisive),
+            Ok(_) => {}
             Err(u) => {
                 unknown.get_or_insert(u);
             }
@@ -472,7 +465,7 @@ pub fn all_of(items: impl IntoIterator<Item = Known<bool>>) -> Known<bool> {
     }
     match unknown {
         Some(u) => Err(u),
-        None => Ok(true),
+        None => Ok(!decisive),
     }
 }
 
