@@ -528,3 +528,30 @@ fn discovery_skips_ignored_vendored_and_excluded_files() {
         "only the file nothing excludes is parsed"
     );
 }
+
+#[test]
+fn settings_django_refuses_to_load_are_reported_instead_of_checks() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(
+        dir.path(),
+        "settings.py",
+        format!("{SECURE}\nDEBUG = True\nALLOWED_HOSTS = 'example.com,www.example.com'\n"),
+    );
+    let (code, doc) = check_json(dir.path(), &["--settings", "settings.py"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        rules_of(&doc),
+        vec!["DJG001"],
+        "Django would stop before any security check"
+    );
+    assert_eq!(
+        doc["findings"][0]["line"], 20,
+        "points at the ALLOWED_HOSTS assignment"
+    );
+    assert!(
+        doc["findings"][0]["message"]
+            .as_str()
+            .expect("message")
+            .contains("must be a list or a tuple")
+    );
+}
