@@ -228,10 +228,9 @@ fn run_check(args: CheckArgs) -> Result<i32> {
         }
     };
     out(&(rendered + "\n"));
-    if args.format == Format::Json {
-        for e in &report.errors {
-            eprintln!("djguard: {}: {}", e.path, e.message);
-        }
+    // Text mode tells people about unreadable files on stderr; JSON carries them in `errors`.
+    if args.format == Format::Text {
+        eprint!("{}", render::text::error_lines(&report));
     }
     Ok(if report.findings.iter().any(|f| f.severity >= fail_on) {
         1

@@ -555,3 +555,39 @@ fn settings_django_refuses_to_load_are_reported_instead_of_checks() {
             .contains("must be a list or a tuple")
     );
 }
+
+#[test]
+fn text_mode_reports_unreadable_files_on_stderr() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(
+        dir.path(),
+        "settings.py",
+        format!("{SECURE}\nDEBUG = True\n"),
+    );
+    write(dir.path(), "nul.py", b"A = 1\0\n");
+    let out = djguard()
+        .arg("check")
+        .arg(dir.path())
+        .args([
+            "--settings",
+            "settings.py",
+            "--no-config",
+            "--color",
+            "never",
+        ])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stdout.contains("security.W018") && stdout.contains("--> settings.py:19:1"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("fix: "), "text output shows the fix");
+    assert!(
+        stderr.contains("nul.py") && stderr.contains("NUL"),
+        "{stderr}"
+    );
+    assert!(!stdout.contains("NUL bytes"));
+}

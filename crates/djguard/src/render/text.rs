@@ -68,19 +68,25 @@ pub fn render(report: &Report, color: bool) -> String {
         }
         out.push('\n');
     }
-    for e in &report.errors {
-        let loc = match (e.line, e.column) {
-            (Some(l), Some(c)) => format!("{}:{l}:{c}", e.path),
-            _ => e.path.clone(),
-        };
-        let _ = writeln!(out, "error: {loc}: {}", e.message);
-    }
     let _ = writeln!(out, "{}", summary_line(report));
     out
 }
 
 fn char_to_byte(s: &str, chars: usize) -> usize {
     s.char_indices().nth(chars).map_or(s.len(), |(i, _)| i)
+}
+
+/// One line per file that could not be read or parsed (text mode prints these to stderr).
+pub fn error_lines(report: &Report) -> String {
+    let mut out = String::new();
+    for e in &report.errors {
+        let loc = match (e.line, e.column) {
+            (Some(l), Some(c)) => format!("{}:{l}:{c}", e.path),
+            _ => e.path.clone(),
+        };
+        let _ = writeln!(out, "djguard: error: {loc}: {}", e.message);
+    }
+    out
 }
 
 pub fn summary_line(report: &Report) -> String {
@@ -111,7 +117,7 @@ pub fn summary_line(report: &Report) -> String {
         })
         .collect();
     let mut line = format!(
-        "{} finding(s){} in {} file(s); Django {} ({}).",
+        "{} finding(s){} in {} file(s){}; Django {} ({}).",
         report.findings.len(),
         if detail.is_empty() {
             String::new()
@@ -119,6 +125,11 @@ pub fn summary_line(report: &Report) -> String {
             format!(" ({})", detail.join(", "))
         },
         report.files,
+        if report.errors.is_empty() {
+            String::new()
+        } else {
+            format!(", {} unreadable (see stderr)", report.errors.len())
+        },
         report.django_version,
         report.django_version_source
     );
