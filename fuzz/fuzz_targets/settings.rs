@@ -27,7 +27,7 @@ fuzz_target!(|data: &[u8]| {
     let version: DjangoVersion = KNOWN_RELEASES[data.len() % KNOWN_RELEASES.len()];
     let settings = EffectiveSettings::new("pkg.prod".into(), file, version, scope);
     let _ = settings.load_error();
-    let cx = DjangoCx { settings: &settings, project: &project, version };
+    let cx = DjangoCx::new(&settings, &project);
     for rule in ALL {
         let _ = (rule.check)(&cx);
         let _ = cx.silenced(rule.meta.id);

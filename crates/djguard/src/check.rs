@@ -17,6 +17,7 @@ use crate::rules::django::{DjangoCx, DjangoRule};
 use crate::rules::{self, RuleMeta};
 use crate::settings::EffectiveSettings;
 use crate::settings::discover::{self as settings_discover, SettingsTarget};
+use crate::settings::env::Environment;
 use crate::settings::eval::{Evaluator, Origin};
 
 pub struct CheckOptions {
@@ -30,6 +31,8 @@ pub struct CheckOptions {
     pub per_file_ignores: BTreeMap<String, Vec<String>>,
     pub severity: BTreeMap<String, Severity>,
     pub exclude: Vec<String>,
+    /// The deployment's environment variables (`--env`, `--env-file`).
+    pub environment: Environment,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -126,7 +129,7 @@ pub fn run(opts: &CheckOptions) -> Result<Report, CheckError> {
     let targets = settings_discover::select(&project, &explicit);
     let selection = Selection::new(&opts.select, &opts.extend_select, &opts.ignore);
 
-    let evaluator = Evaluator::new(&project);
+    let evaluator = Evaluator::new(&project, &opts.environment);
     let mut findings = Vec::new();
     let mut undecided = Vec::new();
     let mut silenced = 0;
@@ -254,11 +257,7 @@ fn run_settings_rules(
         }
         return;
     }
-    let cx = DjangoCx {
-        settings,
-        project,
-        version: settings.version,
-    };
+    let cx = DjangoCx::new(settings, project);
     for rule in crate::rules::django::ALL.iter().copied() {
         if !rule.exists_in(settings.version)
             || !selection.enabled(&rule.meta)
@@ -290,9 +289,19 @@ fn run_one(
             reason,
         });
     };
-    match (rule.check)(cx) {
+    cx.deps.borrow_mut().clear();
+    let outcome = (rule.check)(cx);
+    let deps = cx.deps.borrow().clone();
+    match outcome {
         Ok(hits) => {
-            for hit in hits {
+            for mut hit in hits {
+                if !deps.is_empty() {
+                    hit.message = format!(
+                        "{}: {}",
+                        capitalize(&crate::settings::env::describe(&deps)),
+                        hit.message
+                    );
+                }
                 match cx.silenced(rule.meta.id) {
                     Ok(true) => {
                         *silenced += 1;
@@ -307,8 +316,8 @@ fn run_one(
                         continue;
                     }
                 }
-                let (path, range) = locate(cx.get(hit.setting).origin);
-                findings.push(make_finding(
+                let (path, range) = locate(cx.settings.get(hit.setting).origin);
+                let mut finding = make_finding(
                     project,
                     &rule.meta,
                     &path,
@@ -317,7 +326,9 @@ fn run_one(
                     hit.fix,
                     &hit.key,
                     &target.module,
-                ));
+                );
+                finding.environment = deps.clone();
+                findings.push(finding);
             }
         }
         Err(u) => undecide(undecided, u.reason),
@@ -366,9 +377,18 @@ fn make_finding(
         fix,
         fingerprint: fingerprint(meta.id, path, &format!("{module}:{key}")),
         settings_module: Some(module.to_string()),
+        environment: Vec::new(),
         source_line: parsed
             .map(|p| p.line_text(line).to_string())
             .unwrap_or_default(),
+    }
+}
+
+fn capitalize(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
     }
 }
 

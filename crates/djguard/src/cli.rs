@@ -50,6 +50,16 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
 
+    /// A deployment environment variable (repeatable): settings read from the environment are
+    /// evaluated with this value instead of the reader's default.
+    #[arg(long = "env", value_name = "KEY=VALUE")]
+    pub env: Vec<String>,
+
+    /// Read deployment environment variables from a dotenv file (repeatable; later files and
+    /// --env win).
+    #[arg(long, value_name = "FILE")]
+    pub env_file: Vec<PathBuf>,
+
     /// Only run rules matching these ids or prefixes (`security`, `security.W004`, `DJG0`,
     /// group `django`). Comma-separated or repeated.
     #[arg(long, value_delimiter = ',')]

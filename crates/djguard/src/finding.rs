@@ -64,6 +64,10 @@ pub struct Finding {
     /// The settings module the finding was evaluated for (settings rules only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub settings_module: Option<String>,
+    /// Environment variables the finding depends on: it holds for the deployment only when
+    /// these are as stated (`provided: false` means the reader's default applied).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub environment: Vec<crate::settings::env::EnvDep>,
     /// The text of `line`, for the terminal snippet.
     #[serde(skip)]
     pub source_line: String,

@@ -186,6 +186,25 @@ fn run_check(args: CheckArgs) -> Result<i32> {
     } else {
         args.settings.clone()
     };
+    let mut environment = djguard::settings::env::Environment::new();
+    for file in &args.env_file {
+        let text = std::fs::read_to_string(file)
+            .with_context(|| format!("cannot read --env-file {}", file.display()))?;
+        let vars = djguard::settings::env::parse_dotenv(&text)
+            .with_context(|| format!("--env-file {}", file.display()))?;
+        for (k, v) in vars {
+            environment.set(k, v);
+        }
+    }
+    for pair in &args.env {
+        let Some((k, v)) = pair.split_once('=') else {
+            bail!("--env `{pair}`: expected KEY=VALUE");
+        };
+        if k.is_empty() {
+            bail!("--env `{pair}`: empty variable name");
+        }
+        environment.set(k, v);
+    }
     let opts = CheckOptions {
         root: root.clone(),
         paths: args.paths.clone(),
@@ -197,6 +216,7 @@ fn run_check(args: CheckArgs) -> Result<i32> {
         per_file_ignores: cfg.per_file_ignores.clone(),
         severity,
         exclude: cfg.exclude.iter().chain(&args.exclude).cloned().collect(),
+        environment,
     };
     let mut report = check::run(&opts)?;
 

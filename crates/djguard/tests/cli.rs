@@ -257,7 +257,7 @@ fn unknown_values_are_undecided_not_guessed() {
     write(
         dir.path(),
         "settings.py",
-        format!("{SECURE}\nimport os\nDEBUG = os.environ.get('DJANGO_DEBUG', '1')\n"),
+        format!("{SECURE}\nimport os\nDEBUG = os.environ['DJANGO_DEBUG']\n"),
     );
     let (code, doc) = check_json(dir.path(), &["--settings", "settings.py"]);
     assert_eq!(code, 0);
@@ -270,6 +270,43 @@ fn unknown_values_are_undecided_not_guessed() {
             .expect("reason")
             .contains("DJANGO_DEBUG")
     );
+
+    // Given the deployment's value, the check is decided and says what it assumed.
+    let (code, doc) = check_json(
+        dir.path(),
+        &["--settings", "settings.py", "--env", "DJANGO_DEBUG=1"],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(rules_of(&doc), vec!["security.W018"]);
+    assert_eq!(doc["findings"][0]["environment"][0]["var"], "DJANGO_DEBUG");
+    assert_eq!(doc["findings"][0]["environment"][0]["provided"], true);
+    write(dir.path(), "prod.env", "# production\nDJANGO_DEBUG=\n");
+    let (code, doc) = check_json(
+        dir.path(),
+        &[
+            "--settings",
+            "settings.py",
+            "--env-file",
+            dir.path().join("prod.env").to_str().expect("utf8"),
+        ],
+    );
+    assert_eq!(
+        (code, rules_of(&doc)),
+        (0, vec![]),
+        "an empty string is false"
+    );
+    djguard()
+        .arg("check")
+        .arg(dir.path())
+        .args(["--env", "NOEQUALS"])
+        .assert()
+        .code(2);
+    djguard()
+        .arg("check")
+        .arg(dir.path())
+        .args(["--env-file", "/nonexistent.env"])
+        .assert()
+        .code(2);
 }
 
 #[test]
@@ -454,9 +491,9 @@ fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-/// The example project's expected IDs were produced by the real Django (see
-/// examples/mysite/README.md). Every one must be reported or, where the value comes from the
-/// environment, listed as undecided; nothing else may be reported.
+/// The example project's expected IDs were produced by the real Django with DJANGO_DEBUG
+/// unset (see examples/mysite/README.md): djguard must report exactly them, and say that the
+/// DEBUG finding holds when DJANGO_DEBUG is unset.
 #[test]
 fn example_project_matches_django() {
     let expected: Vec<String> =
@@ -471,21 +508,21 @@ fn example_project_matches_django() {
         &["--select", "django"],
     );
     assert_eq!(code, 1);
-    let mut reported = rules_of(&doc);
-    let undecided: Vec<String> = doc["undecided"]
+    assert_eq!(rules_of(&doc), expected);
+    assert_eq!(doc["undecided"], serde_json::json!([]));
+    let debug = doc["findings"]
         .as_array()
-        .expect("undecided")
+        .expect("list")
         .iter()
-        .map(|u| u["rule"].as_str().unwrap_or("").to_string())
-        .collect();
-    assert_eq!(
-        undecided,
-        vec!["security.W018"],
-        "only DEBUG (read from DJANGO_DEBUG) is undecided"
+        .find(|f| f["rule"] == "security.W018")
+        .expect("W018");
+    assert!(
+        debug["message"]
+            .as_str()
+            .expect("msg")
+            .starts_with("When DJANGO_DEBUG is unset")
     );
-    reported.extend(undecided);
-    reported.sort();
-    assert_eq!(reported, expected);
+    assert_eq!(debug["path"], "mysite/settings/production.py");
 }
 
 #[test]

@@ -11,6 +11,8 @@ use std::rc::Rc;
 use crate::project::Project;
 use crate::python::ast::{self, Expr, Number, Stmt};
 use crate::python::{Ranged, TextRange};
+use crate::settings::env::{EnvDep, Environment, merge_deps};
+use crate::settings::readers::{self, EnvironScheme};
 use crate::settings::value::{Unknown, Value};
 
 /// Where a binding was written: file index in `Project::python` and the statement's range.
@@ -24,6 +26,9 @@ pub struct Origin {
 pub struct Binding {
     pub value: Value,
     pub origin: Origin,
+    /// The environment variables this value depends on (directly, through names it was
+    /// computed from, or through the `if` it was assigned under).
+    pub env: Vec<EnvDep>,
 }
 
 /// The names a module defines once its top level has run.
@@ -55,6 +60,8 @@ const MAX_LEN: usize = 1 << 20;
 
 pub struct Evaluator<'p> {
     project: &'p Project,
+    environment: &'p Environment,
+    schemes: RefCell<Vec<EnvironScheme>>,
     cache: RefCell<HashMap<usize, Rc<ModuleScope>>>,
     in_progress: RefCell<HashSet<usize>>,
 }
@@ -65,12 +72,18 @@ pub struct Frame {
     package: String,
     abs_path: String,
     scope: ModuleScope,
+    /// Environment dependencies read by the statement being executed.
+    reads: Vec<EnvDep>,
+    /// Dependencies of the enclosing `if` conditions.
+    cond: Vec<EnvDep>,
 }
 
 impl<'p> Evaluator<'p> {
-    pub fn new(project: &'p Project) -> Self {
+    pub fn new(project: &'p Project, environment: &'p Environment) -> Self {
         Evaluator {
             project,
+            environment,
+            schemes: RefCell::new(Vec::new()),
             cache: RefCell::new(HashMap::new()),
             in_progress: RefCell::new(HashSet::new()),
         }
@@ -94,6 +107,8 @@ impl<'p> Evaluator<'p> {
             package: py.package(),
             abs_path: py.abs.to_string_lossy().into_owned(),
             scope: ModuleScope::default(),
+            reads: Vec::new(),
+            cond: Vec::new(),
         };
         match &py.parsed {
             Some(parsed) if parsed.syntax_errors.is_empty() => {
@@ -139,12 +154,14 @@ impl<'p> Evaluator<'p> {
 
     fn bind(&self, f: &mut Frame, name: &str, value: Value, range: TextRange) {
         let origin = self.origin(f, range);
+        let env = f.current_deps();
         f.scope
             .names
-            .insert(name.to_string(), Binding { value, origin });
+            .insert(name.to_string(), Binding { value, origin, env });
     }
 
     fn exec(&self, f: &mut Frame, stmt: &Stmt) -> Flow {
+        f.reads.clear();
         match stmt {
             Stmt::Assign(s) => {
                 let value = self.eval(f, &s.value);
@@ -240,13 +257,22 @@ impl<'p> Evaluator<'p> {
         for clause in &s.elif_else_clauses {
             branches.push((clause.test.as_ref(), &clause.body));
         }
+        let outer = f.cond.clone();
         for (i, (test, body)) in branches.iter().enumerate() {
+            f.reads.clear();
             let taken = match test {
                 None => Ok(true),
                 Some(t) => self.eval(f, t).truthy(),
             };
+            // Which branch runs depends on what every test so far read.
+            let reads = std::mem::take(&mut f.reads);
+            merge_deps(&mut f.cond, &reads);
             match taken {
-                Ok(true) => return self.exec_body(f, body),
+                Ok(true) => {
+                    let flow = self.exec_body(f, body);
+                    f.cond = outer;
+                    return flow;
+                }
                 Ok(false) => {}
                 Err(u) => {
                     let reason = format!(
@@ -259,10 +285,12 @@ impl<'p> Evaluator<'p> {
                         .flat_map(|(_, b)| b.iter().cloned())
                         .collect();
                     self.forget_written(f, &rest, &reason);
+                    f.cond = outer;
                     return Flow::Normal;
                 }
             }
         }
+        f.cond = outer;
         Flow::Normal
     }
 
@@ -327,8 +355,11 @@ impl<'p> Evaluator<'p> {
                                 .filter(|(k, _)| !k.starts_with('_'))
                                 .collect(),
                         };
+                        let cond = f.cond.clone();
                         for (k, b) in public {
-                            f.scope.names.insert(k.clone(), b.clone());
+                            let mut b = b.clone();
+                            merge_deps(&mut b.env, &cond);
+                            f.scope.names.insert(k.clone(), b);
                         }
                         if let Some(u) = &scope.opaque {
                             f.scope.opaque.get_or_insert(u.clone());
@@ -354,6 +385,7 @@ impl<'p> Evaluator<'p> {
                             Binding {
                                 value,
                                 origin: self.origin(f, s.range),
+                                env: f.cond.clone(),
                             }
                         }
                     };
@@ -489,10 +521,14 @@ impl<'p> Evaluator<'p> {
                 Expr::Name(n) => {
                     let name = n.id.as_str();
                     let existing = f.scope.names.get(name).cloned();
-                    let (root_value, origin) = match existing {
-                        Some(b) => (b.value, b.origin),
-                        None => (self.lookup(f, name), self.origin(f, range)),
+                    let (root_value, origin, mut env) = match existing {
+                        Some(b) => (b.value, b.origin, b.env),
+                        None => (self.lookup(f, name), self.origin(f, range), Vec::new()),
                     };
+                    if path.is_empty() {
+                        env.clear();
+                    }
+                    merge_deps(&mut env, &f.current_deps());
                     let origin = if path.is_empty() {
                         self.origin(f, range)
                     } else {
@@ -509,6 +545,7 @@ impl<'p> Evaluator<'p> {
                         Binding {
                             value: new_value,
                             origin,
+                            env,
                         },
                     );
                     return;
@@ -522,9 +559,11 @@ impl<'p> Evaluator<'p> {
         }
     }
 
-    fn lookup(&self, f: &Frame, name: &str) -> Value {
+    fn lookup(&self, f: &mut Frame, name: &str) -> Value {
         if let Some(b) = f.scope.names.get(name) {
-            return b.value.clone();
+            let (value, env) = (b.value.clone(), b.env.clone());
+            merge_deps(&mut f.reads, &env);
+            return value;
         }
         match name {
             "__file__" => return Value::Str(f.abs_path.clone()),
@@ -650,6 +689,19 @@ impl<'p> Evaluator<'p> {
                 let mut left = self.eval(f, &c.left);
                 for (op, right) in c.ops.iter().zip(c.comparators.iter()) {
                     let right = self.eval(f, right);
+                    if matches!(op, ast::CmpOp::In | ast::CmpOp::NotIn)
+                        && matches!(&right, Value::Object { qualname, .. } if qualname == "os.environ")
+                    {
+                        let read = readers::os_contains(&left, self.environment);
+                        f.record(read.dep);
+                        match read.value {
+                            Value::Bool(b) if b == (*op == ast::CmpOp::In) => {}
+                            Value::Bool(_) => return Value::Bool(false),
+                            other => return other,
+                        }
+                        left = right;
+                        continue;
+                    }
                     match compare(&left, *op, &right) {
                         Ok(true) => {}
                         Ok(false) => return Value::Bool(false),
@@ -699,6 +751,11 @@ impl<'p> Evaluator<'p> {
                     return slice(&base, lower, upper, step);
                 }
                 let key = self.eval(f, &s.slice);
+                if matches!(&base, Value::Object { qualname, .. } if qualname == "os.environ") {
+                    let read = readers::os_item(&key, self.environment);
+                    f.record(read.dep);
+                    return read.value;
+                }
                 subscript(&base, &key)
             }
             Expr::Call(c) => self.eval_call(f, c),
@@ -802,6 +859,23 @@ impl<'p> Evaluator<'p> {
                 return Value::Unknown(u);
             }
         }
+        if let Value::Object { qualname, .. } = &func {
+            if let Some(read) = readers::call(
+                qualname,
+                &args,
+                &kwargs,
+                self.environment,
+                &self.schemes.borrow(),
+            ) {
+                f.record(read.dep);
+                return read.value;
+            }
+            if let Some(obj) =
+                readers::construct(qualname, &args, &kwargs, &mut self.schemes.borrow_mut())
+            {
+                return obj;
+            }
+        }
         match &func {
             Value::Object { qualname, .. } => call_function(qualname, &args, &kwargs),
             Value::Unknown(u) => Value::Unknown(u.clone()),
@@ -811,6 +885,19 @@ impl<'p> Evaluator<'p> {
 }
 
 impl Frame {
+    fn record(&mut self, dep: Option<EnvDep>) {
+        if let Some(d) = dep {
+            crate::settings::env::add_dep(&mut self.reads, d);
+        }
+    }
+
+    /// What a binding made now depends on: this statement's reads and the enclosing tests.
+    fn current_deps(&self) -> Vec<EnvDep> {
+        let mut deps = self.reads.clone();
+        merge_deps(&mut deps, &self.cond);
+        deps
+    }
+
     fn abs_path_line(&self, ev: &Evaluator, range: TextRange) -> String {
         let py = &ev.project.python[self.file];
         match &py.parsed {
@@ -1703,16 +1790,6 @@ fn call_method(recv: &Value, method: &str, args: &[Value], kwargs: &[(String, Va
 }
 
 fn call_function(qualname: &str, args: &[Value], kwargs: &[(String, Value)]) -> Value {
-    let env_name = |args: &[Value]| args.first().map(Value::repr).unwrap_or_else(|| "?".into());
-    match qualname {
-        "os.environ.get" | "os.getenv" | "os.environ.setdefault" => {
-            return Value::unknown(format!(
-                "read from the environment variable {}",
-                env_name(args)
-            ));
-        }
-        _ => {}
-    }
     if let Some(u) = args
         .iter()
         .chain(kwargs.iter().map(|(_, v)| v))

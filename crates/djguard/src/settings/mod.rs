@@ -2,13 +2,16 @@
 //! Django would see it (global defaults, then the module's uppercase names).
 
 pub mod discover;
+pub mod env;
 pub mod eval;
+pub mod readers;
 pub mod value;
 
 use std::rc::Rc;
 
 use crate::django::defaults::default_for;
 use crate::django::version::DjangoVersion;
+use env::EnvDep;
 use eval::{ModuleScope, Origin};
 use value::{Unknown, Value, is_setting_name};
 
@@ -19,6 +22,8 @@ pub struct Setting {
     pub value: Value,
     /// Where the value was written; `None` when it is Django's default.
     pub origin: Option<Origin>,
+    /// Environment variables the value depends on.
+    pub env: Vec<EnvDep>,
 }
 
 impl Setting {
@@ -78,6 +83,7 @@ impl EffectiveSettings {
                 name: name.to_string(),
                 value: b.value.clone(),
                 origin: Some(b.origin),
+                env: b.env.clone(),
             };
         }
         let value = match (&self.scope.opaque, default_for(name, self.version)) {
@@ -90,6 +96,7 @@ impl EffectiveSettings {
             name: name.to_string(),
             value,
             origin: None,
+            env: Vec::new(),
         }
     }
 

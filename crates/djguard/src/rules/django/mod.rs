@@ -91,6 +91,8 @@ pub struct DjangoCx<'a> {
     pub settings: &'a EffectiveSettings,
     pub project: &'a Project,
     pub version: DjangoVersion,
+    /// Environment variables behind every setting the running check has read.
+    pub deps: std::cell::RefCell<Vec<crate::settings::env::EnvDep>>,
 }
 
 /// Fire when `condition` is known true, pass when known false.
@@ -106,9 +108,20 @@ pub fn not(k: Known<bool>) -> Known<bool> {
     k.map(|b| !b)
 }
 
-impl DjangoCx<'_> {
+impl<'a> DjangoCx<'a> {
+    pub fn new(settings: &'a EffectiveSettings, project: &'a Project) -> Self {
+        DjangoCx {
+            settings,
+            project,
+            version: settings.version,
+            deps: std::cell::RefCell::new(Vec::new()),
+        }
+    }
+
     pub fn get(&self, name: &str) -> Setting {
-        self.settings.get(name)
+        let s = self.settings.get(name);
+        crate::settings::env::merge_deps(&mut self.deps.borrow_mut(), &s.env);
+        s
     }
 
     fn named(name: &str, k: Known<bool>) -> Known<bool> {

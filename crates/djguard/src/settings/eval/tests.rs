@@ -25,7 +25,8 @@ fn project(files: &[(&str, &str)]) -> (tempfile::TempDir, Project) {
 fn eval(files: &[(&str, &str)], module: &str, names: &[&str]) -> Vec<Value> {
     let (_dir, p) = project(files);
     let idx = p.module(module).expect("module present");
-    let ev = Evaluator::new(&p);
+    let env = crate::settings::env::Environment::new();
+    let ev = Evaluator::new(&p, &env);
     let s = EffectiveSettings::new(module.into(), idx, NEWEST, ev.module(idx));
     names.iter().map(|n| s.get(n).value).collect()
 }
@@ -120,7 +121,8 @@ fn paths_from_file() {
         ),
     ]);
     let idx = p.module("proj.settings").expect("module");
-    let ev = Evaluator::new(&p);
+    let env = crate::settings::env::Environment::new();
+    let ev = Evaluator::new(&p, &env);
     let st = EffectiveSettings::new("proj.settings".into(), idx, NEWEST, ev.module(idx));
     let root = dir.path().to_string_lossy().to_string();
     assert_eq!(st.get("BASE_DIR").value, Value::Path(root.clone()));
@@ -131,33 +133,121 @@ fn paths_from_file() {
     assert_eq!(st.get("MEDIA_ROOT").value, s(&format!("{root}/media")));
 }
 
+fn eval_env(
+    files: &[(&str, &str)],
+    module: &str,
+    env: &[(&str, &str)],
+    names: &[&str],
+) -> Vec<(Value, Vec<String>)> {
+    let (_dir, p) = project(files);
+    let idx = p.module(module).expect("module present");
+    let mut environment = crate::settings::env::Environment::new();
+    for (k, v) in env {
+        environment.set(*k, *v);
+    }
+    let ev = Evaluator::new(&p, &environment);
+    let s = EffectiveSettings::new(module.into(), idx, NEWEST, ev.module(idx));
+    names
+        .iter()
+        .map(|n| {
+            let st = s.get(n);
+            (st.value, st.env.iter().map(ToString::to_string).collect())
+        })
+        .collect()
+}
+
 #[test]
-fn unknowns_carry_reasons_and_never_guess() {
-    let v = eval(
-        &[(
-            "settings.py",
-            "import os\nDEBUG = os.environ.get('DJANGO_DEBUG', 'False')\nSECRET_KEY = os.environ['SK']\nif os.environ.get('X'):\n    ALLOWED_HOSTS = ['a']\nfor h in ['a']:\n    CSRF_COOKIE_SECURE = True\n",
-        )],
+fn environment_defaults_given_values_and_requirements() {
+    let src = "import os\nDEBUG = os.environ.get('DJANGO_DEBUG', 'False')\nSECRET_KEY = os.environ['SK']\nif os.environ.get('X'):\n    ALLOWED_HOSTS = ['a']\nHOSTS = ALLOWED_HOSTS if 'Y' in os.environ else []\nfor h in ['a']:\n    CSRF_COOKIE_SECURE = True\n";
+    let names = [
+        "DEBUG",
+        "SECRET_KEY",
+        "ALLOWED_HOSTS",
+        "CSRF_COOKIE_SECURE",
+        "X_FRAME_OPTIONS",
+    ];
+    let v = eval_env(&[("settings.py", src)], "settings", &[], &names);
+    assert_eq!(
+        v[0],
+        (s("False"), vec!["when DJANGO_DEBUG is unset".to_string()])
+    );
+    assert!(
+        v[1].0
+            .as_unknown()
+            .is_some_and(|u| u.reason.contains("requires the environment variable SK"))
+    );
+    assert_eq!(
+        v[2].0,
+        Value::List(vec![]),
+        "X unset: the branch is not taken, Django's default stays"
+    );
+    assert!(v[3].0.as_unknown().is_some(), "assigned in a loop");
+    assert_eq!(
+        v[4],
+        (s("DENY"), vec![]),
+        "untouched settings keep Django's default"
+    );
+
+    let v = eval_env(
+        &[("settings.py", src)],
+        "settings",
+        &[("DJANGO_DEBUG", "0"), ("SK", "k"), ("X", "1")],
+        &names,
+    );
+    assert_eq!(
+        v[0],
+        (s("0"), vec!["with DJANGO_DEBUG as given".to_string()])
+    );
+    assert_eq!(v[1].0, s("k"));
+    assert_eq!(
+        v[2],
+        (
+            Value::List(vec![s("a")]),
+            vec!["with X as given".to_string()]
+        ),
+        "assignments under an `if` inherit its variables"
+    );
+}
+
+#[test]
+fn library_readers() {
+    let src = "import environ\nfrom decouple import config, Csv\nfrom environs import Env\nenv = environ.Env(DEBUG=(bool, False))\nenviron.Env.read_env()\nDEBUG = env('DEBUG')\nHSTS = env.int('HSTS', default=0)\nHOSTS = config('HOSTS', default='a, b', cast=Csv())\nSSL = config('SSL', default=True, cast=bool)\ne2 = Env()\nCOOKIE = e2.bool('COOKIE', default=False)\n";
+    let names = ["DEBUG", "HSTS", "HOSTS", "SSL", "COOKIE"];
+    let v = eval_env(&[("settings.py", src)], "settings", &[], &names);
+    let values: Vec<Value> = v.iter().map(|(x, _)| x.clone()).collect();
+    assert_eq!(
+        values,
+        vec![
+            Value::Bool(false),
+            Value::Int(0),
+            Value::List(vec![s("a"), s("b")]),
+            Value::Bool(true),
+            Value::Bool(false)
+        ]
+    );
+    let v = eval_env(
+        &[("settings.py", src)],
         "settings",
         &[
-            "DEBUG",
-            "SECRET_KEY",
-            "ALLOWED_HOSTS",
-            "CSRF_COOKIE_SECURE",
-            "X_FRAME_OPTIONS",
+            ("DEBUG", "yes"),
+            ("HSTS", " 3600 "),
+            ("HOSTS", "x.example"),
+            ("SSL", "off"),
+            ("COOKIE", "TRUE"),
         ],
+        &names,
     );
-    assert!(
-        v[0].as_unknown()
-            .is_some_and(|u| u.reason.contains("DJANGO_DEBUG"))
+    let values: Vec<Value> = v.iter().map(|(x, _)| x.clone()).collect();
+    assert_eq!(
+        values,
+        vec![
+            Value::Bool(true),
+            Value::Int(3600),
+            Value::List(vec![s("x.example")]),
+            Value::Bool(false),
+            Value::Bool(true)
+        ]
     );
-    assert!(v[1].as_unknown().is_some_and(|u| u.reason.contains("SK")));
-    assert!(
-        v[2].as_unknown()
-            .is_some_and(|u| u.reason.contains("condition"))
-    );
-    assert!(v[3].as_unknown().is_some());
-    assert_eq!(v[4], s("DENY"), "untouched settings keep Django's default");
 }
 
 #[test]

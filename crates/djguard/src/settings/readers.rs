@@ -1,0 +1,676 @@
+//! Environment readers as the libraries implement them: `os.environ`/`os.getenv`,
+//! django-environ (`environ.Env`), python-decouple (`config`, `Csv`) and environs (`Env`).
+//! Each read yields the value the deployment would see — the given variable, cast the way the
+//! library casts it, or the library's default — plus the dependency on that variable. A
+//! variable that is required but not given is unknown (the library raises).
+//! Tests in `tests/envlibs/` compare these readings with the libraries themselves.
+
+use crate::settings::env::{EnvDep, Environment};
+use crate::settings::value::{Unknown, Value};
+
+/// What a recognised reader call produced.
+pub struct Read {
+    pub value: Value,
+    pub dep: Option<EnvDep>,
+}
+
+/// A django-environ `Env(...)` instance: its scheme (`DEBUG=(bool, False)`).
+#[derive(Debug, Clone, Default)]
+pub struct EnvironScheme {
+    pub entries: Vec<(String, Value)>,
+}
+
+const ENVIRON_INSTANCE: &str = "environ.Env@";
+const ENVIRONS_INSTANCE: &str = "environs.Env()";
+const DECOUPLE_CONFIG: &str = "decouple.config";
+
+fn arg<'a>(
+    args: &'a [Value],
+    kwargs: &'a [(String, Value)],
+    pos: usize,
+    name: &str,
+) -> Option<&'a Value> {
+    kwargs
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v)
+        .or_else(|| args.get(pos))
+}
+
+fn var_name(args: &[Value], kwargs: &[(String, Value)], name: &str) -> Result<String, Unknown> {
+    match arg(args, kwargs, 0, name) {
+        Some(Value::Str(s)) => Ok(s.clone()),
+        Some(Value::Unknown(u)) => Err(u.clone()),
+        _ => Err(Unknown::new(
+            "environment variable name is not a known string",
+        )),
+    }
+}
+
+fn builtin(cast: &Value) -> Option<&str> {
+    match cast {
+        Value::Object { qualname, .. } => qualname.strip_prefix("builtins."),
+        _ => None,
+    }
+}
+
+/// Objects created by calling a reader class: `environ.Env(...)`, `environs.Env()`,
+/// `decouple.AutoConfig(...)`, `decouple.Csv(...)`. `schemes` receives django-environ schemes.
+pub fn construct(
+    qualname: &str,
+    args: &[Value],
+    kwargs: &[(String, Value)],
+    schemes: &mut Vec<EnvironScheme>,
+) -> Option<Value> {
+    let obj = |q: String| {
+        Some(Value::Object {
+            qualname: q,
+            callable: true,
+        })
+    };
+    match qualname {
+        "environ.Env" | "environ.environ.Env" => {
+            schemes.push(EnvironScheme {
+                entries: kwargs.to_vec(),
+            });
+            obj(format!("{ENVIRON_INSTANCE}{}", schemes.len() - 1))
+        }
+        "environs.Env" => obj(ENVIRONS_INSTANCE.to_string()),
+        "decouple.AutoConfig" | "decouple.Config" => obj(DECOUPLE_CONFIG.to_string()),
+        "decouple.Csv" => {
+            // Only the default Csv() (str items split on commas) is modelled exactly.
+            if args.is_empty()
+                && kwargs
+                    .iter()
+                    .all(|(k, v)| k == "cast" && builtin(v) == Some("str"))
+            {
+                obj("decouple.Csv()".into())
+            } else if args.is_empty()
+                && kwargs.len() == 1
+                && kwargs[0].0 == "cast"
+                && builtin(&kwargs[0].1) == Some("int")
+            {
+                obj("decouple.Csv(int)".into())
+            } else {
+                Some(Value::unknown("decouple.Csv with custom options"))
+            }
+        }
+        _ => None,
+    }
+}
+
+/// Calls that read (or are no-ops around) the environment. `None`: not a reader.
+pub fn call(
+    qualname: &str,
+    args: &[Value],
+    kwargs: &[(String, Value)],
+    env: &Environment,
+    schemes: &[EnvironScheme],
+) -> Option<Read> {
+    let known = |value: Value| Some(Read { value, dep: None });
+    match qualname {
+        "os.environ.get" | "os.getenv" | "os.environ.setdefault" => Some(os_get(args, kwargs, env)),
+        "environ.Env.read_env" | "environs.Env().read_env" | "dotenv.load_dotenv" => {
+            known(Value::None)
+        }
+        DECOUPLE_CONFIG | "decouple.config.get" => Some(decouple(args, kwargs, env)),
+        _ => {
+            if let Some(rest) = qualname.strip_prefix(ENVIRON_INSTANCE) {
+                let (idx, method) = match rest.split_once('.') {
+                    Some((i, m)) => (i, m),
+                    None => (rest, "__call__"),
+                };
+                if method == "read_env" {
+                    return known(Value::None);
+                }
+                let scheme = idx.parse::<usize>().ok().and_then(|i| schemes.get(i));
+                return Some(django_environ(method, args, kwargs, env, scheme));
+            }
+            if let Some(method) = qualname.strip_prefix(ENVIRONS_INSTANCE) {
+                let method = method.strip_prefix('.').unwrap_or("__call__");
+                return Some(environs(method, args, kwargs, env));
+            }
+            None
+        }
+    }
+}
+
+fn unknown_read(u: Unknown) -> Read {
+    Read {
+        value: Value::Unknown(u),
+        dep: None,
+    }
+}
+
+fn os_get(args: &[Value], kwargs: &[(String, Value)], env: &Environment) -> Read {
+    let var = match var_name(args, kwargs, "key") {
+        Ok(v) => v,
+        Err(u) => return unknown_read(u),
+    };
+    match env.get(&var) {
+        Some(v) => Read {
+            value: Value::Str(v.to_string()),
+            dep: Some(EnvDep {
+                var,
+                provided: true,
+            }),
+        },
+        None => Read {
+            value: arg(args, kwargs, 1, "default")
+                .cloned()
+                .unwrap_or(Value::None),
+            dep: Some(EnvDep {
+                var,
+                provided: false,
+            }),
+        },
+    }
+}
+
+/// `os.environ["X"]`.
+pub fn os_item(key: &Value, env: &Environment) -> Read {
+    let Value::Str(var) = key else {
+        return unknown_read(
+            key.as_unknown()
+                .cloned()
+                .unwrap_or_else(|| Unknown::new("os.environ key is not a string")),
+        );
+    };
+    match env.get(var) {
+        Some(v) => Read {
+            value: Value::Str(v.to_string()),
+            dep: Some(EnvDep {
+                var: var.clone(),
+                provided: true,
+            }),
+        },
+        None => unknown_read(Unknown::new(format!(
+            "requires the environment variable {var} (os.environ[{var:?}] raises KeyError when it is unset; pass --env {var}=...)"
+        ))),
+    }
+}
+
+/// `"X" in os.environ`.
+pub fn os_contains(key: &Value, env: &Environment) -> Read {
+    match key {
+        Value::Str(var) => {
+            let provided = env.get(var).is_some();
+            Read {
+                value: Value::Bool(provided),
+                dep: Some(EnvDep {
+                    var: var.clone(),
+                    provided,
+                }),
+            }
+        }
+        other => unknown_read(
+            other
+                .as_unknown()
+                .cloned()
+                .unwrap_or_else(|| Unknown::new("os.environ key is not a string")),
+        ),
+    }
+}
+
+fn required(var: &str, library: &str) -> Unknown {
+    Unknown::new(format!(
+        "requires the environment variable {var} ({library} raises when it is unset and has no default; pass --env {var}=...)"
+    ))
+}
+
+// ---- django-environ ----------------------------------------------------------------------
+
+const ENVIRON_TRUE: &[&str] = &["true", "on", "ok", "y", "yes", "1"];
+
+fn django_environ(
+    method: &str,
+    args: &[Value],
+    kwargs: &[(String, Value)],
+    env: &Environment,
+    scheme: Option<&EnvironScheme>,
+) -> Read {
+    let var = match var_name(args, kwargs, "var") {
+        Ok(v) => v,
+        Err(u) => return unknown_read(u),
+    };
+    // The method fixes the cast; `env(...)` takes `cast=` (second positional).
+    let mut cast: Option<Value> = match method {
+        "__call__" => arg(args, kwargs, 1, "cast")
+            .cloned()
+            .filter(|v| !matches!(v, Value::None)),
+        "bool" | "int" | "float" | "str" | "list" | "tuple" | "dict" | "json" => {
+            Some(Value::Object {
+                qualname: format!("builtins.{method}"),
+                callable: true,
+            })
+        }
+        "url" | "db" | "db_url" | "cache" | "cache_url" | "email" | "email_url" | "search_url"
+        | "path" | "bytes" => {
+            return match env.get(&var) {
+                Some(_) => Read {
+                    value: Value::unknown(format!("parsed from {var} by env.{method}()")),
+                    dep: Some(EnvDep {
+                        var,
+                        provided: true,
+                    }),
+                },
+                None => Read {
+                    value: Value::unknown(format!("env.{method}() of {var} (unset)")),
+                    dep: Some(EnvDep {
+                        var,
+                        provided: false,
+                    }),
+                },
+            };
+        }
+        other => return unknown_read(Unknown::new(format!("env.{other}() is not modelled"))),
+    };
+    if method == "list"
+        && let Some(item) = arg(args, kwargs, 1, "cast").filter(|v| !matches!(v, Value::None))
+    {
+        cast = Some(Value::List(vec![item.clone()]));
+    }
+    // `env(var, cast, default)` and `env.list(var, cast, default)` take the cast second.
+    let default_pos = if matches!(method, "__call__" | "list" | "tuple") {
+        2
+    } else {
+        1
+    };
+    let mut default = arg(args, kwargs, default_pos, "default").cloned();
+    if let Some((_, info)) = scheme.and_then(|s| s.entries.iter().find(|(k, _)| *k == var)) {
+        match info {
+            Value::Tuple(parts) if parts.len() == 2 => {
+                cast.get_or_insert(parts[0].clone());
+                default.get_or_insert(parts[1].clone());
+            }
+            other => {
+                cast.get_or_insert(other.clone());
+            }
+        }
+    }
+    let provided = env.get(&var).map(str::to_string);
+    let dep = Some(EnvDep {
+        var: var.clone(),
+        provided: provided.is_some(),
+    });
+    let value = match &provided {
+        Some(v) => Value::Str(v.clone()),
+        None => match &default {
+            Some(d) => d.clone(),
+            None => return unknown_read(required(&var, "django-environ")),
+        },
+    };
+    // Smart cast: no cast but a non-None default casts to the default's type.
+    if cast.is_none()
+        && let Some(d) = &default
+        && !matches!(d, Value::None)
+    {
+        cast = Some(Value::Object {
+            qualname: format!("builtins.{}", d.type_name()),
+            callable: true,
+        });
+    }
+    let value = if matches!(default, Some(Value::None)) && value == Value::Str(String::new()) {
+        Value::None
+    } else {
+        value
+    };
+    // Only a value that differs from the default is parsed.
+    let differs = default.as_ref().is_none_or(|d| d.py_eq(&value) != Ok(true));
+    let value = if differs {
+        environ_parse(&value, cast.as_ref())
+    } else {
+        value
+    };
+    Read { value, dep }
+}
+
+fn environ_parse(value: &Value, cast: Option<&Value>) -> Value {
+    let Some(cast) = cast else {
+        return value.clone();
+    };
+    let Value::Str(s) = value else {
+        return match (builtin(cast), value) {
+            (Some("bool"), v) => v.truthy().map_or_else(Value::Unknown, Value::Bool),
+            (Some("str"), Value::Bool(_) | Value::Int(_) | Value::None) => Value::Str(value.repr()),
+            _ => value.clone(),
+        };
+    };
+    let split = |s: &str| -> Vec<Value> {
+        s.split(',')
+            .filter(|x| !x.is_empty())
+            .map(|x| Value::Str(x.into()))
+            .collect()
+    };
+    match cast {
+        Value::List(item) if item.len() == 1 => match builtin(&item[0]) {
+            Some("str") => Value::List(split(s)),
+            Some("int") => match s
+                .split(',')
+                .filter(|x| !x.is_empty())
+                .map(py_int)
+                .collect::<Option<Vec<_>>>()
+            {
+                Some(v) => Value::List(v.into_iter().map(Value::Int).collect()),
+                None => Value::unknown("invalid int in list (ValueError)"),
+            },
+            _ => Value::unknown("list cast with a custom item type"),
+        },
+        _ => match builtin(cast) {
+            Some("bool") => Value::Bool(match py_int(s) {
+                Some(i) => i != 0,
+                None => ENVIRON_TRUE.contains(&s.trim().to_lowercase().as_str()),
+            }),
+            Some("int") => py_int(s).map_or_else(
+                || Value::unknown(format!("int({s:?}) raises ValueError")),
+                Value::Int,
+            ),
+            Some("float") => environ_float(s).map_or_else(
+                || Value::unknown(format!("float of {s:?} raises ValueError")),
+                Value::Float,
+            ),
+            Some("str") => Value::Str(s.clone()),
+            Some("list") => Value::List(split(s)),
+            Some("tuple") => Value::Tuple(
+                s.trim_start_matches('(')
+                    .trim_end_matches(')')
+                    .split(',')
+                    .filter(|x| !x.is_empty())
+                    .map(|x| Value::Str(x.into()))
+                    .collect(),
+            ),
+            _ => Value::unknown("custom cast"),
+        },
+    }
+}
+
+/// Python's `int(str)`: surrounding whitespace, a sign, digits with single underscores.
+pub fn py_int(s: &str) -> Option<i128> {
+    let t = s.trim();
+    let (neg, digits) = match t.strip_prefix('-') {
+        Some(r) => (true, r),
+        None => (false, t.strip_prefix('+').unwrap_or(t)),
+    };
+    if digits.is_empty()
+        || digits.starts_with('_')
+        || digits.ends_with('_')
+        || digits.contains("__")
+    {
+        return None;
+    }
+    let clean: String = digits.chars().filter(|c| *c != '_').collect();
+    if !clean.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    clean.parse::<i128>().ok().map(|v| if neg { -v } else { v })
+}
+
+/// django-environ's float: drop everything but digits, `,`, `.`, `-`; the last separator is
+/// the decimal point.
+fn environ_float(s: &str) -> Option<f64> {
+    let kept: String = s
+        .chars()
+        .filter(|c| c.is_ascii_digit() || matches!(c, ',' | '.' | '-'))
+        .collect();
+    let parts: Vec<&str> = kept.split([',', '.']).collect();
+    let text = if parts.len() == 1 {
+        parts[0].to_string()
+    } else {
+        format!(
+            "{}.{}",
+            parts[..parts.len() - 1].concat(),
+            parts[parts.len() - 1]
+        )
+    };
+    text.parse::<f64>().ok()
+}
+
+// ---- python-decouple ---------------------------------------------------------------------
+
+const DECOUPLE_TRUE: &[&str] = &["y", "yes", "t", "true", "on", "1"];
+const DECOUPLE_FALSE: &[&str] = &["n", "no", "f", "false", "off", "0"];
+
+fn decouple(args: &[Value], kwargs: &[(String, Value)], env: &Environment) -> Read {
+    let var = match var_name(args, kwargs, "option") {
+        Ok(v) => v,
+        Err(u) => return unknown_read(u),
+    };
+    let provided = env.get(&var).map(str::to_string);
+    let dep = Some(EnvDep {
+        var: var.clone(),
+        provided: provided.is_some(),
+    });
+    let value = match &provided {
+        Some(v) => Value::Str(v.clone()),
+        None => match arg(args, kwargs, 1, "default") {
+            Some(d) => d.clone(),
+            None => return unknown_read(required(&var, "decouple")),
+        },
+    };
+    // decouple casts the default too.
+    let value = match arg(args, kwargs, 2, "cast") {
+        None => value,
+        Some(cast) => decouple_cast(&value, cast),
+    };
+    Read { value, dep }
+}
+
+fn decouple_cast(value: &Value, cast: &Value) -> Value {
+    if let Some(u) = value.as_unknown().or(cast.as_unknown()) {
+        return Value::Unknown(u.clone());
+    }
+    let as_text = || crate::settings::eval::py_str(value);
+    match cast {
+        Value::Object { qualname, .. }
+            if qualname == "decouple.Csv()" || qualname == "decouple.Csv(int)" =>
+        {
+            let text = match value {
+                Value::None => return Value::List(Vec::new()),
+                Value::Str(s) => s.clone(),
+                _ => return Value::unknown("Csv of a non-string default"),
+            };
+            match shlex_split(&text) {
+                Some(items) => {
+                    let items: Vec<String> =
+                        items.into_iter().map(|s| s.trim().to_string()).collect();
+                    if qualname.ends_with("(int)") {
+                        match items.iter().map(|s| py_int(s)).collect::<Option<Vec<_>>>() {
+                            Some(v) => Value::List(v.into_iter().map(Value::Int).collect()),
+                            None => Value::unknown("Csv(int) of a non-integer (ValueError)"),
+                        }
+                    } else {
+                        Value::List(items.into_iter().map(Value::Str).collect())
+                    }
+                }
+                None => Value::unknown("Csv value with unbalanced quotes"),
+            }
+        }
+        _ => match builtin(cast) {
+            Some("bool") => {
+                if let Value::Bool(b) = value {
+                    return Value::Bool(*b);
+                }
+                match as_text() {
+                    Ok(t) if t.is_empty() => Value::Bool(false),
+                    Ok(t) => {
+                        let l = t.to_lowercase();
+                        if DECOUPLE_TRUE.contains(&l.as_str()) {
+                            Value::Bool(true)
+                        } else if DECOUPLE_FALSE.contains(&l.as_str()) {
+                            Value::Bool(false)
+                        } else {
+                            Value::unknown(format!(
+                                "decouple raises ValueError: invalid truth value {t:?}"
+                            ))
+                        }
+                    }
+                    Err(u) => Value::Unknown(u),
+                }
+            }
+            Some("int") => match value {
+                Value::Int(_) => value.clone(),
+                Value::Bool(b) => Value::Int(i128::from(*b)),
+                Value::Str(s) => py_int(s).map_or_else(
+                    || Value::unknown(format!("int({s:?}) raises ValueError")),
+                    Value::Int,
+                ),
+                _ => Value::unknown("int() of this default"),
+            },
+            Some("str") => as_text().map_or_else(Value::Unknown, Value::Str),
+            Some("float") => match value {
+                Value::Float(_) => value.clone(),
+                Value::Int(i) => Value::Float(*i as f64),
+                Value::Str(s) => s.trim().parse::<f64>().map_or_else(
+                    |_| Value::unknown("float() raises ValueError"),
+                    Value::Float,
+                ),
+                _ => Value::unknown("float() of this default"),
+            },
+            _ => Value::unknown("custom cast"),
+        },
+    }
+}
+
+/// `shlex.shlex(value, posix=True)` with `whitespace=","` and `whitespace_split=True`, as
+/// decouple's Csv uses it: commas separate, quotes group, empty items vanish.
+fn shlex_split(s: &str) -> Option<Vec<String>> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut in_token = false;
+    let mut quote: Option<char> = None;
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        match quote {
+            Some(q) => {
+                if c == q {
+                    quote = None;
+                } else if c == '\\' && q == '"' {
+                    match chars.next() {
+                        Some(n @ ('"' | '\\')) => cur.push(n),
+                        Some(n) => {
+                            cur.push('\\');
+                            cur.push(n);
+                        }
+                        None => return None,
+                    }
+                } else {
+                    cur.push(c);
+                }
+            }
+            None => match c {
+                ',' => {
+                    if in_token {
+                        out.push(std::mem::take(&mut cur));
+                        in_token = false;
+                    }
+                }
+                '"' | '\'' => {
+                    quote = Some(c);
+                    in_token = true;
+                }
+                '\\' => {
+                    if let Some(n) = chars.next() {
+                        cur.push(n);
+                    }
+                    in_token = true;
+                }
+                _ => {
+                    cur.push(c);
+                    in_token = true;
+                }
+            },
+        }
+    }
+    if quote.is_some() {
+        return None;
+    }
+    if in_token {
+        out.push(cur);
+    }
+    Some(out)
+}
+
+// ---- environs ----------------------------------------------------------------------------
+
+const ENVIRONS_TRUE: &[&str] = &["t", "true", "on", "y", "yes", "1"];
+const ENVIRONS_FALSE: &[&str] = &["f", "false", "off", "n", "no", "0"];
+
+fn environs(method: &str, args: &[Value], kwargs: &[(String, Value)], env: &Environment) -> Read {
+    let var = match var_name(args, kwargs, "name") {
+        Ok(v) => v,
+        Err(u) => return unknown_read(u),
+    };
+    let Some(provided) = env.get(&var) else {
+        return match arg(args, kwargs, 1, "default") {
+            // environs returns the default as given, without deserializing it.
+            Some(d) => Read {
+                value: d.clone(),
+                dep: Some(EnvDep {
+                    var,
+                    provided: false,
+                }),
+            },
+            None => unknown_read(required(&var, "environs")),
+        };
+    };
+    let dep = Some(EnvDep {
+        var,
+        provided: true,
+    });
+    let s = provided.to_string();
+    let value = match method {
+        "__call__" | "str" => Value::Str(s),
+        "bool" => {
+            let l = s.trim().to_lowercase();
+            if ENVIRONS_TRUE.contains(&l.as_str()) {
+                Value::Bool(true)
+            } else if ENVIRONS_FALSE.contains(&l.as_str()) {
+                Value::Bool(false)
+            } else {
+                Value::unknown(format!(
+                    "environs raises EnvValidationError: not a boolean {s:?}"
+                ))
+            }
+        }
+        "int" => py_int(&s).map_or_else(
+            || Value::unknown("environs raises EnvValidationError: not an integer"),
+            Value::Int,
+        ),
+        "list" => {
+            if s.is_empty() {
+                Value::List(Vec::new())
+            } else {
+                Value::List(
+                    s.split(',')
+                        .map(|x| Value::Str(x.trim().to_string()))
+                        .collect(),
+                )
+            }
+        }
+        other => Value::unknown(format!("env.{other}() of environs is not modelled")),
+    };
+    Read { value, dep }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn python_int_rules() {
+        assert_eq!(py_int(" 42 "), Some(42));
+        assert_eq!(py_int("1_000"), Some(1000));
+        assert_eq!(py_int("-3"), Some(-3));
+        assert_eq!(py_int("1__0"), None);
+        assert_eq!(py_int("0x1"), None);
+        assert_eq!(py_int(""), None);
+    }
+
+    #[test]
+    fn csv_splitting_like_shlex() {
+        assert_eq!(shlex_split("a, b,,c").unwrap(), vec!["a", " b", "c"]);
+        assert_eq!(shlex_split("'a,b',c").unwrap(), vec!["a,b", "c"]);
+        assert_eq!(shlex_split("").unwrap(), Vec::<String>::new());
+        assert!(shlex_split("'open").is_none());
+    }
+}
