@@ -8,6 +8,7 @@ use djguard::django::version::{DjangoVersion, KNOWN_RELEASES};
 use djguard::project::Project;
 use djguard::rules::django::{ALL, DjangoCx};
 use djguard::settings::EffectiveSettings;
+use djguard::settings::env::Environment;
 use djguard::settings::eval::Evaluator;
 use libfuzzer_sys::fuzz_target;
 
@@ -22,7 +23,14 @@ fuzz_target!(|data: &[u8]| {
         &[("pkg/__init__.py", b""), ("pkg/base.py", base), ("pkg/prod.py", &prod_src)],
     );
     let Some(file) = project.module("pkg.prod") else { return };
-    let evaluator = Evaluator::new(&project);
+    // Half the inputs see a deployment environment, half only the readers' defaults.
+    let mut environment = Environment::new();
+    if data.len() % 2 == 1 {
+        for var in ["DEBUG", "DJANGO_DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "X"] {
+            environment.set(var, String::from_utf8_lossy(&data[..data.len().min(16)]).into_owned());
+        }
+    }
+    let evaluator = Evaluator::new(&project, &environment);
     let scope = evaluator.module(file);
     let version: DjangoVersion = KNOWN_RELEASES[data.len() % KNOWN_RELEASES.len()];
     let settings = EffectiveSettings::new("pkg.prod".into(), file, version, scope);
