@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, exactly as CI runs it (.ci/run calls this script):
 # formatting, clippy with warnings denied, every Rust test, and the differential suite
-# against the real Django (which installs Django from PyPI into .cache/ on first run).
+# against the real Django and the environment libraries (installed from PyPI into .cache/
+# on first run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,3 +15,5 @@ cargo test --workspace
 echo "== differential suite against the real Django"
 cargo build -p djguard
 python3 tests/differential/run.py --no-source
+echo "== environment readers against django-environ, python-decouple, environs"
+python3 tests/envlibs/run.py

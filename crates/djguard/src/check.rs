@@ -66,6 +66,57 @@ pub struct Report {
     pub suppressed: usize,
 }
 
+/// `djguard settings`: the value of every setting each selected module defines, where it was
+/// written and which environment variables it depends on.
+pub fn dump_settings(opts: &CheckOptions) -> Result<serde_json::Value, CheckError> {
+    let excludes = discover::build_excludes(&opts.exclude)?;
+    let files = discover::discover(&opts.root, &opts.paths, &excludes);
+    let project = Project::load(&opts.root, files);
+    let version = opts.django_version.unwrap_or(version::NEWEST);
+    let explicit: Vec<usize> = opts
+        .settings
+        .iter()
+        .map(|s| settings_discover::resolve_explicit(&project, s))
+        .collect::<Result<_, _>>()?;
+    let evaluator = Evaluator::new(&project, &opts.environment);
+    let mut modules = Vec::new();
+    for target in settings_discover::select(&project, &explicit) {
+        let settings = EffectiveSettings::new(
+            target.module.clone(),
+            target.file,
+            version,
+            evaluator.module(target.file),
+        );
+        let mut values = serde_json::Map::new();
+        for name in settings.explicit_names() {
+            let s = settings.get(name);
+            let (path, line) = match s.origin {
+                Some(o) => {
+                    let f = &project.python[o.file];
+                    (
+                        f.rel.clone(),
+                        f.parsed
+                            .as_ref()
+                            .map_or(0, |p| p.position(o.range.start()).line),
+                    )
+                }
+                None => (String::new(), 0),
+            };
+            values.insert(name.to_string(), serde_json::json!({"value": s.value.to_json(), "path": path, "line": line, "environment": s.env}));
+        }
+        modules.push(serde_json::json!({
+            "module": target.module,
+            "path": project.python[target.file].rel,
+            "selected": target.how(&project),
+            "opaque": settings.opaque().map(|u| u.reason.clone()),
+            "settings": values,
+        }));
+    }
+    Ok(
+        serde_json::json!({"tool": {"name": "djguard", "version": env!("CARGO_PKG_VERSION")}, "modules": modules}),
+    )
+}
+
 /// Which rules run: `select` (default: all) plus `extend_select`, minus `ignore`.
 pub struct Selection {
     select: Vec<String>,

@@ -17,6 +17,9 @@ pub struct Cli {
 pub enum Command {
     /// Statically audit a Django project (never imports or runs it).
     Check(Box<CheckArgs>),
+    /// Print the settings djguard evaluated (JSON): each value the selected settings modules
+    /// define, where it was written, and the environment variables it depends on.
+    Settings(Box<CheckArgs>),
     /// List every rule with its id, severity and title.
     Rules {
         /// Output format.

@@ -52,6 +52,12 @@ fn real_main() -> i32 {
 fn run(cli: Cli) -> Result<i32> {
     match cli.command {
         Command::Check(args) => run_check(*args),
+        Command::Settings(args) => {
+            let opts = check_options(&args)?.0;
+            let doc = check::dump_settings(&opts)?;
+            out(&(serde_json::to_string_pretty(&doc)? + "\n"));
+            Ok(0)
+        }
         Command::Rules { format } => {
             print_rules(format);
             Ok(0)
@@ -111,7 +117,8 @@ pub fn rules_markdown() -> String {
     out
 }
 
-fn run_check(args: CheckArgs) -> Result<i32> {
+/// Merge flags and the configuration file into the pipeline's options.
+fn check_options(args: &CheckArgs) -> Result<(CheckOptions, config::Config, Severity)> {
     for p in &args.paths {
         if !p.exists() {
             bail!("path `{}` does not exist", p.display());
@@ -218,6 +225,11 @@ fn run_check(args: CheckArgs) -> Result<i32> {
         exclude: cfg.exclude.iter().chain(&args.exclude).cloned().collect(),
         environment,
     };
+    Ok((opts, cfg, fail_on))
+}
+
+fn run_check(args: CheckArgs) -> Result<i32> {
+    let (opts, cfg, fail_on) = check_options(&args)?;
     let mut report = check::run(&opts)?;
 
     let baseline = args

@@ -105,7 +105,10 @@ impl<'p> Evaluator<'p> {
             file,
             module_name: py.module_name.clone().unwrap_or_default(),
             package: py.package(),
-            abs_path: py.abs.to_string_lossy().into_owned(),
+            abs_path: std::path::absolute(&py.abs)
+                .unwrap_or_else(|_| py.abs.clone())
+                .to_string_lossy()
+                .into_owned(),
             scope: ModuleScope::default(),
             reads: Vec::new(),
             cond: Vec::new(),

@@ -142,6 +142,19 @@ impl EffectiveSettings {
         None
     }
 
+    /// The names the module itself defines that Django keeps as settings, sorted.
+    pub fn explicit_names(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = self
+            .scope
+            .names
+            .keys()
+            .map(String::as_str)
+            .filter(|n| is_setting_name(n))
+            .collect();
+        names.sort_unstable();
+        names
+    }
+
     pub fn opaque(&self) -> Option<&Unknown> {
         self.scope.opaque.as_ref()
     }

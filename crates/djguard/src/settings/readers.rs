@@ -592,8 +592,13 @@ fn shlex_split(s: &str) -> Option<Vec<String>> {
 
 // ---- environs ----------------------------------------------------------------------------
 
-const ENVIRONS_TRUE: &[&str] = &["t", "true", "on", "y", "yes", "1"];
-const ENVIRONS_FALSE: &[&str] = &["f", "false", "off", "n", "no", "0"];
+/// marshmallow's `Boolean` field: exact spellings, no trimming or case folding beyond these.
+const ENVIRONS_TRUE: &[&str] = &[
+    "t", "T", "true", "True", "TRUE", "on", "On", "ON", "y", "Y", "yes", "Yes", "YES", "1",
+];
+const ENVIRONS_FALSE: &[&str] = &[
+    "f", "F", "false", "False", "FALSE", "off", "Off", "OFF", "n", "N", "no", "No", "NO", "0",
+];
 
 fn environs(method: &str, args: &[Value], kwargs: &[(String, Value)], env: &Environment) -> Read {
     let var = match var_name(args, kwargs, "name") {
@@ -621,10 +626,9 @@ fn environs(method: &str, args: &[Value], kwargs: &[(String, Value)], env: &Envi
     let value = match method {
         "__call__" | "str" => Value::Str(s),
         "bool" => {
-            let l = s.trim().to_lowercase();
-            if ENVIRONS_TRUE.contains(&l.as_str()) {
+            if ENVIRONS_TRUE.contains(&s.as_str()) {
                 Value::Bool(true)
-            } else if ENVIRONS_FALSE.contains(&l.as_str()) {
+            } else if ENVIRONS_FALSE.contains(&s.as_str()) {
                 Value::Bool(false)
             } else {
                 Value::unknown(format!(
@@ -640,11 +644,7 @@ fn environs(method: &str, args: &[Value], kwargs: &[(String, Value)], env: &Envi
             if s.is_empty() {
                 Value::List(Vec::new())
             } else {
-                Value::List(
-                    s.split(',')
-                        .map(|x| Value::Str(x.trim().to_string()))
-                        .collect(),
-                )
+                Value::List(s.split(',').map(|x| Value::Str(x.to_string())).collect())
             }
         }
         other => Value::unknown(format!("env.{other}() of environs is not modelled")),

@@ -365,6 +365,53 @@ impl Value {
         }
     }
 
+    /// A JSON rendering for `djguard settings`: Python scalars as JSON scalars, sequences as
+    /// arrays (sets sorted by their JSON text), str-keyed dicts as objects; anything else as
+    /// `{"object": name}`, `{"path": p}` or `{"unknown": reason}`.
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::{Value as J, json};
+        match self {
+            Value::None => J::Null,
+            Value::Bool(b) => J::Bool(*b),
+            Value::Int(i) => {
+                i64::try_from(*i).map_or_else(|_| json!({"int": i.to_string()}), |v| json!(v))
+            }
+            Value::Float(f) => json!(f),
+            Value::Str(s) => J::String(s.clone()),
+            Value::Bytes(b) => json!({"bytes": String::from_utf8_lossy(b)}),
+            Value::List(v) | Value::Tuple(v) => J::Array(v.iter().map(Value::to_json).collect()),
+            Value::Set(v) => {
+                let mut items: Vec<J> = v.iter().map(Value::to_json).collect();
+                items.sort_by_key(ToString::to_string);
+                J::Array(items)
+            }
+            Value::Dict(items) => {
+                if items.iter().all(|(k, _)| matches!(k, Value::Str(_))) {
+                    J::Object(
+                        items
+                            .iter()
+                            .map(|(k, v)| {
+                                (
+                                    if let Value::Str(s) = k {
+                                        s.clone()
+                                    } else {
+                                        String::new()
+                                    },
+                                    v.to_json(),
+                                )
+                            })
+                            .collect(),
+                    )
+                } else {
+                    json!({"dict": items.iter().map(|(k, v)| json!([k.to_json(), v.to_json()])).collect::<Vec<_>>()})
+                }
+            }
+            Value::Path(p) => json!({"path": p}),
+            Value::Object { qualname, .. } => json!({"object": qualname}),
+            Value::Unknown(u) => json!({"unknown": u.reason}),
+        }
+    }
+
     /// `dict.get(key)`: the value for the first key equal to `key`.
     pub fn dict_get(&self, key: &Value) -> Known<Option<&Value>> {
         match self {

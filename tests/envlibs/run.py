@@ -1,0 +1,186 @@
+#!/usr/bin/env python3
+"""Check djguard's reading of environment-dependent settings against the libraries themselves.
+
+Each case is one settings expression (os.environ, django-environ, python-decouple, environs)
+evaluated under several environments: once by real Python with the library installed from
+PyPI (into .cache/envlibs), once by `djguard settings --env ...`. The values must be equal
+with their types; where the library raises (a required variable is unset, a value does not
+parse), djguard must say "unknown" instead of inventing a value.
+
+Usage: python3 tests/envlibs/run.py [--djguard target/debug/djguard]
+"""
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+LIBS = os.path.join(ROOT, ".cache", "envlibs")
+PACKAGES = ["django-environ==0.14.0", "python-decouple==3.8", "environs==15.2.0"]
+
+HEADER = """import os
+import environ
+from decouple import config, Csv
+from environs import Env
+env = environ.Env(SCHEME_DEBUG=(bool, False), SCHEME_HOSTS=(list, ["a.example"]), SCHEME_N=(int, 3))
+envs = Env()
+"""
+
+# (expression, environments to try). An environment is a dict of variables; {} = unset.
+UNSET = {}
+CASES = [
+    # os.environ
+    ('os.environ.get("X")', [UNSET, {"X": "a"}, {"X": ""}]),
+    ('os.environ.get("X", "dflt")', [UNSET, {"X": "v"}]),
+    ('os.getenv("X", False)', [UNSET, {"X": "False"}]),
+    ('os.environ["X"]', [UNSET, {"X": "v"}]),
+    ('"X" in os.environ', [UNSET, {"X": ""}]),
+    ('os.environ.get("X", "1") == "1"', [UNSET, {"X": "0"}, {"X": "1"}]),
+    ('os.environ.get("X", "a.example,b.example").split(",")', [UNSET, {"X": "c.example"}]),
+    ('int(os.environ.get("X", "5"))', [UNSET, {"X": " 7 "}, {"X": "1_000"}]),
+    ('os.environ.get("X", "").lower() in ("1", "true", "yes")', [UNSET, {"X": "TRUE"}, {"X": "no"}]),
+    ('os.environ.setdefault("X", "d")', [UNSET, {"X": "given"}]),
+    # django-environ
+    ('env("SCHEME_DEBUG")', [UNSET, {"SCHEME_DEBUG": "true"}, {"SCHEME_DEBUG": "0"}, {"SCHEME_DEBUG": "yes"},
+                             {"SCHEME_DEBUG": "False"}, {"SCHEME_DEBUG": ""}, {"SCHEME_DEBUG": " ON "}, {"SCHEME_DEBUG": "2"}]),
+    ('env("SCHEME_HOSTS")', [UNSET, {"SCHEME_HOSTS": "a,b"}, {"SCHEME_HOSTS": "a,,b"}, {"SCHEME_HOSTS": ""}]),
+    ('env("SCHEME_N")', [UNSET, {"SCHEME_N": " 42 "}]),
+    ('env.bool("X", default=True)', [UNSET, {"X": "off"}, {"X": "1"}, {"X": "ok"}]),
+    ('env.bool("X", default=False)', [UNSET, {"X": "on"}, {"X": "y"}]),
+    ('env.bool("X")', [UNSET, {"X": "true"}]),
+    ('env.int("X", default=0)', [UNSET, {"X": "31536000"}, {"X": "-1"}]),
+    ('env.str("X", default="dflt")', [UNSET, {"X": "v"}]),
+    ('env.str("X")', [UNSET, {"X": "v"}]),
+    ('env.list("X", default=[])', [UNSET, {"X": "a,b"}, {"X": "a, b"}]),
+    ('env.list("X", default=["x"])', [UNSET, {"X": ""}]),
+    ('env("X", default="dflt")', [UNSET, {"X": "v"}]),
+    ('env("X", default=False)', [UNSET, {"X": "true"}, {"X": "0"}]),
+    ('env("X", default=5)', [UNSET, {"X": "7"}]),
+    ('env("X", default=None)', [UNSET, {"X": ""}, {"X": "v"}]),
+    ('env("X")', [UNSET, {"X": "v"}]),
+    ('env.float("X", default=1.5)', [UNSET, {"X": "2.25"}, {"X": "1,234.5"}]),
+    ('env.tuple("X", default=())', [UNSET, {"X": "(a,b)"}]),
+    # python-decouple
+    ('config("X")', [UNSET, {"X": "v"}]),
+    ('config("X", default="dflt")', [UNSET, {"X": "v"}]),
+    ('config("X", default=False, cast=bool)', [UNSET, {"X": "True"}, {"X": "0"}, {"X": "off"}, {"X": ""},
+                                               {"X": "maybe"}, {"X": "YES"}]),
+    ('config("X", default=True, cast=bool)', [UNSET, {"X": "no"}]),
+    ('config("X", default="false", cast=bool)', [UNSET]),
+    ('config("X", default="a.example, b.example", cast=Csv())', [UNSET, {"X": "x, y"}, {"X": "'a,b',c"}, {"X": ""}]),
+    ('config("X", default="", cast=Csv())', [UNSET]),
+    ('config("X", default=10, cast=int)', [UNSET, {"X": "20"}, {"X": "x"}]),
+    ('config("X", cast=bool)', [UNSET, {"X": "t"}]),
+    # environs
+    ('envs.bool("X", default=False)', [UNSET, {"X": "true"}, {"X": "0"}, {"X": "TRUE"}, {"X": "tRuE"}, {"X": "maybe"}]),
+    ('envs.bool("X")', [UNSET, {"X": "yes"}]),
+    ('envs.int("X", default=3)', [UNSET, {"X": "4"}, {"X": "x"}]),
+    ('envs.str("X", default="dflt")', [UNSET, {"X": "v"}]),
+    ('envs("X", default="dflt")', [UNSET, {"X": "v"}]),
+    ('envs.list("X", default=[])', [UNSET, {"X": "a,b"}, {"X": "a, b"}, {"X": ""}]),
+]
+
+PYTHON_DUMP = r"""
+import importlib, json, sys
+def enc(v):
+    if v is None or isinstance(v, (bool, int, float, str)):
+        return v
+    if isinstance(v, (list, tuple)):
+        return [enc(x) for x in v]
+    if isinstance(v, (set, frozenset)):
+        return sorted((enc(x) for x in v), key=lambda x: json.dumps(x, separators=(",", ":")))
+    if isinstance(v, dict) and all(isinstance(k, str) for k in v):
+        return {k: enc(x) for k, x in v.items()}
+    return {"object": type(v).__name__}
+try:
+    mod = importlib.import_module("case_settings")
+    print(json.dumps({"value": enc(mod.V)}))
+except Exception as e:
+    print(json.dumps({"raises": type(e).__name__ + ": " + str(e)[:120]}))
+"""
+
+
+def ensure_libs():
+    marker = os.path.join(LIBS, ".installed-" + "-".join(PACKAGES).replace("=", ""))
+    if os.path.exists(marker):
+        return
+    shutil.rmtree(LIBS, ignore_errors=True)
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--disable-pip-version-check",
+                    "--target", LIBS, *PACKAGES], check=True)
+    open(marker, "w").close()
+
+
+def typed(v):
+    """A comparison key that keeps Python's types apart (True is not 1, 1 is not 1.0)."""
+    if isinstance(v, bool):
+        return ("bool", v)
+    if isinstance(v, int):
+        return ("int", v)
+    if isinstance(v, float):
+        return ("float", v)
+    if isinstance(v, list):
+        return ("list", tuple(typed(x) for x in v))
+    if isinstance(v, dict):
+        return ("dict", tuple(sorted((k, typed(x)) for k, x in v.items())))
+    return (type(v).__name__, v)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--djguard", default=os.path.join(ROOT, "target", "debug", "djguard"))
+    args = ap.parse_args()
+    ensure_libs()
+    work = tempfile.mkdtemp(prefix="djguard-envlibs-")
+    failures = 0
+    total = 0
+    try:
+        for i, (expr, environments) in enumerate(CASES):
+            case_dir = os.path.join(work, f"case{i:03d}")
+            os.makedirs(case_dir)
+            with open(os.path.join(case_dir, "case_settings.py"), "w") as fh:
+                fh.write(HEADER + f"V = {expr}\n")
+            for environment in environments:
+                total += 1
+                clean = {k: v for k, v in os.environ.items()
+                         if k in ("PATH", "HOME", "LANG", "SYSTEMROOT")}
+                clean.update(environment)
+                clean["PYTHONPATH"] = os.pathsep.join([case_dir, LIBS])
+                clean["PYTHONDONTWRITEBYTECODE"] = "1"
+                py = subprocess.run([sys.executable, "-c", PYTHON_DUMP], env=clean, cwd=case_dir,
+                                    capture_output=True, text=True, timeout=60)
+                try:
+                    truth = json.loads(py.stdout.strip().splitlines()[-1])
+                except (IndexError, json.JSONDecodeError):
+                    print(f"harness failure for {expr!r}: {py.stderr[-500:]}")
+                    failures += 1
+                    continue
+                cmd = [args.djguard, "settings", case_dir, "--settings", "case_settings.py", "--no-config"]
+                for k, v in environment.items():
+                    cmd += ["--env", f"{k}={v}"]
+                dj = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+                if dj.returncode != 0:
+                    print(f"djguard failed for {expr!r}: {dj.stderr.strip()}")
+                    failures += 1
+                    continue
+                ours = json.loads(dj.stdout)["modules"][0]["settings"].get("V", {}).get("value")
+                ours_unknown = isinstance(ours, dict) and set(ours) == {"unknown"}
+                if "raises" in truth:
+                    ok = ours_unknown
+                else:
+                    ok = not ours_unknown and typed(ours) == typed(truth["value"])
+                if not ok:
+                    failures += 1
+                    print(f"DIFFERENT  {expr}  env={environment}\n    library: {truth}\n    djguard: {ours}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print(f"environment readers: {total - failures}/{total} readings identical to the libraries "
+          f"({', '.join(PACKAGES)})")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
