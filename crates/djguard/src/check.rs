@@ -309,7 +309,10 @@ fn run_settings_rules(
         return;
     }
     let cx = DjangoCx::new(settings, project);
-    for rule in crate::rules::django::ALL.iter().copied() {
+    let all = crate::rules::django::ALL
+        .iter()
+        .chain(crate::rules::project::SETTINGS_RULES.iter());
+    for rule in all.copied() {
         if !rule.exists_in(settings.version)
             || !selection.enabled(&rule.meta)
             || (rule.deploy_only && !target.deploy)
@@ -346,6 +349,12 @@ fn run_one(
     match outcome {
         Ok(hits) => {
             for mut hit in hits {
+                // SILENCED_SYSTEM_CHECKS is Django's: it silences Django's own ids only.
+                let silence = if rule.meta.id.starts_with("security.") {
+                    cx.silenced(rule.meta.id)
+                } else {
+                    Ok(false)
+                };
                 if !deps.is_empty() {
                     hit.message = format!(
                         "{}: {}",
@@ -353,7 +362,7 @@ fn run_one(
                         hit.message
                     );
                 }
-                match cx.silenced(rule.meta.id) {
+                match silence {
                     Ok(true) => {
                         *silenced += 1;
                         continue;
@@ -367,7 +376,7 @@ fn run_one(
                         continue;
                     }
                 }
-                let (path, range) = locate(cx.settings.get(hit.setting).origin);
+                let (path, range) = locate(cx.settings.get(&hit.setting).origin);
                 let mut finding = make_finding(
                     project,
                     &rule.meta,

@@ -18,12 +18,20 @@ fn write(root: &Path, rel: &str, text: impl AsRef<[u8]>) {
     std::fs::write(p, text).expect("write");
 }
 
-/// Run `check` with JSON output and return (exit code, document).
+/// Run `check` with JSON output and return (exit code, document). Unless the caller selects
+/// rules, only Django's checks and DJG001 run (the fixtures keep a literal SECRET_KEY, which
+/// djguard's own DJG002 would report).
 fn check_json(root: &Path, extra: &[&str]) -> (i32, Value) {
+    let select: &[&str] = if extra.contains(&"--select") {
+        &[]
+    } else {
+        &["--select", "security,DJG001"]
+    };
     let out = djguard()
         .arg("check")
         .arg(root)
         .args(["--format", "json", "--no-config"])
+        .args(select)
         .args(extra)
         .output()
         .expect("run");
@@ -320,7 +328,7 @@ fn configuration_file_and_unknown_keys() {
     write(
         dir.path(),
         "pyproject.toml",
-        "[project]\nname = 'x'\n[tool.djguard]\nsettings = 'conf/settings.py'\nignore = ['security.W019']\n",
+        "[project]\nname = 'x'\n[tool.djguard]\nsettings = 'conf/settings.py'\nignore = ['security.W019']\nselect = ['security']\n",
     );
     let out = djguard()
         .arg("check")

@@ -35,6 +35,43 @@ pub fn default_for(name: &str, v: DjangoVersion) -> Option<Value> {
         }
         "CSRF_FAILURE_VIEW" => s("django.views.csrf.csrf_failure"),
         "DEFAULT_HASHING_ALGORITHM" if v.at_least(3, 1) && !v.at_least(4, 0) => s("sha256"),
+        "AUTHENTICATION_BACKENDS" => Some(Value::List(vec![Value::Str(
+            "django.contrib.auth.backends.ModelBackend".into(),
+        )])),
+        "AUTH_PASSWORD_VALIDATORS" | "CSRF_TRUSTED_ORIGINS" => empty_list(),
+        "PASSWORD_HASHERS" => Some(Value::List(
+            [
+                "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+                "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+                "django.contrib.auth.hashers.Argon2PasswordHasher",
+                "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+            ]
+            .iter()
+            .map(|h| Value::Str((*h).into()))
+            .chain(if v.at_least(4, 0) {
+                Some(Value::Str(
+                    "django.contrib.auth.hashers.ScryptPasswordHasher".into(),
+                ))
+            } else {
+                None
+            })
+            .collect(),
+        )),
+        "SESSION_COOKIE_AGE" => Some(Value::Int(60 * 60 * 24 * 7 * 2)),
+        "SESSION_COOKIE_SAMESITE" | "CSRF_COOKIE_SAMESITE" => s("Lax"),
+        "DATA_UPLOAD_MAX_MEMORY_SIZE" => Some(Value::Int(2_621_440)),
+        "DATA_UPLOAD_MAX_NUMBER_FIELDS" => Some(Value::Int(1000)),
+        // Added in the February 2023 security releases (3.2.18, 4.0.10, 4.1.7) and 4.2.
+        "DATA_UPLOAD_MAX_NUMBER_FILES"
+            if v >= DjangoVersion::new(4, 1, 7)
+                || (v.series() == (3, 2) && v.patch >= 18)
+                || (v.series() == (4, 0) && v.patch >= 10) =>
+        {
+            Some(Value::Int(100))
+        }
+        "SECURE_PROXY_SSL_HEADER" => Some(Value::None),
+        "DATABASES" => Some(Value::Dict(Vec::new())),
+        "EMAIL_HOST_PASSWORD" => s(""),
         _ => None,
     }
 }

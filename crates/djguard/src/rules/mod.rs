@@ -26,6 +26,7 @@ mod docs {
 pub fn all() -> Vec<&'static RuleMeta> {
     let mut v: Vec<&'static RuleMeta> = django::ALL.iter().map(|r| &r.meta).collect();
     v.extend(project::ALL.iter().copied());
+    v.extend(project::SETTINGS_RULES.iter().map(|r| &r.meta));
     v.sort_by(|a, b| a.id.cmp(b.id));
     v
 }

@@ -69,7 +69,7 @@ pub type Outcome = Known<Vec<Hit>>;
 /// One emitted message. `setting` anchors the finding where that setting was written (or at
 /// the top of the settings module when it is Django's default).
 pub struct Hit {
-    pub setting: &'static str,
+    pub setting: String,
     pub message: String,
     pub fix: String,
     /// Distinguishes repeated messages of one check (W025 per fallback key).
@@ -77,12 +77,13 @@ pub struct Hit {
 }
 
 impl Hit {
-    pub fn new(setting: &'static str, message: String, fix: impl Into<String>) -> Hit {
+    pub fn new(setting: impl Into<String>, message: String, fix: impl Into<String>) -> Hit {
+        let setting = setting.into();
         Hit {
+            key: setting.clone(),
             setting,
             message,
             fix: fix.into(),
-            key: setting.to_string(),
         }
     }
 }

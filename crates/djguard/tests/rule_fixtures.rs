@@ -1,0 +1,82 @@
+//! Every djguard rule has fixtures: settings modules that must fire it (`fire_*.py`) and
+//! look-alikes that must not (`pass_*.py`), under `tests/fixtures/rules/<ID>/`. A first line
+//! `# env: KEY=VALUE ...` evaluates the fixture with that deployment environment.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+
+fn fires(rule: &str, file: &Path) -> (bool, String) {
+    let text = std::fs::read_to_string(file).expect("fixture");
+    let mut cmd = Command::cargo_bin("djguard").expect("binary");
+    cmd.arg("check")
+        .arg(file.parent().expect("dir"))
+        .arg("--settings")
+        .arg(file)
+        .args(["--select", rule, "--format", "json", "--no-config"]);
+    if let Some(env) = text.lines().next().and_then(|l| l.strip_prefix("# env:")) {
+        for pair in env.split_whitespace() {
+            cmd.args(["--env", pair]);
+        }
+    }
+    let out = cmd.output().expect("run");
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let hit = doc["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .any(|f| f["rule"] == rule);
+    (hit, doc.to_string())
+}
+
+#[test]
+fn every_djg_rule_fires_on_its_fixtures_and_not_on_lookalikes() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rules");
+    let out = Command::cargo_bin("djguard")
+        .expect("binary")
+        .args(["rules", "--format", "json"])
+        .output()
+        .expect("run");
+    let rules: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for rule in rules
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|r| r["id"].as_str())
+        .filter(|id| id.starts_with("DJG"))
+    {
+        let dir = root.join(rule);
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap_or_else(|_| panic!("{rule} has no fixtures in {}", dir.display()))
+            .flatten()
+            .map(|e| e.path())
+            .collect();
+        files.sort();
+        let names: Vec<String> = files
+            .iter()
+            .filter_map(|f| f.file_name())
+            .map(|n| n.to_string_lossy().into_owned())
+            .collect();
+        assert!(
+            names.iter().any(|n| n.starts_with("fire_"))
+                && names.iter().any(|n| n.starts_with("pass_")),
+            "{rule} needs fire_ and pass_ fixtures"
+        );
+        for (file, name) in files.iter().zip(&names) {
+            let want = name.starts_with("fire_");
+            let (got, doc) = fires(rule, file);
+            checked += 1;
+            if got != want {
+                failures.push(format!(
+                    "{rule}/{name}: expected {}, got {}\n{doc}",
+                    if want { "a finding" } else { "none" },
+                    if got { "a finding" } else { "none" }
+                ));
+            }
+        }
+    }
+    assert!(checked > 0);
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
