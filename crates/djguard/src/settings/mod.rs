@@ -31,6 +31,17 @@ impl Setting {
         self.origin.is_none()
     }
 
+    /// `describe()` for settings Django tests with `is True`: notes that a truthy non-boolean
+    /// (`1`, `"True"`) does not count.
+    pub fn describe_not_true(&self) -> String {
+        let note = match &self.value {
+            Value::Bool(_) | Value::None => "",
+            v if v.truthy() == Ok(true) => " (only the boolean True counts)",
+            _ => "",
+        };
+        format!("{}{note}", self.describe())
+    }
+
     /// `NAME = value` or `NAME = value (Django's default)`, for messages.
     pub fn describe(&self) -> String {
         let v = match &self.value {

@@ -112,7 +112,22 @@ fn function_in(cx: &DjangoCx, module: &str, func: &str, depth: u8) -> Resolution
     }
     match found {
         Some(Stmt::FunctionDef(f)) => {
-            if let Some(d) = f.decorator_list.first() {
+            // Django's view decorators wrap with functools.wraps, and inspect.signature()
+            // follows `__wrapped__`: they leave the signature as written.
+            let imports = crate::python::semantic::ImportMap::from_module(
+                &parsed.module,
+                &cx.project.python[file].package(),
+            );
+            let opaque = f.decorator_list.iter().find(|d| {
+                let target = match &d.expression {
+                    ast::Expr::Call(c) => &*c.func,
+                    other => other,
+                };
+                !imports
+                    .qualified_name(target)
+                    .is_some_and(|q| q.starts_with("django.views.decorators."))
+            });
+            if let Some(d) = opaque {
                 return Resolution::Unknown(Unknown::new(format!(
                     "{module}.{func} is decorated (`@{}`), so its signature cannot be read statically",
                     parsed.slice(crate::python::Ranged::range(&d.expression))

@@ -64,8 +64,8 @@ fn check(cx: &DjangoCx) -> Outcome {
         Hit::new(
             "SECURE_HSTS_INCLUDE_SUBDOMAINS",
             format!(
-                "{} (it must be exactly True), so the HSTS policy does not protect subdomains, which an attacker can use to plant cookies over plain HTTP.",
-                cx.get("SECURE_HSTS_INCLUDE_SUBDOMAINS").describe()
+                "{}, so the HSTS policy does not protect subdomains, which an attacker can use to plant cookies over plain HTTP.",
+                cx.get("SECURE_HSTS_INCLUDE_SUBDOMAINS").describe_not_true()
             ),
             "Set SECURE_HSTS_INCLUDE_SUBDOMAINS = True once every subdomain is served over HTTPS.",
         )

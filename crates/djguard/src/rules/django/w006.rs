@@ -61,8 +61,8 @@ fn check(cx: &DjangoCx) -> Outcome {
         Hit::new(
             "SECURE_CONTENT_TYPE_NOSNIFF",
             format!(
-                "{} (it must be exactly True), so responses lack 'X-Content-Type-Options: nosniff' and browsers may sniff uploads as scripts or HTML.",
-                cx.get("SECURE_CONTENT_TYPE_NOSNIFF").describe()
+                "{}, so responses lack 'X-Content-Type-Options: nosniff' and browsers may sniff uploads as scripts or HTML.",
+                cx.get("SECURE_CONTENT_TYPE_NOSNIFF").describe_not_true()
             ),
             "Set SECURE_CONTENT_TYPE_NOSNIFF = True (Django's default) or remove the override.",
         )

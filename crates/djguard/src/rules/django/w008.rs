@@ -66,8 +66,8 @@ fn check(cx: &DjangoCx) -> Outcome {
         Hit::new(
             "SECURE_SSL_REDIRECT",
             format!(
-                "{} (it must be exactly True), so Django serves plain-HTTP requests instead of redirecting them to HTTPS.",
-                cx.get("SECURE_SSL_REDIRECT").describe()
+                "{}, so Django serves plain-HTTP requests instead of redirecting them to HTTPS.",
+                cx.get("SECURE_SSL_REDIRECT").describe_not_true()
             ),
             "Set SECURE_SSL_REDIRECT = True, or make sure the load balancer or proxy redirects every HTTP request (then silence this check).",
         )

@@ -68,8 +68,8 @@ fn check(cx: &DjangoCx) -> Outcome {
         Hit::new(
             "SECURE_HSTS_PRELOAD",
             format!(
-                "{} (it must be exactly True), so the site cannot join the browsers' HSTS preload list and a first visit can still be downgraded.",
-                cx.get("SECURE_HSTS_PRELOAD").describe()
+                "{}, so the site cannot join the browsers' HSTS preload list and a first visit can still be downgraded.",
+                cx.get("SECURE_HSTS_PRELOAD").describe_not_true()
             ),
             "Set SECURE_HSTS_PRELOAD = True (with SECURE_HSTS_SECONDS >= 31536000 and INCLUDE_SUBDOMAINS), then submit the domain to the preload list.",
         )

@@ -2,7 +2,8 @@
 //!
 //! ## What it does
 //! Fires when `django.contrib.auth` is installed and AUTH_PASSWORD_VALIDATORS has no
-//! `MinimumLengthValidator`, or sets its `min_length` below 10 (its own default is 8).
+//! `MinimumLengthValidator` (Django's, or a project class of that name), or sets its `min_length`
+//! below 10 (its own default is 8).
 //!
 //! ## Why is this bad?
 //! Without validators Django accepts any password, including `1` and `password`; short minimums
@@ -64,7 +65,9 @@ fn check(cx: &DjangoCx) -> Outcome {
     let mut length: Option<i128> = None;
     for v in &items {
         let name = v.dict_get(&Value::Str("NAME".into())).ok().flatten();
-        if !matches!(name, Some(Value::Str(n)) if n == MIN_LENGTH) {
+        // Django's validator or a project's own subclass of the same name.
+        if !matches!(name, Some(Value::Str(n)) if n == MIN_LENGTH || n.ends_with(".MinimumLengthValidator"))
+        {
             continue;
         }
         let options = v

@@ -3,7 +3,9 @@
 //! ## What it does
 //! Fires when `django.contrib.auth` is installed but nothing in INSTALLED_APPS, MIDDLEWARE or
 //! AUTHENTICATION_BACKENDS limits failed logins: none of django-axes, django-defender, django-
-//! ratelimit or django-allauth (which rate-limits logins itself).
+//! ratelimit or django-allauth (which rate-limits logins itself), and no entry whose name says it
+//! limits requests (`ratelimit`, `throttle`, `lockout`, `brute`), as a project's own limiter
+//! middleware would.
 //!
 //! ## Why is this bad?
 //! Django's login view accepts unlimited attempts. Attackers replay leaked credential lists
@@ -64,6 +66,17 @@ const BACKENDS: &[&str] = &[
     "axes.backends.AxesModelBackend",
 ];
 
+/// A project's own limiter, recognised by name (`sentry.middleware.ratelimit.RatelimitMiddleware`).
+fn names_a_limiter(cx: &DjangoCx, setting: &str) -> Known<bool> {
+    let items = cx.get(setting).value.iter_elements()?;
+    Ok(items.iter().any(|v| {
+        matches!(v, Value::Str(s) if {
+            let l = s.to_ascii_lowercase();
+            ["ratelimit", "rate_limit", "throttl", "brute", "lockout"].iter().any(|w| l.contains(w))
+        })
+    }))
+}
+
 fn check(cx: &DjangoCx) -> Outcome {
     if !cx.contains("INSTALLED_APPS", "django.contrib.auth")? {
         return Ok(Vec::new());
@@ -76,6 +89,10 @@ fn check(cx: &DjangoCx) -> Outcome {
                 BACKENDS
                     .iter()
                     .map(|b| cx.contains("AUTHENTICATION_BACKENDS", b)),
+            )
+            .chain(
+                ["MIDDLEWARE", "INSTALLED_APPS", "AUTHENTICATION_BACKENDS"]
+                    .map(|s| names_a_limiter(cx, s)),
             ),
     );
     crate::rules::django::fire_if(crate::rules::django::not(protected), || {

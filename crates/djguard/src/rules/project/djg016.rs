@@ -67,8 +67,40 @@ const NOT_SECRETS: &[&str] = &[
     "CSRF_COOKIE_NAME",
 ];
 
+/// A string that could be a credential: long enough, not a placeholder, and not code — a
+/// dotted Python path such as `"app.OAuthAccessToken"` names a class, not a secret.
 fn literal_secret(v: &Value) -> bool {
-    matches!(v, Value::Str(s) if s.chars().count() >= 6 && !crate::rules::project::support::placeholder(s))
+    let Value::Str(s) = v else { return false };
+    let dotted_path = s.contains('.') && s.split('.').all(crate::project::is_identifier);
+    s.chars().count() >= 6
+        && !s.contains(' ')
+        && !dotted_path
+        && !crate::rules::project::support::placeholder(s)
+}
+
+/// Settings whose name mentions a secret but whose value configures code, not a credential.
+fn names_code(name: &str) -> bool {
+    [
+        "_MODEL",
+        "_CLASS",
+        "_BACKEND",
+        "_FILE",
+        "_PATH",
+        "_NAME",
+        "_HEADER",
+        "_FIELD",
+        "_LENGTH",
+        "_AGE",
+        "_SECONDS",
+        "_TIMEOUT",
+        "_EXPIRE_SECONDS",
+        "_URL_NAME",
+        "_GENERATOR",
+        "_VALIDATOR",
+        "_SERIALIZER",
+    ]
+    .iter()
+    .any(|suffix| name.ends_with(suffix))
 }
 
 /// `scheme://user:password@host`: the password part, if written.
@@ -125,9 +157,7 @@ fn check(cx: &DjangoCx) -> Outcome {
     for name in cx.settings.explicit_names() {
         if NOT_SECRETS.contains(&name)
             || !NAME_HINTS.iter().any(|h| name.contains(h))
-            || name.ends_with("_FILE")
-            || name.ends_with("_PATH")
-            || name.ends_with("_NAME")
+            || names_code(name)
         {
             continue;
         }
