@@ -21,6 +21,7 @@ pub mod djg013;
 pub mod djg014;
 pub mod djg015;
 pub mod djg016;
+pub mod djg017;
 pub mod support;
 
 /// Rules with no check function of their own (emitted by the pipeline).
