@@ -198,6 +198,8 @@ pub fn run(opts: &CheckOptions) -> Result<Report, CheckError> {
         );
     }
 
+    run_project_rules(&project, &selection, &mut findings);
+
     // Filters: severity overrides, per-file ignores, inline suppressions.
     let per_file: Vec<(globset::GlobSet, Vec<String>)> = opts
         .per_file_ignores
@@ -264,6 +266,48 @@ pub fn run(opts: &CheckOptions) -> Result<Report, CheckError> {
         silenced,
         suppressed,
     })
+}
+
+/// Rules over the project's files rather than one settings module.
+fn run_project_rules(project: &Project, selection: &Selection, findings: &mut Vec<Finding>) {
+    let meta = &rules::project::djg018::META;
+    if !selection.enabled(meta) {
+        return;
+    }
+    for (rel, abs) in project
+        .others
+        .iter()
+        .filter(|(rel, _)| rules::project::djg018::is_dotenv(rel))
+    {
+        let Ok(bytes) = crate::source::read_capped(abs) else {
+            continue;
+        };
+        let text = String::from_utf8_lossy(&bytes);
+        for (line, key) in rules::project::djg018::secret_lines(&text) {
+            let source_line = text
+                .lines()
+                .nth(line as usize - 1)
+                .unwrap_or("")
+                .to_string();
+            findings.push(Finding {
+                rule: meta.id.to_string(),
+                severity: meta.severity,
+                confidence: Confidence::Medium,
+                cwe: meta.cwe,
+                message: format!("{key} in {rel} looks like a real secret, and .gitignore does not exclude the file, so it is or will be committed."),
+                path: rel.clone(),
+                line,
+                column: 1,
+                end_line: line,
+                end_column: u32::try_from(source_line.chars().count() + 1).unwrap_or(u32::MAX),
+                fix: format!("Add {rel} to .gitignore, `git rm --cached {rel}`, rotate {key}, and commit a .env.example with placeholders instead."),
+                fingerprint: fingerprint(meta.id, rel, &key),
+                settings_module: None,
+                environment: Vec::new(),
+                source_line,
+            });
+        }
+    }
 }
 
 fn is_pin_file(rel: &str) -> bool {

@@ -1,24 +1,30 @@
 //! Every djguard rule has fixtures: settings modules that must fire it (`fire_*.py`) and
 //! look-alikes that must not (`pass_*.py`), under `tests/fixtures/rules/<ID>/`. A first line
-//! `# env: KEY=VALUE ...` evaluates the fixture with that deployment environment.
+//! `# env: KEY=VALUE ...` evaluates the fixture with that deployment environment. A fixture that
+//! is a directory is checked as a whole project.
 
 use std::path::Path;
 
 use assert_cmd::Command;
 
 fn fires(rule: &str, file: &Path) -> (bool, String) {
-    let text = std::fs::read_to_string(file).expect("fixture");
     let mut cmd = Command::cargo_bin("djguard").expect("binary");
-    cmd.arg("check")
-        .arg(file.parent().expect("dir"))
-        .arg("--settings")
-        .arg(file)
-        .args(["--select", rule, "--format", "json", "--no-config"]);
-    if let Some(env) = text.lines().next().and_then(|l| l.strip_prefix("# env:")) {
-        for pair in env.split_whitespace() {
-            cmd.args(["--env", pair]);
+    if file.is_dir() {
+        // A directory is a whole project (rules over files rather than settings values).
+        cmd.arg("check").arg(file);
+    } else {
+        let text = std::fs::read_to_string(file).expect("fixture");
+        cmd.arg("check")
+            .arg(file.parent().expect("dir"))
+            .arg("--settings")
+            .arg(file);
+        if let Some(env) = text.lines().next().and_then(|l| l.strip_prefix("# env:")) {
+            for pair in env.split_whitespace() {
+                cmd.args(["--env", pair]);
+            }
         }
     }
+    cmd.args(["--select", rule, "--format", "json", "--no-config"]);
     let out = cmd.output().expect("run");
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     let hit = doc["findings"]

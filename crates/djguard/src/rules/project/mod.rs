@@ -22,10 +22,11 @@ pub mod djg014;
 pub mod djg015;
 pub mod djg016;
 pub mod djg017;
+pub mod djg018;
 pub mod support;
 
 /// Rules with no check function of their own (emitted by the pipeline).
-pub static ALL: &[&RuleMeta] = &[&djg001::META];
+pub static ALL: &[&RuleMeta] = &[&djg001::META, &djg018::META];
 
 /// Settings rules, run like Django's checks.
 pub static SETTINGS_RULES: &[&DjangoRule] = &[
