@@ -420,7 +420,7 @@ fn run_one(
                         continue;
                     }
                 }
-                let (path, range) = locate(cx.settings.get(&hit.setting).origin);
+                let (path, range) = locate(hit.at.or(cx.settings.get(&hit.setting).origin));
                 let mut finding = make_finding(
                     project,
                     &rule.meta,

@@ -84,5 +84,19 @@ fn every_djg_rule_fires_on_its_fixtures_and_not_on_lookalikes() {
         }
     }
     assert!(checked > 0);
+    // And the other way round: no fixture folder for a rule that is not registered.
+    let known: Vec<&str> = rules
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|r| r["id"].as_str())
+        .collect();
+    for dir in std::fs::read_dir(&root).expect("fixtures").flatten() {
+        let name = dir.file_name().to_string_lossy().into_owned();
+        assert!(
+            known.contains(&name.as_str()),
+            "fixtures for {name}, which `djguard rules` does not list (not registered?)"
+        );
+    }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }

@@ -68,3 +68,23 @@ pub fn selector_matches(selector: &str, rule: &RuleMeta) -> bool {
 pub fn selector_is_known(selector: &str) -> bool {
     all().iter().any(|r| selector_matches(selector, r))
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_documented_rule_is_registered_and_every_rule_documented() {
+        let registered: Vec<&str> = super::all().iter().map(|r| r.id).collect();
+        for id in super::documented_ids() {
+            assert!(
+                registered.contains(&id),
+                "{id} has docs but is not registered"
+            );
+        }
+        for id in &registered {
+            assert!(
+                super::doc(id).is_some(),
+                "{id} is registered but has no docs"
+            );
+        }
+    }
+}

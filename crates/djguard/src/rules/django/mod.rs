@@ -74,6 +74,8 @@ pub struct Hit {
     pub fix: String,
     /// Distinguishes repeated messages of one check (W025 per fallback key).
     pub key: String,
+    /// Where to report it, when that is code rather than a setting (file index, range).
+    pub at: Option<crate::settings::eval::Origin>,
 }
 
 impl Hit {
@@ -84,6 +86,7 @@ impl Hit {
             setting,
             message,
             fix: fix.into(),
+            at: None,
         }
     }
 }

@@ -23,7 +23,10 @@ pub mod djg015;
 pub mod djg016;
 pub mod djg017;
 pub mod djg018;
+pub mod djg019;
+pub mod djg020;
 pub mod support;
+pub mod urlconf;
 
 /// Rules with no check function of their own (emitted by the pipeline).
 pub static ALL: &[&RuleMeta] = &[&djg001::META, &djg018::META];
@@ -45,4 +48,7 @@ pub static SETTINGS_RULES: &[&DjangoRule] = &[
     &djg014::RULE,
     &djg015::RULE,
     &djg016::RULE,
+    &djg017::RULE,
+    &djg019::RULE,
+    &djg020::RULE,
 ];
