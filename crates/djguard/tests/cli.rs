@@ -636,3 +636,93 @@ fn text_mode_reports_unreadable_files_on_stderr() {
     );
     assert!(!stdout.contains("NUL bytes"));
 }
+
+/// One project per environment library, with split settings, a condition on the environment
+/// and a `local.py` fallback that is absent in production: findings with and without `--env`.
+#[test]
+fn environment_libraries_in_split_settings() {
+    let readers = [
+        (
+            "os",
+            "import os\nDEBUG = os.environ.get('DJANGO_DEBUG', 'true') == 'true'\n",
+        ),
+        (
+            "django-environ",
+            "import environ\nenv = environ.Env(DJANGO_DEBUG=(bool, True))\nDEBUG = env('DJANGO_DEBUG')\n",
+        ),
+        (
+            "decouple",
+            "from decouple import config\nDEBUG = config('DJANGO_DEBUG', default=True, cast=bool)\n",
+        ),
+        (
+            "environs",
+            "from environs import Env\nenv = Env()\nDEBUG = env.bool('DJANGO_DEBUG', default=True)\n",
+        ),
+    ];
+    for (library, reader) in readers {
+        let dir = tempfile::tempdir().expect("tmp");
+        let root = dir.path();
+        write(root, "proj/__init__.py", "");
+        write(root, "proj/settings/__init__.py", "");
+        write(
+            root,
+            "proj/settings/base.py",
+            format!("{SECURE}\n{reader}\nif DEBUG:\n    ALLOWED_HOSTS = ['*']\n"),
+        );
+        write(
+            root,
+            "proj/settings/production.py",
+            "from .base import *\ntry:\n    from .local import *\nexcept ImportError:\n    pass\n",
+        );
+        write(
+            root,
+            "proj/wsgi.py",
+            "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'proj.settings.production')\n",
+        );
+        // Variable unset: the library default (True) applies, and the `if DEBUG:` branch runs.
+        let (_, doc) = check_json(root, &["--select", "security,DJG003,DJG004"]);
+        assert_eq!(
+            rules_of(&doc),
+            vec!["DJG003", "DJG004", "security.W018"],
+            "{library}: {doc}"
+        );
+        let w018 = doc["findings"]
+            .as_array()
+            .expect("list")
+            .iter()
+            .find(|f| f["rule"] == "security.W018")
+            .expect("W018");
+        assert!(
+            w018["message"]
+                .as_str()
+                .expect("msg")
+                .starts_with("When DJANGO_DEBUG is unset"),
+            "{library}"
+        );
+        assert_eq!(w018["path"], "proj/settings/base.py", "{library}");
+        let hosts = doc["findings"]
+            .as_array()
+            .expect("list")
+            .iter()
+            .find(|f| f["rule"] == "DJG004")
+            .expect("DJG004");
+        assert!(
+            hosts["message"]
+                .as_str()
+                .expect("msg")
+                .starts_with("When DJANGO_DEBUG is unset"),
+            "{library}: the branch depends on the variable"
+        );
+        // The deployment's view: DEBUG off, the branch does not run.
+        let (code, doc) = check_json(
+            root,
+            &[
+                "--select",
+                "security,DJG003,DJG004",
+                "--env",
+                "DJANGO_DEBUG=false",
+            ],
+        );
+        assert_eq!((code, rules_of(&doc)), (0, vec![]), "{library}: {doc}");
+    }
+}
