@@ -32,7 +32,7 @@ pub struct Binding {
 }
 
 /// The names a module defines once its top level has run.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct ModuleScope {
     pub names: HashMap<String, Binding>,
     /// Set when something may have changed names we cannot see (`from x import *` of a module
@@ -261,40 +261,52 @@ impl<'p> Evaluator<'p> {
             branches.push((clause.test.as_ref(), &clause.body));
         }
         let outer = f.cond.clone();
-        for (i, (test, body)) in branches.iter().enumerate() {
-            f.reads.clear();
-            let taken = match test {
-                None => Ok(true),
-                Some(t) => self.eval(f, t).truthy(),
-            };
-            // Which branch runs depends on what every test so far read.
-            let reads = std::mem::take(&mut f.reads);
-            merge_deps(&mut f.cond, &reads);
-            match taken {
-                Ok(true) => {
-                    let flow = self.exec_body(f, body);
-                    f.cond = outer;
-                    return flow;
-                }
-                Ok(false) => {}
-                Err(u) => {
-                    let reason = format!(
-                        "set under a condition that cannot be decided statically ({}: {})",
-                        f.abs_path_line(self, test.map_or(s.range, |t| t.range())),
-                        u
-                    );
-                    let rest: Vec<Stmt> = branches[i..]
-                        .iter()
-                        .flat_map(|(_, b)| b.iter().cloned())
-                        .collect();
-                    self.forget_written(f, &rest, &reason);
-                    f.cond = outer;
-                    return Flow::Normal;
+        let flow = self.exec_branches(f, &branches);
+        f.cond = outer;
+        flow
+    }
+
+    /// Run the first branch whose test holds. Where a test cannot be decided, run that branch
+    /// and the rest of the chain each on its own copy of the scope and merge what they bound:
+    /// values equal in every branch stay known, containers keep what all branches share.
+    fn exec_branches(&self, f: &mut Frame, branches: &[(Option<&Expr>, &[Stmt])]) -> Flow {
+        let Some(((test, body), rest)) = branches.split_first() else {
+            return Flow::Normal;
+        };
+        f.reads.clear();
+        let taken = match test {
+            None => Ok(true),
+            Some(t) => self.eval(f, t).truthy(),
+        };
+        // Which branch runs depends on what every test so far read.
+        let reads = std::mem::take(&mut f.reads);
+        merge_deps(&mut f.cond, &reads);
+        match taken {
+            Ok(true) => self.exec_body(f, body),
+            Ok(false) => self.exec_branches(f, rest),
+            Err(u) => {
+                let at = test.map_or_else(String::new, |t| f.abs_path_line(self, t.range()));
+                let why = format!(
+                    "differs between the branches of the condition at {at} ({})",
+                    u.short()
+                );
+                let before = f.scope.clone();
+                let flow_a = self.exec_body(f, body);
+                let scope_a = std::mem::replace(&mut f.scope, before);
+                let flow_b = self.exec_branches(f, rest);
+                match (flow_a, flow_b) {
+                    (Flow::Raise(_), flow) => flow,
+                    (Flow::Normal, Flow::Raise(_)) => {
+                        f.scope = scope_a;
+                        Flow::Normal
+                    }
+                    (Flow::Normal, Flow::Normal) => {
+                        merge_scopes(&mut f.scope, scope_a, &why);
+                        Flow::Normal
+                    }
                 }
             }
         }
-        f.cond = outer;
-        Flow::Normal
     }
 
     fn exec_try(&self, f: &mut Frame, s: &ast::StmtTry) -> Flow {
@@ -1076,6 +1088,95 @@ fn written_names(body: &[Stmt], out: &mut Vec<(String, TextRange)>) {
             }
             _ => {}
         }
+    }
+}
+
+/// Merge the scope one branch left (`other`) into the scope the alternative left (`into`).
+fn merge_scopes(into: &mut ModuleScope, other: ModuleScope, why: &str) {
+    if into.opaque.is_none() {
+        into.opaque = other.opaque;
+    }
+    let mut names: Vec<String> = other.names.keys().cloned().collect();
+    names.extend(into.names.keys().cloned());
+    names.sort_unstable();
+    names.dedup();
+    for name in names {
+        let merged = match (into.names.get(&name), other.names.get(&name)) {
+            (Some(b), Some(a)) => {
+                let mut env = b.env.clone();
+                merge_deps(&mut env, &a.env);
+                // Report where the branch that changed the value wrote it.
+                let origin = if a.origin != b.origin {
+                    a.origin
+                } else {
+                    b.origin
+                };
+                Binding {
+                    value: join(&a.value, &b.value, why),
+                    origin,
+                    env,
+                }
+            }
+            (Some(only), None) | (None, Some(only)) => Binding {
+                value: Value::unknown(format!("bound in only some branches: {why}")),
+                origin: only.origin,
+                env: only.env.clone(),
+            },
+            (None, None) => continue,
+        };
+        into.names.insert(name, merged);
+    }
+}
+
+/// The value that holds whichever branch ran: equal values stay; sequences and dicts keep what
+/// both share, with an unknown marker for the rest; anything else is unknown.
+fn join(a: &Value, b: &Value, why: &str) -> Value {
+    if a.py_eq(b) == Ok(true) {
+        return a.clone();
+    }
+    let common = |x: &[Value], y: &[Value]| -> Vec<Value> {
+        let mut rest: Vec<&Value> = y.iter().collect();
+        let mut out = Vec::new();
+        let mut only_x = Vec::new();
+        for item in x {
+            // Identical elements match too: a `Maybe` both branches inherited stays one element.
+            if let Some(pos) = rest
+                .iter()
+                .position(|v| *v == item || v.py_eq(item) == Ok(true))
+            {
+                rest.remove(pos);
+                out.push(item.clone());
+            } else {
+                only_x.push(item.clone());
+            }
+        }
+        // What only one branch has may or may not be there.
+        for item in only_x.into_iter().chain(rest.into_iter().cloned()) {
+            out.push(match item {
+                Value::Maybe(..) | Value::Unknown(_) => item,
+                other => Value::Maybe(Box::new(other), Unknown::new(why.to_string())),
+            });
+        }
+        out
+    };
+    match (a, b) {
+        (Value::List(x), Value::List(y)) => Value::List(common(x, y)),
+        (Value::Tuple(x), Value::Tuple(y)) => Value::Tuple(common(x, y)),
+        (Value::Set(x), Value::Set(y)) => Value::Set(common(x, y)),
+        (Value::Dict(x), Value::Dict(y)) => {
+            let mut items: Vec<(Value, Value)> = Vec::new();
+            for (k, v) in x {
+                if let Some((_, w)) = y.iter().find(|(k2, _)| k2.py_eq(k) == Ok(true)) {
+                    items.push((k.clone(), join(v, w, why)));
+                }
+            }
+            if items.len() < x.len() || items.len() < y.len() {
+                let u = Value::unknown(why.to_string());
+                items.push((u.clone(), u));
+            }
+            Value::Dict(items)
+        }
+        _ => Value::unknown(why.to_string()),
     }
 }
 

@@ -19,6 +19,20 @@ impl Unknown {
     }
 }
 
+impl Unknown {
+    /// The reason cut to a readable length, for embedding in another reason (nested
+    /// conditions would otherwise compound it without bound).
+    pub fn short(&self) -> String {
+        const MAX: usize = 160;
+        if self.reason.chars().count() <= MAX {
+            return self.reason.clone();
+        }
+        let mut s: String = self.reason.chars().take(MAX).collect();
+        s.push('…');
+        s
+    }
+}
+
 impl fmt::Display for Unknown {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.reason)
@@ -50,6 +64,9 @@ pub enum Value {
     },
     /// Inside a container: zero or more elements we cannot know.
     Unknown(Unknown),
+    /// Inside a container: an element that is there in some branches of an undecidable
+    /// condition and not in others. Membership tests answer unknown only for this value.
+    Maybe(Box<Value>, Unknown),
 }
 
 impl Value {
@@ -57,9 +74,10 @@ impl Value {
         Value::Unknown(Unknown::new(reason))
     }
 
+    /// The reason, for an unknown value or an element that may be absent.
     pub fn as_unknown(&self) -> Option<&Unknown> {
         match self {
-            Value::Unknown(u) => Some(u),
+            Value::Unknown(u) | Value::Maybe(_, u) => Some(u),
             _ => None,
         }
     }
@@ -79,13 +97,14 @@ impl Value {
             Value::Path(_) => "Path",
             Value::Object { .. } => "object",
             Value::Unknown(_) => "unknown",
+            Value::Maybe(..) => "maybe",
         }
     }
 
     /// The first unknown found in this value, at any depth.
     pub fn first_unknown(&self) -> Option<&Unknown> {
         match self {
-            Value::Unknown(u) => Some(u),
+            Value::Unknown(u) | Value::Maybe(_, u) => Some(u),
             Value::List(v) | Value::Tuple(v) | Value::Set(v) => {
                 v.iter().find_map(Value::first_unknown)
             }
@@ -116,7 +135,7 @@ impl Value {
                 }
             }
             Value::Path(_) | Value::Object { .. } => Ok(true),
-            Value::Unknown(u) => Err(u.clone()),
+            Value::Unknown(u) | Value::Maybe(_, u) => Err(u.clone()),
         }
     }
 
@@ -151,7 +170,9 @@ impl Value {
     pub fn py_eq(&self, other: &Value) -> Known<bool> {
         use Value::*;
         match (self, other) {
-            (Unknown(u), _) | (_, Unknown(u)) => Err(u.clone()),
+            (Unknown(u), _) | (_, Unknown(u)) | (Maybe(_, u), _) | (_, Maybe(_, u)) => {
+                Err(u.clone())
+            }
             (None, None) => Ok(true),
             (Bool(_) | Int(_), Bool(_) | Int(_)) => Ok(self.int_value() == other.int_value()),
             (Bool(_) | Int(_) | Float(_), Bool(_) | Int(_) | Float(_)) => {
@@ -332,6 +353,10 @@ impl Value {
             }
             Value::Object { qualname, .. } => out.push_str(qualname),
             Value::Unknown(_) => out.push('?'),
+            Value::Maybe(v, _) => {
+                out.push_str("maybe ");
+                v.write_repr(out, depth + 1);
+            }
             Value::List(v) | Value::Tuple(v) | Value::Set(v) => {
                 let (open, close) = match self {
                     Value::List(_) => ("[", "]"),
@@ -409,6 +434,7 @@ impl Value {
             Value::Path(p) => json!({"path": p}),
             Value::Object { qualname, .. } => json!({"object": qualname}),
             Value::Unknown(u) => json!({"unknown": u.reason}),
+            Value::Maybe(v, u) => json!({"maybe": v.to_json(), "because": u.reason}),
         }
     }
 
@@ -473,6 +499,19 @@ fn seq_eq(a: &[Value], b: &[Value]) -> Known<bool> {
 fn contains_eq(items: &[Value], needle: &Value) -> Known<bool> {
     let mut unknown: Option<Unknown> = None;
     for x in items {
+        // A possibly-absent element makes the answer unknown only if it is the one asked for.
+        if let Value::Maybe(v, why) = x {
+            match v.py_eq(needle) {
+                Ok(false) => {}
+                Ok(true) => {
+                    unknown.get_or_insert(why.clone());
+                }
+                Err(u) => {
+                    unknown.get_or_insert(u);
+                }
+            }
+            continue;
+        }
         match x.py_eq(needle) {
             Ok(true) => return Ok(true),
             Ok(false) => {}

@@ -319,3 +319,57 @@ fn module_attributes_of_project_modules() {
     let v = eval(&files, "proj.settings", &["ALLOWED_HOSTS"]);
     assert_eq!(v[0], Value::List(vec![s("a.example"), s("a.example")]));
 }
+
+#[test]
+fn undecidable_conditions_keep_what_every_branch_shares() {
+    let src = "import mylib\nMIDDLEWARE = ['sec', 'csrf']\nDEBUG = False\nHOSTS = ['a']\nif mylib.flag():\n    MIDDLEWARE.append('toolbar')\n    DEBUG = False\n    HOSTS = ['b']\nelif mylib.other():\n    MIDDLEWARE.insert(0, 'gzip')\nelse:\n    ONLY_HERE = 1\n";
+    let v = eval(
+        &[("settings.py", src)],
+        "settings",
+        &["MIDDLEWARE", "DEBUG", "HOSTS", "ONLY_HERE"],
+    );
+    let mw = &v[0];
+    assert_eq!(
+        mw.py_contains(&s("sec")),
+        Ok(true),
+        "in every branch: decided"
+    );
+    assert_eq!(mw.py_contains(&s("csrf")), Ok(true));
+    assert!(
+        mw.py_contains(&s("toolbar")).is_err(),
+        "only in one branch: unknown"
+    );
+    assert_eq!(
+        mw.py_contains(&s("never-added")),
+        Ok(false),
+        "in no branch: decided absent"
+    );
+    assert_eq!(v[1], Value::Bool(false), "equal in every branch: known");
+    assert!(v[2].py_contains(&s("a")).is_err() && v[2].py_contains(&s("b")).is_err());
+    assert!(
+        v[3].as_unknown()
+            .is_some_and(|u| u.reason.contains("only some branches"))
+    );
+}
+
+#[test]
+fn repeated_undecidable_branches_do_not_compound() {
+    // Each `if` merges two branches that share the `Maybe` elements of the ones before; they
+    // must stay single elements (they once doubled at every merge).
+    let mut src = String::from("import lib\nAPPS = ['base']\n");
+    for i in 0..60 {
+        src.push_str(&format!("if lib.flag({i}):\n    APPS.append('app{i}')\n"));
+    }
+    let v = eval(&[("settings.py", &src)], "settings", &["APPS"]);
+    let Value::List(items) = &v[0] else {
+        panic!("APPS is a list: {:?}", v[0])
+    };
+    assert_eq!(
+        items.len(),
+        61,
+        "one known element and one Maybe per branch"
+    );
+    assert_eq!(v[0].py_contains(&s("base")), Ok(true));
+    assert!(v[0].py_contains(&s("app7")).is_err());
+    assert_eq!(v[0].py_contains(&s("other")), Ok(false));
+}
