@@ -25,6 +25,8 @@ pub mod djg017;
 pub mod djg018;
 pub mod djg019;
 pub mod djg020;
+pub mod djg021;
+pub mod djg022;
 pub mod support;
 pub mod urlconf;
 
@@ -51,4 +53,6 @@ pub static SETTINGS_RULES: &[&DjangoRule] = &[
     &djg017::RULE,
     &djg019::RULE,
     &djg020::RULE,
+    &djg021::RULE,
+    &djg022::RULE,
 ];
