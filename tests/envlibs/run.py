@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Check djguard's reading of environment-dependent settings against the libraries themselves.
 
-Each case is one settings expression (os.environ, django-environ, python-decouple, environs)
+Each case is one settings expression (os.environ, django-environ, python-decouple, environs,
+pydantic-settings)
 evaluated under several environments: once by real Python with the library installed from
 PyPI (into .cache/envlibs), once by `djguard settings --env ...`. The values must be equal
 with their types; where the library raises (a required variable is unset, a value does not
@@ -20,7 +21,7 @@ import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 LIBS = os.path.join(ROOT, ".cache", "envlibs")
-PACKAGES = ["django-environ==0.14.0", "python-decouple==3.8", "environs==15.2.0"]
+PACKAGES = ["django-environ==0.14.0", "python-decouple==3.8", "environs==15.2.0", "pydantic-settings==2.16.3"]
 
 HEADER = """import os
 import environ
@@ -28,6 +29,19 @@ from decouple import config, Csv
 from environs import Env
 env = environ.Env(SCHEME_DEBUG=(bool, False), SCHEME_HOSTS=(list, ["a.example"]), SCHEME_N=(int, 3))
 envs = Env()
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+class AppSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="APP_")
+    debug: bool = True
+    n: int = 3
+    rate: float = 0.5
+    hosts: list[str] = ["a.example"]
+    name: str = Field(default="dflt")
+    maybe: int | None = None
+class Required(BaseSettings):
+    secret: str
+pyd = AppSettings()
 """
 
 # (expression, environments to try). An environment is a dict of variables; {} = unset.
@@ -82,6 +96,15 @@ CASES = [
     ('envs.str("X", default="dflt")', [UNSET, {"X": "v"}]),
     ('envs("X", default="dflt")', [UNSET, {"X": "v"}]),
     ('envs.list("X", default=[])', [UNSET, {"X": "a,b"}, {"X": "a, b"}, {"X": ""}]),
+    # pydantic-settings
+    ('pyd.debug', [UNSET, {"APP_DEBUG": "false"}, {"app_debug": "0"}, {"APP_DEBUG": "YES"}, {"APP_DEBUG": "on"},
+                   {"APP_DEBUG": "maybe"}, {"APP_DEBUG": ""}]),
+    ('pyd.n', [UNSET, {"APP_N": " 42 "}, {"APP_N": "1_000"}, {"APP_N": "x"}]),
+    ('pyd.rate', [UNSET, {"APP_RATE": "0.25"}]),
+    ('pyd.hosts', [UNSET, {"APP_HOSTS": '["x.example", "y.example"]'}, {"APP_HOSTS": "x,y"}]),
+    ('pyd.name', [UNSET, {"APP_NAME": "v"}]),
+    ('pyd.maybe', [UNSET, {"APP_MAYBE": "7"}]),
+    ('Required().secret', [UNSET, {"SECRET": "s3cr3t"}, {"secret": "lower"}]),
 ]
 
 PYTHON_DUMP = r"""
@@ -109,7 +132,7 @@ def ensure_libs():
     if os.path.exists(marker):
         return
     shutil.rmtree(LIBS, ignore_errors=True)
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--disable-pip-version-check",
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--disable-pip-version-check", "--no-warn-conflicts",
                     "--target", LIBS, *PACKAGES], check=True)
     open(marker, "w").close()
 

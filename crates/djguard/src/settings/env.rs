@@ -25,6 +25,15 @@ impl Environment {
         self.vars.get(key).map(String::as_str)
     }
 
+    /// The first variable whose name equals `key` ignoring ASCII case (pydantic-settings'
+    /// default matching), with its actual name.
+    pub fn get_ignore_case(&self, key: &str) -> Option<(&str, &str)> {
+        self.vars
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(key))
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
     pub fn is_empty(&self) -> bool {
         self.vars.is_empty()
     }

@@ -55,6 +55,10 @@ enum Exception {
     Other,
 }
 
+/// Object names for pydantic-settings classes and instances (index into `Evaluator::pydantic`).
+const PYD_CLASS: &str = "pydantic_settings.class@";
+const PYD_INSTANCE: &str = "pydantic_settings.instance@";
+
 /// Longest string or container the evaluator builds; larger results become unknown.
 const MAX_LEN: usize = 1 << 20;
 
@@ -62,6 +66,7 @@ pub struct Evaluator<'p> {
     project: &'p Project,
     environment: &'p Environment,
     schemes: RefCell<Vec<EnvironScheme>>,
+    pydantic: RefCell<Vec<readers::PydClass>>,
     cache: RefCell<HashMap<usize, Rc<ModuleScope>>>,
     in_progress: RefCell<HashSet<usize>>,
 }
@@ -84,6 +89,7 @@ impl<'p> Evaluator<'p> {
             project,
             environment,
             schemes: RefCell::new(Vec::new()),
+            pydantic: RefCell::new(Vec::new()),
             cache: RefCell::new(HashMap::new()),
             in_progress: RefCell::new(HashSet::new()),
         }
@@ -226,9 +232,15 @@ impl<'p> Evaluator<'p> {
                 self.bind(f, s.name.id.as_str(), value, s.range);
             }
             Stmt::ClassDef(s) => {
-                let value = Value::Object {
-                    qualname: qualify(&f.module_name, s.name.id.as_str()),
-                    callable: true,
+                let value = match self.pydantic_class(f, s) {
+                    Some(idx) => Value::Object {
+                        qualname: format!("{PYD_CLASS}{idx}"),
+                        callable: true,
+                    },
+                    None => Value::Object {
+                        qualname: qualify(&f.module_name, s.name.id.as_str()),
+                        callable: true,
+                    },
                 };
                 self.bind(f, s.name.id.as_str(), value, s.range);
             }
@@ -253,6 +265,99 @@ impl<'p> Evaluator<'p> {
             _ => {}
         }
         Flow::Normal
+    }
+
+    /// A `pydantic_settings.BaseSettings` subclass: record its prefix and fields.
+    fn pydantic_class(&self, f: &mut Frame, s: &ast::StmtClassDef) -> Option<usize> {
+        let bases = s.arguments.as_ref()?;
+        let is_settings = bases.args.iter().any(|b| {
+            matches!(self.eval(f, b), Value::Object { qualname, .. } if readers::PYDANTIC_BASES.contains(&qualname.as_str()) || qualname.starts_with(PYD_CLASS))
+        });
+        if !is_settings {
+            return None;
+        }
+        let mut class = readers::PydClass::default();
+        // Fields inherited from a settings base class of the project.
+        for b in bases.args.iter() {
+            if let Value::Object { qualname, .. } = self.eval(f, b)
+                && let Some(parent) = qualname
+                    .strip_prefix(PYD_CLASS)
+                    .and_then(|i| i.parse::<usize>().ok())
+                    .and_then(|i| self.pydantic.borrow().get(i).cloned())
+            {
+                class = parent;
+            }
+        }
+        let config_kwargs = |call: &ast::ExprCall, class: &mut readers::PydClass| {
+            for k in call.arguments.keywords.iter() {
+                match (k.arg.as_ref().map(|a| a.id.as_str()), &k.value) {
+                    (Some("env_prefix"), Expr::StringLiteral(p)) => {
+                        class.prefix = p.value.to_str().to_string()
+                    }
+                    (Some("case_sensitive"), Expr::BooleanLiteral(b)) => {
+                        class.case_sensitive = b.value
+                    }
+                    _ => {}
+                }
+            }
+        };
+        for stmt in &s.body {
+            match stmt {
+                Stmt::AnnAssign(a) => {
+                    let Expr::Name(name) = &*a.target else {
+                        continue;
+                    };
+                    if name.id.as_str() == "model_config" {
+                        continue;
+                    }
+                    let default = a.value.as_ref().map(|v| match &**v {
+                        // `Field(default=...)` / `Field(...)`: the default, if written.
+                        Expr::Call(c) if matches!(self.eval(f, &c.func), Value::Object { ref qualname, .. } if qualname == "pydantic.Field") => c
+                            .arguments
+                            .keywords
+                            .iter()
+                            .find(|k| k.arg.as_ref().is_some_and(|n| n.id.as_str() == "default"))
+                            .map(|k| self.eval(f, &k.value))
+                            .or_else(|| c.arguments.args.first().filter(|e| !matches!(e, Expr::EllipsisLiteral(_))).map(|e| self.eval(f, e)))
+                            .unwrap_or_else(|| Value::unknown("Field() without a plain default")),
+                        other => self.eval(f, other),
+                    });
+                    class.fields.retain(|fl| fl.name != name.id.as_str());
+                    class.fields.push(readers::PydField {
+                        name: name.id.to_string(),
+                        kind: readers::pyd_kind(&a.annotation),
+                        default,
+                    });
+                }
+                Stmt::Assign(a) if matches!(a.targets.as_slice(), [Expr::Name(n)] if n.id.as_str() == "model_config") => {
+                    if let Expr::Call(call) = &*a.value {
+                        config_kwargs(call, &mut class);
+                    }
+                }
+                // pydantic v1: `class Config: env_prefix = "APP_"`.
+                Stmt::ClassDef(c) if c.name.id.as_str() == "Config" => {
+                    for inner in &c.body {
+                        if let Stmt::Assign(a) = inner
+                            && let [Expr::Name(n)] = a.targets.as_slice()
+                        {
+                            match (n.id.as_str(), &*a.value) {
+                                ("env_prefix", Expr::StringLiteral(p)) => {
+                                    class.prefix = p.value.to_str().to_string()
+                                }
+                                ("case_sensitive", Expr::BooleanLiteral(b)) => {
+                                    class.case_sensitive = b.value
+                                }
+                                _ => {}
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        let mut all = self.pydantic.borrow_mut();
+        all.push(class);
+        Some(all.len() - 1)
     }
 
     fn exec_if(&self, f: &mut Frame, s: &ast::StmtIf) -> Flow {
@@ -733,6 +838,17 @@ impl<'p> Evaluator<'p> {
             },
             Expr::Attribute(a) => {
                 let base = self.eval(f, &a.value);
+                if let Value::Object { qualname, .. } = &base
+                    && let Some(idx) = qualname
+                        .strip_prefix(PYD_INSTANCE)
+                        .and_then(|i| i.parse::<usize>().ok())
+                {
+                    let class = self.pydantic.borrow().get(idx).cloned().unwrap_or_default();
+                    let read =
+                        readers::pydantic_field(&class, a.attr.id.as_str(), self.environment);
+                    f.record(read.dep);
+                    return read.value;
+                }
                 // `import proj.settings.base as b; b.DEBUG`: read the project module's value.
                 if let Value::Object { qualname, .. } = &base
                     && let Some(idx) = self.project.module(qualname)
@@ -875,6 +991,16 @@ impl<'p> Evaluator<'p> {
             }
         }
         if let Value::Object { qualname, .. } = &func {
+            if let Some(idx) = qualname.strip_prefix(PYD_CLASS) {
+                // Constructor arguments override the environment; not followed.
+                if !args.is_empty() || !kwargs.is_empty() {
+                    return Value::unknown("BaseSettings created with explicit arguments");
+                }
+                return Value::Object {
+                    qualname: format!("{PYD_INSTANCE}{idx}"),
+                    callable: false,
+                };
+            }
             if let Some(read) = readers::call(
                 qualname,
                 &args,

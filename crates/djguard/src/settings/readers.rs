@@ -590,6 +590,157 @@ fn shlex_split(s: &str) -> Option<Vec<String>> {
     Some(out)
 }
 
+// ---- pydantic-settings -------------------------------------------------------------------
+
+/// How a `BaseSettings` field parses its variable.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum PydKind {
+    Bool,
+    Int,
+    Float,
+    Str,
+    /// `list[...]`, `dict[...]` and other complex types: the variable holds JSON.
+    Json,
+    Other,
+}
+
+#[derive(Debug, Clone)]
+pub struct PydField {
+    pub name: String,
+    pub kind: PydKind,
+    /// `None` when the field is required.
+    pub default: Option<Value>,
+}
+
+/// A `pydantic_settings.BaseSettings` subclass: its variable prefix and fields.
+#[derive(Debug, Clone, Default)]
+pub struct PydClass {
+    pub prefix: String,
+    pub case_sensitive: bool,
+    pub fields: Vec<PydField>,
+}
+
+pub const PYDANTIC_BASES: &[&str] = &[
+    "pydantic_settings.BaseSettings",
+    "pydantic_settings.main.BaseSettings",
+    "pydantic.BaseSettings",
+];
+
+/// The field type from its annotation (`bool`, `int | None`, `Optional[int]`, `list[str]`).
+pub fn pyd_kind(annotation: &crate::python::ast::Expr) -> PydKind {
+    use crate::python::ast::{Expr, Operator};
+    match annotation {
+        Expr::Name(n) => match n.id.as_str() {
+            "bool" => PydKind::Bool,
+            "int" => PydKind::Int,
+            "float" => PydKind::Float,
+            "str" => PydKind::Str,
+            "list" | "dict" | "tuple" | "set" | "List" | "Dict" | "Tuple" | "Set" => PydKind::Json,
+            _ => PydKind::Other,
+        },
+        Expr::Subscript(s) => match &*s.value {
+            Expr::Name(n) if n.id.as_str() == "Optional" => pyd_kind(&s.slice),
+            other => match pyd_kind(other) {
+                PydKind::Json => PydKind::Json,
+                _ => PydKind::Other,
+            },
+        },
+        Expr::BinOp(b) if b.op == Operator::BitOr => match (&*b.left, &*b.right) {
+            (Expr::NoneLiteral(_), other) | (other, Expr::NoneLiteral(_)) => pyd_kind(other),
+            _ => PydKind::Other,
+        },
+        Expr::StringLiteral(_) | Expr::Attribute(_) | _ => PydKind::Other,
+    }
+}
+
+const PYD_TRUE: &[&str] = &["1", "on", "t", "true", "y", "yes"];
+const PYD_FALSE: &[&str] = &["0", "off", "f", "false", "n", "no"];
+
+/// Read one field of a `BaseSettings` instance.
+pub fn pydantic_field(class: &PydClass, attr: &str, env: &Environment) -> Read {
+    let Some(field) = class.fields.iter().find(|f| f.name == attr) else {
+        return unknown_read(Unknown::new(format!(
+            "`{attr}` is not a field of this BaseSettings class"
+        )));
+    };
+    let var = format!("{}{}", class.prefix, field.name);
+    let given = if class.case_sensitive {
+        env.get(&var).map(|v| (var.as_str(), v))
+    } else {
+        env.get_ignore_case(&var)
+    };
+    let dep_var = given.map_or_else(|| var.to_uppercase(), |(k, _)| k.to_string());
+    let Some((_, raw)) = given else {
+        return match &field.default {
+            // pydantic returns defaults without validating them.
+            Some(d) => Read {
+                value: d.clone(),
+                dep: Some(EnvDep {
+                    var: dep_var,
+                    provided: false,
+                }),
+            },
+            None => unknown_read(required(&var.to_uppercase(), "pydantic-settings")),
+        };
+    };
+    let dep = Some(EnvDep {
+        var: dep_var,
+        provided: true,
+    });
+    let value = match field.kind {
+        PydKind::Str => Value::Str(raw.to_string()),
+        PydKind::Bool => {
+            let l = raw.trim().to_ascii_lowercase();
+            if PYD_TRUE.contains(&l.as_str()) {
+                Value::Bool(true)
+            } else if PYD_FALSE.contains(&l.as_str()) {
+                Value::Bool(false)
+            } else {
+                Value::unknown(format!(
+                    "pydantic raises ValidationError: {raw:?} is not a boolean"
+                ))
+            }
+        }
+        PydKind::Int => py_int(raw).map_or_else(
+            || Value::unknown("pydantic raises ValidationError: not an integer"),
+            Value::Int,
+        ),
+        PydKind::Float => raw.trim().parse::<f64>().map_or_else(
+            |_| Value::unknown("pydantic raises ValidationError: not a number"),
+            Value::Float,
+        ),
+        PydKind::Json => match serde_json::from_str::<serde_json::Value>(raw) {
+            Ok(j) => from_json(&j),
+            Err(_) => Value::unknown(format!(
+                "pydantic-settings raises SettingsError: {var} is not JSON"
+            )),
+        },
+        PydKind::Other => Value::unknown(format!("{var}: a field type djguard does not parse")),
+    };
+    Read { value, dep }
+}
+
+fn from_json(j: &serde_json::Value) -> Value {
+    match j {
+        serde_json::Value::Null => Value::None,
+        serde_json::Value::Bool(b) => Value::Bool(*b),
+        serde_json::Value::Number(n) => n.as_i64().map_or_else(
+            || {
+                n.as_f64()
+                    .map_or_else(|| Value::unknown("number"), Value::Float)
+            },
+            |i| Value::Int(i128::from(i)),
+        ),
+        serde_json::Value::String(s) => Value::Str(s.clone()),
+        serde_json::Value::Array(a) => Value::List(a.iter().map(from_json).collect()),
+        serde_json::Value::Object(o) => Value::Dict(
+            o.iter()
+                .map(|(k, v)| (Value::Str(k.clone()), from_json(v)))
+                .collect(),
+        ),
+    }
+}
+
 // ---- environs ----------------------------------------------------------------------------
 
 /// marshmallow's `Boolean` field: exact spellings, no trimming or case folding beyond these.
