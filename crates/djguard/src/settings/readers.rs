@@ -649,7 +649,7 @@ pub fn pyd_kind(annotation: &crate::python::ast::Expr) -> PydKind {
             (Expr::NoneLiteral(_), other) | (other, Expr::NoneLiteral(_)) => pyd_kind(other),
             _ => PydKind::Other,
         },
-        Expr::StringLiteral(_) | Expr::Attribute(_) | _ => PydKind::Other,
+        _ => PydKind::Other,
     }
 }
 
