@@ -2,7 +2,7 @@
 """Check djguard's reading of environment-dependent settings against the libraries themselves.
 
 Each case is one settings expression (os.environ, django-environ, python-decouple, environs,
-pydantic-settings)
+pydantic-settings, dj-database-url)
 evaluated under several environments: once by real Python with the library installed from
 PyPI (into .cache/envlibs), once by `djguard settings --env ...`. The values must be equal
 with their types; where the library raises (a required variable is unset, a value does not
@@ -21,7 +21,7 @@ import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 LIBS = os.path.join(ROOT, ".cache", "envlibs")
-PACKAGES = ["django-environ==0.14.0", "python-decouple==3.8", "environs==15.2.0", "pydantic-settings==2.16.3"]
+PACKAGES = ["django-environ==0.14.0", "python-decouple==3.8", "environs==15.2.0", "pydantic-settings==2.16.3", "dj-database-url==3.1.2"]
 
 HEADER = """import os
 import environ
@@ -29,6 +29,7 @@ from decouple import config, Csv
 from environs import Env
 env = environ.Env(SCHEME_DEBUG=(bool, False), SCHEME_HOSTS=(list, ["a.example"]), SCHEME_N=(int, 3))
 envs = Env()
+import dj_database_url
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 class AppSettings(BaseSettings):
@@ -105,6 +106,13 @@ CASES = [
     ('pyd.name', [UNSET, {"APP_NAME": "v"}]),
     ('pyd.maybe', [UNSET, {"APP_MAYBE": "7"}]),
     ('Required().secret', [UNSET, {"SECRET": "s3cr3t"}, {"secret": "lower"}]),
+    # dj-database-url
+    ('dj_database_url.config(default="postgres://shop:s%40cret@db.example:5432/shop")',
+     [UNSET, {"DATABASE_URL": "mysql://root@localhost/app"}, {"DATABASE_URL": "sqlite:////var/db/x.sqlite3"}]),
+    ('dj_database_url.config()', [UNSET, {"DATABASE_URL": "postgis://u:p@h/n?sslmode=require"}]),
+    ('dj_database_url.config(env="PRIMARY_DB", conn_max_age=600)', [UNSET, {"PRIMARY_DB": "postgres://h/n"}]),
+    ('dj_database_url.parse("postgresql://a:b%2Fc@[::1]:6543/x")', [UNSET]),
+    ('dj_database_url.parse("postgres://U:P@DB.Example.COM/Name")', [UNSET]),
 ]
 
 PYTHON_DUMP = r"""

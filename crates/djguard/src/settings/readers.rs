@@ -114,6 +114,12 @@ pub fn call(
             known(Value::None)
         }
         DECOUPLE_CONFIG | "decouple.config.get" => Some(decouple(args, kwargs, env)),
+        "dj_database_url.config" => Some(dj_database_url_config(args, kwargs, env)),
+        "dj_database_url.parse" => known(match arg(args, kwargs, 0, "url") {
+            Some(Value::Str(url)) => parse_db_url(url, kwargs),
+            Some(Value::Unknown(u)) => Value::Unknown(u.clone()),
+            _ => Value::unknown("dj_database_url.parse of a non-string"),
+        }),
         _ => {
             if let Some(rest) = qualname.strip_prefix(ENVIRON_INSTANCE) {
                 let (idx, method) = match rest.split_once('.') {
@@ -588,6 +594,130 @@ fn shlex_split(s: &str) -> Option<Vec<String>> {
         out.push(cur);
     }
     Some(out)
+}
+
+// ---- dj-database-url -----------------------------------------------------------------------
+
+fn dj_database_url_config(args: &[Value], kwargs: &[(String, Value)], env: &Environment) -> Read {
+    let var = match arg(args, kwargs, 0, "env") {
+        None => "DATABASE_URL".to_string(),
+        Some(Value::Str(v)) => v.clone(),
+        Some(other) => {
+            return unknown_read(
+                other
+                    .as_unknown()
+                    .cloned()
+                    .unwrap_or_else(|| Unknown::new("env name is not a string")),
+            );
+        }
+    };
+    let (url, provided) = match env.get(&var) {
+        Some(v) => (Value::Str(v.to_string()), true),
+        None => (
+            arg(args, kwargs, 1, "default")
+                .cloned()
+                .unwrap_or(Value::None),
+            false,
+        ),
+    };
+    let dep = Some(EnvDep { var, provided });
+    let value = match url {
+        Value::Str(u) if !u.is_empty() => parse_db_url(&u, kwargs),
+        Value::Str(_) | Value::None => Value::Dict(Vec::new()),
+        Value::Unknown(u) => Value::Unknown(u),
+        _ => Value::unknown("dj_database_url default is not a string"),
+    };
+    Read { value, dep }
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Ok(b) = u8::from_str_radix(s.get(i + 1..i + 3).unwrap_or("zz"), 16)
+        {
+            out.push(b);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// `dj_database_url.parse(url)`: the Django DATABASES entry a URL describes.
+pub fn parse_db_url(url: &str, kwargs: &[(String, Value)]) -> Value {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return Value::unknown("database URL without a scheme");
+    };
+    let engine = match scheme {
+        "postgres" | "postgresql" | "pgsql" => "django.db.backends.postgresql",
+        "postgis" => "django.contrib.gis.db.backends.postgis",
+        "mysql" => "django.db.backends.mysql",
+        "mysqlgis" => "django.contrib.gis.db.backends.mysql",
+        "sqlite" => "django.db.backends.sqlite3",
+        "spatialite" => "django.contrib.gis.db.backends.spatialite",
+        "oracle" => "django.db.backends.oracle",
+        other => return Value::unknown(format!("database URL scheme `{other}` is not modelled")),
+    };
+    let (rest, query) = rest
+        .split_once('?')
+        .map_or((rest, None), |(r, q)| (r, Some(q)));
+    let (netloc, path) = rest.split_once('/').map_or((rest, ""), |(n, p)| (n, p));
+    let (auth, hostport) = netloc
+        .rsplit_once('@')
+        .map_or(("", netloc), |(a, h)| (a, h));
+    let (user, password) = auth.split_once(':').map_or((auth, ""), |(u, p)| (u, p));
+    let (host, port) = match hostport.rsplit_once(':') {
+        Some((h, p)) if !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()) => (
+            h,
+            p.parse::<i128>()
+                .map_or(Value::Str(String::new()), Value::Int),
+        ),
+        _ => (hostport, Value::Str(String::new())),
+    };
+    let name = if scheme == "sqlite" || scheme == "spatialite" {
+        if netloc == ":memory:" {
+            ":memory:".to_string()
+        } else {
+            percent_decode(path)
+        }
+    } else {
+        percent_decode(path)
+    };
+    let s = |v: &str| Value::Str(v.to_string());
+    let mut items = vec![
+        (s("ENGINE"), s(engine)),
+        (s("USER"), s(&percent_decode(user))),
+        (s("PASSWORD"), s(&percent_decode(password))),
+        // urllib's `hostname`: brackets of an IPv6 literal removed, lower-cased.
+        (
+            s("HOST"),
+            s(&percent_decode(host.trim_start_matches('[').trim_end_matches(']')).to_lowercase()),
+        ),
+        (s("PORT"), port),
+        (s("NAME"), s(&name)),
+    ];
+    if let Some(q) = query.filter(|q| !q.is_empty()) {
+        let options: Vec<(Value, Value)> = q
+            .split('&')
+            .filter_map(|kv| kv.split_once('='))
+            .map(|(k, v)| (s(&percent_decode(k)), s(&percent_decode(v))))
+            .collect();
+        items.push((s("OPTIONS"), Value::Dict(options)));
+    }
+    let conn_max_age = kwargs
+        .iter()
+        .find(|(k, _)| k == "conn_max_age")
+        .map_or(Value::Int(0), |(_, v)| v.clone());
+    items.push((s("CONN_MAX_AGE"), conn_max_age));
+    items.push((s("CONN_HEALTH_CHECKS"), Value::Bool(false)));
+    items.push((s("DISABLE_SERVER_SIDE_CURSORS"), Value::Bool(false)));
+    Value::Dict(items)
 }
 
 // ---- pydantic-settings -------------------------------------------------------------------

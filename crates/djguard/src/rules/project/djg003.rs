@@ -5,7 +5,9 @@
 //! not set (no `--env`/`--env-file` value), and the reader's default is the insecure choice: DEBUG
 //! defaulting to true, SECRET_KEY with a literal default, ALLOWED_HOSTS defaulting to `*`,
 //! SECURE_SSL_REDIRECT, SESSION_COOKIE_SECURE or CSRF_COOKIE_SECURE defaulting to off, or
-//! SECURE_HSTS_SECONDS defaulting to 0. The message names the variable.
+//! SECURE_HSTS_SECONDS defaulting to 0, or DATABASES built from a default URL that carries a
+//! password (`dj_database_url.config(default="postgres://user:pw@...")`). The message names the
+//! variable.
 //!
 //! ## Why is this bad?
 //! A default is what production gets the day someone forgets a variable, renames it, or deploys a
@@ -51,6 +53,16 @@ pub static RULE: DjangoRule = DjangoRule {
     check,
 };
 
+/// A DATABASES alias with a real password (a default database URL with credentials).
+fn database_password(value: &Value) -> bool {
+    let Value::Dict(aliases) = value else {
+        return false;
+    };
+    aliases.iter().any(|(_, conf)| {
+        matches!(conf.dict_get(&Value::Str("PASSWORD".into())), Ok(Some(Value::Str(pw))) if !pw.is_empty() && !crate::rules::project::support::placeholder(pw))
+    })
+}
+
 /// Settings whose fail-open default matters, with the test for "insecure" and what it causes.
 fn insecure(name: &str, value: &Value) -> Known<Option<&'static str>> {
     Ok(match name {
@@ -68,6 +80,9 @@ fn insecure(name: &str, value: &Value) -> Known<Option<&'static str>> {
             Some("the cookie is sent over plain HTTP")
         }
         "SECURE_HSTS_SECONDS" if !value.truthy()? => Some("no HSTS header is sent"),
+        "DATABASES" if database_password(value) => {
+            Some("the database password is a value written in the repository")
+        }
         _ => None,
     })
 }
@@ -82,6 +97,7 @@ fn check(cx: &DjangoCx) -> Outcome {
         "SESSION_COOKIE_SECURE",
         "CSRF_COOKIE_SECURE",
         "SECURE_HSTS_SECONDS",
+        "DATABASES",
     ] {
         let s = cx.settings.get(name);
         if s.env.is_empty() || s.env.iter().any(|d| d.provided) || s.origin.is_none() {
