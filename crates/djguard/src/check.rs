@@ -198,7 +198,7 @@ pub fn run(opts: &CheckOptions) -> Result<Report, CheckError> {
         );
     }
 
-    run_project_rules(&project, &selection, &mut findings);
+    run_project_rules(&project, &evaluator, &selection, &mut findings);
 
     // Filters: severity overrides, per-file ignores, inline suppressions.
     let per_file: Vec<(globset::GlobSet, Vec<String>)> = opts
@@ -269,10 +269,55 @@ pub fn run(opts: &CheckOptions) -> Result<Report, CheckError> {
 }
 
 /// Rules over the project's files rather than one settings module.
-fn run_project_rules(project: &Project, selection: &Selection, findings: &mut Vec<Finding>) {
+fn run_project_rules(
+    project: &Project,
+    evaluator: &Evaluator,
+    selection: &Selection,
+    findings: &mut Vec<Finding>,
+) {
     let meta = &rules::project::djg018::META;
     if !selection.enabled(meta) {
         return;
+    }
+    for (idx, file) in project
+        .python
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| rules::project::djg018::is_local_settings(&f.rel))
+    {
+        let scope = evaluator.module(idx);
+        let mut names: Vec<(&String, &crate::settings::eval::Binding)> = scope
+            .names
+            .iter()
+            .filter(|(name, b)| {
+                crate::settings::value::is_setting_name(name)
+                    && rules::project::djg018::secret_name(name)
+                    && b.origin.file == idx
+                    && b.env.is_empty()
+                    && matches!(&b.value, crate::settings::value::Value::Str(v) if v.chars().count() >= 6 && !rules::project::support::placeholder(v))
+            })
+            .collect();
+        names.sort_by_key(|(n, _)| n.as_str());
+        for (name, binding) in names {
+            let mut f = make_finding(
+                project,
+                meta,
+                &file.rel,
+                binding.origin.range,
+                format!(
+                    "{name} in the local settings module {} is a literal secret, and .gitignore does not exclude the file, so it is or will be committed.",
+                    file.rel
+                ),
+                format!(
+                    "Add {} to .gitignore, `git rm --cached {}`, rotate {name}, and read it from the environment instead.",
+                    file.rel, file.rel
+                ),
+                name,
+                file.module_name.as_deref().unwrap_or(""),
+            );
+            f.settings_module = None;
+            findings.push(f);
+        }
     }
     for (rel, abs) in project
         .others

@@ -1,11 +1,13 @@
-//! # DJG018: Secrets in a dotenv file that git does not ignore
+//! # DJG018: Secrets in a dotenv or local settings file that git does not ignore
 //!
 //! ## What it does
 //! Fires on each secret-looking entry (a name with SECRET, PASSWORD, TOKEN, API_KEY, PRIVATE_KEY
 //! or ACCESS_KEY, or a database/cache URL with a password) in a `.env` or `.env.*` file that the
 //! scan finds, which means `.gitignore` does not exclude it. Example files
 //! (`.env.example`, `.env.sample`, `.env.template`, `.env.dist`) and placeholder values are left
-//! alone.
+//! alone. The same holds for local settings modules (`local_settings.py`, `settings_local.py`,
+//! `local.py` inside a settings package): a secret-looking setting assigned a literal there is
+//! reported where it is written.
 //!
 //! ## Why is this bad?
 //! A dotenv file is where real credentials live on a developer's or server's disk. When the
@@ -34,7 +36,7 @@ use crate::rules::RuleMeta;
 
 pub static META: RuleMeta = RuleMeta {
     id: "DJG018",
-    title: "Secrets in a dotenv file that git does not ignore",
+    title: "Secrets in a dotenv or local settings file that git does not ignore",
     severity: Severity::High,
     cwe: Some(540),
     groups: &["settings"],
@@ -50,6 +52,21 @@ const HINTS: &[&str] = &[
     "PRIVATE_KEY",
     "ACCESS_KEY",
 ];
+
+/// Whether a Python file is a local settings module (machine-specific, meant to stay private).
+pub fn is_local_settings(rel: &str) -> bool {
+    let mut parts = rel.rsplit('/');
+    let name = parts.next().unwrap_or(rel);
+    let parent = parts.next().unwrap_or("");
+    matches!(name, "local_settings.py" | "settings_local.py")
+        || (name == "local.py" && parent.contains("settings"))
+}
+
+/// Whether a setting name says it holds a secret.
+pub fn secret_name(name: &str) -> bool {
+    let upper = name.to_ascii_uppercase();
+    HINTS.iter().any(|h| upper.contains(h))
+}
 
 /// Whether a project file is a dotenv file meant to hold real values.
 pub fn is_dotenv(rel: &str) -> bool {
