@@ -114,43 +114,12 @@ pub fn parse_dotenv(text: &str) -> Result<Vec<(String, String)>, DotenvError> {
             });
         }
         let rest = rest.trim_start();
-        let value = if let Some(body) = rest.strip_prefix('"') {
-            let mut buf = body.to_string();
-            loop {
-                if let Some(end) = closing_quote(&buf, '"') {
-                    break unescape_double(&buf[..end]);
-                }
-                match lines.next() {
-                    Some((_, more)) => {
-                        buf.push('\n');
-                        buf.push_str(more);
-                    }
-                    None => {
-                        return Err(DotenvError {
-                            line: i + 1,
-                            message: "unterminated double quote".into(),
-                        });
-                    }
-                }
-            }
-        } else if let Some(body) = rest.strip_prefix('\'') {
-            let mut buf = body.to_string();
-            loop {
-                if let Some(end) = closing_quote(&buf, '\'') {
-                    break buf[..end].to_string();
-                }
-                match lines.next() {
-                    Some((_, more)) => {
-                        buf.push('\n');
-                        buf.push_str(more);
-                    }
-                    None => {
-                        return Err(DotenvError {
-                            line: i + 1,
-                            message: "unterminated single quote".into(),
-                        });
-                    }
-                }
+        let value = if let Some(quote) = rest.chars().next().filter(|c| *c == '"' || *c == '\'') {
+            let raw = read_quoted(&rest[1..], quote, &mut lines, i + 1)?;
+            if quote == '"' {
+                unescape_double(&raw)
+            } else {
+                raw
             }
         } else {
             let v = match rest.find(" #").or_else(|| rest.find("\t#")) {
@@ -163,6 +132,35 @@ pub fn parse_dotenv(text: &str) -> Result<Vec<(String, String)>, DotenvError> {
         out.push((key.to_string(), value));
     }
     Ok(out)
+}
+
+/// The body of a quoted value up to its closing quote, continuing on the following lines.
+fn read_quoted<'a>(
+    first: &str,
+    quote: char,
+    lines: &mut impl Iterator<Item = (usize, &'a str)>,
+    line_no: usize,
+) -> Result<String, DotenvError> {
+    let mut buf = first.to_string();
+    loop {
+        if let Some(end) = closing_quote(&buf, quote) {
+            buf.truncate(end);
+            return Ok(buf);
+        }
+        match lines.next() {
+            Some((_, more)) => {
+                buf.push('\n');
+                buf.push_str(more);
+            }
+            None => {
+                let kind = if quote == '"' { "double" } else { "single" };
+                return Err(DotenvError {
+                    line: line_no,
+                    message: format!("unterminated {kind} quote"),
+                });
+            }
+        }
+    }
 }
 
 fn closing_quote(s: &str, q: char) -> Option<usize> {

@@ -218,6 +218,33 @@ pub fn os_contains(key: &Value, env: &Environment) -> Read {
     }
 }
 
+/// The variable's value if the deployment gives it, else the reader's default; a read of a
+/// required variable (unknown) when there is neither.
+fn given_or_default(
+    env: &Environment,
+    var: &str,
+    default: Option<&Value>,
+    library: &str,
+) -> Result<(Value, EnvDep), Read> {
+    match (env.get(var), default) {
+        (Some(v), _) => Ok((
+            Value::Str(v.to_string()),
+            EnvDep {
+                var: var.to_string(),
+                provided: true,
+            },
+        )),
+        (None, Some(d)) => Ok((
+            d.clone(),
+            EnvDep {
+                var: var.to_string(),
+                provided: false,
+            },
+        )),
+        (None, None) => Err(unknown_read(required(var, library))),
+    }
+}
+
 fn required(var: &str, library: &str) -> Unknown {
     Unknown::new(format!(
         "requires the environment variable {var} ({library} raises when it is unset and has no default; pass --env {var}=...)"
@@ -294,17 +321,9 @@ fn django_environ(
             }
         }
     }
-    let provided = env.get(&var).map(str::to_string);
-    let dep = Some(EnvDep {
-        var: var.clone(),
-        provided: provided.is_some(),
-    });
-    let value = match &provided {
-        Some(v) => Value::Str(v.clone()),
-        None => match &default {
-            Some(d) => d.clone(),
-            None => return unknown_read(required(&var, "django-environ")),
-        },
+    let (value, dep) = match given_or_default(env, &var, default.as_ref(), "django-environ") {
+        Ok((v, d)) => (v, Some(d)),
+        Err(read) => return read,
     };
     // Smart cast: no cast but a non-None default casts to the default's type.
     if cast.is_none()
@@ -441,18 +460,11 @@ fn decouple(args: &[Value], kwargs: &[(String, Value)], env: &Environment) -> Re
         Ok(v) => v,
         Err(u) => return unknown_read(u),
     };
-    let provided = env.get(&var).map(str::to_string);
-    let dep = Some(EnvDep {
-        var: var.clone(),
-        provided: provided.is_some(),
-    });
-    let value = match &provided {
-        Some(v) => Value::Str(v.clone()),
-        None => match arg(args, kwargs, 1, "default") {
-            Some(d) => d.clone(),
-            None => return unknown_read(required(&var, "decouple")),
-        },
-    };
+    let (value, dep) =
+        match given_or_default(env, &var, arg(args, kwargs, 1, "default"), "decouple") {
+            Ok((v, d)) => (v, Some(d)),
+            Err(read) => return read,
+        };
     // decouple casts the default too.
     let value = match arg(args, kwargs, 2, "cast") {
         None => value,
