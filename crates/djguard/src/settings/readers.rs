@@ -153,23 +153,16 @@ fn os_get(args: &[Value], kwargs: &[(String, Value)], env: &Environment) -> Read
         Ok(v) => v,
         Err(u) => return unknown_read(u),
     };
-    match env.get(&var) {
-        Some(v) => Read {
-            value: Value::Str(v.to_string()),
-            dep: Some(EnvDep {
-                var,
-                provided: true,
-            }),
+    // os.environ.get / os.getenv default to None.
+    let default = arg(args, kwargs, 1, "default")
+        .cloned()
+        .unwrap_or(Value::None);
+    match given_or_default(env, &var, Some(&default), "os.environ") {
+        Ok((value, dep)) => Read {
+            value,
+            dep: Some(dep),
         },
-        None => Read {
-            value: arg(args, kwargs, 1, "default")
-                .cloned()
-                .unwrap_or(Value::None),
-            dep: Some(EnvDep {
-                var,
-                provided: false,
-            }),
-        },
+        Err(read) => read,
     }
 }
 
