@@ -10,6 +10,7 @@
 # Env:    CORPUS=.cache/bench-corpus           where everything goes (default under the repo)
 #         PROJECTS="django wagtail oscar"      subset to build; also available: pretix sentry
 #         PYTHON=python3                       interpreter for the helper venv
+#         QUIET=1                              `tools`: do not print the peer commands
 # Layout: $CORPUS/dl/        downloaded archives (kept, so re-runs do not download again)
 #         $CORPUS/src/NAME/  one unpacked code base per project, e.g. src/django-5.2.19
 #         $CORPUS/MANIFEST   sha256 of every archive
@@ -125,6 +126,7 @@ step_tools() {
   "$VENV/bin/pip" install -q "bandit==$BANDIT_VERSION" "ruff==$RUFF_VERSION"
   "$VENV/bin/bandit" --version | head -1
   "$VENV/bin/ruff" --version
+  if [ "${QUIET:-0}" = 1 ]; then return; fi
   cat <<EOF
 Peer commands, run inside a project directory under $SRC
 (same file sets as djguard: the whole tree):

@@ -33,6 +33,8 @@ pub struct CheckOptions {
     pub exclude: Vec<String>,
     /// The deployment's environment variables (`--env`, `--env-file`).
     pub environment: Environment,
+    /// Findings below this confidence are not reported.
+    pub min_confidence: Confidence,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -199,6 +201,7 @@ pub fn run(opts: &CheckOptions) -> Result<Report, CheckError> {
     }
 
     run_project_rules(&project, &evaluator, &selection, &mut findings);
+    findings.extend(crate::code::run(&project, &|m| selection.enabled(m)));
 
     // Filters: severity overrides, per-file ignores, inline suppressions.
     let per_file: Vec<(globset::GlobSet, Vec<String>)> = opts
@@ -218,7 +221,7 @@ pub fn run(opts: &CheckOptions) -> Result<Report, CheckError> {
             set.is_match(&f.path)
                 && meta.is_some_and(|m| ids.iter().any(|i| rules::selector_matches(i, m)))
         });
-        if ignored_here {
+        if ignored_here || f.confidence < opts.min_confidence {
             return false;
         }
         let line = project
@@ -349,6 +352,7 @@ fn run_project_rules(
                 fingerprint: fingerprint(meta.id, rel, &key),
                 settings_module: None,
                 environment: Vec::new(),
+                flow: Vec::new(),
                 source_line,
             });
         }
@@ -527,6 +531,7 @@ fn make_finding(
         fingerprint: fingerprint(meta.id, path, &format!("{module}:{key}")),
         settings_module: Some(module.to_string()),
         environment: Vec::new(),
+        flow: Vec::new(),
         source_line: parsed
             .map(|p| p.line_text(line).to_string())
             .unwrap_or_default(),

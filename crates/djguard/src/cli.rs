@@ -84,6 +84,11 @@ pub struct CheckArgs {
     #[arg(long, value_name = "SEVERITY")]
     pub fail_on: Option<String>,
 
+    /// Report only findings at or above this confidence: high (a proven flow from the
+    /// request), medium, or low (the default: also dangerous calls with no proven source).
+    #[arg(long, value_name = "CONFIDENCE")]
+    pub min_confidence: Option<String>,
+
     /// Read the configuration from this file instead of djguard.toml / pyproject.toml.
     #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
     pub config: Option<PathBuf>,

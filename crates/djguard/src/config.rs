@@ -23,6 +23,7 @@ pub struct Config {
     pub exclude: Vec<String>,
     pub django_version: Option<String>,
     pub fail_on: Option<String>,
+    pub min_confidence: Option<String>,
     pub baseline: Option<String>,
 }
 

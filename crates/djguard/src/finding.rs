@@ -38,12 +38,33 @@ impl Severity {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Confidence {
     Low,
     Medium,
     High,
+}
+
+impl Confidence {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Confidence::Low => "low",
+            Confidence::Medium => "medium",
+            Confidence::High => "high",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Confidence> {
+        Some(match s.to_ascii_lowercase().as_str() {
+            "low" => Confidence::Low,
+            "medium" => Confidence::Medium,
+            "high" => Confidence::High,
+            _ => return None,
+        })
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -68,6 +89,9 @@ pub struct Finding {
     /// these are as stated (`provided: false` means the reader's default applied).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub environment: Vec<crate::settings::env::EnvDep>,
+    /// For code findings with a proven flow: the source, each step, and the sink.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub flow: Vec<FlowStep>,
     /// The text of `line`, for the terminal snippet.
     #[serde(skip)]
     pub source_line: String,
@@ -84,6 +108,15 @@ impl Finding {
             &self.message,
         )
     }
+}
+
+/// One step of a data flow: where it is and what happened there.
+#[derive(Clone, Debug, Serialize)]
+pub struct FlowStep {
+    pub path: String,
+    pub line: u32,
+    pub column: u32,
+    pub description: String,
 }
 
 /// A check that could not be decided, and why (it never fires on a guess).

@@ -2,6 +2,7 @@
 //! (discover → parse → project model → rules → findings → render); `main.rs` is the CLI edge.
 
 pub mod check;
+pub mod code;
 pub mod config;
 pub mod discover;
 pub mod django;

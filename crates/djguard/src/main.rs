@@ -153,6 +153,15 @@ fn check_options(args: &CheckArgs) -> Result<(CheckOptions, config::Config, Seve
             format!("--fail-on `{s}`: expected critical, high, medium, low or info")
         })?,
     };
+    let min_confidence = match args
+        .min_confidence
+        .as_deref()
+        .or(cfg.min_confidence.as_deref())
+    {
+        None => djguard::finding::Confidence::Low,
+        Some(s) => djguard::finding::Confidence::parse(s)
+            .with_context(|| format!("--min-confidence `{s}`: expected high, medium or low"))?,
+    };
     let select = if args.select.is_empty() {
         cfg.select.clone().unwrap_or_default()
     } else {
@@ -224,6 +233,7 @@ fn check_options(args: &CheckArgs) -> Result<(CheckOptions, config::Config, Seve
         severity,
         exclude: cfg.exclude.iter().chain(&args.exclude).cloned().collect(),
         environment,
+        min_confidence,
     };
     Ok((opts, cfg, fail_on))
 }

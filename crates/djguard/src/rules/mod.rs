@@ -2,6 +2,7 @@
 //! comment; `build.rs` collects those comments so `djguard rule ID` prints them and the
 //! README's rule table is generated from the same text.
 
+pub mod code;
 pub mod django;
 pub mod project;
 
@@ -27,6 +28,8 @@ pub fn all() -> Vec<&'static RuleMeta> {
     let mut v: Vec<&'static RuleMeta> = django::ALL.iter().map(|r| &r.meta).collect();
     v.extend(project::ALL.iter().copied());
     v.extend(project::SETTINGS_RULES.iter().map(|r| &r.meta));
+    v.extend(code::TAINT_RULES.iter().map(|r| &r.meta));
+    v.extend(code::PATTERN_RULES.iter().map(|r| &r.meta));
     v.sort_by(|a, b| a.id.cmp(b.id));
     v
 }

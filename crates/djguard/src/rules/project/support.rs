@@ -30,6 +30,55 @@ pub fn placeholder(s: &str) -> bool {
     .any(|w| lower.contains(w))
 }
 
+/// Well-known credential formats, recognised by shape whatever the setting is called.
+pub fn token_kind(v: &str) -> Option<&'static str> {
+    let alnum = |s: &str| s.chars().all(|c| c.is_ascii_alphanumeric());
+    let tail = |prefix: &str, min: usize| {
+        v.strip_prefix(prefix).is_some_and(|t| {
+            t.len() >= min
+                && t.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        })
+    };
+    if (v.starts_with("AKIA") || v.starts_with("ASIA"))
+        && v.len() == 20
+        && v.chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+    {
+        return Some("an AWS access key id");
+    }
+    if ["ghp_", "gho_", "ghs_", "ghu_", "ghr_", "github_pat_"]
+        .iter()
+        .any(|p| tail(p, 20))
+    {
+        return Some("a GitHub token");
+    }
+    if ["xoxb-", "xoxp-", "xoxa-", "xoxr-", "xoxs-"]
+        .iter()
+        .any(|p| tail(p, 10))
+    {
+        return Some("a Slack token");
+    }
+    if ["sk_live_", "rk_live_"].iter().any(|p| tail(p, 16)) {
+        return Some("a live Stripe secret key");
+    }
+    if v.starts_with("AIza") && v.len() == 39 {
+        return Some("a Google API key");
+    }
+    if let Some(rest) = v.strip_prefix("SG.")
+        && let Some((a, b)) = rest.split_once('.')
+        && a.len() >= 16
+        && b.len() >= 30
+        && alnum(&a.replace(['-', '_'], ""))
+    {
+        return Some("a SendGrid API key");
+    }
+    if v.contains("-----BEGIN") && v.contains("PRIVATE KEY-----") {
+        return Some("a PEM private key");
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::placeholder;

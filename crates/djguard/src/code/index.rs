@@ -1,0 +1,541 @@
+//! The project-wide semantic index the code rules and the taint engine share: every function
+//! and class of every module (with its qualified name), imports resolved to qualified names,
+//! class hierarchies across modules, the URL conf (which callables `path()`/`re_path()`/`url()`
+//! route to, and what wraps them), and the set of names that appear in call position (a
+//! request-first function nobody calls is a view the URL resolver calls).
+
+use std::collections::{HashMap, HashSet};
+
+use crate::project::Project;
+use crate::python::ast::{self, Expr, Stmt};
+use crate::python::semantic::ImportMap;
+use crate::python::{ParsedModule, Ranged, TextRange};
+
+pub type FuncId = usize;
+pub type ClassId = usize;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Def {
+    Func(FuncId),
+    Class(ClassId),
+}
+
+pub struct Func<'a> {
+    pub file: usize,
+    pub def: &'a ast::StmtFunctionDef,
+    /// The class the function is a method of (directly in the class body).
+    pub class: Option<ClassId>,
+    pub qualname: String,
+    /// Whether the function is nested in another function.
+    pub nested: bool,
+}
+
+pub struct Class<'a> {
+    pub file: usize,
+    pub def: &'a ast::StmtClassDef,
+    pub qualname: String,
+    pub methods: HashMap<&'a str, FuncId>,
+    /// Class-level `name = value` assignments.
+    pub attrs: HashMap<&'a str, &'a Expr>,
+    /// The nested `class Meta:` body, when there is one.
+    pub meta: Option<&'a ast::StmtClassDef>,
+}
+
+pub struct FileInfo<'a> {
+    pub imports: ImportMap,
+    pub module: String,
+    pub parsed: Option<&'a ParsedModule>,
+    /// Top-level functions and classes (also inside top-level `if`/`try`).
+    pub defs: HashMap<&'a str, Def>,
+    /// Top-level names bound only to literal constants.
+    pub constants: HashSet<&'a str>,
+}
+
+/// A `path()`/`re_path()`/`url()` entry of a URL conf.
+pub struct Route<'a> {
+    pub file: usize,
+    pub range: TextRange,
+    /// The view expression with wrapping calls such as `csrf_exempt(...)` removed.
+    pub view: &'a Expr,
+    /// Qualified names of the calls wrapped around the view (`django...csrf_exempt`).
+    pub wrappers: Vec<String>,
+}
+
+pub struct Index<'a> {
+    pub project: &'a Project,
+    pub files: Vec<FileInfo<'a>>,
+    pub funcs: Vec<Func<'a>>,
+    pub classes: Vec<Class<'a>>,
+    by_qualname: HashMap<String, Def>,
+    /// Every simple name that is called somewhere (`f(...)`, `obj.f(...)`).
+    pub called_names: HashSet<&'a str>,
+    pub routes: Vec<Route<'a>>,
+    routed: HashSet<Def>,
+}
+
+impl<'a> Index<'a> {
+    pub fn new(project: &'a Project) -> Index<'a> {
+        let mut ix = Index {
+            project,
+            files: Vec::with_capacity(project.python.len()),
+            funcs: Vec::new(),
+            classes: Vec::new(),
+            by_qualname: HashMap::new(),
+            called_names: HashSet::new(),
+            routes: Vec::new(),
+            routed: HashSet::new(),
+        };
+        for (i, file) in project.python.iter().enumerate() {
+            let module = file.module_name.clone().unwrap_or_default();
+            let parsed = file.parsed.as_ref();
+            let imports = parsed
+                .map(|p| ImportMap::from_module(&p.module, &file.package()))
+                .unwrap_or_default();
+            ix.files.push(FileInfo {
+                imports,
+                module: module.clone(),
+                parsed,
+                defs: HashMap::new(),
+                constants: HashSet::new(),
+            });
+            if let Some(p) = parsed {
+                ix.collect_top(i, &module, &p.module.body);
+                let mut calls = CallNames(&mut ix.called_names);
+                for stmt in &p.module.body {
+                    ast::visitor::Visitor::visit_stmt(&mut calls, stmt);
+                }
+            }
+        }
+        ix.collect_routes();
+        ix
+    }
+
+    fn collect_top(&mut self, file: usize, module: &str, body: &'a [Stmt]) {
+        for stmt in body {
+            match stmt {
+                Stmt::FunctionDef(f) => {
+                    let qualname = join(module, f.name.as_str());
+                    let id = self.add_func(file, f, None, qualname.clone(), false);
+                    self.files[file].defs.insert(f.name.as_str(), Def::Func(id));
+                    self.by_qualname.insert(qualname, Def::Func(id));
+                }
+                Stmt::ClassDef(c) => {
+                    let id = self.add_class(file, module, c);
+                    self.files[file]
+                        .defs
+                        .insert(c.name.as_str(), Def::Class(id));
+                }
+                Stmt::Assign(a) => {
+                    if let [Expr::Name(n)] = a.targets.as_slice() {
+                        if is_literal(&a.value) {
+                            self.files[file].constants.insert(n.id.as_str());
+                        } else {
+                            self.files[file].constants.remove(n.id.as_str());
+                        }
+                    }
+                }
+                Stmt::If(s) => {
+                    self.collect_top(file, module, &s.body);
+                    for clause in &s.elif_else_clauses {
+                        self.collect_top(file, module, &clause.body);
+                    }
+                }
+                Stmt::Try(s) => {
+                    self.collect_top(file, module, &s.body);
+                    for h in &s.handlers {
+                        let ast::ExceptHandler::ExceptHandler(h) = h;
+                        self.collect_top(file, module, &h.body);
+                    }
+                    self.collect_top(file, module, &s.orelse);
+                    self.collect_top(file, module, &s.finalbody);
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn add_func(
+        &mut self,
+        file: usize,
+        def: &'a ast::StmtFunctionDef,
+        class: Option<ClassId>,
+        qualname: String,
+        nested: bool,
+    ) -> FuncId {
+        let id = self.funcs.len();
+        self.funcs.push(Func {
+            file,
+            def,
+            class,
+            qualname: qualname.clone(),
+            nested,
+        });
+        self.collect_nested(file, &qualname, &def.body);
+        id
+    }
+
+    /// Functions and classes defined inside a function body are analysed too.
+    fn collect_nested(&mut self, file: usize, outer: &str, body: &'a [Stmt]) {
+        for stmt in body {
+            match stmt {
+                Stmt::FunctionDef(f) => {
+                    let q = format!("{outer}.<locals>.{}", f.name.as_str());
+                    self.add_func(file, f, None, q, true);
+                }
+                Stmt::ClassDef(c) => {
+                    let q = format!("{outer}.<locals>");
+                    self.add_class(file, &q, c);
+                }
+                Stmt::If(s) => {
+                    self.collect_nested(file, outer, &s.body);
+                    for clause in &s.elif_else_clauses {
+                        self.collect_nested(file, outer, &clause.body);
+                    }
+                }
+                Stmt::Try(s) => {
+                    self.collect_nested(file, outer, &s.body);
+                    for h in &s.handlers {
+                        let ast::ExceptHandler::ExceptHandler(h) = h;
+                        self.collect_nested(file, outer, &h.body);
+                    }
+                    self.collect_nested(file, outer, &s.orelse);
+                    self.collect_nested(file, outer, &s.finalbody);
+                }
+                Stmt::With(s) => self.collect_nested(file, outer, &s.body),
+                Stmt::For(s) => self.collect_nested(file, outer, &s.body),
+                Stmt::While(s) => self.collect_nested(file, outer, &s.body),
+                _ => {}
+            }
+        }
+    }
+
+    fn add_class(&mut self, file: usize, module: &str, def: &'a ast::StmtClassDef) -> ClassId {
+        let id = self.classes.len();
+        let qualname = join(module, def.name.as_str());
+        self.classes.push(Class {
+            file,
+            def,
+            qualname: qualname.clone(),
+            methods: HashMap::new(),
+            attrs: HashMap::new(),
+            meta: None,
+        });
+        self.by_qualname.insert(qualname.clone(), Def::Class(id));
+        for stmt in &def.body {
+            match stmt {
+                Stmt::FunctionDef(f) => {
+                    let q = format!("{qualname}.{}", f.name.as_str());
+                    let fid = self.add_func(file, f, Some(id), q, false);
+                    self.classes[id].methods.insert(f.name.as_str(), fid);
+                }
+                Stmt::Assign(a) => {
+                    for t in &a.targets {
+                        if let Expr::Name(n) = t {
+                            self.classes[id].attrs.insert(n.id.as_str(), &a.value);
+                        }
+                    }
+                }
+                Stmt::AnnAssign(a) => {
+                    if let (Expr::Name(n), Some(v)) = (&*a.target, &a.value) {
+                        self.classes[id].attrs.insert(n.id.as_str(), v);
+                    }
+                }
+                Stmt::ClassDef(c) if c.name.as_str() == "Meta" => {
+                    self.classes[id].meta = Some(c);
+                }
+                Stmt::ClassDef(c) => {
+                    self.add_class(file, &qualname, c);
+                }
+                _ => {}
+            }
+        }
+        id
+    }
+
+    fn collect_routes(&mut self) {
+        let mut routes = Vec::new();
+        for (i, info) in self.files.iter().enumerate() {
+            let Some(p) = info.parsed else { continue };
+            let mut v = RouteFinder {
+                ix: self,
+                file: i,
+                out: &mut routes,
+            };
+            for stmt in &p.module.body {
+                ast::visitor::Visitor::visit_stmt(&mut v, stmt);
+            }
+        }
+        for r in &routes {
+            if let Some(def) = self.resolve_def(r.file, strip_as_view(r.view)) {
+                self.routed.insert(def);
+            }
+        }
+        self.routes = routes;
+    }
+
+    /// The qualified name an expression names in `file`: imports, then the module's own
+    /// top-level definitions.
+    pub fn qualname(&self, file: usize, expr: &Expr) -> Option<String> {
+        match expr {
+            Expr::Name(n) => {
+                let info = &self.files[file];
+                if let Some(b) = info.imports.binding(n.id.as_str()) {
+                    return Some(b.to_string());
+                }
+                if info.defs.contains_key(n.id.as_str()) {
+                    return Some(join(&info.module, n.id.as_str()));
+                }
+                None
+            }
+            Expr::Attribute(a) => {
+                let base = self.qualname(file, &a.value)?;
+                Some(format!("{base}.{}", a.attr.id.as_str()))
+            }
+            _ => None,
+        }
+    }
+
+    /// A project function or class by qualified name, following re-exports
+    /// (`pkg/__init__.py` doing `from .views import detail`).
+    pub fn lookup(&self, qualname: &str) -> Option<Def> {
+        let mut name = qualname.to_string();
+        for _ in 0..6 {
+            if let Some(d) = self.by_qualname.get(&name) {
+                return Some(*d);
+            }
+            let (module, last) = name.rsplit_once('.')?;
+            let file = self.project.module(module)?;
+            let target = self.files[file].imports.binding(last)?.to_string();
+            if target == name {
+                return None;
+            }
+            name = target;
+        }
+        None
+    }
+
+    pub fn resolve_def(&self, file: usize, expr: &Expr) -> Option<Def> {
+        if let Expr::Name(n) = expr
+            && let Some(d) = self.files[file].defs.get(n.id.as_str())
+        {
+            return Some(*d);
+        }
+        self.lookup(&self.qualname(file, expr)?)
+    }
+
+    pub fn is_routed(&self, def: Def) -> bool {
+        self.routed.contains(&def)
+    }
+
+    /// The qualified names of a class's bases, resolved through imports; project classes by
+    /// their own qualified name. Unresolvable bases give their source text.
+    pub fn bases(&self, class: ClassId) -> Vec<String> {
+        let c = &self.classes[class];
+        let Some(args) = &c.def.arguments else {
+            return Vec::new();
+        };
+        args.args
+            .iter()
+            .map(|b| {
+                self.qualname(c.file, b)
+                    .unwrap_or_else(|| self.text(c.file, b.range()).to_string())
+            })
+            .collect()
+    }
+
+    /// Whether the class or any ancestor (through project classes) has a base for which
+    /// `pred` holds.
+    pub fn inherits(&self, class: ClassId, pred: &dyn Fn(&str) -> bool) -> bool {
+        let mut seen = HashSet::new();
+        let mut stack = vec![class];
+        while let Some(c) = stack.pop() {
+            if !seen.insert(c) {
+                continue;
+            }
+            for base in self.bases(c) {
+                if pred(&base) {
+                    return true;
+                }
+                if let Some(Def::Class(b)) = self.lookup(&base) {
+                    stack.push(b);
+                }
+            }
+        }
+        false
+    }
+
+    /// The class and its project ancestors, nearest first.
+    pub fn mro(&self, class: ClassId) -> Vec<ClassId> {
+        let mut out = Vec::new();
+        let mut stack = vec![class];
+        while let Some(c) = stack.pop() {
+            if out.contains(&c) {
+                continue;
+            }
+            out.push(c);
+            for base in self.bases(c).iter().rev() {
+                if let Some(Def::Class(b)) = self.lookup(base) {
+                    stack.push(b);
+                }
+            }
+        }
+        out
+    }
+
+    /// A method by name on the class or its project ancestors.
+    pub fn method(&self, class: ClassId, name: &str) -> Option<FuncId> {
+        self.mro(class)
+            .into_iter()
+            .find_map(|c| self.classes[c].methods.get(name).copied())
+    }
+
+    /// A class attribute by name on the class or its project ancestors.
+    pub fn class_attr(&self, class: ClassId, name: &str) -> Option<(ClassId, &'a Expr)> {
+        self.mro(class)
+            .into_iter()
+            .find_map(|c| self.classes[c].attrs.get(name).map(|e| (c, *e)))
+    }
+
+    /// Django or DRF class-based view (or a project class deriving from one).
+    pub fn is_view_class(&self, class: ClassId) -> bool {
+        self.inherits(class, &|b| is_view_base(b))
+    }
+
+    pub fn is_form_class(&self, class: ClassId) -> bool {
+        self.inherits(class, &|b| {
+            b.starts_with("django.forms.") || b == "forms.Form" || b == "forms.ModelForm"
+        })
+    }
+
+    pub fn text(&self, file: usize, range: TextRange) -> &'a str {
+        self.files[file].parsed.map_or("", |p| p.slice(range))
+    }
+
+    pub fn rel(&self, file: usize) -> &'a str {
+        &self.project.python[file].rel
+    }
+
+    pub fn line(&self, file: usize, range: TextRange) -> u32 {
+        self.files[file]
+            .parsed
+            .map_or(1, |p| p.position(range.start()).line)
+    }
+}
+
+/// Bases that make a class a class-based view.
+pub fn is_view_base(base: &str) -> bool {
+    base.starts_with("django.views.")
+        || base.starts_with("django.contrib.auth.views.")
+        || base.starts_with("rest_framework.views.")
+        || base.starts_with("rest_framework.generics.")
+        || base.starts_with("rest_framework.viewsets.")
+        || base.starts_with("rest_framework.mixins.")
+        || base.starts_with("django.contrib.admin.views.")
+}
+
+/// `views.Detail.as_view(...)` → `views.Detail`.
+pub fn strip_as_view(expr: &Expr) -> &Expr {
+    if let Expr::Call(c) = expr
+        && let Expr::Attribute(a) = &*c.func
+        && a.attr.id.as_str() == "as_view"
+    {
+        return &a.value;
+    }
+    expr
+}
+
+fn join(module: &str, name: &str) -> String {
+    if module.is_empty() {
+        name.to_string()
+    } else {
+        format!("{module}.{name}")
+    }
+}
+
+/// A literal constant: strings, numbers, booleans, None, and tuples/lists of those.
+pub fn is_literal(expr: &Expr) -> bool {
+    match expr {
+        Expr::StringLiteral(_)
+        | Expr::BytesLiteral(_)
+        | Expr::NumberLiteral(_)
+        | Expr::BooleanLiteral(_)
+        | Expr::NoneLiteral(_) => true,
+        Expr::Tuple(t) => t.elts.iter().all(is_literal),
+        Expr::List(l) => l.elts.iter().all(is_literal),
+        Expr::UnaryOp(u) => is_literal(&u.operand),
+        _ => false,
+    }
+}
+
+struct CallNames<'s, 'a>(&'s mut HashSet<&'a str>);
+
+impl<'a> ast::visitor::Visitor<'a> for CallNames<'_, 'a> {
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        if let Expr::Call(c) = expr {
+            match &*c.func {
+                Expr::Name(n) => {
+                    self.0.insert(n.id.as_str());
+                }
+                Expr::Attribute(a) => {
+                    self.0.insert(a.attr.id.as_str());
+                }
+                _ => {}
+            }
+        }
+        stacker::maybe_grow(64 * 1024, 4 * 1024 * 1024, || {
+            ast::visitor::walk_expr(self, expr);
+        });
+    }
+}
+
+struct RouteFinder<'s, 'a> {
+    ix: &'s Index<'a>,
+    file: usize,
+    out: &'s mut Vec<Route<'a>>,
+}
+
+impl<'a> ast::visitor::Visitor<'a> for RouteFinder<'_, 'a> {
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        if let Expr::Call(c) = expr {
+            let q = self.ix.qualname(self.file, &c.func);
+            let is_route = q.as_deref().is_some_and(|q| {
+                matches!(
+                    q,
+                    "django.urls.path"
+                        | "django.urls.re_path"
+                        | "django.conf.urls.url"
+                        | "django.urls.conf.path"
+                        | "django.urls.conf.re_path"
+                )
+            });
+            if is_route && let Some(view) = c.arguments.args.get(1) {
+                let mut view = view;
+                let mut wrappers = Vec::new();
+                // Unwrap decorator calls applied in the URL conf: `csrf_exempt(views.x)`.
+                while let Expr::Call(inner) = view {
+                    if let Expr::Attribute(a) = &*inner.func
+                        && a.attr.id.as_str() == "as_view"
+                    {
+                        break;
+                    }
+                    let Some(first) = inner.arguments.args.first() else {
+                        break;
+                    };
+                    if let Some(w) = self.ix.qualname(self.file, &inner.func) {
+                        wrappers.push(w);
+                    }
+                    view = first;
+                }
+                self.out.push(Route {
+                    file: self.file,
+                    range: c.range(),
+                    view,
+                    wrappers,
+                });
+            }
+        }
+        stacker::maybe_grow(64 * 1024, 4 * 1024 * 1024, || {
+            ast::visitor::walk_expr(self, expr);
+        });
+    }
+}

@@ -1,0 +1,185 @@
+//! The code audit: the project index, the taint engine and the `DJG1xx` rules, turned into
+//! findings. Runs after parsing, over every Python file of the scan.
+
+pub mod index;
+pub mod taint;
+
+use crate::finding::{Confidence, Finding, FlowStep, Severity, fingerprint};
+use crate::project::Project;
+use crate::python::TextRange;
+use crate::rules::RuleMeta;
+use crate::rules::code::{Hit, PATTERN_RULES, TAINT_RULES};
+
+use index::Index;
+
+/// Run the enabled code rules over the project.
+pub fn run(project: &Project, enabled: &dyn Fn(&RuleMeta) -> bool) -> Vec<Finding> {
+    let any_taint = TAINT_RULES.iter().any(|r| enabled(&r.meta));
+    let patterns: Vec<_> = PATTERN_RULES.iter().filter(|r| enabled(&r.meta)).collect();
+    if !any_taint && patterns.is_empty() {
+        return Vec::new();
+    }
+    let ix = Index::new(project);
+    let mut findings = Vec::new();
+    if any_taint {
+        for e in taint::Engine::new(&ix).run() {
+            if !enabled(e.sink.rule) {
+                continue;
+            }
+            findings.push(from_event(&ix, &e));
+        }
+    }
+    for rule in patterns {
+        let mut hits = Vec::new();
+        (rule.check)(&ix, &mut hits);
+        for h in hits {
+            findings.push(from_hit(&ix, &rule.meta, h));
+        }
+    }
+    findings
+}
+
+fn location(ix: &Index, file: usize, range: TextRange) -> (u32, u32, u32, u32, String) {
+    match ix.files[file].parsed {
+        Some(p) => {
+            let s = p.position(range.start());
+            let e = p.position(range.end());
+            (
+                s.line,
+                s.column,
+                e.line,
+                e.column,
+                p.line_text(s.line).to_string(),
+            )
+        }
+        None => (1, 1, 1, 1, String::new()),
+    }
+}
+
+fn at(ix: &Index, file: usize, range: TextRange) -> String {
+    format!("{}:{}", ix.rel(file), ix.line(file, range))
+}
+
+/// One severity step lower, for reports without a proven source.
+fn lower(s: Severity) -> Severity {
+    match s {
+        Severity::Critical => Severity::High,
+        Severity::High => Severity::Medium,
+        Severity::Medium => Severity::Low,
+        Severity::Low | Severity::Info => Severity::Info,
+    }
+}
+
+fn from_event(ix: &Index, e: &taint::Event) -> Finding {
+    let rule = e.sink.rule;
+    let fix = crate::rules::code::taint_rule(rule.id).map_or("", |r| r.fix);
+    let (line, column, end_line, end_column, source_line) = location(ix, e.sink.file, e.sink.range);
+    let func = e
+        .sink
+        .func
+        .map_or_else(|| "<module>".to_string(), |f| ix.funcs[f].qualname.clone());
+    let (message, flow, severity, key) = match &e.flow {
+        Some(flow) => {
+            let first = &flow.steps[0];
+            let via: Vec<String> = flow.steps[1..flow.steps.len().saturating_sub(1)]
+                .iter()
+                .filter(|s| !s.text.starts_with("parameter `"))
+                .map(|s| format!("{} ({})", s.text, at(ix, s.file, s.range)))
+                .collect();
+            let message = format!(
+                "{} ({}) reaches {} ({}){}.",
+                first.text,
+                at(ix, first.file, first.range),
+                e.sink.name,
+                at(ix, e.sink.file, e.sink.range),
+                if via.is_empty() {
+                    String::new()
+                } else {
+                    format!(" via {}", via.join(", "))
+                }
+            );
+            let steps = flow
+                .steps
+                .iter()
+                .map(|s| {
+                    let p = ix.files[s.file].parsed.map(|p| p.position(s.range.start()));
+                    FlowStep {
+                        path: ix.rel(s.file).to_string(),
+                        line: p.map_or(1, |p| p.line),
+                        column: p.map_or(1, |p| p.column),
+                        description: s.text.clone(),
+                    }
+                })
+                .collect();
+            (
+                message,
+                steps,
+                rule.severity,
+                format!("{func}:{}:{}", e.sink.name, first.text),
+            )
+        }
+        None => {
+            let message = if e.always {
+                format!("{} is given {}.", e.sink.name, e.what)
+            } else {
+                format!(
+                    "{} is given {}; djguard traced no request data to it, so check where it comes from.",
+                    e.sink.name, e.what
+                )
+            };
+            let sev = if e.confidence == Confidence::Low {
+                lower(rule.severity)
+            } else {
+                rule.severity
+            };
+            (message, Vec::new(), sev, format!("{func}:{}", e.sink.name))
+        }
+    };
+    let path = ix.rel(e.sink.file).to_string();
+    Finding {
+        rule: rule.id.to_string(),
+        severity,
+        confidence: e.confidence,
+        cwe: rule.cwe,
+        message,
+        fingerprint: fingerprint(rule.id, &path, &key),
+        path,
+        line,
+        column,
+        end_line,
+        end_column,
+        fix: fix.to_string(),
+        settings_module: None,
+        environment: Vec::new(),
+        flow,
+        source_line,
+    }
+}
+
+fn from_hit(ix: &Index, meta: &RuleMeta, h: Hit) -> Finding {
+    let (line, column, end_line, end_column, source_line) = location(ix, h.file, h.range);
+    let path = ix.rel(h.file).to_string();
+    let severity = if h.confidence == Confidence::Low {
+        lower(meta.severity)
+    } else {
+        meta.severity
+    };
+    Finding {
+        rule: meta.id.to_string(),
+        severity,
+        confidence: h.confidence,
+        cwe: meta.cwe,
+        message: h.message,
+        fingerprint: fingerprint(meta.id, &path, &h.key),
+        path,
+        line,
+        column,
+        end_line,
+        end_column,
+        fix: h.fix,
+        settings_module: None,
+        environment: Vec::new(),
+        flow: Vec::new(),
+        source_line,
+    }
+}

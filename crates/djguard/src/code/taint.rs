@@ -1,0 +1,1588 @@
+//! The taint engine: an abstract interpretation of every function body that tracks which
+//! values carry request data, from where, and through which operations.
+//!
+//! * **Values.** Each expression evaluates to an [`AVal`]: its taint (at most one proven
+//!   request source, plus the parameters of the current function it depends on), what kind of
+//!   object it is when that matters (the request, `self` of a view, a form, a form's
+//!   `cleaned_data`), and whether it is a constant, built by string formatting, or sanitised.
+//! * **Statements.** Assignments bind names (and `self.attr`); the branches of `if`/`try`/loops
+//!   are analysed from the same state and joined (union of taints), so a value tainted on any
+//!   path stays tainted.
+//! * **Functions.** Each project function is analysed once into a [`Summary`]: which parameters
+//!   flow to its return value, and which reach a sink inside it (or inside functions it calls).
+//!   A call to a project function applies the callee's summary, so request data passed to a
+//!   helper in another module is followed into it. Summaries are computed on demand; a
+//!   recursive cycle sees an empty summary for the function being analysed.
+//! * **Sinks** come from the rule modules (`rules::code`): each taint rule says which calls are
+//!   its sinks and which arguments matter. A sink reached by a request source is a
+//!   high-confidence event with the whole flow; some rules also report a non-constant
+//!   argument with no proven source, at low confidence.
+//!
+//! Written by hand: no Rust crate analyses Python data flow; the parser is Ruff's.
+
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use crate::code::index::{ClassId, Def, FuncId, Index};
+use crate::finding::Confidence;
+use crate::python::ast::{self, Expr, Stmt};
+use crate::python::{Ranged, TextRange};
+use crate::rules::RuleMeta;
+use crate::rules::code::{ArgRef, CallSite, Checked, Low, Sink};
+
+/// One step of a flow: where it happened and what it was.
+#[derive(Clone, Debug)]
+pub struct Step {
+    pub file: usize,
+    pub range: TextRange,
+    pub text: String,
+}
+
+/// A path from a source (or a parameter) through the steps that carried it.
+#[derive(Clone, Debug, Default)]
+pub struct Flow {
+    pub steps: Vec<Step>,
+}
+
+/// Flows longer than this keep their first steps and the sink; the rest is elided.
+const MAX_STEPS: usize = 12;
+
+impl Flow {
+    fn with(&self, step: Step) -> Flow {
+        let mut steps = self.steps.clone();
+        // `a + b + c` is one concatenation, not one per operator.
+        let repeat = steps.last().is_some_and(|l| {
+            l.text == step.text && l.file == step.file && step.range.contains_range(l.range)
+        });
+        if repeat {
+            if let Some(l) = steps.last_mut() {
+                *l = step;
+            }
+        } else if steps.len() < MAX_STEPS {
+            steps.push(step);
+        }
+        Flow { steps }
+    }
+
+    fn then(&self, tail: &Flow) -> Flow {
+        let mut steps = self.steps.clone();
+        for s in &tail.steps {
+            if steps.len() >= MAX_STEPS {
+                break;
+            }
+            steps.push(s.clone());
+        }
+        Flow { steps }
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Taint {
+    /// A proven request source and how it got here.
+    pub source: Option<Arc<Flow>>,
+    /// Parameters of the function being analysed this value depends on.
+    pub params: Vec<(u16, Arc<Flow>)>,
+}
+
+impl Taint {
+    pub fn is_empty(&self) -> bool {
+        self.source.is_none() && self.params.is_empty()
+    }
+
+    fn union(&mut self, other: &Taint) {
+        if self.source.is_none() {
+            self.source.clone_from(&other.source);
+        }
+        for (p, f) in &other.params {
+            if !self.params.iter().any(|(q, _)| q == p) {
+                self.params.push((*p, f.clone()));
+            }
+        }
+    }
+
+    fn with_step(&self, step: &Step) -> Taint {
+        Taint {
+            source: self.source.as_ref().map(|f| Arc::new(f.with(step.clone()))),
+            params: self
+                .params
+                .iter()
+                .map(|(p, f)| (*p, Arc::new(f.with(step.clone()))))
+                .collect(),
+        }
+    }
+
+    fn then(&self, tail: &Flow) -> Taint {
+        Taint {
+            source: self.source.as_ref().map(|f| Arc::new(f.then(tail))),
+            params: self
+                .params
+                .iter()
+                .map(|(p, f)| (*p, Arc::new(f.then(tail))))
+                .collect(),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Kind {
+    #[default]
+    Plain,
+    /// The `HttpRequest` (or DRF `Request`) of a view.
+    Request,
+    /// `self` in a method; `view` when the class is a class-based view.
+    SelfOf { class: ClassId, view: bool },
+    /// A form instance, with its class when it is a project class.
+    Form(Option<ClassId>),
+    /// `form.cleaned_data`.
+    CleanedData(Option<ClassId>),
+}
+
+/// The abstract value of an expression.
+#[derive(Clone, Debug, Default)]
+pub struct AVal {
+    pub taint: Taint,
+    pub kind: Kind,
+    /// A literal constant (or built only from constants).
+    pub konst: bool,
+    /// Built by string formatting from at least one non-constant part.
+    pub formatted: bool,
+    /// The output of a sanitiser or escaper (or built only from those and constants).
+    pub safe: bool,
+}
+
+impl AVal {
+    fn konst() -> AVal {
+        AVal {
+            konst: true,
+            ..AVal::default()
+        }
+    }
+
+    fn safe() -> AVal {
+        AVal {
+            safe: true,
+            ..AVal::default()
+        }
+    }
+
+    fn join(&mut self, other: &AVal) {
+        self.taint.union(&other.taint);
+        if self.kind == Kind::Plain {
+            self.kind = other.kind;
+        }
+        self.konst &= other.konst;
+        self.formatted |= other.formatted;
+        self.safe &= other.safe;
+    }
+}
+
+/// A sink reached inside a function; reported where it is, with the rule's wording.
+#[derive(Clone, Debug)]
+pub struct SinkSite {
+    pub rule: &'static RuleMeta,
+    pub file: usize,
+    pub range: TextRange,
+    pub name: String,
+    pub func: Option<FuncId>,
+}
+
+#[derive(Clone, Debug)]
+pub struct ParamSink {
+    pub param: u16,
+    pub flow: Arc<Flow>,
+    pub sink: Arc<SinkSite>,
+}
+
+#[derive(Debug, Default)]
+pub struct Summary {
+    pub returns: Taint,
+    pub param_sinks: Vec<ParamSink>,
+}
+
+/// What the engine reports to the taint rules.
+#[derive(Clone, Debug)]
+pub struct Event {
+    pub sink: Arc<SinkSite>,
+    pub confidence: Confidence,
+    /// The proven flow (high confidence) from the source to the sink.
+    pub flow: Option<Arc<Flow>>,
+    /// For unproven reports: what kind of argument made the call suspicious.
+    pub what: &'static str,
+    /// `what` is a whole sentence tail (the API is unsafe whatever its input).
+    pub always: bool,
+}
+
+pub struct Engine<'x, 'a> {
+    ix: &'x Index<'a>,
+    summaries: RefCell<HashMap<FuncId, Arc<Summary>>>,
+    in_progress: RefCell<HashSet<FuncId>>,
+    events: RefCell<Vec<Event>>,
+}
+
+/// Attributes of the request that hold client-controlled data.
+const REQUEST_SOURCES: &[&str] = &[
+    "GET",
+    "POST",
+    "FILES",
+    "COOKIES",
+    "META",
+    "headers",
+    "body",
+    "data",
+    "query_params",
+    "path",
+    "path_info",
+    "content_params",
+    "stream",
+];
+
+/// Methods of the request that return client-controlled data.
+const REQUEST_SOURCE_METHODS: &[&str] = &[
+    "get_full_path",
+    "get_full_path_info",
+    "build_absolute_uri",
+    "read",
+    "readline",
+    "readlines",
+    "get_signed_cookie",
+];
+
+/// Calls whose result carries no request data whatever their input: casts, escapers,
+/// validators and quoting.
+const SANITISERS: &[&str] = &[
+    "builtins.int",
+    "builtins.float",
+    "builtins.bool",
+    "builtins.len",
+    "builtins.abs",
+    "builtins.round",
+    "builtins.hash",
+    "builtins.isinstance",
+    "uuid.UUID",
+    "decimal.Decimal",
+    "django.utils.html.escape",
+    "django.utils.html.conditional_escape",
+    "django.utils.html.format_html",
+    "django.utils.html.format_html_join",
+    "django.utils.html.strip_tags",
+    "django.utils.html.json_script",
+    "django.utils.html.escapejs",
+    "django.utils.html.urlize",
+    "django.template.loader.render_to_string",
+    "django.shortcuts.render",
+    "django.template.defaultfilters.escape",
+    "django.template.defaultfilters.force_escape",
+    "django.utils.text.slugify",
+    "django.utils.text.get_valid_filename",
+    "django.utils._os.safe_join",
+    "django.urls.reverse",
+    "django.urls.reverse_lazy",
+    "django.shortcuts.resolve_url",
+    "shlex.quote",
+    "pipes.quote",
+    "os.path.basename",
+    "posixpath.basename",
+    "html.escape",
+    "markupsafe.escape",
+    "bleach.clean",
+    "nh3.clean",
+    "urllib.parse.quote",
+    "urllib.parse.quote_plus",
+    "urllib.parse.urlencode",
+    "django.utils.http.urlencode",
+    "django.utils.http.url_has_allowed_host_and_scheme",
+    "django.utils.http.is_safe_url",
+    "django.db.models.Value",
+    "django.shortcuts.get_object_or_404",
+    "django.shortcuts.get_list_or_404",
+];
+
+/// Calls whose result carries the request data of their arguments.
+const PROPAGATORS: &[&str] = &[
+    "builtins.str",
+    "builtins.repr",
+    "builtins.bytes",
+    "builtins.list",
+    "builtins.tuple",
+    "builtins.set",
+    "builtins.frozenset",
+    "builtins.dict",
+    "builtins.sorted",
+    "builtins.reversed",
+    "builtins.format",
+    "builtins.next",
+    "builtins.iter",
+    "builtins.min",
+    "builtins.max",
+    "builtins.getattr",
+    "os.path.join",
+    "os.path.normpath",
+    "os.path.abspath",
+    "os.path.realpath",
+    "os.path.expanduser",
+    "os.fspath",
+    "posixpath.join",
+    "pathlib.Path",
+    "pathlib.PurePath",
+    "urllib.parse.unquote",
+    "urllib.parse.unquote_plus",
+    "urllib.parse.urljoin",
+    "urllib.parse.urlparse",
+    "urllib.parse.urlsplit",
+    "urllib.parse.parse_qs",
+    "urllib.parse.parse_qsl",
+    "json.loads",
+    "json.dumps",
+    "base64.b64decode",
+    "base64.urlsafe_b64decode",
+    "base64.b64encode",
+    "codecs.decode",
+    "copy.copy",
+    "copy.deepcopy",
+    "textwrap.dedent",
+    "django.utils.encoding.force_str",
+    "django.utils.encoding.smart_str",
+    "django.utils.encoding.force_bytes",
+    "django.utils.encoding.smart_bytes",
+    "django.utils.http.urlsafe_base64_decode",
+    "django.utils.functional.lazy",
+    "io.BytesIO",
+    "io.StringIO",
+];
+
+/// Methods that return something derived from the receiver only in a harmless way
+/// (booleans, counts, positions).
+const NON_PROPAGATING_METHODS: &[&str] = &[
+    "isdigit",
+    "isdecimal",
+    "isnumeric",
+    "isalnum",
+    "isalpha",
+    "isidentifier",
+    "isspace",
+    "islower",
+    "isupper",
+    "startswith",
+    "endswith",
+    "count",
+    "find",
+    "rfind",
+    "index",
+    "rindex",
+    "is_valid",
+    "has_key",
+    "exists",
+    "__len__",
+    "__contains__",
+    "is_relative_to",
+    "is_absolute",
+    "is_file",
+    "is_dir",
+    "is_secure",
+    "is_ajax",
+    "get_host",
+    "get_port",
+];
+
+/// Form fields whose cleaned value cannot carry markup, SQL or a path.
+const TYPED_FIELDS: &[&str] = &[
+    "IntegerField",
+    "FloatField",
+    "DecimalField",
+    "BooleanField",
+    "NullBooleanField",
+    "DateField",
+    "DateTimeField",
+    "TimeField",
+    "DurationField",
+    "UUIDField",
+    "ChoiceField",
+    "TypedChoiceField",
+    "MultipleChoiceField",
+    "TypedMultipleChoiceField",
+    "ModelChoiceField",
+    "ModelMultipleChoiceField",
+    "SlugField",
+    "GenericIPAddressField",
+];
+
+impl<'x, 'a> Engine<'x, 'a> {
+    pub fn new(ix: &'x Index<'a>) -> Self {
+        Engine {
+            ix,
+            summaries: RefCell::new(HashMap::new()),
+            in_progress: RefCell::new(HashSet::new()),
+            events: RefCell::new(Vec::new()),
+        }
+    }
+
+    /// Analyse every function and module body; the events, deduplicated per sink (the
+    /// strongest wins).
+    pub fn run(self) -> Vec<Event> {
+        for fid in 0..self.ix.funcs.len() {
+            self.summary(fid);
+        }
+        for file in 0..self.ix.files.len() {
+            if let Some(p) = self.ix.files[file].parsed {
+                let mut cx = FnCx::new(&self, file, None);
+                cx.walk_body(&p.module.body);
+            }
+        }
+        let mut events = self.events.into_inner();
+        // The strongest event per (rule, sink) survives.
+        events.sort_by(|a, b| {
+            (a.sink.rule.id, a.sink.file, a.sink.range.start())
+                .cmp(&(b.sink.rule.id, b.sink.file, b.sink.range.start()))
+                .then(b.confidence.cmp(&a.confidence))
+        });
+        events.dedup_by(|b, a| {
+            a.sink.rule.id == b.sink.rule.id
+                && a.sink.file == b.sink.file
+                && a.sink.range == b.sink.range
+        });
+        events
+    }
+
+    fn summary(&self, fid: FuncId) -> Arc<Summary> {
+        if let Some(s) = self.summaries.borrow().get(&fid) {
+            return s.clone();
+        }
+        if !self.in_progress.borrow_mut().insert(fid) {
+            return Arc::new(Summary::default());
+        }
+        let s = Arc::new(self.analyse(fid));
+        self.in_progress.borrow_mut().remove(&fid);
+        self.summaries.borrow_mut().insert(fid, s.clone());
+        s
+    }
+
+    fn analyse(&self, fid: FuncId) -> Summary {
+        let f = &self.ix.funcs[fid];
+        let mut cx = FnCx::new(self, f.file, Some(fid));
+        let params = param_list(f.def);
+        let decorated = |name: &str| {
+            f.def
+                .decorator_list
+                .iter()
+                .any(|d| matches!(&d.expression, Expr::Name(n) if n.id.as_str() == name))
+        };
+        let has_self = f.class.is_some() && !decorated("staticmethod");
+        let view_class = f.class.is_some_and(|c| self.ix.is_view_class(c));
+        let first = usize::from(has_self);
+        let request_first = params
+            .get(first)
+            .is_some_and(|p| p.name.as_str() == "request");
+        let is_view = request_first || view_class;
+        // Extra parameters of a view are URL arguments when the URL resolver calls it: it is
+        // routed, a class-based view's method, or no project code calls it.
+        let handler = matches!(
+            f.def.name.as_str(),
+            "get" | "post" | "put" | "patch" | "delete" | "head" | "options" | "dispatch"
+        );
+        let url_args = is_view
+            && ((view_class && handler)
+                || self.ix.is_routed(Def::Func(fid))
+                || !self.ix.called_names.contains(f.def.name.as_str()));
+        let fname = f.def.name.as_str();
+        for (i, p) in params.iter().enumerate() {
+            let name = p.name.as_str();
+            let idx = u16::try_from(i).unwrap_or(u16::MAX);
+            let val = if has_self && i == 0 {
+                match (f.class, decorated("classmethod")) {
+                    (Some(class), false) => AVal {
+                        kind: Kind::SelfOf {
+                            class,
+                            view: view_class,
+                        },
+                        ..AVal::default()
+                    },
+                    _ => AVal::default(),
+                }
+            } else if (i == first && request_first) || (view_class && name == "request") {
+                AVal {
+                    kind: Kind::Request,
+                    ..AVal::default()
+                }
+            } else if url_args && i > first {
+                AVal {
+                    taint: Taint {
+                        source: Some(Arc::new(Flow {
+                            steps: vec![Step {
+                                file: f.file,
+                                range: p.range(),
+                                text: format!("URL argument `{name}` of {fname}()"),
+                            }],
+                        })),
+                        params: Vec::new(),
+                    },
+                    ..AVal::default()
+                }
+            } else {
+                AVal {
+                    taint: Taint {
+                        source: None,
+                        params: vec![(
+                            idx,
+                            Arc::new(Flow {
+                                steps: vec![Step {
+                                    file: f.file,
+                                    range: p.range(),
+                                    text: format!("parameter `{name}` of {fname}()"),
+                                }],
+                            }),
+                        )],
+                    },
+                    ..AVal::default()
+                }
+            };
+            cx.env.insert(name.to_string(), val);
+        }
+        cx.prescan(&f.def.body);
+        cx.walk_body(&f.def.body);
+        Summary {
+            returns: cx.returns,
+            param_sinks: cx.param_sinks,
+        }
+    }
+
+    fn emit(&self, e: Event) {
+        self.events.borrow_mut().push(e);
+    }
+}
+
+/// Every named parameter in positional order, then keyword-only, then `*args`/`**kwargs`.
+fn param_list(def: &ast::StmtFunctionDef) -> Vec<&ast::Parameter> {
+    let p = &def.parameters;
+    let mut out: Vec<&ast::Parameter> = p
+        .posonlyargs
+        .iter()
+        .chain(p.args.iter())
+        .map(|a| &a.parameter)
+        .collect();
+    out.extend(p.kwonlyargs.iter().map(|a| &a.parameter));
+    if let Some(v) = &p.vararg {
+        out.push(v);
+    }
+    if let Some(k) = &p.kwarg {
+        out.push(k);
+    }
+    out
+}
+
+type Env = HashMap<String, AVal>;
+
+struct FnCx<'e, 'x, 'a> {
+    engine: &'e Engine<'x, 'a>,
+    ix: &'x Index<'a>,
+    file: usize,
+    func: Option<FuncId>,
+    env: Env,
+    returns: Taint,
+    param_sinks: Vec<ParamSink>,
+    /// Names checked by `url_has_allowed_host_and_scheme` somewhere in the function.
+    checked_redirect: HashSet<&'a str>,
+    /// Names checked for containment (`startswith`, `is_relative_to`, `commonpath`).
+    checked_path: HashSet<&'a str>,
+}
+
+impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
+    fn new(engine: &'e Engine<'x, 'a>, file: usize, func: Option<FuncId>) -> Self {
+        FnCx {
+            engine,
+            ix: engine.ix,
+            file,
+            func,
+            env: HashMap::new(),
+            returns: Taint::default(),
+            param_sinks: Vec::new(),
+            checked_redirect: HashSet::new(),
+            checked_path: HashSet::new(),
+        }
+    }
+
+    fn step(&self, range: TextRange, text: impl Into<String>) -> Step {
+        Step {
+            file: self.file,
+            range,
+            text: text.into(),
+        }
+    }
+
+    fn source(&self, range: TextRange) -> Taint {
+        let text = self.ix.text(self.file, range);
+        let text = shorten(text);
+        Taint {
+            source: Some(Arc::new(Flow {
+                steps: vec![self.step(range, text)],
+            })),
+            params: Vec::new(),
+        }
+    }
+
+    /// Widen a bare source to the expression that reads it: `request.GET` →
+    /// `request.GET['q']`.
+    fn refine(&self, taint: &Taint, inner: TextRange, outer: TextRange) -> Taint {
+        if let Some(src) = &taint.source
+            && src.steps.len() == 1
+            && src.steps[0].range == inner
+            && src.steps[0].file == self.file
+        {
+            let mut t = taint.clone();
+            t.source = self.source(outer).source;
+            return t;
+        }
+        taint.clone()
+    }
+
+    fn prescan(&mut self, body: &'a [Stmt]) {
+        let mut v = Prescan {
+            ix: self.ix,
+            file: self.file,
+            redirect: &mut self.checked_redirect,
+            path: &mut self.checked_path,
+        };
+        for s in body {
+            ast::visitor::Visitor::visit_stmt(&mut v, s);
+        }
+    }
+
+    fn walk_body(&mut self, body: &'a [Stmt]) {
+        for stmt in body {
+            stacker::maybe_grow(64 * 1024, 4 * 1024 * 1024, || self.walk_stmt(stmt));
+        }
+    }
+
+    fn join_envs(&mut self, branches: Vec<Env>) {
+        let mut out: Env = HashMap::new();
+        for env in branches {
+            for (k, v) in env {
+                match out.get_mut(&k) {
+                    Some(existing) => existing.join(&v),
+                    None => {
+                        out.insert(k, v);
+                    }
+                }
+            }
+        }
+        self.env = out;
+    }
+
+    fn walk_branch(&mut self, start: &Env, body: &'a [Stmt]) -> Env {
+        self.env = start.clone();
+        self.walk_body(body);
+        std::mem::take(&mut self.env)
+    }
+
+    fn walk_stmt(&mut self, stmt: &'a Stmt) {
+        match stmt {
+            Stmt::Expr(e) => {
+                self.eval(&e.value);
+            }
+            Stmt::Assign(a) => {
+                let v = self.eval(&a.value);
+                for t in &a.targets {
+                    self.bind(t, &v);
+                }
+            }
+            Stmt::AnnAssign(a) => {
+                if let Some(value) = &a.value {
+                    let v = self.eval(value);
+                    self.bind(&a.target, &v);
+                }
+            }
+            Stmt::AugAssign(a) => {
+                let mut v = self.eval(&a.value);
+                let old = self.eval(&a.target);
+                if !v.taint.is_empty() || !old.taint.is_empty() {
+                    let mut t = old.taint.clone();
+                    t.union(&v.taint);
+                    v.taint = t.with_step(&self.step(a.range, "augmented assignment"));
+                }
+                v.konst = v.konst && old.konst;
+                v.safe = (v.safe || v.konst) && (old.safe || old.konst);
+                v.formatted = !v.konst;
+                self.bind(&a.target, &v);
+            }
+            Stmt::Return(r) => {
+                if let Some(value) = &r.value {
+                    let v = self.eval(value);
+                    self.returns.union(&v.taint);
+                }
+            }
+            Stmt::If(s) => {
+                self.eval(&s.test);
+                let start = self.env.clone();
+                let mut branches = vec![self.walk_branch(&start, &s.body)];
+                let mut has_else = false;
+                for clause in &s.elif_else_clauses {
+                    self.env = start.clone();
+                    if let Some(test) = &clause.test {
+                        self.eval(test);
+                    } else {
+                        has_else = true;
+                    }
+                    branches.push(self.walk_branch(&start, &clause.body));
+                }
+                if !has_else {
+                    branches.push(start);
+                }
+                self.join_envs(branches);
+            }
+            Stmt::For(s) => {
+                let it = self.eval(&s.iter);
+                self.bind(&s.target, &it);
+                let start = self.env.clone();
+                // Twice, so values carried from one iteration to the next are seen.
+                self.walk_body(&s.body);
+                self.walk_body(&s.body);
+                let after = std::mem::take(&mut self.env);
+                self.join_envs(vec![start, after]);
+                self.walk_body(&s.orelse);
+            }
+            Stmt::While(s) => {
+                self.eval(&s.test);
+                let start = self.env.clone();
+                self.walk_body(&s.body);
+                self.walk_body(&s.body);
+                let after = std::mem::take(&mut self.env);
+                self.join_envs(vec![start, after]);
+                self.walk_body(&s.orelse);
+            }
+            Stmt::With(s) => {
+                for item in &s.items {
+                    let v = self.eval(&item.context_expr);
+                    if let Some(var) = &item.optional_vars {
+                        self.bind(var, &v);
+                    }
+                }
+                self.walk_body(&s.body);
+            }
+            Stmt::Try(s) => {
+                let start = self.env.clone();
+                let after_body = self.walk_branch(&start, &s.body);
+                let mut branches = vec![after_body.clone()];
+                let mut entry = start.clone();
+                for (k, v) in &after_body {
+                    match entry.get_mut(k) {
+                        Some(e) => e.join(v),
+                        None => {
+                            entry.insert(k.clone(), v.clone());
+                        }
+                    }
+                }
+                for h in &s.handlers {
+                    let ast::ExceptHandler::ExceptHandler(h) = h;
+                    branches.push(self.walk_branch(&entry, &h.body));
+                }
+                self.join_envs(branches);
+                self.walk_body(&s.orelse);
+                self.walk_body(&s.finalbody);
+            }
+            Stmt::Match(s) => {
+                self.eval(&s.subject);
+                let start = self.env.clone();
+                let mut branches = vec![start.clone()];
+                for case in &s.cases {
+                    branches.push(self.walk_branch(&start, &case.body));
+                }
+                self.join_envs(branches);
+            }
+            Stmt::Raise(r) => {
+                if let Some(e) = &r.exc {
+                    self.eval(e);
+                }
+            }
+            Stmt::Assert(a) => {
+                self.eval(&a.test);
+            }
+            // Nested functions and classes are analysed on their own.
+            _ => {}
+        }
+    }
+
+    fn bind(&mut self, target: &'a Expr, v: &AVal) {
+        match target {
+            Expr::Name(n) => {
+                self.env.insert(n.id.to_string(), v.clone());
+            }
+            Expr::Tuple(t) => {
+                for e in &t.elts {
+                    self.bind(e, &element(v));
+                }
+            }
+            Expr::List(l) => {
+                for e in &l.elts {
+                    self.bind(e, &element(v));
+                }
+            }
+            Expr::Starred(s) => self.bind(&s.value, v),
+            Expr::Attribute(a) => {
+                if let Some(key) = attr_key(target) {
+                    self.env.insert(key, v.clone());
+                }
+                // Storing request data into an attribute of a local object taints it.
+                if !v.taint.is_empty()
+                    && let Expr::Name(n) = &*a.value
+                    && n.id.as_str() != "self"
+                    && let Some(obj) = self.env.get_mut(n.id.as_str())
+                {
+                    obj.taint.union(&v.taint);
+                    obj.konst = false;
+                }
+            }
+            Expr::Subscript(s) => {
+                if let Expr::Name(n) = &*s.value
+                    && let Some(obj) = self.env.get_mut(n.id.as_str())
+                {
+                    obj.taint.union(&v.taint);
+                    obj.konst &= v.konst;
+                    obj.safe &= v.safe || v.konst;
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn eval(&mut self, expr: &'a Expr) -> AVal {
+        stacker::maybe_grow(64 * 1024, 4 * 1024 * 1024, || self.eval_inner(expr))
+    }
+
+    fn eval_inner(&mut self, expr: &'a Expr) -> AVal {
+        match expr {
+            Expr::StringLiteral(_)
+            | Expr::BytesLiteral(_)
+            | Expr::NumberLiteral(_)
+            | Expr::BooleanLiteral(_)
+            | Expr::NoneLiteral(_)
+            | Expr::EllipsisLiteral(_) => AVal::konst(),
+            Expr::Name(n) => match self.env.get(n.id.as_str()) {
+                Some(v) => v.clone(),
+                None => {
+                    if self.ix.files[self.file].constants.contains(n.id.as_str()) {
+                        AVal::konst()
+                    } else {
+                        AVal::default()
+                    }
+                }
+            },
+            Expr::Attribute(a) => self.eval_attribute(expr, a),
+            Expr::Subscript(s) => {
+                let base = self.eval(&s.value);
+                let index = self.eval(&s.slice);
+                match base.kind {
+                    Kind::CleanedData(form) => {
+                        if let Some(key) = string_literal(&s.slice)
+                            && self.typed_field(form, key)
+                        {
+                            return AVal::safe();
+                        }
+                        AVal {
+                            taint: base.taint.clone(),
+                            ..AVal::default()
+                        }
+                    }
+                    _ => {
+                        let taint = self.refine(&base.taint, s.value.range(), s.range);
+                        AVal {
+                            taint,
+                            konst: base.konst && index.konst,
+                            safe: base.safe,
+                            ..AVal::default()
+                        }
+                    }
+                }
+            }
+            Expr::Call(c) => self.eval_call(c),
+            Expr::FString(f) => {
+                let mut out = AVal::konst();
+                out.safe = true;
+                for part in f.value.iter() {
+                    if let ast::FStringPart::FString(fs) = part {
+                        for el in &fs.elements {
+                            if let ast::InterpolatedStringElement::Interpolation(i) = el {
+                                let v = self.eval(&i.expression);
+                                out.taint.union(&v.taint);
+                                out.konst &= v.konst;
+                                out.safe &= v.safe || v.konst;
+                            }
+                        }
+                    }
+                }
+                self.formatted(out, f.range, "f-string")
+            }
+            Expr::BinOp(b) => {
+                let l = self.eval(&b.left);
+                let r = self.eval(&b.right);
+                match b.op {
+                    ast::Operator::Mod if l.konst && is_str(&b.left) => {
+                        let mut out = AVal::konst();
+                        out.safe = true;
+                        out.taint.union(&r.taint);
+                        out.konst = r.konst;
+                        out.safe = r.safe || r.konst;
+                        self.formatted(out, b.range, "%-formatting")
+                    }
+                    ast::Operator::Add | ast::Operator::Mod | ast::Operator::Div => {
+                        let mut out = AVal::konst();
+                        out.taint.union(&l.taint);
+                        out.taint.union(&r.taint);
+                        out.konst = l.konst && r.konst;
+                        out.safe = (l.safe || l.konst) && (r.safe || r.konst);
+                        self.formatted(out, b.range, "concatenation")
+                    }
+                    _ => AVal {
+                        konst: l.konst && r.konst,
+                        ..AVal::default()
+                    },
+                }
+            }
+            Expr::BoolOp(b) => {
+                let mut out = AVal::konst();
+                out.safe = true;
+                for v in &b.values {
+                    let x = self.eval(v);
+                    out.taint.union(&x.taint);
+                    out.konst &= x.konst;
+                    out.safe &= x.safe || x.konst;
+                    if out.kind == Kind::Plain {
+                        out.kind = x.kind;
+                    }
+                }
+                out
+            }
+            Expr::If(i) => {
+                self.eval(&i.test);
+                let mut a = self.eval(&i.body);
+                let b = self.eval(&i.orelse);
+                a.join(&b);
+                a
+            }
+            Expr::List(l) => self.collection(&l.elts),
+            Expr::Tuple(t) => self.collection(&t.elts),
+            Expr::Set(s) => self.collection(&s.elts),
+            Expr::Dict(d) => {
+                let mut out = AVal::konst();
+                for item in &d.items {
+                    if let Some(k) = &item.key {
+                        let kv = self.eval(k);
+                        out.taint.union(&kv.taint);
+                        out.konst &= kv.konst;
+                    }
+                    let vv = self.eval(&item.value);
+                    out.taint.union(&vv.taint);
+                    out.konst &= vv.konst;
+                }
+                out
+            }
+            Expr::ListComp(c) => self.comprehension(&c.generators, &[&c.elt]),
+            Expr::SetComp(c) => self.comprehension(&c.generators, &[&c.elt]),
+            Expr::Generator(c) => self.comprehension(&c.generators, &[&c.elt]),
+            Expr::DictComp(c) => match &c.key {
+                Some(k) => self.comprehension(&c.generators, &[k, &c.value]),
+                None => self.comprehension(&c.generators, &[&c.value]),
+            },
+            Expr::Await(a) => self.eval(&a.value),
+            Expr::Starred(s) => self.eval(&s.value),
+            Expr::Named(n) => {
+                let v = self.eval(&n.value);
+                self.bind(&n.target, &v);
+                v
+            }
+            Expr::Compare(c) => {
+                self.eval(&c.left);
+                for e in &c.comparators {
+                    self.eval(e);
+                }
+                AVal::safe()
+            }
+            Expr::UnaryOp(u) => {
+                let v = self.eval(&u.operand);
+                AVal {
+                    konst: v.konst,
+                    ..AVal::safe()
+                }
+            }
+            Expr::Yield(y) => {
+                if let Some(v) = &y.value {
+                    let v = self.eval(v);
+                    self.returns.union(&v.taint);
+                }
+                AVal::default()
+            }
+            _ => AVal::default(),
+        }
+    }
+
+    fn formatted(&self, mut out: AVal, range: TextRange, what: &str) -> AVal {
+        if !out.taint.is_empty() {
+            out.taint = out.taint.with_step(&self.step(range, what));
+        }
+        out.formatted = !out.konst;
+        out
+    }
+
+    fn collection(&mut self, elts: &'a [Expr]) -> AVal {
+        let mut out = AVal::konst();
+        out.safe = true;
+        for e in elts {
+            let v = self.eval(e);
+            out.taint.union(&v.taint);
+            out.konst &= v.konst;
+            out.safe &= v.safe || v.konst;
+        }
+        out
+    }
+
+    fn comprehension(&mut self, gens: &'a [ast::Comprehension], elts: &[&'a Expr]) -> AVal {
+        let saved = self.env.clone();
+        for g in gens {
+            let it = self.eval(&g.iter);
+            self.bind(&g.target, &element(&it));
+            for cond in &g.ifs {
+                self.eval(cond);
+            }
+        }
+        let mut out = AVal::konst();
+        out.safe = true;
+        for e in elts {
+            let v = self.eval(e);
+            out.taint.union(&v.taint);
+            out.konst &= v.konst;
+            out.safe &= v.safe || v.konst;
+        }
+        self.env = saved;
+        out
+    }
+
+    fn eval_attribute(&mut self, expr: &'a Expr, a: &'a ast::ExprAttribute) -> AVal {
+        if let Some(key) = attr_key(expr)
+            && let Some(v) = self.env.get(&key)
+        {
+            return v.clone();
+        }
+        let base = self.eval(&a.value);
+        let attr = a.attr.id.as_str();
+        match base.kind {
+            Kind::Request if REQUEST_SOURCES.contains(&attr) => AVal {
+                taint: self.source(a.range),
+                ..AVal::default()
+            },
+            Kind::Request => AVal::default(),
+            Kind::SelfOf { view: true, .. } if attr == "request" => AVal {
+                kind: Kind::Request,
+                ..AVal::default()
+            },
+            Kind::SelfOf { view: true, .. } if attr == "kwargs" || attr == "args" => AVal {
+                taint: self.source(a.range),
+                ..AVal::default()
+            },
+            Kind::Form(c) if attr == "cleaned_data" => AVal {
+                taint: base.taint.clone(),
+                kind: Kind::CleanedData(c),
+                ..AVal::default()
+            },
+            Kind::Form(_) if attr == "data" => AVal {
+                taint: base.taint.clone(),
+                ..AVal::default()
+            },
+            Kind::Form(_) => AVal::default(),
+            _ => AVal {
+                taint: self.refine(&base.taint, a.value.range(), a.range),
+                konst: base.konst,
+                safe: base.safe,
+                ..AVal::default()
+            },
+        }
+    }
+
+    fn typed_field(&self, form: Option<ClassId>, key: &str) -> bool {
+        let Some(form) = form else {
+            return false;
+        };
+        let Some((c, value)) = self.ix.class_attr(form, key) else {
+            return false;
+        };
+        let Expr::Call(call) = value else {
+            return false;
+        };
+        let file = self.ix.classes[c].file;
+        let name = self
+            .ix
+            .qualname(file, &call.func)
+            .unwrap_or_else(|| self.ix.text(file, call.func.range()).to_string());
+        let last = name.rsplit('.').next().unwrap_or(&name);
+        TYPED_FIELDS.contains(&last)
+    }
+
+    /// The qualified name of a callee: imports and module definitions, else a builtin when the
+    /// name is not bound locally.
+    fn callee_name(&self, func: &Expr) -> Option<String> {
+        if let Some(q) = self.ix.qualname(self.file, func) {
+            return Some(q);
+        }
+        if let Expr::Name(n) = func
+            && !self.env.contains_key(n.id.as_str())
+        {
+            return Some(format!("builtins.{}", n.id.as_str()));
+        }
+        None
+    }
+
+    fn eval_call(&mut self, call: &'a ast::ExprCall) -> AVal {
+        let (method, receiver) = match &*call.func {
+            Expr::Attribute(a) => (Some(a.attr.id.as_str()), Some(&*a.value)),
+            _ => (None, None),
+        };
+        let recv = receiver.map(|r| self.eval(r));
+        let args: Vec<AVal> = call.arguments.args.iter().map(|a| self.eval(a)).collect();
+        let kws: Vec<(Option<&'a str>, AVal)> = call
+            .arguments
+            .keywords
+            .iter()
+            .map(|k| (k.arg.as_ref().map(|a| a.id.as_str()), self.eval(&k.value)))
+            .collect();
+        let qualname = self.callee_name(&call.func);
+
+        let site = CallSite {
+            ix: self.ix,
+            file: self.file,
+            call,
+            qualname: qualname.as_deref(),
+            method,
+            receiver,
+        };
+        for sink in crate::rules::code::sinks(&site) {
+            self.check_sink(&sink, call, (receiver, recv.as_ref()), &args, &kws);
+        }
+
+        // The receiver decides first.
+        if let (Some(m), Some(r)) = (method, &recv) {
+            match r.kind {
+                Kind::Request if REQUEST_SOURCE_METHODS.contains(&m) => {
+                    return AVal {
+                        taint: self.source(call.range()),
+                        ..AVal::default()
+                    };
+                }
+                Kind::Request => return AVal::default(),
+                Kind::SelfOf { class, .. } => {
+                    if let Some(fid) = self.ix.method(class, m) {
+                        return self.apply(fid, 1, call, &args, &kws);
+                    }
+                    return AVal::default();
+                }
+                Kind::CleanedData(form) if m == "get" => {
+                    if let Some(key) = call.arguments.args.first().and_then(string_literal)
+                        && self.typed_field(form, key)
+                    {
+                        return AVal::safe();
+                    }
+                    return AVal {
+                        taint: r.taint.clone(),
+                        ..AVal::default()
+                    };
+                }
+                _ => {}
+            }
+        }
+        if let Some(q) = qualname.as_deref() {
+            if SANITISERS.contains(&q) {
+                return AVal::safe();
+            }
+            if PROPAGATORS.contains(&q) {
+                let mut out = AVal::konst();
+                out.safe = true;
+                for v in args.iter().chain(kws.iter().map(|(_, v)| v)) {
+                    out.taint.union(&v.taint);
+                    out.konst &= v.konst;
+                    out.safe &= v.safe || v.konst;
+                }
+                return out;
+            }
+            match self
+                .ix
+                .lookup(q)
+                .or_else(|| self.ix.resolve_def(self.file, &call.func))
+            {
+                Some(Def::Func(fid)) => return self.apply(fid, 0, call, &args, &kws),
+                Some(Def::Class(cid)) => {
+                    if self.ix.is_form_class(cid) {
+                        return self.form(Some(cid), &args, &kws);
+                    }
+                    if let Some(init) = self.ix.method(cid, "__init__") {
+                        // Parameters flowing into the instance are not tracked; the
+                        // constructor's own sinks are.
+                        self.apply(init, 1, call, &args, &kws);
+                    }
+                    return AVal::default();
+                }
+                None => {}
+            }
+            if q.starts_with("django.forms.") {
+                return self.form(None, &args, &kws);
+            }
+        }
+        if let (Some(m), Some(r)) = (method, &recv) {
+            if r.konst && is_str(receiver.unwrap_or(&call.func)) {
+                match m {
+                    "format" | "format_map" => {
+                        let mut out = AVal::konst();
+                        out.safe = true;
+                        for v in args.iter().chain(kws.iter().map(|(_, v)| v)) {
+                            out.taint.union(&v.taint);
+                            out.konst &= v.konst;
+                            out.safe &= v.safe || v.konst;
+                        }
+                        return self.formatted(out, call.range(), "str.format()");
+                    }
+                    "join" => {
+                        let mut out = AVal::konst();
+                        out.safe = true;
+                        for v in &args {
+                            out.taint.union(&v.taint);
+                            out.konst &= v.konst;
+                            out.safe &= v.safe || v.konst;
+                        }
+                        return self.formatted(out, call.range(), "str.join()");
+                    }
+                    _ => return AVal::konst(),
+                }
+            }
+            if !r.taint.is_empty() && !NON_PROPAGATING_METHODS.contains(&m) {
+                let inner = receiver.map_or(call.range(), Ranged::range);
+                return AVal {
+                    taint: self.refine(&r.taint, inner, call.range()),
+                    ..AVal::default()
+                };
+            }
+            if r.kind != Kind::Plain {
+                return AVal::default();
+            }
+            if r.safe
+                && matches!(
+                    m,
+                    "strip" | "lower" | "upper" | "replace" | "encode" | "decode"
+                )
+            {
+                return AVal::safe();
+            }
+        }
+        AVal::default()
+    }
+
+    fn form(&self, class: Option<ClassId>, args: &[AVal], kws: &[(Option<&str>, AVal)]) -> AVal {
+        let mut taint = Taint::default();
+        if let Some(first) = args.first() {
+            taint.union(&first.taint);
+        }
+        for (k, v) in kws {
+            if matches!(k, Some("data") | Some("files")) {
+                taint.union(&v.taint);
+            }
+        }
+        AVal {
+            taint,
+            kind: Kind::Form(class),
+            ..AVal::default()
+        }
+    }
+
+    /// Apply a project function's summary at a call: its return value, and sinks its
+    /// parameters reach.
+    fn apply(
+        &mut self,
+        callee: FuncId,
+        offset: usize,
+        call: &'a ast::ExprCall,
+        args: &[AVal],
+        kws: &[(Option<&'a str>, AVal)],
+    ) -> AVal {
+        let summary = self.engine.summary(callee);
+        let f = &self.ix.funcs[callee];
+        let params = param_list(f.def);
+        let fname = f.def.name.as_str();
+        let arg_for = |p: u16| -> Option<&AVal> {
+            let p = usize::from(p);
+            let name = params.get(p)?.name.as_str();
+            if let Some((_, v)) = kws.iter().find(|(k, _)| *k == Some(name)) {
+                return Some(v);
+            }
+            let positional = f.def.parameters.posonlyargs.len() + f.def.parameters.args.len();
+            if p < positional && p >= offset {
+                return args.get(p - offset);
+            }
+            None
+        };
+        let call_step = self.step(call.range(), format!("{fname}()"));
+        let mut out = AVal::default();
+        if let Some(src) = &summary.returns.source {
+            out.taint.source = Some(Arc::new(Flow {
+                steps: src.steps.clone(),
+            }));
+        }
+        for (p, flow) in &summary.returns.params {
+            if let Some(arg) = arg_for(*p)
+                && !arg.taint.is_empty()
+            {
+                let t = arg.taint.with_step(&call_step).then(flow);
+                out.taint.union(&t);
+            }
+        }
+        for ps in &summary.param_sinks {
+            let Some(arg) = arg_for(ps.param) else {
+                continue;
+            };
+            if arg.taint.is_empty() {
+                continue;
+            }
+            let t = arg.taint.with_step(&call_step).then(&ps.flow);
+            if let Some(src) = &t.source {
+                self.engine.emit(Event {
+                    sink: ps.sink.clone(),
+                    confidence: Confidence::High,
+                    flow: Some(src.clone()),
+                    what: "",
+                    always: false,
+                });
+            }
+            for (p, flow) in t.params {
+                if self.param_sinks.len() < 256 {
+                    self.param_sinks.push(ParamSink {
+                        param: p,
+                        flow,
+                        sink: ps.sink.clone(),
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    fn check_sink(
+        &mut self,
+        sink: &Sink,
+        call: &'a ast::ExprCall,
+        recv: (Option<&'a Expr>, Option<&AVal>),
+        args: &[AVal],
+        kws: &[(Option<&'a str>, AVal)],
+    ) {
+        let mut combined = AVal::konst();
+        combined.safe = true;
+        let mut any = false;
+        for r in &sink.args {
+            let (expr, val) =
+                match *r {
+                    ArgRef::Receiver => recv,
+                    ArgRef::Pos(i) => (call.arguments.args.get(i), args.get(i)),
+                    ArgRef::Kw(name) => {
+                        let k =
+                            call.arguments.keywords.iter().position(|k| {
+                                k.arg.as_ref().is_some_and(|a| a.id.as_str() == name)
+                            });
+                        (
+                            k.map(|i| &call.arguments.keywords[i].value),
+                            k.and_then(|i| kws.get(i)).map(|(_, v)| v),
+                        )
+                    }
+                    ArgRef::PosOrKw(i, name) => match call.arguments.args.get(i) {
+                        Some(e) => (Some(e), args.get(i)),
+                        None => {
+                            let k = call.arguments.keywords.iter().position(|k| {
+                                k.arg.as_ref().is_some_and(|a| a.id.as_str() == name)
+                            });
+                            (
+                                k.map(|i| &call.arguments.keywords[i].value),
+                                k.and_then(|i| kws.get(i)).map(|(_, v)| v),
+                            )
+                        }
+                    },
+                };
+            let (Some(expr), Some(val)) = (expr, val) else {
+                continue;
+            };
+            let checked = match sink.checked {
+                Checked::Redirect => &self.checked_redirect,
+                Checked::Path => &self.checked_path,
+                Checked::Nothing => &HashSet::new(),
+            };
+            if let Expr::Name(n) = expr
+                && checked.contains(n.id.as_str())
+            {
+                continue;
+            }
+            any = true;
+            combined.taint.union(&val.taint);
+            combined.konst &= val.konst;
+            combined.safe &= val.safe || val.konst;
+            combined.formatted |= val.formatted;
+        }
+        if !any {
+            return;
+        }
+        let site = Arc::new(SinkSite {
+            rule: sink.rule,
+            file: self.file,
+            range: call.range(),
+            name: sink.name.clone(),
+            func: self.func,
+        });
+        let sink_step = self.step(call.range(), sink.name.clone());
+        if let Some(src) = &combined.taint.source {
+            self.engine.emit(Event {
+                sink: site.clone(),
+                confidence: Confidence::High,
+                flow: Some(Arc::new(src.with(sink_step.clone()))),
+                what: "",
+                always: false,
+            });
+            return;
+        }
+        for (p, flow) in &combined.taint.params {
+            if self.param_sinks.len() < 256 {
+                self.param_sinks.push(ParamSink {
+                    param: *p,
+                    flow: Arc::new(flow.with(sink_step.clone())),
+                    sink: site.clone(),
+                });
+            }
+        }
+        let low = match sink.low {
+            Low::Never => None,
+            Low::Formatted if combined.formatted && !combined.safe => Some((
+                Confidence::Low,
+                "a string built by formatting non-constant values",
+                false,
+            )),
+            Low::NonConstant if !combined.konst && !combined.safe => {
+                Some((Confidence::Low, "a value that is not a constant", false))
+            }
+            Low::Always(c, what) => Some((c, what, true)),
+            _ => None,
+        };
+        if let Some((confidence, what, always)) = low {
+            self.engine.emit(Event {
+                sink: site,
+                confidence,
+                flow: None,
+                what,
+                always,
+            });
+        }
+    }
+}
+
+/// An element of a collection carries the collection's taint.
+fn element(v: &AVal) -> AVal {
+    AVal {
+        taint: v.taint.clone(),
+        konst: v.konst,
+        safe: v.safe,
+        ..AVal::default()
+    }
+}
+
+/// `self.x` / `obj.x` as an environment key.
+fn attr_key(expr: &Expr) -> Option<String> {
+    match expr {
+        Expr::Attribute(a) => match &*a.value {
+            Expr::Name(n) => Some(format!("{}.{}", n.id.as_str(), a.attr.id.as_str())),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn is_str(expr: &Expr) -> bool {
+    matches!(expr, Expr::StringLiteral(_) | Expr::FString(_))
+}
+
+pub fn string_literal(expr: &Expr) -> Option<&str> {
+    match expr {
+        Expr::StringLiteral(s) => Some(s.value.to_str()),
+        _ => None,
+    }
+}
+
+fn shorten(text: &str) -> String {
+    let one_line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one_line.chars().count() > 60 {
+        let cut: String = one_line.chars().take(57).collect();
+        format!("{cut}...")
+    } else {
+        one_line
+    }
+}
+
+/// Finds the names a function checks before using them as redirect targets or paths.
+struct Prescan<'s, 'x, 'a> {
+    ix: &'x Index<'a>,
+    file: usize,
+    redirect: &'s mut HashSet<&'a str>,
+    path: &'s mut HashSet<&'a str>,
+}
+
+impl<'a> ast::visitor::Visitor<'a> for Prescan<'_, '_, 'a> {
+    fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        if matches!(stmt, Stmt::FunctionDef(_) | Stmt::ClassDef(_)) {
+            return;
+        }
+        ast::visitor::walk_stmt(self, stmt);
+    }
+
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        if let Expr::Call(c) = expr {
+            let q = self.ix.qualname(self.file, &c.func);
+            let last = q
+                .as_deref()
+                .map(|q| q.rsplit('.').next().unwrap_or(q))
+                .or(match &*c.func {
+                    Expr::Name(n) => Some(n.id.as_str()),
+                    _ => None,
+                });
+            let names = c
+                .arguments
+                .args
+                .iter()
+                .chain(c.arguments.keywords.iter().map(|k| &k.value))
+                .filter_map(|a| match a {
+                    Expr::Name(n) => Some(n.id.as_str()),
+                    _ => None,
+                });
+            match last {
+                Some("url_has_allowed_host_and_scheme" | "is_safe_url") => {
+                    self.redirect.extend(names);
+                }
+                Some("commonpath" | "commonprefix") => {
+                    self.path.extend(c.arguments.args.iter().flat_map(|a| {
+                        match a {
+                            Expr::Name(n) => vec![n.id.as_str()],
+                            Expr::List(l) => l
+                                .elts
+                                .iter()
+                                .filter_map(|e| match e {
+                                    Expr::Name(n) => Some(n.id.as_str()),
+                                    _ => None,
+                                })
+                                .collect(),
+                            _ => Vec::new(),
+                        }
+                    }));
+                }
+                _ => {}
+            }
+            if let Expr::Attribute(a) = &*c.func
+                && matches!(
+                    a.attr.id.as_str(),
+                    "startswith" | "is_relative_to" | "relative_to"
+                )
+                && let Expr::Name(n) = &*a.value
+            {
+                self.path.insert(n.id.as_str());
+            }
+        }
+        stacker::maybe_grow(64 * 1024, 4 * 1024 * 1024, || {
+            ast::visitor::walk_expr(self, expr);
+        });
+    }
+}

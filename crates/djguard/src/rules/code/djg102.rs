@@ -1,0 +1,100 @@
+//! # DJG102: Request data marked safe or returned as HTML (cross-site scripting)
+//!
+//! ## What it does
+//! Follows request data into the calls that switch Django's auto-escaping off:
+//! `mark_safe()`, `SafeString()`, `format_html()` given an already formatted string, and
+//! `markupsafe.Markup()`, and into `HttpResponse(...)` bodies served as HTML. A proven flow is
+//! high confidence. `mark_safe`/`SafeString`/`Markup` of a non-constant value that is not the
+//! output of an escaper (`escape`, `format_html`, `render_to_string`...), and `format_html` of
+//! a pre-formatted string, are reported with low confidence.
+//!
+//! ## Why is this bad?
+//! Templates escape variables unless they are marked safe. A marked-safe string that contains
+//! user input is inserted verbatim, so `<script>` in a search box runs in every visitor's
+//! browser, with their session.
+//!
+//! ## Example
+//! ```python
+//! def greet(request):
+//!     name = request.GET.get("name", "")
+//!     return render(request, "hello.html", {"greeting": mark_safe(f"<b>Hello {name}</b>")})
+//! ```
+//!
+//! ## Fix
+//! Let `format_html` escape the values: `format_html("<b>Hello {}</b>", name)`. Escape before
+//! marking safe (`mark_safe(escape(name))`) or leave the value to the template's
+//! auto-escaping. Serve data as `JsonResponse` or with a non-HTML `content_type`.
+//!
+//! ## References
+//! - Django documentation: django.utils.safestring.mark_safe, django.utils.html.format_html
+//! - OWASP Cross Site Scripting Prevention Cheat Sheet
+//! - CWE-79: Improper Neutralization of Input During Web Page Generation
+
+use super::{ArgRef, CallSite, Checked, Low, Sink, TaintRule};
+use crate::finding::{Confidence, Severity};
+use crate::python::ast::Expr;
+use crate::rules::RuleMeta;
+
+pub static RULE: TaintRule = TaintRule {
+    meta: RuleMeta {
+        id: "DJG102",
+        title: "Request data marked safe or returned as HTML (cross-site scripting)",
+        severity: Severity::High,
+        cwe: Some(79),
+        groups: &["code"],
+    },
+    sinks,
+    fix: "Build HTML with format_html(\"<b>{}</b>\", value) so values are escaped, escape before mark_safe, or return JsonResponse / a non-HTML content_type.",
+};
+
+fn sinks(site: &CallSite, out: &mut Vec<Sink>) {
+    let Some(q) = site.qualname else { return };
+    let sink = |name: &str, low: Low| Sink {
+        rule: &RULE.meta,
+        name: name.to_string(),
+        args: vec![ArgRef::Pos(0)],
+        low,
+        checked: Checked::Nothing,
+    };
+    match q {
+        "django.utils.safestring.mark_safe" => out.push(sink("mark_safe()", Low::NonConstant)),
+        "django.utils.safestring.SafeString"
+        | "django.utils.safestring.SafeText"
+        | "django.utils.safestring.SafeData" => out.push(sink("SafeString()", Low::NonConstant)),
+        "markupsafe.Markup" | "jinja2.Markup" | "flask.Markup" => {
+            out.push(sink("Markup()", Low::NonConstant));
+        }
+        "django.utils.html.format_html" => {
+            let first = site.call.arguments.args.first();
+            let preformatted = match first {
+                Some(Expr::FString(_)) => true,
+                Some(Expr::BinOp(b)) => {
+                    matches!(&*b.left, Expr::StringLiteral(_) | Expr::FString(_))
+                }
+                Some(Expr::Call(c)) => {
+                    matches!(&*c.func, Expr::Attribute(a) if a.attr.id.as_str() == "format")
+                }
+                _ => false,
+            };
+            if preformatted {
+                out.push(sink(
+                    "format_html() with a pre-formatted string",
+                    Low::Always(
+                        Confidence::Low,
+                        "a format string that was already formatted, so its values are not escaped",
+                    ),
+                ));
+            }
+        }
+        "django.http.HttpResponse" | "django.http.response.HttpResponse" => {
+            let html = match site.keyword_name("content_type") {
+                None => true,
+                Some(ct) => ct.contains("html"),
+            };
+            if html && !site.call.arguments.args.is_empty() {
+                out.push(sink("HttpResponse() served as HTML", Low::Never));
+            }
+        }
+        _ => {}
+    }
+}

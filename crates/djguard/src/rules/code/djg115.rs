@@ -1,0 +1,222 @@
+//! # DJG115: Mass assignment of privileged model fields
+//!
+//! ## What it does
+//! Finds ModelForms and DRF ModelSerializers whose `Meta` uses `fields = "__all__"` or
+//! `exclude` on a model with privilege fields: a user model (`django.contrib.auth` User,
+//! `get_user_model()`, a project model deriving from AbstractUser, AbstractBaseUser or
+//! PermissionsMixin) or a project model that declares `is_staff`, `is_superuser`,
+//! `is_admin`, `is_active`, `role`, `permissions`, `groups`, `owner`, `user`, `balance`,
+//! `credits` or `plan`. Also finds request data spread into a model:
+//! `Model(**request.POST.dict())`, `.objects.create(**request.data)`, `.update(**...)`, and
+//! `setattr(obj, key, value)` in a loop over `request.POST.items()`.
+//!
+//! ## Why is this bad?
+//! Every model field not listed becomes writable by whoever submits the form or the API
+//! call: adding `is_staff=on` or `owner=<my id>` to the request makes a user an admin or
+//! steals an object. New fields added to the model later are exposed silently.
+//!
+//! ## Example
+//! ```python
+//! class ProfileForm(forms.ModelForm):
+//!     class Meta:
+//!         model = User
+//!         fields = "__all__"
+//! ```
+//!
+//! ## Fix
+//! List the editable fields explicitly (`fields = ["first_name", "last_name", "email"]`),
+//! mark the rest `read_only_fields` in serializers, and copy request values one by one into
+//! validated, named fields.
+//!
+//! ## References
+//! - Django documentation: Creating forms from models → Selecting the fields to use
+//! - OWASP Mass Assignment Cheat Sheet
+//! - CWE-915: Improperly Controlled Modification of Dynamically-Determined Object Attributes
+
+use super::support::{each_stmt, last};
+use super::{Hit, PatternRule};
+use crate::code::index::{ClassId, Def, Index};
+use crate::finding::{Confidence, Severity};
+use crate::python::Ranged;
+use crate::python::ast::{Expr, Stmt};
+use crate::rules::RuleMeta;
+
+pub static RULE: PatternRule = PatternRule {
+    meta: RuleMeta {
+        id: "DJG115",
+        title: "Mass assignment of privileged model fields",
+        severity: Severity::High,
+        cwe: Some(915),
+        groups: &["code"],
+    },
+    check,
+};
+
+const PRIVILEGED: &[&str] = &[
+    "is_staff",
+    "is_superuser",
+    "is_admin",
+    "is_moderator",
+    "is_active",
+    "is_verified",
+    "role",
+    "roles",
+    "permissions",
+    "user_permissions",
+    "groups",
+    "owner",
+    "user",
+    "balance",
+    "credits",
+    "plan",
+    "access_level",
+];
+
+fn user_base(b: &str) -> bool {
+    matches!(
+        b,
+        "django.contrib.auth.models.AbstractUser"
+            | "django.contrib.auth.models.AbstractBaseUser"
+            | "django.contrib.auth.models.PermissionsMixin"
+            | "django.contrib.auth.models.User"
+            | "django.contrib.auth.base_user.AbstractBaseUser"
+    )
+}
+
+/// Why the model is sensitive, if it is.
+fn privileged_model(ix: &Index, file: usize, model: &Expr) -> Option<String> {
+    if let Expr::Call(c) = model
+        && ix
+            .qualname(file, &c.func)
+            .is_some_and(|q| last(&q) == "get_user_model")
+    {
+        return Some("the user model".into());
+    }
+    if let Some(q) = ix.qualname(file, model)
+        && user_base(&q)
+    {
+        return Some("the user model".into());
+    }
+    let Some(Def::Class(cid)) = ix.resolve_def(file, model) else {
+        return None;
+    };
+    if ix.inherits(cid, &|b| user_base(b)) {
+        return Some("a user model".into());
+    }
+    privileged_field(ix, cid).map(|f| format!("a model with the field {f}"))
+}
+
+fn privileged_field(ix: &Index, cid: ClassId) -> Option<&'static str> {
+    PRIVILEGED
+        .iter()
+        .copied()
+        .find(|f| ix.class_attr(cid, f).is_some())
+}
+
+fn is_model_form(ix: &Index, cid: ClassId) -> Option<&'static str> {
+    if ix.inherits(cid, &|b| last(b) == "ModelForm") {
+        Some("ModelForm")
+    } else if ix.inherits(cid, &|b| {
+        matches!(last(b), "ModelSerializer" | "HyperlinkedModelSerializer")
+    }) {
+        Some("ModelSerializer")
+    } else {
+        None
+    }
+}
+
+fn request_spread(text: &str) -> bool {
+    let t = text.trim_start_matches("self.");
+    t.starts_with("request.")
+        && ["POST", "GET", "data", "query_params"]
+            .iter()
+            .any(|s| t.contains(s))
+}
+
+fn check(ix: &Index, out: &mut Vec<Hit>) {
+    for (cid, c) in ix.classes.iter().enumerate() {
+        let Some(kind) = is_model_form(ix, cid) else {
+            continue;
+        };
+        let Some(meta) = c.meta else { continue };
+        let mut model = None;
+        let mut how = None;
+        for s in &meta.body {
+            let Stmt::Assign(a) = s else { continue };
+            let Some(Expr::Name(n)) = a.targets.first() else {
+                continue;
+            };
+            match n.id.as_str() {
+                "model" => model = Some(&*a.value),
+                "fields" if matches!(&*a.value, Expr::StringLiteral(l) if l.value.to_str() == "__all__") =>
+                {
+                    how = Some((a.range, "fields = \"__all__\""));
+                }
+                "exclude" => how = Some((a.range, "exclude")),
+                _ => {}
+            }
+        }
+        let (Some(model), Some((range, how))) = (model, how) else {
+            continue;
+        };
+        let Some(why) = privileged_model(ix, c.file, model) else {
+            continue;
+        };
+        let name = c.def.name.as_str();
+        let model_text = ix.text(c.file, model.range());
+        out.push(Hit {
+            file: c.file,
+            range,
+            message: format!("{kind} {name} uses {how} on {model_text}, {why}, so a request can set fields it should never touch."),
+            fix: "List the editable fields explicitly (fields = [\"...\"]) and keep privilege fields read-only.".into(),
+            key: format!("{name}:{how}"),
+            confidence: Confidence::High,
+        });
+    }
+    for (file, info) in ix.files.iter().enumerate() {
+        let Some(p) = info.parsed else { continue };
+        super::support::each_expr(&p.module.body, &mut |e| {
+            let Expr::Call(call) = e else { return };
+            for k in &call.arguments.keywords {
+                if k.arg.is_none() && request_spread(ix.text(file, k.value.range())) {
+                    let func = ix.text(file, call.func.range());
+                    let spread = ix.text(file, k.value.range());
+                    out.push(Hit {
+                        file,
+                        range: call.range(),
+                        message: format!("{func}(**{spread}) copies every submitted field into the model, including ones the user must not set."),
+                        fix: "Validate the input with a form or serializer that lists its fields, and pass only cleaned, named values.".into(),
+                        key: format!("{func}:**{spread}"),
+                        confidence: Confidence::High,
+                    });
+                }
+            }
+        });
+        each_stmt(&p.module.body, &mut |s| {
+            let Stmt::For(f) = s else { return };
+            let iter = ix.text(file, f.iter.range());
+            if !(request_spread(iter) && iter.ends_with(".items()")) {
+                return;
+            }
+            let Expr::Tuple(t) = &*f.target else { return };
+            let Some(Expr::Name(key)) = t.elts.first() else {
+                return;
+            };
+            super::support::each_expr(&f.body, &mut |e| {
+                if let Expr::Call(c) = e
+                    && matches!(&*c.func, Expr::Name(n) if n.id.as_str() == "setattr")
+                    && matches!(c.arguments.args.get(1), Some(Expr::Name(n)) if n.id == key.id)
+                {
+                    out.push(Hit {
+                        file,
+                        range: c.range(),
+                        message: format!("setattr() in a loop over {iter} lets the request set any attribute of the object."),
+                        fix: "Copy only an explicit list of allowed fields, validated by a form or serializer.".into(),
+                        key: format!("setattr:{iter}"),
+                        confidence: Confidence::High,
+                    });
+                }
+            });
+        });
+    }
+}

@@ -1,0 +1,186 @@
+//! # DJG118: Credential hard-coded in code
+//!
+//! ## What it does
+//! Finds credentials written into Python code outside settings modules and tests: string
+//! literals with the shape of a known token anywhere (AWS access key ids, GitHub, Slack, live
+//! Stripe, Google API and SendGrid keys, PEM private keys), and literals of 8 or more
+//! characters assigned to a variable, attribute, keyword argument or dict key named
+//! password, passwd, secret, api_key, access_key, secret_key, private_key, client_secret,
+//! auth_token, access_token or api_token. Placeholders (`changeme`, `your-api-key`,
+//! `<password>`, `xxx`) and values read from the environment are left alone; settings
+//! modules are DJG016's.
+//!
+//! ## Why is this bad?
+//! Code is copied, forked, pasted into tickets and packaged into images; a credential in it
+//! is readable by everyone who ever sees any of those, and stays valid until rotated.
+//!
+//! ## Example
+//! ```python
+//! s3 = boto3.client("s3", aws_access_key_id="AKIAIOSFODNN7EXAMPLE", aws_secret_access_key=SECRET)
+//! ```
+//!
+//! ## Fix
+//! Read credentials from the environment or a secrets manager (`os.environ["API_TOKEN"]`,
+//! `settings.API_TOKEN` filled from the environment), rotate the one that was committed, and
+//! remove it from the history.
+//!
+//! ## References
+//! - OWASP Secrets Management Cheat Sheet
+//! - CWE-798: Use of Hard-coded Credentials
+
+use super::support::{each_expr, each_stmt, is_settings_file, is_test_file, target_name, words};
+use super::{Hit, PatternRule};
+use crate::code::index::Index;
+use crate::finding::{Confidence, Severity};
+use crate::python::TextRange;
+use crate::python::ast::{Expr, Stmt};
+use crate::rules::RuleMeta;
+use crate::rules::project::support::{placeholder, token_kind};
+
+pub static RULE: PatternRule = PatternRule {
+    meta: RuleMeta {
+        id: "DJG118",
+        title: "Credential hard-coded in code",
+        severity: Severity::High,
+        cwe: Some(798),
+        groups: &["code"],
+    },
+    check,
+};
+
+const FIX: &str = "Read the credential from the environment or a secrets manager, rotate the committed one, and remove it from the history.";
+
+fn credential_name(name: &str) -> bool {
+    let w = words(name);
+    let n = w.len();
+    let Some(lastw) = w.last().map(String::as_str) else {
+        return false;
+    };
+    let prev = if n >= 2 { w[n - 2].as_str() } else { "" };
+    match lastw {
+        "password" | "passwd" | "passphrase" | "secret" | "apikey" => true,
+        "pwd" => n == 1 || prev == "db",
+        "key" => matches!(
+            prev,
+            "api" | "access" | "secret" | "private" | "signing" | "encryption"
+        ),
+        "token" => matches!(
+            prev,
+            "auth" | "access" | "api" | "bearer" | "refresh" | "bot" | "secret"
+        ),
+        _ => false,
+    }
+}
+
+fn credential_value(v: &str) -> bool {
+    let dotted = v.contains('.') && v.split('.').all(crate::project::is_identifier);
+    v.chars().count() >= 8
+        && !v.contains(' ')
+        && !dotted
+        && !placeholder(v)
+        && !v.starts_with("http")
+        && !v.contains("{")
+        && !v.starts_with('/')
+        && !(v.contains('_') && v.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+}
+
+fn check(ix: &Index, out: &mut Vec<Hit>) {
+    for (file, info) in ix.files.iter().enumerate() {
+        let Some(p) = info.parsed else { continue };
+        let rel = ix.rel(file);
+        if is_test_file(rel) || is_settings_file(rel) {
+            continue;
+        }
+        let mut seen: Vec<TextRange> = Vec::new();
+        let mut push = |out: &mut Vec<Hit>, range: TextRange, msg: String, key: String, c| {
+            if !seen.contains(&range) {
+                seen.push(range);
+                out.push(Hit {
+                    file,
+                    range,
+                    message: msg,
+                    fix: FIX.into(),
+                    key,
+                    confidence: c,
+                });
+            }
+        };
+        each_expr(&p.module.body, &mut |e| {
+            if let Expr::StringLiteral(s) = e
+                && let Some(kind) = token_kind(s.value.to_str())
+            {
+                push(
+                    out,
+                    s.range,
+                    format!(
+                        "This string literal is {kind}; credentials in code leak with every copy of it."
+                    ),
+                    format!("token:{kind}:{}", short_hash(s.value.to_str())),
+                    Confidence::High,
+                );
+            }
+            let pairs: Vec<(&str, &Expr)> = match e {
+                Expr::Call(c) => c
+                    .arguments
+                    .keywords
+                    .iter()
+                    .filter_map(|k| k.arg.as_ref().map(|a| (a.id.as_str(), &k.value)))
+                    .collect(),
+                Expr::Dict(d) => d
+                    .items
+                    .iter()
+                    .filter_map(|i| match &i.key {
+                        Some(Expr::StringLiteral(k)) => Some((k.value.to_str(), &i.value)),
+                        _ => None,
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            };
+            for (name, value) in pairs {
+                if let Expr::StringLiteral(v) = value
+                    && credential_name(name)
+                    && credential_value(v.value.to_str())
+                {
+                    push(
+                        out,
+                        v.range,
+                        format!("{name} is given a literal credential."),
+                        format!("{name}:{}", short_hash(v.value.to_str())),
+                        Confidence::Medium,
+                    );
+                }
+            }
+        });
+        each_stmt(&p.module.body, &mut |s| {
+            let (targets, value): (Vec<&Expr>, Option<&Expr>) = match s {
+                Stmt::Assign(a) => (a.targets.iter().collect(), Some(&a.value)),
+                Stmt::AnnAssign(a) => (vec![&*a.target], a.value.as_deref()),
+                _ => return,
+            };
+            let Some(Expr::StringLiteral(v)) = value else {
+                return;
+            };
+            for t in targets {
+                if let Some(name) = target_name(t)
+                    && credential_name(name)
+                    && credential_value(v.value.to_str())
+                {
+                    push(
+                        out,
+                        v.range,
+                        format!("{name} is assigned a literal credential."),
+                        format!("{name}:{}", short_hash(v.value.to_str())),
+                        Confidence::Medium,
+                    );
+                }
+            }
+        });
+    }
+}
+
+/// A short digest so the fingerprint does not carry the secret itself.
+fn short_hash(v: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let d = Sha256::digest(v.as_bytes());
+    d.iter().take(4).map(|b| format!("{b:02x}")).collect()
+}

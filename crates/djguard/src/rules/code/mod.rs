@@ -1,0 +1,181 @@
+//! Python code rules (`DJG1xx`). Two shapes:
+//!
+//! * **Taint rules** name their sinks (which calls, which arguments); the taint engine
+//!   (`code::taint`) decides whether request data reaches them and reports the flow.
+//! * **Pattern rules** look at the project index (classes, decorators, the URL conf, literals)
+//!   and report what they find.
+//!
+//! Confidence policy (documented in the README): a flow proven from a request source is
+//! `high` confidence at the rule's severity; a dangerous call with a non-constant argument
+//! and no proven source is `low` confidence, one severity step lower; an API that is unsafe
+//! whatever its input (`yaml.load` without a safe loader) is `medium` at the rule's severity.
+
+use crate::code::index::Index;
+use crate::finding::Confidence;
+use crate::python::TextRange;
+use crate::python::ast::{self, Expr};
+use crate::rules::RuleMeta;
+
+pub mod djg101;
+pub mod djg102;
+pub mod djg103;
+pub mod djg104;
+pub mod djg105;
+pub mod djg106;
+pub mod djg107;
+pub mod djg108;
+pub mod djg109;
+pub mod djg110;
+pub mod djg111;
+pub mod djg112;
+pub mod djg113;
+pub mod djg114;
+pub mod djg115;
+pub mod djg116;
+pub mod djg117;
+pub mod djg118;
+pub mod support;
+
+/// A call the engine is evaluating, as the taint rules see it.
+pub struct CallSite<'s, 'a> {
+    pub ix: &'s Index<'a>,
+    pub file: usize,
+    pub call: &'a ast::ExprCall,
+    /// The callee's qualified name (`django.utils.safestring.mark_safe`, `builtins.eval`).
+    pub qualname: Option<&'s str>,
+    /// The method name when the callee is `receiver.method`.
+    pub method: Option<&'a str>,
+    pub receiver: Option<&'a Expr>,
+}
+
+impl CallSite<'_, '_> {
+    pub fn receiver_text(&self) -> &str {
+        self.receiver.map_or("", |r| {
+            self.ix.text(self.file, crate::python::Ranged::range(r))
+        })
+    }
+
+    pub fn keyword(&self, name: &str) -> Option<&Expr> {
+        self.call
+            .arguments
+            .keywords
+            .iter()
+            .find(|k| k.arg.as_ref().is_some_and(|a| a.id.as_str() == name))
+            .map(|k| &k.value)
+    }
+
+    /// A keyword argument's qualified name (`Loader=yaml.SafeLoader`) or text.
+    pub fn keyword_name(&self, name: &str) -> Option<String> {
+        let e = self.keyword(name)?;
+        Some(self.ix.qualname(self.file, e).unwrap_or_else(|| {
+            self.ix
+                .text(self.file, crate::python::Ranged::range(e))
+                .to_string()
+        }))
+    }
+
+    pub fn qualname_is(&self, names: &[&str]) -> bool {
+        self.qualname.is_some_and(|q| names.contains(&q))
+    }
+}
+
+/// Which argument of a sink call carries the dangerous value.
+#[derive(Clone, Copy, Debug)]
+pub enum ArgRef {
+    Pos(usize),
+    Kw(&'static str),
+    PosOrKw(usize, &'static str),
+    /// The object the method is called on (`Path(name).read_text()`).
+    Receiver,
+}
+
+/// When a sink is reported without a proven request source.
+#[derive(Clone, Copy, Debug)]
+pub enum Low {
+    Never,
+    /// The argument was built by formatting non-constant values.
+    Formatted,
+    /// The argument is not a constant and not sanitised.
+    NonConstant,
+    /// Always, at this confidence, saying why.
+    Always(Confidence, &'static str),
+}
+
+/// Checks in the same function that make a value acceptable for this sink.
+#[derive(Clone, Copy, Debug)]
+pub enum Checked {
+    Nothing,
+    /// `url_has_allowed_host_and_scheme(value, ...)`.
+    Redirect,
+    /// `value.startswith(...)`, `is_relative_to`, `os.path.commonpath`.
+    Path,
+}
+
+pub struct Sink {
+    pub rule: &'static RuleMeta,
+    /// How the message names the sink: `cursor.execute()`.
+    pub name: String,
+    pub args: Vec<ArgRef>,
+    pub low: Low,
+    pub checked: Checked,
+}
+
+/// A taint rule: its metadata, its sinks and the fix to print.
+pub struct TaintRule {
+    pub meta: RuleMeta,
+    pub sinks: fn(&CallSite, &mut Vec<Sink>),
+    pub fix: &'static str,
+}
+
+/// What a pattern rule found.
+pub struct Hit {
+    pub file: usize,
+    pub range: TextRange,
+    pub message: String,
+    pub fix: String,
+    /// Location-free identity for the fingerprint (e.g. the class or function name).
+    pub key: String,
+    pub confidence: Confidence,
+}
+
+pub struct PatternRule {
+    pub meta: RuleMeta,
+    pub check: fn(&Index, &mut Vec<Hit>),
+}
+
+pub static TAINT_RULES: &[&TaintRule] = &[
+    &djg101::RULE,
+    &djg102::RULE,
+    &djg105::RULE,
+    &djg106::RULE,
+    &djg107::RULE,
+    &djg108::RULE,
+    &djg109::RULE,
+    &djg110::RULE,
+];
+
+pub static PATTERN_RULES: &[&PatternRule] = &[
+    &djg103::RULE,
+    &djg104::RULE,
+    &djg111::RULE,
+    &djg112::RULE,
+    &djg113::RULE,
+    &djg114::RULE,
+    &djg115::RULE,
+    &djg116::RULE,
+    &djg117::RULE,
+    &djg118::RULE,
+];
+
+/// Every sink any taint rule sees in this call.
+pub fn sinks(site: &CallSite) -> Vec<Sink> {
+    let mut out = Vec::new();
+    for rule in TAINT_RULES {
+        (rule.sinks)(site, &mut out);
+    }
+    out
+}
+
+pub fn taint_rule(id: &str) -> Option<&'static TaintRule> {
+    TAINT_RULES.iter().copied().find(|r| r.meta.id == id)
+}

@@ -1,0 +1,190 @@
+//! Helpers shared by the code rules: walking a module's calls and statements, decorator
+//! names, identifier words, and which files are tests or settings.
+
+use crate::code::index::Index;
+use crate::python::Ranged;
+use crate::python::ast::{self, Expr, Stmt};
+
+/// The last dotted component: `django.views.decorators.csrf.csrf_exempt` → `csrf_exempt`.
+pub fn last(q: &str) -> &str {
+    q.rsplit('.').next().unwrap_or(q)
+}
+
+/// Qualified names (or source text) of decorators, with call decorators named by their callee.
+pub fn decorators(ix: &Index, file: usize, list: &[ast::Decorator]) -> Vec<String> {
+    list.iter()
+        .map(|d| {
+            let e = match &d.expression {
+                Expr::Call(c) => &*c.func,
+                e => e,
+            };
+            ix.qualname(file, e)
+                .unwrap_or_else(|| ix.text(file, e.range()).to_string())
+        })
+        .collect()
+}
+
+/// The lower-case words of an identifier (`apiKey`, `API_KEY`, `api-key` → `api`, `key`).
+pub fn words(name: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut prev_lower = false;
+    for c in name.chars() {
+        if !c.is_alphanumeric() {
+            if !cur.is_empty() {
+                out.push(std::mem::take(&mut cur));
+            }
+            prev_lower = false;
+            continue;
+        }
+        if c.is_uppercase() && prev_lower && !cur.is_empty() {
+            out.push(std::mem::take(&mut cur));
+        }
+        prev_lower = c.is_lowercase() || c.is_ascii_digit();
+        cur.extend(c.to_lowercase());
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+/// Test code: `tests/`, `test_*.py`, `*_test(s).py`, `conftest.py`.
+pub fn is_test_file(rel: &str) -> bool {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    rel.split('/')
+        .any(|d| d == "tests" || d == "test" || d == "testing")
+        || name.starts_with("test_")
+        || name.ends_with("_test.py")
+        || name.ends_with("_tests.py")
+        || name == "tests.py"
+        || name == "conftest.py"
+}
+
+/// Settings modules (their credentials are DJG016's).
+pub fn is_settings_file(rel: &str) -> bool {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    name.starts_with("settings") || rel.split('/').any(|d| d == "settings")
+}
+
+/// The name an expression is stored under: `x`, `obj.x`, `d["x"]` → `x`.
+pub fn target_name(expr: &Expr) -> Option<&str> {
+    match expr {
+        Expr::Name(n) => Some(n.id.as_str()),
+        Expr::Attribute(a) => Some(a.attr.id.as_str()),
+        Expr::Subscript(s) => match &*s.slice {
+            Expr::StringLiteral(l) => Some(l.value.to_str()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Call `f` on every expression of a module (outside nothing: functions and classes too).
+pub fn each_expr<'a>(body: &'a [Stmt], f: &mut dyn FnMut(&'a Expr)) {
+    struct V<'f, 'a>(&'f mut dyn FnMut(&'a Expr));
+    impl<'a> ast::visitor::Visitor<'a> for V<'_, 'a> {
+        fn visit_expr(&mut self, expr: &'a Expr) {
+            (self.0)(expr);
+            stacker::maybe_grow(64 * 1024, 4 * 1024 * 1024, || {
+                ast::visitor::walk_expr(self, expr);
+            });
+        }
+    }
+    let mut v = V(f);
+    for s in body {
+        ast::visitor::Visitor::visit_stmt(&mut v, s);
+    }
+}
+
+/// Call `f` on an expression and every expression inside it.
+pub fn each_subexpr<'a>(e: &'a Expr, f: &mut dyn FnMut(&'a Expr)) {
+    struct V<'f, 'a>(&'f mut dyn FnMut(&'a Expr));
+    impl<'a> ast::visitor::Visitor<'a> for V<'_, 'a> {
+        fn visit_expr(&mut self, expr: &'a Expr) {
+            (self.0)(expr);
+            stacker::maybe_grow(64 * 1024, 4 * 1024 * 1024, || {
+                ast::visitor::walk_expr(self, expr);
+            });
+        }
+    }
+    ast::visitor::Visitor::visit_expr(&mut V(f), e);
+}
+
+/// Call `f` on every statement of a module, nested ones included.
+pub fn each_stmt<'a>(body: &'a [Stmt], f: &mut dyn FnMut(&'a Stmt)) {
+    struct V<'f, 'a>(&'f mut dyn FnMut(&'a Stmt));
+    impl<'a> ast::visitor::Visitor<'a> for V<'_, 'a> {
+        fn visit_stmt(&mut self, stmt: &'a Stmt) {
+            (self.0)(stmt);
+            stacker::maybe_grow(64 * 1024, 4 * 1024 * 1024, || {
+                ast::visitor::walk_stmt(self, stmt);
+            });
+        }
+        fn visit_expr(&mut self, _expr: &'a Expr) {}
+    }
+    let mut v = V(f);
+    for s in body {
+        ast::visitor::Visitor::visit_stmt(&mut v, s);
+    }
+}
+
+/// HTTP methods a view is restricted to by `require_GET`, `require_safe`, `require_POST` or
+/// `require_http_methods([...])`; `None` when unrestricted.
+pub fn allowed_methods(ix: &Index, file: usize, list: &[ast::Decorator]) -> Option<Vec<String>> {
+    for d in list {
+        let (func, call) = match &d.expression {
+            Expr::Call(c) => (&*c.func, Some(c)),
+            e => (e, None),
+        };
+        let q = ix
+            .qualname(file, func)
+            .unwrap_or_else(|| ix.text(file, func.range()).to_string());
+        match last(&q) {
+            "require_GET" => return Some(vec!["GET".into()]),
+            "require_safe" => return Some(vec!["GET".into(), "HEAD".into()]),
+            "require_POST" => return Some(vec!["POST".into()]),
+            "require_http_methods" => {
+                let list = call.and_then(|c| c.arguments.args.first());
+                let elts: Vec<String> = match list {
+                    Some(Expr::List(l)) => l.elts.iter().filter_map(str_of).collect(),
+                    Some(Expr::Tuple(t)) => t.elts.iter().filter_map(str_of).collect(),
+                    Some(Expr::Set(s)) => s.elts.iter().filter_map(str_of).collect(),
+                    _ => return None,
+                };
+                return Some(elts.into_iter().map(|m| m.to_ascii_uppercase()).collect());
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+fn str_of(e: &Expr) -> Option<String> {
+    match e {
+        Expr::StringLiteral(s) => Some(s.value.to_str().to_string()),
+        _ => None,
+    }
+}
+
+pub fn only_safe_methods(methods: &[String]) -> bool {
+    methods
+        .iter()
+        .all(|m| matches!(m.as_str(), "GET" | "HEAD" | "OPTIONS" | "TRACE"))
+}
+
+/// View methods that handle unsafe HTTP methods.
+pub const WRITE_HANDLERS: &[&str] = &[
+    "post",
+    "put",
+    "patch",
+    "delete",
+    "create",
+    "update",
+    "partial_update",
+    "destroy",
+    "perform_create",
+    "perform_update",
+    "perform_destroy",
+    "form_valid",
+];
