@@ -71,6 +71,10 @@ check_settings() {
 # The binary is copied into out/ so that a rebuild elsewhere cannot swap it mid-run.
 prepare_djguard() {
   local src=${DJGUARD:-}
+  # Read the revision before building, so that it names the tree that gets built.
+  GIT_REV=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')
+  git -C "$ROOT" diff --quiet HEAD -- crates Cargo.toml Cargo.lock 2>/dev/null \
+    || GIT_REV="$GIT_REV + uncommitted changes"
   if [ -z "$src" ]; then
     say "cargo build --release -p djguard"
     (cd "$ROOT" && cargo build --release -p djguard)
@@ -78,7 +82,7 @@ prepare_djguard() {
   fi
   [ -x "$src" ] || die "no djguard binary at $src"
   mkdir -p "$OUT"
-  cp -f "$src" "$OUT/djguard-bin"
+  [ "$src" -ef "$OUT/djguard-bin" ] || cp -f "$src" "$OUT/djguard-bin"
   BIN=$OUT/djguard-bin
   say "timing $("$BIN" --version) (copied from $src)"
 }
@@ -165,13 +169,17 @@ build_x4() {
 }
 
 write_meta() {
-  local cpu dirty="" p
+  local cpu sum p
   cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -1)
-  git -C "$ROOT" diff --quiet HEAD -- crates Cargo.toml Cargo.lock 2>/dev/null || dirty=" + uncommitted changes"
+  sum=$(sha256sum "$BIN" | cut -c1-12)
   {
     echo "date=$(date -u '+%Y-%m-%d %H:%M UTC')"
     echo "machine=$(nproc) CPUs${cpu:+ ($cpu)}, $(uname -sr), $("$PYTHON" --version 2>&1)"
-    echo "djguard=$("$BIN" --version) at $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$dirty${DJGUARD:+ (DJGUARD=$DJGUARD)}"
+    if [ -n "${DJGUARD:-}" ]; then
+      echo "djguard=$("$BIN" --version), DJGUARD=$DJGUARD (sha256 $sum; repository at $GIT_REV)"
+    else
+      echo "djguard=$("$BIN" --version) built from $GIT_REV (sha256 $sum)"
+    fi
     echo "ruff=$("$RUFF" --version)"
     if [ "$BANDIT" = 1 ]; then echo "bandit=$("$BANDIT_BIN" --version 2>&1 | head -1)"; fi
     if [ "$TIMER" = gnu ]; then echo "timer=GNU time -v"; else echo "timer=python wait4 (bench/runstats.py)"; fi

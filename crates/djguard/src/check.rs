@@ -35,6 +35,9 @@ pub struct CheckOptions {
     pub environment: Environment,
     /// Findings below this confidence are not reported.
     pub min_confidence: Confidence,
+    /// The process exits right after the report: skip freeing the syntax trees (a tenth of
+    /// the run time on large trees).
+    pub fast_exit: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -149,7 +152,15 @@ pub fn run(opts: &CheckOptions) -> Result<Report, CheckError> {
     let excludes = discover::build_excludes(&opts.exclude)?;
     let files = discover::discover(&opts.root, &opts.paths, &excludes);
     let n_files = files.len();
+    let timings = std::env::var_os("DJGUARD_TIMINGS").is_some();
+    let started = std::time::Instant::now();
     let project = Project::load(&opts.root, files);
+    if timings {
+        eprintln!(
+            "timing: discover+parse {:.1} ms",
+            started.elapsed().as_secs_f64() * 1e3
+        );
+    }
 
     let (version, version_source) = match opts.django_version {
         Some(v) => (v, "--django-version or configuration".to_string()),
@@ -258,6 +269,9 @@ pub fn run(opts: &CheckOptions) -> Result<Report, CheckError> {
             deploy: t.deploy,
         })
         .collect();
+    if opts.fast_exit {
+        std::mem::forget(project);
+    }
     Ok(Report {
         findings,
         undecided,

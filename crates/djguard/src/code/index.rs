@@ -71,6 +71,15 @@ pub struct Index<'a> {
     pub called_names: HashSet<&'a str>,
     pub routes: Vec<Route<'a>>,
     routed: HashSet<Def>,
+    class_bases: Vec<Vec<String>>,
+    view_classes: Vec<bool>,
+    /// Top-level package and module names of the project (`shop` for `shop.views`).
+    top_levels: HashSet<&'a str>,
+    /// Per file, the expressions pattern rules look at (calls, comparisons, string literals,
+    /// dicts) and the statements (assignments, loops, function definitions), collected in
+    /// the one walk the index makes, so each rule does not walk every tree again.
+    exprs: Vec<Vec<&'a Expr>>,
+    stmts: Vec<Vec<&'a Stmt>>,
 }
 
 impl<'a> Index<'a> {
@@ -84,6 +93,16 @@ impl<'a> Index<'a> {
             called_names: HashSet::new(),
             routes: Vec::new(),
             routed: HashSet::new(),
+            class_bases: Vec::new(),
+            view_classes: Vec::new(),
+            top_levels: project
+                .python
+                .iter()
+                .filter_map(|f| f.module_name.as_deref())
+                .map(|m| m.split('.').next().unwrap_or(m))
+                .collect(),
+            exprs: Vec::new(),
+            stmts: Vec::new(),
         };
         for (i, file) in project.python.iter().enumerate() {
             let module = file.module_name.clone().unwrap_or_default();
@@ -100,13 +119,13 @@ impl<'a> Index<'a> {
             });
             if let Some(p) = parsed {
                 ix.collect_top(i, &module, &p.module.body);
-                let mut calls = CallNames(&mut ix.called_names);
-                for stmt in &p.module.body {
-                    ast::visitor::Visitor::visit_stmt(&mut calls, stmt);
-                }
             }
         }
-        ix.collect_routes();
+        ix.collect_calls_and_routes();
+        ix.class_bases = (0..ix.classes.len()).map(|c| ix.compute_bases(c)).collect();
+        ix.view_classes = (0..ix.classes.len())
+            .map(|c| ix.inherits(c, &|b| is_view_base(b)))
+            .collect();
         ix
     }
 
@@ -252,19 +271,33 @@ impl<'a> Index<'a> {
         id
     }
 
-    fn collect_routes(&mut self) {
+    fn collect_calls_and_routes(&mut self) {
         let mut routes = Vec::new();
+        let mut called = HashSet::new();
+        let mut all_exprs = Vec::with_capacity(self.files.len());
+        let mut all_stmts = Vec::with_capacity(self.files.len());
         for (i, info) in self.files.iter().enumerate() {
-            let Some(p) = info.parsed else { continue };
-            let mut v = RouteFinder {
-                ix: self,
-                file: i,
-                out: &mut routes,
-            };
-            for stmt in &p.module.body {
-                ast::visitor::Visitor::visit_stmt(&mut v, stmt);
+            let mut exprs = Vec::new();
+            let mut stmts = Vec::new();
+            if let Some(p) = info.parsed {
+                let mut v = CallFinder {
+                    ix: self,
+                    file: i,
+                    routes: &mut routes,
+                    called: &mut called,
+                    exprs: &mut exprs,
+                    stmts: &mut stmts,
+                };
+                for stmt in &p.module.body {
+                    ast::visitor::Visitor::visit_stmt(&mut v, stmt);
+                }
             }
+            all_exprs.push(exprs);
+            all_stmts.push(stmts);
         }
+        self.exprs = all_exprs;
+        self.stmts = all_stmts;
+        self.called_names = called;
         for r in &routes {
             if let Some(def) = self.resolve_def(r.file, strip_as_view(r.view)) {
                 self.routed.insert(def);
@@ -292,6 +325,25 @@ impl<'a> Index<'a> {
                 Some(format!("{base}.{}", a.attr.id.as_str()))
             }
             _ => None,
+        }
+    }
+
+    /// Whether the callee may be a project definition: its leftmost name is defined in the
+    /// file or imported from a module of the project. (Calls into libraries can then skip
+    /// building their qualified name unless their spelling is interesting.)
+    pub fn may_be_project(&self, file: usize, func: &Expr) -> bool {
+        let mut root = func;
+        while let Expr::Attribute(a) = root {
+            root = &a.value;
+        }
+        let Expr::Name(n) = root else { return false };
+        let info = &self.files[file];
+        if info.defs.contains_key(n.id.as_str()) {
+            return true;
+        }
+        match info.imports.binding(n.id.as_str()) {
+            Some(b) => self.top_levels.contains(b.split('.').next().unwrap_or(b)),
+            None => false,
         }
     }
 
@@ -323,13 +375,33 @@ impl<'a> Index<'a> {
         self.lookup(&self.qualname(file, expr)?)
     }
 
+    /// Every call, comparison, string literal and dict of a file, in source order.
+    pub fn each_expr(&self, file: usize, f: &mut dyn FnMut(&'a Expr)) {
+        for e in self.exprs.get(file).into_iter().flatten() {
+            f(e);
+        }
+    }
+
+    /// Every assignment, `for` loop and function definition of a file, in source order.
+    pub fn each_stmt(&self, file: usize, f: &mut dyn FnMut(&'a Stmt)) {
+        for s in self.stmts.get(file).into_iter().flatten() {
+            f(s);
+        }
+    }
+
     pub fn is_routed(&self, def: Def) -> bool {
         self.routed.contains(&def)
     }
 
     /// The qualified names of a class's bases, resolved through imports; project classes by
     /// their own qualified name. Unresolvable bases give their source text.
-    pub fn bases(&self, class: ClassId) -> Vec<String> {
+    pub fn bases(&self, class: ClassId) -> &[String] {
+        self.class_bases
+            .get(class)
+            .map_or(&[][..], |b| b.as_slice())
+    }
+
+    fn compute_bases(&self, class: ClassId) -> Vec<String> {
         let c = &self.classes[class];
         let Some(args) = &c.def.arguments else {
             return Vec::new();
@@ -353,10 +425,10 @@ impl<'a> Index<'a> {
                 continue;
             }
             for base in self.bases(c) {
-                if pred(&base) {
+                if pred(base) {
                     return true;
                 }
-                if let Some(Def::Class(b)) = self.lookup(&base) {
+                if let Some(Def::Class(b)) = self.lookup(base) {
                     stack.push(b);
                 }
             }
@@ -398,7 +470,7 @@ impl<'a> Index<'a> {
 
     /// Django or DRF class-based view (or a project class deriving from one).
     pub fn is_view_class(&self, class: ClassId) -> bool {
-        self.inherits(class, &|b| is_view_base(b))
+        self.view_classes.get(class).copied().unwrap_or(false)
     }
 
     pub fn is_form_class(&self, class: ClassId) -> bool {
@@ -467,47 +539,58 @@ pub fn is_literal(expr: &Expr) -> bool {
     }
 }
 
-struct CallNames<'s, 'a>(&'s mut HashSet<&'a str>);
-
-impl<'a> ast::visitor::Visitor<'a> for CallNames<'_, 'a> {
-    fn visit_expr(&mut self, expr: &'a Expr) {
-        if let Expr::Call(c) = expr {
-            match &*c.func {
-                Expr::Name(n) => {
-                    self.0.insert(n.id.as_str());
-                }
-                Expr::Attribute(a) => {
-                    self.0.insert(a.attr.id.as_str());
-                }
-                _ => {}
-            }
-        }
-        stacker::maybe_grow(64 * 1024, 4 * 1024 * 1024, || {
-            ast::visitor::walk_expr(self, expr);
-        });
-    }
-}
-
-struct RouteFinder<'s, 'a> {
+/// Records every called name and every URL conf entry.
+struct CallFinder<'s, 'a> {
     ix: &'s Index<'a>,
     file: usize,
-    out: &'s mut Vec<Route<'a>>,
+    routes: &'s mut Vec<Route<'a>>,
+    called: &'s mut HashSet<&'a str>,
+    exprs: &'s mut Vec<&'a Expr>,
+    stmts: &'s mut Vec<&'a Stmt>,
 }
 
-impl<'a> ast::visitor::Visitor<'a> for RouteFinder<'_, 'a> {
+impl<'a> ast::visitor::Visitor<'a> for CallFinder<'_, 'a> {
+    fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        if matches!(
+            stmt,
+            Stmt::Assign(_) | Stmt::AnnAssign(_) | Stmt::For(_) | Stmt::FunctionDef(_)
+        ) {
+            self.stmts.push(stmt);
+        }
+        stacker::maybe_grow(64 * 1024, 4 * 1024 * 1024, || {
+            ast::visitor::walk_stmt(self, stmt);
+        });
+    }
+
     fn visit_expr(&mut self, expr: &'a Expr) {
+        if matches!(
+            expr,
+            Expr::Call(_) | Expr::Compare(_) | Expr::StringLiteral(_) | Expr::Dict(_)
+        ) {
+            self.exprs.push(expr);
+        }
         if let Expr::Call(c) = expr {
-            let q = self.ix.qualname(self.file, &c.func);
-            let is_route = q.as_deref().is_some_and(|q| {
-                matches!(
-                    q,
-                    "django.urls.path"
-                        | "django.urls.re_path"
-                        | "django.conf.urls.url"
-                        | "django.urls.conf.path"
-                        | "django.urls.conf.re_path"
-                )
-            });
+            let name = match &*c.func {
+                Expr::Name(n) => Some(n.id.as_str()),
+                Expr::Attribute(a) => Some(a.attr.id.as_str()),
+                _ => None,
+            };
+            if let Some(name) = name {
+                self.called.insert(name);
+            }
+            // Only calls spelled like a route function are resolved (cheap filter first).
+            let maybe_route = matches!(name, Some("path" | "re_path" | "url"));
+            let is_route = maybe_route
+                && self.ix.qualname(self.file, &c.func).is_some_and(|q| {
+                    matches!(
+                        q.as_str(),
+                        "django.urls.path"
+                            | "django.urls.re_path"
+                            | "django.conf.urls.url"
+                            | "django.urls.conf.path"
+                            | "django.urls.conf.re_path"
+                    )
+                });
             if is_route && let Some(view) = c.arguments.args.get(1) {
                 let mut view = view;
                 let mut wrappers = Vec::new();
@@ -526,7 +609,7 @@ impl<'a> ast::visitor::Visitor<'a> for RouteFinder<'_, 'a> {
                     }
                     view = first;
                 }
-                self.out.push(Route {
+                self.routes.push(Route {
                     file: self.file,
                     range: c.range(),
                     view,

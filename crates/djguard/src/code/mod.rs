@@ -19,7 +19,19 @@ pub fn run(project: &Project, enabled: &dyn Fn(&RuleMeta) -> bool) -> Vec<Findin
     if !any_taint && patterns.is_empty() {
         return Vec::new();
     }
+    let timings = std::env::var_os("DJGUARD_TIMINGS").is_some();
+    let mut clock = std::time::Instant::now();
+    let mut lap = |what: &str| {
+        if timings {
+            eprintln!(
+                "timing: {what} {:.1} ms",
+                clock.elapsed().as_secs_f64() * 1e3
+            );
+            clock = std::time::Instant::now();
+        }
+    };
     let ix = Index::new(project);
+    lap("index");
     let mut findings = Vec::new();
     if any_taint {
         for e in taint::Engine::new(&ix).run() {
@@ -28,6 +40,7 @@ pub fn run(project: &Project, enabled: &dyn Fn(&RuleMeta) -> bool) -> Vec<Findin
             }
             findings.push(from_event(&ix, &e));
         }
+        lap("taint");
     }
     for rule in patterns {
         let mut hits = Vec::new();
@@ -35,6 +48,7 @@ pub fn run(project: &Project, enabled: &dyn Fn(&RuleMeta) -> bool) -> Vec<Findin
         for h in hits {
             findings.push(from_hit(&ix, &rule.meta, h));
         }
+        lap(rule.meta.id);
     }
     findings
 }

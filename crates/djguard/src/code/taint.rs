@@ -22,6 +22,8 @@
 
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
+
+use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
 use crate::code::index::{ClassId, Def, FuncId, Index};
@@ -351,6 +353,49 @@ const PROPAGATORS: &[&str] = &[
     "io.StringIO",
 ];
 
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Known {
+    Sanitiser,
+    Propagator,
+}
+
+/// Whether a callee spelled `name` can be a sink, sanitiser or propagator.
+fn interesting_name(name: &str) -> bool {
+    static NAMES: std::sync::OnceLock<rustc_hash::FxHashSet<&'static str>> =
+        std::sync::OnceLock::new();
+    NAMES
+        .get_or_init(|| {
+            let mut set: rustc_hash::FxHashSet<&'static str> = SANITISERS
+                .iter()
+                .chain(PROPAGATORS)
+                .map(|q| q.rsplit('.').next().unwrap_or(q))
+                .collect();
+            for rule in crate::rules::code::TAINT_RULES {
+                set.extend(rule.names.iter().copied());
+            }
+            set
+        })
+        .contains(name)
+}
+
+/// Whether a qualified name is a sanitiser or a propagator (one hash lookup per call).
+fn known(q: &str) -> Option<Known> {
+    static TABLE: std::sync::OnceLock<FxHashMap<&'static str, Known>> = std::sync::OnceLock::new();
+    TABLE
+        .get_or_init(|| {
+            let mut m = FxHashMap::default();
+            for s in SANITISERS {
+                m.insert(*s, Known::Sanitiser);
+            }
+            for p in PROPAGATORS {
+                m.insert(*p, Known::Propagator);
+            }
+            m
+        })
+        .get(q)
+        .copied()
+}
+
 /// Methods that return something derived from the receiver only in a harmless way
 /// (booleans, counts, positions).
 const NON_PROPAGATING_METHODS: &[&str] = &[
@@ -536,9 +581,9 @@ impl<'x, 'a> Engine<'x, 'a> {
                     ..AVal::default()
                 }
             };
-            cx.env.insert(name.to_string(), val);
+            cx.env.insert((name, ""), val);
         }
-        cx.prescan(&f.def.body);
+        cx.body = &f.def.body;
         cx.walk_body(&f.def.body);
         Summary {
             returns: cx.returns,
@@ -570,20 +615,24 @@ fn param_list(def: &ast::StmtFunctionDef) -> Vec<&ast::Parameter> {
     out
 }
 
-type Env = HashMap<String, AVal>;
+/// Local names (`("q", "")`) and attributes of local names (`("self", "query")`), borrowed
+/// from the tree so copying an environment at a branch allocates no strings.
+type Env<'a> = FxHashMap<(&'a str, &'a str), AVal>;
 
 struct FnCx<'e, 'x, 'a> {
     engine: &'e Engine<'x, 'a>,
     ix: &'x Index<'a>,
     file: usize,
     func: Option<FuncId>,
-    env: Env,
+    env: Env<'a>,
     returns: Taint,
     param_sinks: Vec<ParamSink>,
-    /// Names checked by `url_has_allowed_host_and_scheme` somewhere in the function.
-    checked_redirect: HashSet<&'a str>,
-    /// Names checked for containment (`startswith`, `is_relative_to`, `commonpath`).
-    checked_path: HashSet<&'a str>,
+    /// The function body, scanned for checks only when a tainted value reaches a sink that
+    /// a check would clear (rare, so most functions are never scanned twice).
+    body: &'a [Stmt],
+    /// Names checked by `url_has_allowed_host_and_scheme` somewhere in the function, and
+    /// names checked for containment (`startswith`, `is_relative_to`, `commonpath`).
+    checks: Option<(HashSet<&'a str>, HashSet<&'a str>)>,
 }
 
 impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
@@ -593,11 +642,11 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
             ix: engine.ix,
             file,
             func,
-            env: HashMap::new(),
+            env: FxHashMap::default(),
             returns: Taint::default(),
             param_sinks: Vec::new(),
-            checked_redirect: HashSet::new(),
-            checked_path: HashSet::new(),
+            body: &[],
+            checks: None,
         }
     }
 
@@ -635,16 +684,20 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
         taint.clone()
     }
 
-    fn prescan(&mut self, body: &'a [Stmt]) {
-        let mut v = Prescan {
-            ix: self.ix,
-            file: self.file,
-            redirect: &mut self.checked_redirect,
-            path: &mut self.checked_path,
-        };
-        for s in body {
-            ast::visitor::Visitor::visit_stmt(&mut v, s);
-        }
+    fn checks(&mut self) -> &(HashSet<&'a str>, HashSet<&'a str>) {
+        let body = self.body;
+        self.checks.get_or_insert_with(|| {
+            let mut redirect = HashSet::new();
+            let mut path = HashSet::new();
+            let mut v = Prescan {
+                redirect: &mut redirect,
+                path: &mut path,
+            };
+            for s in body {
+                ast::visitor::Visitor::visit_stmt(&mut v, s);
+            }
+            (redirect, path)
+        })
     }
 
     fn walk_body(&mut self, body: &'a [Stmt]) {
@@ -653,8 +706,8 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
         }
     }
 
-    fn join_envs(&mut self, branches: Vec<Env>) {
-        let mut out: Env = HashMap::new();
+    fn join_envs(&mut self, branches: Vec<Env<'a>>) {
+        let mut out: Env<'a> = FxHashMap::default();
         for env in branches {
             for (k, v) in env {
                 match out.get_mut(&k) {
@@ -668,7 +721,7 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
         self.env = out;
     }
 
-    fn walk_branch(&mut self, start: &Env, body: &'a [Stmt]) -> Env {
+    fn walk_branch(&mut self, start: &Env<'a>, body: &'a [Stmt]) -> Env<'a> {
         self.env = start.clone();
         self.walk_body(body);
         std::mem::take(&mut self.env)
@@ -767,7 +820,7 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                     match entry.get_mut(k) {
                         Some(e) => e.join(v),
                         None => {
-                            entry.insert(k.clone(), v.clone());
+                            entry.insert(*k, v.clone());
                         }
                     }
                 }
@@ -804,7 +857,7 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
     fn bind(&mut self, target: &'a Expr, v: &AVal) {
         match target {
             Expr::Name(n) => {
-                self.env.insert(n.id.to_string(), v.clone());
+                self.env.insert((n.id.as_str(), ""), v.clone());
             }
             Expr::Tuple(t) => {
                 for e in &t.elts {
@@ -825,7 +878,7 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                 if !v.taint.is_empty()
                     && let Expr::Name(n) = &*a.value
                     && n.id.as_str() != "self"
-                    && let Some(obj) = self.env.get_mut(n.id.as_str())
+                    && let Some(obj) = self.env.get_mut(&(n.id.as_str(), ""))
                 {
                     obj.taint.union(&v.taint);
                     obj.konst = false;
@@ -833,7 +886,7 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
             }
             Expr::Subscript(s) => {
                 if let Expr::Name(n) = &*s.value
-                    && let Some(obj) = self.env.get_mut(n.id.as_str())
+                    && let Some(obj) = self.env.get_mut(&(n.id.as_str(), ""))
                 {
                     obj.taint.union(&v.taint);
                     obj.konst &= v.konst;
@@ -856,7 +909,7 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
             | Expr::BooleanLiteral(_)
             | Expr::NoneLiteral(_)
             | Expr::EllipsisLiteral(_) => AVal::konst(),
-            Expr::Name(n) => match self.env.get(n.id.as_str()) {
+            Expr::Name(n) => match self.env.get(&(n.id.as_str(), "")) {
                 Some(v) => v.clone(),
                 None => {
                     if self.ix.files[self.file].constants.contains(n.id.as_str()) {
@@ -1122,7 +1175,7 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
             return Some(q);
         }
         if let Expr::Name(n) = func
-            && !self.env.contains_key(n.id.as_str())
+            && !self.env.contains_key(&(n.id.as_str(), ""))
         {
             return Some(format!("builtins.{}", n.id.as_str()));
         }
@@ -1142,7 +1195,19 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
             .iter()
             .map(|k| (k.arg.as_ref().map(|a| a.id.as_str()), self.eval(&k.value)))
             .collect();
-        let qualname = self.callee_name(&call.func);
+        let spelled = method.or(match &*call.func {
+            Expr::Name(n) => Some(n.id.as_str()),
+            _ => None,
+        });
+        // Resolving a callee through the imports allocates; only calls that can matter are
+        // resolved: spelled like a sink, sanitiser or propagator, or defined in the project.
+        let interesting =
+            spelled.is_some_and(interesting_name) || self.ix.may_be_project(self.file, &call.func);
+        let qualname = if interesting {
+            self.callee_name(&call.func)
+        } else {
+            None
+        };
 
         let site = CallSite {
             ix: self.ix,
@@ -1187,10 +1252,10 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
             }
         }
         if let Some(q) = qualname.as_deref() {
-            if SANITISERS.contains(&q) {
+            if known(q) == Some(Known::Sanitiser) {
                 return AVal::safe();
             }
-            if PROPAGATORS.contains(&q) {
+            if known(q) == Some(Known::Propagator) {
                 let mut out = AVal::konst();
                 out.safe = true;
                 for v in args.iter().chain(kws.iter().map(|(_, v)| v)) {
@@ -1401,15 +1466,17 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
             let (Some(expr), Some(val)) = (expr, val) else {
                 continue;
             };
-            let checked = match sink.checked {
-                Checked::Redirect => &self.checked_redirect,
-                Checked::Path => &self.checked_path,
-                Checked::Nothing => &HashSet::new(),
-            };
             if let Expr::Name(n) = expr
-                && checked.contains(n.id.as_str())
+                && !val.taint.is_empty()
             {
-                continue;
+                let checked = match sink.checked {
+                    Checked::Redirect => self.checks().0.contains(n.id.as_str()),
+                    Checked::Path => self.checks().1.contains(n.id.as_str()),
+                    Checked::Nothing => false,
+                };
+                if checked {
+                    continue;
+                }
             }
             any = true;
             combined.taint.union(&val.taint);
@@ -1483,10 +1550,10 @@ fn element(v: &AVal) -> AVal {
 }
 
 /// `self.x` / `obj.x` as an environment key.
-fn attr_key(expr: &Expr) -> Option<String> {
+fn attr_key(expr: &Expr) -> Option<(&str, &str)> {
     match expr {
         Expr::Attribute(a) => match &*a.value {
-            Expr::Name(n) => Some(format!("{}.{}", n.id.as_str(), a.attr.id.as_str())),
+            Expr::Name(n) => Some((n.id.as_str(), a.attr.id.as_str())),
             _ => None,
         },
         _ => None,
@@ -1515,14 +1582,12 @@ fn shorten(text: &str) -> String {
 }
 
 /// Finds the names a function checks before using them as redirect targets or paths.
-struct Prescan<'s, 'x, 'a> {
-    ix: &'x Index<'a>,
-    file: usize,
+struct Prescan<'s, 'a> {
     redirect: &'s mut HashSet<&'a str>,
     path: &'s mut HashSet<&'a str>,
 }
 
-impl<'a> ast::visitor::Visitor<'a> for Prescan<'_, '_, 'a> {
+impl<'a> ast::visitor::Visitor<'a> for Prescan<'_, 'a> {
     fn visit_stmt(&mut self, stmt: &'a Stmt) {
         if matches!(stmt, Stmt::FunctionDef(_) | Stmt::ClassDef(_)) {
             return;
@@ -1532,14 +1597,13 @@ impl<'a> ast::visitor::Visitor<'a> for Prescan<'_, '_, 'a> {
 
     fn visit_expr(&mut self, expr: &'a Expr) {
         if let Expr::Call(c) = expr {
-            let q = self.ix.qualname(self.file, &c.func);
-            let last = q
-                .as_deref()
-                .map(|q| q.rsplit('.').next().unwrap_or(q))
-                .or(match &*c.func {
-                    Expr::Name(n) => Some(n.id.as_str()),
-                    _ => None,
-                });
+            // Matched by spelling: these names are specific enough, and resolving every call
+            // through the imports would cost more than the whole check.
+            let last = match &*c.func {
+                Expr::Name(n) => Some(n.id.as_str()),
+                Expr::Attribute(a) => Some(a.attr.id.as_str()),
+                _ => None,
+            };
             let names = c
                 .arguments
                 .args

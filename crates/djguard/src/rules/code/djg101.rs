@@ -44,6 +44,16 @@ pub static RULE: TaintRule = TaintRule {
         cwe: Some(89),
         groups: &["code"],
     },
+    names: &[
+        "RawSQL",
+        "RunSQL",
+        "raw",
+        "extra",
+        "execute",
+        "executemany",
+        "executescript",
+        "mogrify",
+    ],
     sinks,
     fix: "Keep the SQL text constant and pass values as parameters (cursor.execute(sql, [value]), Model.objects.raw(sql, [value])), or use the ORM.",
 };

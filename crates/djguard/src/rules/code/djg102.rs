@@ -43,6 +43,15 @@ pub static RULE: TaintRule = TaintRule {
         cwe: Some(79),
         groups: &["code"],
     },
+    names: &[
+        "mark_safe",
+        "SafeString",
+        "SafeText",
+        "SafeData",
+        "Markup",
+        "format_html",
+        "HttpResponse",
+    ],
     sinks,
     fix: "Build HTML with format_html(\"<b>{}</b>\", value) so values are escaped, escape before mark_safe, or return JsonResponse / a non-HTML content_type.",
 };

@@ -39,6 +39,11 @@ pub static RULE: TaintRule = TaintRule {
         cwe: Some(601),
         groups: &["code"],
     },
+    names: &[
+        "redirect",
+        "HttpResponseRedirect",
+        "HttpResponsePermanentRedirect",
+    ],
     sinks,
     fix: "Check the target with url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=request.is_secure()) and fall back to a fixed URL, or redirect to named URLs only.",
 };

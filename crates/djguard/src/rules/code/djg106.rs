@@ -40,6 +40,17 @@ pub static RULE: TaintRule = TaintRule {
         cwe: Some(78),
         groups: &["code"],
     },
+    names: &[
+        "system",
+        "popen",
+        "getoutput",
+        "getstatusoutput",
+        "run",
+        "call",
+        "check_call",
+        "check_output",
+        "Popen",
+    ],
     sinks,
     fix: "Run the program with a list of arguments and no shell (subprocess.run([\"prog\", value], check=True)); if a shell is unavoidable, shlex.quote() every value.",
 };

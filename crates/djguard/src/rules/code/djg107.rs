@@ -39,6 +39,7 @@ pub static RULE: TaintRule = TaintRule {
         cwe: Some(95),
         groups: &["code"],
     },
+    names: &["eval", "exec", "compile"],
     sinks,
     fix: "Parse the data instead of running it: ast.literal_eval() for literals, json.loads() for JSON, a dict of allowed operations for names.",
 };

@@ -41,6 +41,16 @@ pub static RULE: TaintRule = TaintRule {
         cwe: Some(502),
         groups: &["code"],
     },
+    names: &[
+        "loads",
+        "load",
+        "Unpickler",
+        "open",
+        "decode",
+        "unsafe_load",
+        "unsafe_load_all",
+        "load_all",
+    ],
     sinks,
     fix: "Exchange data as JSON, load YAML with yaml.safe_load(), and sign round-tripped data with django.core.signing.",
 };

@@ -40,6 +40,9 @@ pub static RULE: TaintRule = TaintRule {
         cwe: Some(918),
         groups: &["code"],
     },
+    names: &[
+        "get", "post", "put", "patch", "delete", "head", "options", "request", "urlopen", "Request",
+    ],
     sinks,
     fix: "Keep the scheme and host constant and pass user data in params=; if users supply URLs, allow-list hosts and refuse private and link-local addresses.",
 };

@@ -59,6 +59,14 @@ const RANDOM: &[&str] = &[
 
 /// A name that says it holds a secret.
 pub fn secret_name(name: &str) -> bool {
+    if !super::support::mentions_any(
+        name,
+        &[
+            "token", "secret", "pass", "pwd", "otp", "nonce", "salt", "key", "pin", "code",
+        ],
+    ) {
+        return false;
+    }
     let w = words(name);
     let has = |s: &str| w.iter().any(|x| x == s);
     [
@@ -105,11 +113,13 @@ fn random_call(ix: &Index, file: usize, e: &Expr) -> Option<String> {
 
 fn check(ix: &Index, out: &mut Vec<Hit>) {
     for (file, info) in ix.files.iter().enumerate() {
-        let Some(p) = info.parsed else { continue };
+        if info.parsed.is_none() {
+            continue;
+        }
         if super::support::is_test_file(ix.rel(file)) {
             continue;
         }
-        each_stmt(&p.module.body, &mut |s| {
+        ix.each_stmt(file, &mut |s| {
             let (targets, value): (Vec<&Expr>, Option<&Expr>) = match s {
                 Stmt::Assign(a) => (a.targets.iter().collect(), Some(&a.value)),
                 Stmt::AnnAssign(a) => (vec![&*a.target], a.value.as_deref()),

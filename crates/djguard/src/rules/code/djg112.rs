@@ -25,7 +25,7 @@
 //! - Python documentation: hmac.compare_digest
 //! - CWE-208: Observable Timing Discrepancy
 
-use super::support::{each_expr, target_name, words};
+use super::support::{target_name, words};
 use super::{Hit, PatternRule};
 use crate::code::index::Index;
 use crate::finding::{Confidence, Severity};
@@ -70,6 +70,14 @@ fn operand_name(e: &Expr) -> Option<&str> {
 }
 
 fn secretish(name: &str) -> bool {
+    if !super::support::mentions_any(
+        name,
+        &[
+            "token", "secret", "sig", "digest", "hmac", "mac", "key", "otp", "hash",
+        ],
+    ) {
+        return false;
+    }
     let w = words(name);
     let Some(lastw) = w.last() else { return false };
     let has = |s: &str| w.iter().any(|x| x == s);
@@ -102,11 +110,13 @@ fn trivial(e: &Expr) -> bool {
 
 fn check(ix: &Index, out: &mut Vec<Hit>) {
     for (file, info) in ix.files.iter().enumerate() {
-        let Some(p) = info.parsed else { continue };
+        if info.parsed.is_none() {
+            continue;
+        }
         if super::support::is_test_file(ix.rel(file)) {
             continue;
         }
-        each_expr(&p.module.body, &mut |e| {
+        ix.each_expr(file, &mut |e| {
             let Expr::Compare(c) = e else { return };
             let ([op], [right]) = (&*c.ops, &*c.comparators) else {
                 return;

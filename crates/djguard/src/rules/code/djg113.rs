@@ -26,7 +26,7 @@
 //! - OWASP Password Storage Cheat Sheet
 //! - CWE-916: Use of Password Hash With Insufficient Computational Effort
 
-use super::support::{each_expr, each_subexpr, last, words};
+use super::support::{each_subexpr, last, words};
 use super::{Hit, PatternRule};
 use crate::code::index::Index;
 use crate::finding::{Confidence, Severity};
@@ -75,9 +75,20 @@ fn mentions_password(ix: &Index, file: usize, e: &Expr) -> Option<String> {
 
 fn check(ix: &Index, out: &mut Vec<Hit>) {
     for (file, info) in ix.files.iter().enumerate() {
-        let Some(p) = info.parsed else { continue };
-        each_expr(&p.module.body, &mut |e| {
+        if info.parsed.is_none() {
+            continue;
+        }
+        ix.each_expr(file, &mut |e| {
             let Expr::Call(c) = e else { return };
+            // Cheap spelling filter before resolving the callee through the imports.
+            let spelled = match &*c.func {
+                Expr::Name(n) => n.id.as_str(),
+                Expr::Attribute(a) => a.attr.id.as_str(),
+                _ => return,
+            };
+            if !matches!(spelled, "md5" | "sha1" | "new" | "make_password") {
+                return;
+            }
             let Some(q) = ix.qualname(file, &c.func) else {
                 return;
             };

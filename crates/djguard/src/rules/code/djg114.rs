@@ -26,7 +26,7 @@
 //! - Django documentation: Password management → Manually managing a user's password
 //! - CWE-256: Plaintext Storage of a Password
 
-use super::support::{each_expr, each_stmt, last, words};
+use super::support::{last, words};
 use super::{Hit, PatternRule};
 use crate::code::index::Index;
 use crate::finding::{Confidence, Severity};
@@ -84,11 +84,13 @@ fn hashed(ix: &Index, file: usize, v: &Expr) -> bool {
 
 fn check(ix: &Index, out: &mut Vec<Hit>) {
     for (file, info) in ix.files.iter().enumerate() {
-        let Some(p) = info.parsed else { continue };
+        if info.parsed.is_none() {
+            continue;
+        }
         if ix.rel(file).contains("migrations/") {
             continue;
         }
-        each_stmt(&p.module.body, &mut |s| {
+        ix.each_stmt(file, &mut |s| {
             let Stmt::Assign(a) = s else { return };
             for t in &a.targets {
                 if let Expr::Attribute(attr) = t
@@ -108,7 +110,7 @@ fn check(ix: &Index, out: &mut Vec<Hit>) {
                 }
             }
         });
-        each_expr(&p.module.body, &mut |e| {
+        ix.each_expr(file, &mut |e| {
             let Expr::Call(c) = e else { return };
             let Some(pw) = c
                 .arguments

@@ -33,7 +33,7 @@
 //! - OWASP Mass Assignment Cheat Sheet
 //! - CWE-915: Improperly Controlled Modification of Dynamically-Determined Object Attributes
 
-use super::support::{each_stmt, last};
+use super::support::last;
 use super::{Hit, PatternRule};
 use crate::code::index::{ClassId, Def, Index};
 use crate::finding::{Confidence, Severity};
@@ -174,8 +174,10 @@ fn check(ix: &Index, out: &mut Vec<Hit>) {
         });
     }
     for (file, info) in ix.files.iter().enumerate() {
-        let Some(p) = info.parsed else { continue };
-        super::support::each_expr(&p.module.body, &mut |e| {
+        if info.parsed.is_none() {
+            continue;
+        }
+        ix.each_expr(file, &mut |e| {
             let Expr::Call(call) = e else { return };
             for k in &call.arguments.keywords {
                 if k.arg.is_none() && request_spread(ix.text(file, k.value.range())) {
@@ -192,7 +194,7 @@ fn check(ix: &Index, out: &mut Vec<Hit>) {
                 }
             }
         });
-        each_stmt(&p.module.body, &mut |s| {
+        ix.each_stmt(file, &mut |s| {
             let Stmt::For(f) = s else { return };
             let iter = ix.text(file, f.iter.range());
             if !(request_spread(iter) && iter.ends_with(".items()")) {

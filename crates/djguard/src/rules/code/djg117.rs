@@ -24,7 +24,7 @@
 //! - Requests documentation: SSL Cert Verification
 //! - CWE-295: Improper Certificate Validation
 
-use super::support::{each_expr, each_stmt, last};
+use super::support::last;
 use super::{Hit, PatternRule};
 use crate::code::index::Index;
 use crate::finding::{Confidence, Severity};
@@ -51,7 +51,9 @@ fn is_false(e: &Expr) -> bool {
 
 fn check(ix: &Index, out: &mut Vec<Hit>) {
     for (file, info) in ix.files.iter().enumerate() {
-        let Some(p) = info.parsed else { continue };
+        if info.parsed.is_none() {
+            continue;
+        }
         if super::support::is_test_file(ix.rel(file)) {
             continue;
         }
@@ -65,15 +67,21 @@ fn check(ix: &Index, out: &mut Vec<Hit>) {
                 confidence: Confidence::High,
             });
         };
-        each_expr(&p.module.body, &mut |e| {
+        ix.each_expr(file, &mut |e| {
             let Expr::Call(c) = e else { return };
-            let q = ix.qualname(file, &c.func);
-            if q.as_deref() == Some("ssl._create_unverified_context") {
+            let unverified = matches!(&*c.func, Expr::Attribute(a) if a.attr.id.as_str() == "_create_unverified_context")
+                || matches!(&*c.func, Expr::Name(n) if n.id.as_str() == "_create_unverified_context");
+            if unverified
+                && ix.qualname(file, &c.func).as_deref() == Some("ssl._create_unverified_context")
+            {
                 hit(c.range(), "ssl._create_unverified_context()".into());
                 return;
             }
             for k in &c.arguments.keywords {
                 let Some(arg) = &k.arg else { continue };
+                if !matches!(arg.id.as_str(), "verify" | "cert_reqs") {
+                    continue;
+                }
                 let func = ix.text(file, c.func.range());
                 match arg.id.as_str() {
                     "verify" if is_false(&k.value) => {
@@ -95,7 +103,7 @@ fn check(ix: &Index, out: &mut Vec<Hit>) {
                 }
             }
         });
-        each_stmt(&p.module.body, &mut |s| {
+        ix.each_stmt(file, &mut |s| {
             let Stmt::Assign(a) = s else { return };
             for t in &a.targets {
                 let Expr::Attribute(attr) = t else { continue };

@@ -28,7 +28,7 @@
 //! - OWASP Secrets Management Cheat Sheet
 //! - CWE-798: Use of Hard-coded Credentials
 
-use super::support::{each_expr, each_stmt, is_settings_file, is_test_file, target_name, words};
+use super::support::{is_settings_file, is_test_file, target_name, words};
 use super::{Hit, PatternRule};
 use crate::code::index::Index;
 use crate::finding::{Confidence, Severity};
@@ -51,6 +51,9 @@ pub static RULE: PatternRule = PatternRule {
 const FIX: &str = "Read the credential from the environment or a secrets manager, rotate the committed one, and remove it from the history.";
 
 fn credential_name(name: &str) -> bool {
+    if !super::support::mentions_any(name, &["pass", "pwd", "secret", "key", "token"]) {
+        return false;
+    }
     let w = words(name);
     let n = w.len();
     let Some(lastw) = w.last().map(String::as_str) else {
@@ -86,7 +89,9 @@ fn credential_value(v: &str) -> bool {
 
 fn check(ix: &Index, out: &mut Vec<Hit>) {
     for (file, info) in ix.files.iter().enumerate() {
-        let Some(p) = info.parsed else { continue };
+        if info.parsed.is_none() {
+            continue;
+        }
         let rel = ix.rel(file);
         if is_test_file(rel) || is_settings_file(rel) {
             continue;
@@ -105,7 +110,7 @@ fn check(ix: &Index, out: &mut Vec<Hit>) {
                 });
             }
         };
-        each_expr(&p.module.body, &mut |e| {
+        ix.each_expr(file, &mut |e| {
             if let Expr::StringLiteral(s) = e
                 && let Some(kind) = token_kind(s.value.to_str())
             {
@@ -119,23 +124,26 @@ fn check(ix: &Index, out: &mut Vec<Hit>) {
                     Confidence::High,
                 );
             }
-            let pairs: Vec<(&str, &Expr)> = match e {
-                Expr::Call(c) => c
-                    .arguments
-                    .keywords
-                    .iter()
-                    .filter_map(|k| k.arg.as_ref().map(|a| (a.id.as_str(), &k.value)))
-                    .collect(),
-                Expr::Dict(d) => d
-                    .items
-                    .iter()
-                    .filter_map(|i| match &i.key {
-                        Some(Expr::StringLiteral(k)) => Some((k.value.to_str(), &i.value)),
-                        _ => None,
-                    })
-                    .collect(),
-                _ => Vec::new(),
-            };
+            let mut pairs: Vec<(&str, &Expr)> = Vec::new();
+            match e {
+                Expr::Call(c) => {
+                    for k in &c.arguments.keywords {
+                        if let (Some(a), Expr::StringLiteral(_)) = (&k.arg, &k.value) {
+                            pairs.push((a.id.as_str(), &k.value));
+                        }
+                    }
+                }
+                Expr::Dict(d) => {
+                    for i in &d.items {
+                        if let (Some(Expr::StringLiteral(k)), Expr::StringLiteral(_)) =
+                            (&i.key, &i.value)
+                        {
+                            pairs.push((k.value.to_str(), &i.value));
+                        }
+                    }
+                }
+                _ => {}
+            }
             for (name, value) in pairs {
                 if let Expr::StringLiteral(v) = value
                     && credential_name(name)
@@ -151,7 +159,7 @@ fn check(ix: &Index, out: &mut Vec<Hit>) {
                 }
             }
         });
-        each_stmt(&p.module.body, &mut |s| {
+        ix.each_stmt(file, &mut |s| {
             let (targets, value): (Vec<&Expr>, Option<&Expr>) = match s {
                 Stmt::Assign(a) => (a.targets.iter().collect(), Some(&a.value)),
                 Stmt::AnnAssign(a) => (vec![&*a.target], a.value.as_deref()),

@@ -10,6 +10,8 @@
 //! and no proven source is `low` confidence, one severity step lower; an API that is unsafe
 //! whatever its input (`yaml.load` without a safe loader) is `medium` at the rule's severity.
 
+use rustc_hash::FxHashMap;
+
 use crate::code::index::Index;
 use crate::finding::Confidence;
 use crate::python::TextRange;
@@ -123,6 +125,9 @@ pub struct Sink {
 /// A taint rule: its metadata, its sinks and the fix to print.
 pub struct TaintRule {
     pub meta: RuleMeta,
+    /// The callee names (last dotted component or method) its sinks can have; the engine
+    /// asks the rule only about calls spelled like one of them.
+    pub names: &'static [&'static str],
     pub sinks: fn(&CallSite, &mut Vec<Sink>),
     pub fix: &'static str,
 }
@@ -169,9 +174,25 @@ pub static PATTERN_RULES: &[&PatternRule] = &[
 
 /// Every sink any taint rule sees in this call.
 pub fn sinks(site: &CallSite) -> Vec<Sink> {
+    static BY_NAME: std::sync::OnceLock<FxHashMap<&'static str, Vec<&'static TaintRule>>> =
+        std::sync::OnceLock::new();
+    let by_name = BY_NAME.get_or_init(|| {
+        let mut m: FxHashMap<&'static str, Vec<&'static TaintRule>> = FxHashMap::default();
+        for rule in TAINT_RULES {
+            for n in rule.names {
+                m.entry(n).or_default().push(rule);
+            }
+        }
+        m
+    });
+    let key = site
+        .method
+        .or_else(|| site.qualname.map(|q| q.rsplit('.').next().unwrap_or(q)));
     let mut out = Vec::new();
-    for rule in TAINT_RULES {
-        (rule.sinks)(site, &mut out);
+    if let Some(rules) = key.and_then(|k| by_name.get(k)) {
+        for rule in rules {
+            (rule.sinks)(site, &mut out);
+        }
     }
     out
 }

@@ -24,6 +24,19 @@ pub fn decorators(ix: &Index, file: usize, list: &[ast::Decorator]) -> Vec<Strin
         .collect()
 }
 
+/// Whether `name` contains any of `needles` (lower-case ASCII), ignoring ASCII case, without
+/// allocating: the cheap first test before splitting an identifier into words.
+pub fn mentions_any(name: &str, needles: &[&str]) -> bool {
+    let hay = name.as_bytes();
+    needles.iter().any(|n| {
+        let n = n.as_bytes();
+        hay.len() >= n.len()
+            && hay
+                .windows(n.len())
+                .any(|w| w.iter().zip(n).all(|(a, b)| a.to_ascii_lowercase() == *b))
+    })
+}
+
 /// The lower-case words of an identifier (`apiKey`, `API_KEY`, `api-key` → `api`, `key`).
 pub fn words(name: &str) -> Vec<String> {
     let mut out = Vec::new();
