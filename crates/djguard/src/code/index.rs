@@ -73,6 +73,8 @@ pub struct Index<'a> {
     routed: HashSet<Def>,
     class_bases: Vec<Vec<String>>,
     view_classes: Vec<bool>,
+    /// Files that call `url_has_allowed_host_and_scheme` / `is_safe_url`.
+    redirect_checks: HashSet<usize>,
     /// Top-level package and module names of the project (`shop` for `shop.views`).
     top_levels: HashSet<&'a str>,
     /// Per file, the expressions pattern rules look at (calls, comparisons, string literals,
@@ -95,6 +97,7 @@ impl<'a> Index<'a> {
             routed: HashSet::new(),
             class_bases: Vec::new(),
             view_classes: Vec::new(),
+            redirect_checks: HashSet::new(),
             top_levels: project
                 .python
                 .iter()
@@ -274,6 +277,7 @@ impl<'a> Index<'a> {
     fn collect_calls_and_routes(&mut self) {
         let mut routes = Vec::new();
         let mut called = HashSet::new();
+        let mut redirect_checks = HashSet::new();
         let mut all_exprs = Vec::with_capacity(self.files.len());
         let mut all_stmts = Vec::with_capacity(self.files.len());
         for (i, info) in self.files.iter().enumerate() {
@@ -292,12 +296,20 @@ impl<'a> Index<'a> {
                     ast::visitor::Visitor::visit_stmt(&mut v, stmt);
                 }
             }
+            if exprs.iter().any(|e| {
+                matches!(e, Expr::Call(c) if matches!(&*c.func,
+                    Expr::Name(n) if matches!(n.id.as_str(), "url_has_allowed_host_and_scheme" | "is_safe_url"))
+                    || matches!(&*c.func, Expr::Attribute(a) if matches!(a.attr.id.as_str(), "url_has_allowed_host_and_scheme" | "is_safe_url")))
+            }) {
+                redirect_checks.insert(i);
+            }
             all_exprs.push(exprs);
             all_stmts.push(stmts);
         }
         self.exprs = all_exprs;
         self.stmts = all_stmts;
         self.called_names = called;
+        self.redirect_checks = redirect_checks;
         for r in &routes {
             if let Some(def) = self.resolve_def(r.file, strip_as_view(r.view)) {
                 self.routed.insert(def);
@@ -387,6 +399,10 @@ impl<'a> Index<'a> {
         for s in self.stmts.get(file).into_iter().flatten() {
             f(s);
         }
+    }
+
+    pub fn checks_redirects(&self, file: usize) -> bool {
+        self.redirect_checks.contains(&file)
     }
 
     pub fn is_routed(&self, def: Def) -> bool {

@@ -151,6 +151,52 @@ pub struct AVal {
     pub formatted: bool,
     /// The output of a sanitiser or escaper (or built only from those and constants).
     pub safe: bool,
+    /// The string starts with a constant that fixes where a URL points (`/path`, `?q=`,
+    /// `https://host/`), or is the request's own path: a redirect or fetch to it stays on a
+    /// known origin whatever follows.
+    pub anchored: bool,
+}
+
+/// A URL string whose beginning fixes its origin: a path (`/x`, not `//host`), a query or
+/// fragment, or `scheme://host/`.
+pub fn fixed_origin(s: &str) -> bool {
+    if s.starts_with('?') || s.starts_with('#') {
+        return true;
+    }
+    if let Some(rest) = s.strip_prefix('/') {
+        return !rest.starts_with('/') && !rest.starts_with('\\');
+    }
+    match s.split_once("://") {
+        Some((scheme, rest)) => {
+            !scheme.is_empty()
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '+')
+                && rest
+                    .find('/')
+                    .is_some_and(|i| i > 0 && !rest[..i].contains(['@', '{', '%']))
+        }
+        None => false,
+    }
+}
+
+/// The constant text an f-string starts with.
+fn fstring_prefix(f: &ast::ExprFString) -> String {
+    let mut p = String::new();
+    for part in f.value.iter() {
+        match part {
+            ast::FStringPart::Literal(l) => p.push_str(&l.value),
+            ast::FStringPart::FString(fs) => {
+                for el in &fs.elements {
+                    match el {
+                        ast::InterpolatedStringElement::Literal(l) => p.push_str(&l.value),
+                        ast::InterpolatedStringElement::Interpolation(_) => return p,
+                    }
+                }
+            }
+        }
+    }
+    p
 }
 
 impl AVal {
@@ -176,6 +222,7 @@ impl AVal {
         self.konst &= other.konst;
         self.formatted |= other.formatted;
         self.safe &= other.safe;
+        self.anchored &= other.anchored;
     }
 }
 
@@ -584,6 +631,11 @@ impl<'x, 'a> Engine<'x, 'a> {
             cx.env.insert((name, ""), val);
         }
         cx.body = &f.def.body;
+        if self.ix.checks_redirects(f.file) {
+            // Values validated with url_has_allowed_host_and_scheme are clean wherever they
+            // are read in this function, also when returned to a caller.
+            cx.checks();
+        }
         cx.walk_body(&f.def.body);
         Summary {
             returns: cx.returns,
@@ -684,12 +736,22 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
         taint.clone()
     }
 
+    /// Whether this name or expression text was validated with
+    /// `url_has_allowed_host_and_scheme` in the function (only when the checks were scanned).
+    fn redirect_checked(&self, text: &str) -> bool {
+        self.checks
+            .as_ref()
+            .is_some_and(|(r, _)| !r.is_empty() && r.contains(text))
+    }
+
     fn checks(&mut self) -> &(HashSet<&'a str>, HashSet<&'a str>) {
         let body = self.body;
         self.checks.get_or_insert_with(|| {
             let mut redirect = HashSet::new();
             let mut path = HashSet::new();
             let mut v = Prescan {
+                ix: self.ix,
+                file: self.file,
                 redirect: &mut redirect,
                 path: &mut path,
             };
@@ -755,6 +817,8 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                 v.konst = v.konst && old.konst;
                 v.safe = (v.safe || v.konst) && (old.safe || old.konst);
                 v.formatted = !v.konst;
+                // `x += ...` keeps how `x` starts.
+                v.anchored = old.anchored;
                 self.bind(&a.target, &v);
             }
             Stmt::Return(r) => {
@@ -903,12 +967,16 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
 
     fn eval_inner(&mut self, expr: &'a Expr) -> AVal {
         match expr {
-            Expr::StringLiteral(_)
-            | Expr::BytesLiteral(_)
+            Expr::StringLiteral(lit) => AVal {
+                anchored: fixed_origin(lit.value.to_str()),
+                ..AVal::konst()
+            },
+            Expr::BytesLiteral(_)
             | Expr::NumberLiteral(_)
             | Expr::BooleanLiteral(_)
             | Expr::NoneLiteral(_)
             | Expr::EllipsisLiteral(_) => AVal::konst(),
+            Expr::Name(n) if self.redirect_checked(n.id.as_str()) => AVal::safe(),
             Expr::Name(n) => match self.env.get(&(n.id.as_str(), "")) {
                 Some(v) => v.clone(),
                 None => {
@@ -946,10 +1014,14 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                     }
                 }
             }
+            Expr::Call(c) if self.redirect_checked(self.ix.text(self.file, c.range())) => {
+                AVal::safe()
+            }
             Expr::Call(c) => self.eval_call(c),
             Expr::FString(f) => {
                 let mut out = AVal::konst();
                 out.safe = true;
+                out.anchored = fixed_origin(&fstring_prefix(f));
                 for part in f.value.iter() {
                     if let ast::FStringPart::FString(fs) = part {
                         for el in &fs.elements {
@@ -971,6 +1043,7 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                     ast::Operator::Mod if l.konst && is_str(&b.left) => {
                         let mut out = AVal::konst();
                         out.safe = true;
+                        out.anchored = l.anchored;
                         out.taint.union(&r.taint);
                         out.konst = r.konst;
                         out.safe = r.safe || r.konst;
@@ -982,6 +1055,7 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                         out.taint.union(&r.taint);
                         out.konst = l.konst && r.konst;
                         out.safe = (l.safe || l.konst) && (r.safe || r.konst);
+                        out.anchored = l.anchored;
                         self.formatted(out, b.range, "concatenation")
                     }
                     _ => AVal {
@@ -1119,6 +1193,7 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
         match base.kind {
             Kind::Request if REQUEST_SOURCES.contains(&attr) => AVal {
                 taint: self.source(a.range),
+                anchored: matches!(attr, "path" | "path_info"),
                 ..AVal::default()
             },
             Kind::Request => AVal::default(),
@@ -1227,6 +1302,10 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                 Kind::Request if REQUEST_SOURCE_METHODS.contains(&m) => {
                     return AVal {
                         taint: self.source(call.range()),
+                        anchored: matches!(
+                            m,
+                            "get_full_path" | "get_full_path_info" | "build_absolute_uri"
+                        ),
                         ..AVal::default()
                     };
                 }
@@ -1294,6 +1373,7 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                     "format" | "format_map" => {
                         let mut out = AVal::konst();
                         out.safe = true;
+                        out.anchored = r.anchored;
                         for v in args.iter().chain(kws.iter().map(|(_, v)| v)) {
                             out.taint.union(&v.taint);
                             out.konst &= v.konst;
@@ -1318,6 +1398,7 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                 let inner = receiver.map_or(call.range(), Ranged::range);
                 return AVal {
                     taint: self.refine(&r.taint, inner, call.range()),
+                    anchored: r.anchored && matches!(m, "replace" | "rstrip" | "format"),
                     ..AVal::default()
                 };
             }
@@ -1478,6 +1559,9 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                     continue;
                 }
             }
+            if sink.origin_only && val.anchored {
+                continue;
+            }
             any = true;
             combined.taint.union(&val.taint);
             combined.konst &= val.konst;
@@ -1582,12 +1666,14 @@ fn shorten(text: &str) -> String {
 }
 
 /// Finds the names a function checks before using them as redirect targets or paths.
-struct Prescan<'s, 'a> {
+struct Prescan<'s, 'x, 'a> {
+    ix: &'x Index<'a>,
+    file: usize,
     redirect: &'s mut HashSet<&'a str>,
     path: &'s mut HashSet<&'a str>,
 }
 
-impl<'a> ast::visitor::Visitor<'a> for Prescan<'_, 'a> {
+impl<'a> ast::visitor::Visitor<'a> for Prescan<'_, '_, 'a> {
     fn visit_stmt(&mut self, stmt: &'a Stmt) {
         if matches!(stmt, Stmt::FunctionDef(_) | Stmt::ClassDef(_)) {
             return;
@@ -1616,6 +1702,18 @@ impl<'a> ast::visitor::Visitor<'a> for Prescan<'_, 'a> {
             match last {
                 Some("url_has_allowed_host_and_scheme" | "is_safe_url") => {
                     self.redirect.extend(names);
+                    // `url_has_allowed_host_and_scheme(request.GET.get("next"), ...)`: the same
+                    // expression read again later is the checked value.
+                    let first = c.arguments.args.first().or(c
+                        .arguments
+                        .keywords
+                        .first()
+                        .map(|k| &k.value));
+                    if let Some(e) = first
+                        && matches!(e, Expr::Call(_))
+                    {
+                        self.redirect.insert(self.ix.text(self.file, e.range()));
+                    }
                 }
                 Some("commonpath" | "commonprefix") => {
                     self.path.extend(c.arguments.args.iter().flat_map(|a| {

@@ -65,6 +65,7 @@ fn sinks(site: &CallSite, out: &mut Vec<Sink>) {
         args,
         low: Low::Formatted,
         checked: Checked::Nothing,
+        origin_only: false,
     };
     if site.qualname_is(&[
         "django.db.models.expressions.RawSQL",

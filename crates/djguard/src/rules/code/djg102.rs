@@ -64,6 +64,7 @@ fn sinks(site: &CallSite, out: &mut Vec<Sink>) {
         args: vec![ArgRef::Pos(0)],
         low,
         checked: Checked::Nothing,
+        origin_only: false,
     };
     match q {
         "django.utils.safestring.mark_safe" => out.push(sink("mark_safe()", Low::NonConstant)),

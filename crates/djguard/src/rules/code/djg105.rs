@@ -4,7 +4,10 @@
 //! Follows request data (typically a `next` parameter) into `redirect()`,
 //! `HttpResponseRedirect()` and `HttpResponsePermanentRedirect()`. Only proven flows are
 //! reported. A value passed to `url_has_allowed_host_and_scheme()` (or the older
-//! `is_safe_url()`) in the same function counts as checked.
+//! `is_safe_url()`) in the same function counts as checked, also when the function returns it
+//! to its caller. A URL that starts with a constant path (`"/orders/?" + query`), a fixed
+//! `scheme://host/`, or is the request's own path (`request.get_full_path()`) stays on a known
+//! site and is not reported.
 //!
 //! ## Why is this bad?
 //! A link to your login page with `?next=https://evil.example/` sends users, after they log
@@ -66,5 +69,6 @@ fn sinks(site: &CallSite, out: &mut Vec<Sink>) {
         args: vec![ArgRef::PosOrKw(0, "redirect_to")],
         low: Low::Never,
         checked: Checked::Redirect,
+        origin_only: true,
     });
 }

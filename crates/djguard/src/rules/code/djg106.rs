@@ -85,5 +85,6 @@ fn sinks(site: &CallSite, out: &mut Vec<Sink>) {
         args: vec![ArgRef::PosOrKw(0, "args")],
         low: Low::NonConstant,
         checked: Checked::Nothing,
+        origin_only: false,
     });
 }

@@ -57,5 +57,6 @@ fn sinks(site: &CallSite, out: &mut Vec<Sink>) {
         args: vec![ArgRef::PosOrKw(0, "source")],
         low: Low::NonConstant,
         checked: Checked::Nothing,
+        origin_only: false,
     });
 }

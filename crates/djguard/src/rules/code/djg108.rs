@@ -120,5 +120,6 @@ fn sinks(site: &CallSite, out: &mut Vec<Sink>) {
         args: vec![ArgRef::Pos(0)],
         low,
         checked: Checked::Nothing,
+        origin_only: false,
     });
 }

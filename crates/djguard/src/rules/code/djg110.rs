@@ -85,6 +85,7 @@ fn sinks(site: &CallSite, out: &mut Vec<Sink>) {
             args: vec![arg],
             low: Low::Never,
             checked: Checked::Path,
+            origin_only: false,
         });
     };
     if let Some(q) = site.qualname {

@@ -120,6 +120,9 @@ pub struct Sink {
     pub args: Vec<ArgRef>,
     pub low: Low,
     pub checked: Checked,
+    /// Only a value that controls where a URL points matters (redirects, fetches): a value
+    /// starting with a fixed path or `scheme://host/` is not reported.
+    pub origin_only: bool,
 }
 
 /// A taint rule: its metadata, its sinks and the fix to print.
