@@ -59,6 +59,9 @@ pub struct Route<'a> {
     pub view: &'a Expr,
     /// Qualified names of the calls wrapped around the view (`django...csrf_exempt`).
     pub wrappers: Vec<String>,
+    /// The URL arguments the pattern captures, and whether their converter or regex only
+    /// admits harmless characters (`<int:pk>`, `<slug:s>`, `(?P<id>[0-9]+)`).
+    pub kwargs: Vec<(String, bool)>,
 }
 
 pub struct Index<'a> {
@@ -71,6 +74,8 @@ pub struct Index<'a> {
     pub called_names: HashSet<&'a str>,
     pub routes: Vec<Route<'a>>,
     routed: HashSet<Def>,
+    /// URL arguments per routed view: safe only if every route that captures it says so.
+    url_kwargs: HashMap<Def, HashMap<String, bool>>,
     class_bases: Vec<Vec<String>>,
     view_classes: Vec<bool>,
     /// Files that call `url_has_allowed_host_and_scheme` / `is_safe_url`.
@@ -95,6 +100,7 @@ impl<'a> Index<'a> {
             called_names: HashSet::new(),
             routes: Vec::new(),
             routed: HashSet::new(),
+            url_kwargs: HashMap::new(),
             class_bases: Vec::new(),
             view_classes: Vec::new(),
             redirect_checks: HashSet::new(),
@@ -313,6 +319,11 @@ impl<'a> Index<'a> {
         for r in &routes {
             if let Some(def) = self.resolve_def(r.file, strip_as_view(r.view)) {
                 self.routed.insert(def);
+                let entry = self.url_kwargs.entry(def).or_default();
+                for (name, safe) in &r.kwargs {
+                    let e = entry.entry(name.clone()).or_insert(true);
+                    *e &= *safe;
+                }
             }
         }
         self.routes = routes;
@@ -403,6 +414,15 @@ impl<'a> Index<'a> {
 
     pub fn checks_redirects(&self, file: usize) -> bool {
         self.redirect_checks.contains(&file)
+    }
+
+    /// Whether the URL conf only lets harmless characters into this URL argument of the view.
+    pub fn url_kwarg_safe(&self, def: Def, name: &str) -> bool {
+        self.url_kwargs
+            .get(&def)
+            .and_then(|m| m.get(name))
+            .copied()
+            .unwrap_or(false)
     }
 
     pub fn is_routed(&self, def: Def) -> bool {
@@ -625,16 +645,136 @@ impl<'a> ast::visitor::Visitor<'a> for CallFinder<'_, 'a> {
                     }
                     view = first;
                 }
+                let kwargs = match c.arguments.args.first() {
+                    Some(Expr::StringLiteral(p)) => {
+                        let pattern = p.value.to_str();
+                        if self
+                            .ix
+                            .qualname(self.file, &c.func)
+                            .is_some_and(|q| q.ends_with(".path"))
+                        {
+                            path_kwargs(pattern)
+                        } else {
+                            regex_kwargs(pattern)
+                        }
+                    }
+                    _ => Vec::new(),
+                };
                 self.routes.push(Route {
                     file: self.file,
                     range: c.range(),
                     view,
                     wrappers,
+                    kwargs,
                 });
             }
         }
         stacker::maybe_grow(64 * 1024, 4 * 1024 * 1024, || {
             ast::visitor::walk_expr(self, expr);
         });
+    }
+}
+
+/// `path()` captures: `<int:pk>` and friends; `int`, `slug` and `uuid` admit no markup, quote,
+/// dot or slash.
+fn path_kwargs(pattern: &str) -> Vec<(String, bool)> {
+    let mut out = Vec::new();
+    let mut rest = pattern;
+    while let Some(start) = rest.find('<') {
+        let Some(len) = rest[start..].find('>') else {
+            break;
+        };
+        let inner = &rest[start + 1..start + len];
+        let (conv, name) = inner.split_once(':').unwrap_or(("str", inner));
+        out.push((name.to_string(), matches!(conv, "int" | "slug" | "uuid")));
+        rest = &rest[start + len + 1..];
+    }
+    out
+}
+
+/// `re_path()`/`url()` captures: `(?P<name>regex)`, harmless when the regex only matches
+/// letters, digits, `_` and `-` (`\d+`, `[0-9]+`, `[\w-]+`, `json|xml`).
+fn regex_kwargs(pattern: &str) -> Vec<(String, bool)> {
+    let mut out = Vec::new();
+    let mut rest = pattern;
+    while let Some(start) = rest.find("(?P<") {
+        let after = &rest[start + 4..];
+        let Some(end_name) = after.find('>') else {
+            break;
+        };
+        let name = &after[..end_name];
+        let body = &after[end_name + 1..];
+        // The group body up to its matching parenthesis.
+        let mut depth = 1usize;
+        let mut end = body.len();
+        let mut escaped = false;
+        for (i, ch) in body.char_indices() {
+            if escaped {
+                escaped = false;
+                continue;
+            }
+            match ch {
+                '\\' => escaped = true,
+                '(' => depth += 1,
+                ')' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        end = i;
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        out.push((name.to_string(), harmless_regex(&body[..end])));
+        rest = &body[end..];
+    }
+    out
+}
+
+fn harmless_regex(re: &str) -> bool {
+    let mut chars = re.chars().peekable();
+    let mut in_class = false;
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => match chars.next() {
+                Some('d' | 'w' | '-' | '_') => {}
+                _ => return false,
+            },
+            '[' if !in_class => {
+                if chars.peek() == Some(&'^') {
+                    return false;
+                }
+                in_class = true;
+            }
+            ']' if in_class => in_class = false,
+            '+' | '*' | '?' | '{' | '}' | ',' | '|' | '(' | ')' if !in_class => {}
+            c if c.is_ascii_alphanumeric() || c == '_' || c == '-' => {}
+            _ => return false,
+        }
+    }
+    !in_class
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{path_kwargs, regex_kwargs};
+
+    #[test]
+    fn url_arguments_are_typed_by_converter_and_regex() {
+        assert_eq!(
+            path_kwargs("shop/<int:pk>/<slug:s>/<name>/<path:rest>"),
+            vec![
+                ("pk".to_string(), true),
+                ("s".to_string(), true),
+                ("name".to_string(), false),
+                ("rest".to_string(), false)
+            ]
+        );
+        let got = regex_kwargs(
+            r"^(?P<org>[^\/]+)/(?P<id>[0-9]+)/(?P<p>[\w-]+)/(?P<f>json|xml)/(?P<x>.+)$",
+        );
+        let safe: Vec<bool> = got.iter().map(|(_, s)| *s).collect();
+        assert_eq!(safe, vec![false, true, true, true, false]);
     }
 }

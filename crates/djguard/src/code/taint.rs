@@ -138,6 +138,8 @@ pub enum Kind {
     Form(Option<ClassId>),
     /// `form.cleaned_data`.
     CleanedData(Option<ClassId>),
+    /// `self.kwargs` of a class-based view: the URL arguments.
+    UrlKwargs(ClassId),
 }
 
 /// The abstract value of an expression.
@@ -180,6 +182,26 @@ pub fn fixed_origin(s: &str) -> bool {
     }
 }
 
+/// Whether a value at the start of a URL leaves its origin out of the client's hands: not
+/// request data, or request data that is itself anchored.
+fn origin_safe(v: &AVal) -> bool {
+    v.anchored || v.taint.source.is_none() && v.taint.params.is_empty()
+}
+
+/// A formatted string starting with the constant `prefix` and then (when there is one) a value
+/// whose origin-safety is `first`.
+fn anchored_start(prefix: &str, first: Option<bool>) -> bool {
+    if fixed_origin(prefix) {
+        return true;
+    }
+    // `"%s%s" % (host, path)`, `f"https://{host}/{path}"`: the first value decides the origin.
+    let at_start = prefix.is_empty()
+        || prefix.strip_suffix("://").is_some_and(|s| {
+            !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '+')
+        });
+    at_start && first == Some(true)
+}
+
 /// The constant text an f-string starts with.
 fn fstring_prefix(f: &ast::ExprFString) -> String {
     let mut p = String::new();
@@ -215,6 +237,7 @@ impl AVal {
     }
 
     fn join(&mut self, other: &AVal) {
+        let anchored = origin_safe(self) && origin_safe(other);
         self.taint.union(&other.taint);
         if self.kind == Kind::Plain {
             self.kind = other.kind;
@@ -222,7 +245,7 @@ impl AVal {
         self.konst &= other.konst;
         self.formatted |= other.formatted;
         self.safe &= other.safe;
-        self.anchored &= other.anchored;
+        self.anchored = anchored;
     }
 }
 
@@ -246,6 +269,8 @@ pub struct ParamSink {
 #[derive(Debug, Default)]
 pub struct Summary {
     pub returns: Taint,
+    /// Every tainted return value is anchored (see [`AVal::anchored`]).
+    pub returns_anchored: bool,
     pub param_sinks: Vec<ParamSink>,
 }
 
@@ -364,7 +389,6 @@ const PROPAGATORS: &[&str] = &[
     "builtins.iter",
     "builtins.min",
     "builtins.max",
-    "builtins.getattr",
     "os.path.join",
     "os.path.normpath",
     "os.path.abspath",
@@ -443,38 +467,64 @@ fn known(q: &str) -> Option<Known> {
         .copied()
 }
 
-/// Methods that return something derived from the receiver only in a harmless way
-/// (booleans, counts, positions).
-const NON_PROPAGATING_METHODS: &[&str] = &[
-    "isdigit",
-    "isdecimal",
-    "isnumeric",
-    "isalnum",
-    "isalpha",
-    "isidentifier",
-    "isspace",
-    "islower",
-    "isupper",
-    "startswith",
-    "endswith",
-    "count",
-    "find",
-    "rfind",
-    "index",
-    "rindex",
-    "is_valid",
-    "has_key",
-    "exists",
-    "__len__",
-    "__contains__",
-    "is_relative_to",
-    "is_absolute",
-    "is_file",
-    "is_dir",
-    "is_secure",
-    "is_ajax",
-    "get_host",
-    "get_port",
+/// Methods whose result carries the data of a tainted receiver: string, bytes, mapping
+/// (`QueryDict`), list and file methods. Other methods on a tainted object (a model looked
+/// up by a URL argument, a backend chosen by name) return the object's own data.
+const PROPAGATING_METHODS: &[&str] = &[
+    "get",
+    "getlist",
+    "items",
+    "values",
+    "keys",
+    "lists",
+    "dict",
+    "copy",
+    "urlencode",
+    "pop",
+    "setdefault",
+    "popitem",
+    "capitalize",
+    "casefold",
+    "center",
+    "encode",
+    "decode",
+    "expandtabs",
+    "format",
+    "format_map",
+    "join",
+    "ljust",
+    "lower",
+    "lstrip",
+    "partition",
+    "removeprefix",
+    "removesuffix",
+    "replace",
+    "rjust",
+    "rpartition",
+    "rsplit",
+    "rstrip",
+    "split",
+    "splitlines",
+    "strip",
+    "swapcase",
+    "title",
+    "translate",
+    "upper",
+    "zfill",
+    "hex",
+    "read",
+    "readline",
+    "readlines",
+    "chunks",
+    "__getitem__",
+    "getvalue",
+    "as_posix",
+    "resolve",
+    "absolute",
+    "joinpath",
+    "with_name",
+    "with_suffix",
+    "expanduser",
 ];
 
 /// Form fields whose cleaned value cannot carry markup, SQL or a path.
@@ -570,7 +620,7 @@ impl<'x, 'a> Engine<'x, 'a> {
         // routed, a class-based view's method, or no project code calls it.
         let handler = matches!(
             f.def.name.as_str(),
-            "get" | "post" | "put" | "patch" | "delete" | "head" | "options" | "dispatch"
+            "get" | "post" | "put" | "patch" | "delete" | "head" | "options"
         );
         let url_args = is_view
             && ((view_class && handler)
@@ -596,6 +646,9 @@ impl<'x, 'a> Engine<'x, 'a> {
                     kind: Kind::Request,
                     ..AVal::default()
                 }
+            } else if url_args && i > first && self.url_kwarg_safe(fid, name) {
+                // The URL conf only admits digits, letters, `_` and `-` here.
+                AVal::safe()
             } else if url_args && i > first {
                 AVal {
                     taint: Taint {
@@ -638,9 +691,17 @@ impl<'x, 'a> Engine<'x, 'a> {
         }
         cx.walk_body(&f.def.body);
         Summary {
+            returns_anchored: cx.returns_anchored,
             returns: cx.returns,
             param_sinks: cx.param_sinks,
         }
+    }
+
+    fn url_kwarg_safe(&self, fid: FuncId, name: &str) -> bool {
+        let f = &self.ix.funcs[fid];
+        self.ix.url_kwarg_safe(Def::Func(fid), name)
+            || f.class
+                .is_some_and(|c| self.ix.url_kwarg_safe(Def::Class(c), name))
     }
 
     fn emit(&self, e: Event) {
@@ -678,6 +739,7 @@ struct FnCx<'e, 'x, 'a> {
     func: Option<FuncId>,
     env: Env<'a>,
     returns: Taint,
+    returns_anchored: bool,
     param_sinks: Vec<ParamSink>,
     /// The function body, scanned for checks only when a tainted value reaches a sink that
     /// a check would clear (rare, so most functions are never scanned twice).
@@ -696,6 +758,7 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
             func,
             env: FxHashMap::default(),
             returns: Taint::default(),
+            returns_anchored: true,
             param_sinks: Vec::new(),
             body: &[],
             checks: None,
@@ -818,13 +881,14 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                 v.safe = (v.safe || v.konst) && (old.safe || old.konst);
                 v.formatted = !v.konst;
                 // `x += ...` keeps how `x` starts.
-                v.anchored = old.anchored;
+                v.anchored = origin_safe(&old);
                 self.bind(&a.target, &v);
             }
             Stmt::Return(r) => {
                 if let Some(value) = &r.value {
                     let v = self.eval(value);
                     self.returns.union(&v.taint);
+                    self.returns_anchored &= origin_safe(&v);
                 }
             }
             Stmt::If(s) => {
@@ -992,6 +1056,12 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                 let base = self.eval(&s.value);
                 let index = self.eval(&s.slice);
                 match base.kind {
+                    Kind::UrlKwargs(class)
+                        if string_literal(&s.slice)
+                            .is_some_and(|k| self.ix.url_kwarg_safe(Def::Class(class), k)) =>
+                    {
+                        AVal::safe()
+                    }
                     Kind::CleanedData(form) => {
                         if let Some(key) = string_literal(&s.slice)
                             && self.typed_field(form, key)
@@ -1021,12 +1091,14 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
             Expr::FString(f) => {
                 let mut out = AVal::konst();
                 out.safe = true;
-                out.anchored = fixed_origin(&fstring_prefix(f));
+                let prefix = fstring_prefix(f);
+                let mut first: Option<bool> = None;
                 for part in f.value.iter() {
                     if let ast::FStringPart::FString(fs) = part {
                         for el in &fs.elements {
                             if let ast::InterpolatedStringElement::Interpolation(i) = el {
                                 let v = self.eval(&i.expression);
+                                first.get_or_insert(origin_safe(&v));
                                 out.taint.union(&v.taint);
                                 out.konst &= v.konst;
                                 out.safe &= v.safe || v.konst;
@@ -1034,6 +1106,7 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                         }
                     }
                 }
+                out.anchored = anchored_start(&prefix, first);
                 self.formatted(out, f.range, "f-string")
             }
             Expr::BinOp(b) => {
@@ -1043,7 +1116,16 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                     ast::Operator::Mod if l.konst && is_str(&b.left) => {
                         let mut out = AVal::konst();
                         out.safe = true;
-                        out.anchored = l.anchored;
+                        let fmt = string_literal(&b.left).unwrap_or("");
+                        let prefix = fmt.split('%').next().unwrap_or("");
+                        let first = match &*b.right {
+                            Expr::Tuple(t) => t.elts.first().map(|e| {
+                                let v = self.eval(e);
+                                origin_safe(&v)
+                            }),
+                            _ => Some(origin_safe(&r)),
+                        };
+                        out.anchored = anchored_start(prefix, first);
                         out.taint.union(&r.taint);
                         out.konst = r.konst;
                         out.safe = r.safe || r.konst;
@@ -1055,7 +1137,10 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                         out.taint.union(&r.taint);
                         out.konst = l.konst && r.konst;
                         out.safe = (l.safe || l.konst) && (r.safe || r.konst);
-                        out.anchored = l.anchored;
+                        out.anchored = match string_literal(&b.left) {
+                            Some(text) => anchored_start(text, Some(origin_safe(&r))),
+                            None => origin_safe(&l),
+                        };
                         self.formatted(out, b.range, "concatenation")
                     }
                     _ => AVal {
@@ -1201,7 +1286,12 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                 kind: Kind::Request,
                 ..AVal::default()
             },
-            Kind::SelfOf { view: true, .. } if attr == "kwargs" || attr == "args" => AVal {
+            Kind::SelfOf { view: true, class } if attr == "kwargs" => AVal {
+                taint: self.source(a.range),
+                kind: Kind::UrlKwargs(class),
+                ..AVal::default()
+            },
+            Kind::SelfOf { view: true, .. } if attr == "args" => AVal {
                 taint: self.source(a.range),
                 ..AVal::default()
             },
@@ -1299,6 +1389,16 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
         // The receiver decides first.
         if let (Some(m), Some(r)) = (method, &recv) {
             match r.kind {
+                Kind::Request
+                    if m == "build_absolute_uri"
+                        && args.first().is_some_and(|a| a.taint.is_empty()) =>
+                {
+                    // The host is validated against ALLOWED_HOSTS, the path is ours.
+                    return AVal {
+                        anchored: true,
+                        ..AVal::safe()
+                    };
+                }
                 Kind::Request if REQUEST_SOURCE_METHODS.contains(&m) => {
                     return AVal {
                         taint: self.source(call.range()),
@@ -1315,6 +1415,17 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                         return self.apply(fid, 1, call, &args, &kws);
                     }
                     return AVal::default();
+                }
+                Kind::UrlKwargs(class)
+                    if m == "get"
+                        && call
+                            .arguments
+                            .args
+                            .first()
+                            .and_then(string_literal)
+                            .is_some_and(|k| self.ix.url_kwarg_safe(Def::Class(class), k)) =>
+                {
+                    return AVal::safe();
                 }
                 Kind::CleanedData(form) if m == "get" => {
                     if let Some(key) = call.arguments.args.first().and_then(string_literal)
@@ -1373,7 +1484,14 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                     "format" | "format_map" => {
                         let mut out = AVal::konst();
                         out.safe = true;
-                        out.anchored = r.anchored;
+                        let fmt = receiver.and_then(string_literal).unwrap_or("");
+                        let prefix = fmt.split('{').next().unwrap_or("");
+                        out.anchored = anchored_start(
+                            prefix,
+                            args.first()
+                                .or(kws.first().map(|(_, v)| v))
+                                .map(origin_safe),
+                        );
                         for v in args.iter().chain(kws.iter().map(|(_, v)| v)) {
                             out.taint.union(&v.taint);
                             out.konst &= v.konst;
@@ -1394,7 +1512,7 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                     _ => return AVal::konst(),
                 }
             }
-            if !r.taint.is_empty() && !NON_PROPAGATING_METHODS.contains(&m) {
+            if !r.taint.is_empty() && PROPAGATING_METHODS.contains(&m) {
                 let inner = receiver.map_or(call.range(), Ranged::range);
                 return AVal {
                     taint: self.refine(&r.taint, inner, call.range()),
@@ -1461,7 +1579,10 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
             None
         };
         let call_step = self.step(call.range(), format!("{fname}()"));
-        let mut out = AVal::default();
+        let mut out = AVal {
+            anchored: summary.returns_anchored,
+            ..AVal::default()
+        };
         if let Some(src) = &summary.returns.source {
             out.taint.source = Some(Arc::new(Flow {
                 steps: src.steps.clone(),
