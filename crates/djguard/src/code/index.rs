@@ -425,6 +425,14 @@ impl<'a> Index<'a> {
             .unwrap_or(false)
     }
 
+    /// Whether the URL conf routes to this view with a pattern that does not capture `name`
+    /// (the parameter is then filled by a decorator or a framework hook, not from the URL).
+    pub fn url_kwarg_absent(&self, def: Def, name: &str) -> bool {
+        self.url_kwargs
+            .get(&def)
+            .is_some_and(|m| !m.is_empty() && !m.contains_key(name))
+    }
+
     pub fn is_routed(&self, def: Def) -> bool {
         self.routed.contains(&def)
     }

@@ -646,6 +646,8 @@ impl<'x, 'a> Engine<'x, 'a> {
                     kind: Kind::Request,
                     ..AVal::default()
                 }
+            } else if url_args && i > first && self.url_kwarg_absent(fid, name) {
+                AVal::default()
             } else if url_args && i > first && self.url_kwarg_safe(fid, name) {
                 // The URL conf only admits digits, letters, `_` and `-` here.
                 AVal::safe()
@@ -695,6 +697,26 @@ impl<'x, 'a> Engine<'x, 'a> {
             returns: cx.returns,
             param_sinks: cx.param_sinks,
         }
+    }
+
+    fn url_kwarg_absent(&self, fid: FuncId, name: &str) -> bool {
+        let f = &self.ix.funcs[fid];
+        // `*args`/`**kwargs` hold whatever the URL captured.
+        let variadic = f
+            .def
+            .parameters
+            .vararg
+            .as_ref()
+            .is_some_and(|v| v.name.as_str() == name)
+            || f.def
+                .parameters
+                .kwarg
+                .as_ref()
+                .is_some_and(|v| v.name.as_str() == name);
+        !variadic
+            && (self.ix.url_kwarg_absent(Def::Func(fid), name)
+                || f.class
+                    .is_some_and(|c| self.ix.url_kwarg_absent(Def::Class(c), name)))
     }
 
     fn url_kwarg_safe(&self, fid: FuncId, name: &str) -> bool {

@@ -6,7 +6,10 @@
 //! `@method_decorator(csrf_exempt)` on `dispatch`, and `csrf_exempt(view)` written in a URL
 //! conf. Views restricted to safe methods (`@require_GET`, `@require_safe`,
 //! `require_http_methods(["GET"])`, or classes that only define `get`/`head`/`options`) are
-//! left alone: the exemption does nothing there.
+//! left alone: the exemption does nothing there. So are views that other servers call by
+//! design and that authenticate the caller their own way: names or files that say webhook,
+//! callback, IPN, notification, inbound, report, beacon, RPC, OAuth/OIDC/SSO, return,
+//! complete, confirm, verify or activate.
 //!
 //! ## Why is this bad?
 //! Without the CSRF check, any web page a logged-in user visits can submit a form to this
@@ -119,6 +122,14 @@ fn check(ix: &Index, out: &mut Vec<Hit>) {
         if !direct && !via_method {
             continue;
         }
+        let owner = f
+            .class
+            .map_or(f.def.name.as_str(), |c| ix.classes[c].def.name.as_str());
+        if super::support::external_entry_point(owner, ix.rel(f.file))
+            || super::support::external_entry_point(f.def.name.as_str(), "")
+        {
+            continue;
+        }
         if allowed_methods(ix, f.file, &f.def.decorator_list).is_some_and(|m| only_safe_methods(&m))
         {
             continue;
@@ -147,7 +158,10 @@ fn check(ix: &Index, out: &mut Vec<Hit>) {
                     .iter()
                     .any(|q| is_exempt(q))
         });
-        if exempt && !only_get(ix, cid) {
+        if exempt
+            && !only_get(ix, cid)
+            && !super::support::external_entry_point(c.def.name.as_str(), ix.rel(c.file))
+        {
             out.push(hit(
                 c.file,
                 c.def.name.range(),
@@ -170,8 +184,8 @@ fn check(ix: &Index, out: &mut Vec<Hit>) {
             Some(Def::Class(cid)) => only_get(ix, cid),
             None => false,
         };
-        if !safe {
-            let name = ix.text(r.file, view.range()).to_string();
+        let name = ix.text(r.file, view.range()).to_string();
+        if !safe && !super::support::external_entry_point(&name, "") {
             out.push(hit(r.file, r.range, &name, "csrf_exempt() in the URL conf"));
         }
     }

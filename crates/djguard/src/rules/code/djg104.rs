@@ -5,7 +5,9 @@
 //! `require_http_methods(["GET"])`) and the `get()` method of class-based views, when they
 //! change data: `.save()`, `.delete()`, `.create()`, `.update()`, `.bulk_create()`,
 //! `.get_or_create()`, `.update_or_create()` on models and querysets, or `logout()`.
-//! Cache and session writes are not counted.
+//! Cache and session writes are not counted, nor `save()` on images, buffers and files. Views
+//! that external flows send users to by design (payment and SSO returns, callbacks,
+//! confirmation and activation links) are left alone.
 //!
 //! ## Why is this bad?
 //! Django's CSRF protection only covers unsafe methods. A state change behind GET can be
@@ -68,6 +70,12 @@ fn check(ix: &Index, out: &mut Vec<Hit>) {
         if !get_method && !restricted {
             continue;
         }
+        let owner = f
+            .class
+            .map_or(f.def.name.as_str(), |c| ix.classes[c].def.name.as_str());
+        if super::support::external_entry_point(owner, ix.rel(f.file)) {
+            continue;
+        }
         let mut found: Option<(crate::python::TextRange, String)> = None;
         super::support::each_expr(&f.def.body, &mut |e| {
             if found.is_some() {
@@ -98,6 +106,13 @@ fn check(ix: &Index, out: &mut Vec<Hit>) {
                 || lower.ends_with("form")
                 || recv == "self"
                 || recv == "super()"
+                || super::support::mentions_any(
+                    recv,
+                    &[
+                        "img", "image", "buf", "file", "pdf", "zip", "workbook", "qr", "canvas",
+                        "thumb", "stream", "output",
+                    ],
+                )
             {
                 return;
             }

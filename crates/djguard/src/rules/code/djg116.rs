@@ -81,6 +81,11 @@ fn anonymous_by_design(name: &str) -> bool {
                 | "anonymous"
                 | "ping"
                 | "status"
+                | "invite"
+                | "join"
+                | "wizard"
+                | "initialize"
+                | "setup"
         )
     })
 }
@@ -127,6 +132,7 @@ fn check(ix: &Index, out: &mut Vec<Hit>) {
     for (cid, c) in ix.classes.iter().enumerate() {
         if !ix.inherits(cid, &is_drf)
             || anonymous_by_design(c.def.name.as_str())
+            || super::support::external_entry_point(c.def.name.as_str(), ix.rel(c.file))
             || !writes(ix, cid)
         {
             continue;
@@ -161,7 +167,9 @@ fn check(ix: &Index, out: &mut Vec<Hit>) {
     }
     for f in &ix.funcs {
         let decos = decorators(ix, f.file, &f.def.decorator_list);
-        if !decos.iter().any(|d| last(d) == "api_view") || anonymous_by_design(f.def.name.as_str())
+        if !decos.iter().any(|d| last(d) == "api_view")
+            || anonymous_by_design(f.def.name.as_str())
+            || super::support::external_entry_point(f.def.name.as_str(), ix.rel(f.file))
         {
             continue;
         }

@@ -75,7 +75,18 @@ fn credential_name(name: &str) -> bool {
     }
 }
 
-fn credential_value(v: &str) -> bool {
+fn credential_value(name: &str, v: &str) -> bool {
+    let lower = v.to_ascii_lowercase();
+    // `PASSWORD = "password"`: a constant naming the thing, not a value of it.
+    if words(name).iter().any(|w| *w == lower) {
+        return false;
+    }
+    // `"mail.password": "EMAIL_HOST_PASSWORD"`: the name of a setting.
+    if v.chars()
+        .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+    {
+        return false;
+    }
     let dotted = v.contains('.') && v.split('.').all(crate::project::is_identifier);
     v.chars().count() >= 8
         && !v.contains(' ')
@@ -93,7 +104,10 @@ fn check(ix: &Index, out: &mut Vec<Hit>) {
             continue;
         }
         let rel = ix.rel(file);
-        if is_test_file(rel) || is_settings_file(rel) {
+        let examples = rel
+            .split('/')
+            .any(|d| matches!(d, "examples" | "example" | "apidocs" | "docs" | "conf"));
+        if is_test_file(rel) || is_settings_file(rel) || examples {
             continue;
         }
         let mut seen: Vec<TextRange> = Vec::new();
@@ -147,7 +161,7 @@ fn check(ix: &Index, out: &mut Vec<Hit>) {
             for (name, value) in pairs {
                 if let Expr::StringLiteral(v) = value
                     && credential_name(name)
-                    && credential_value(v.value.to_str())
+                    && credential_value(name, v.value.to_str())
                 {
                     push(
                         out,
@@ -171,7 +185,7 @@ fn check(ix: &Index, out: &mut Vec<Hit>) {
             for t in targets {
                 if let Some(name) = target_name(t)
                     && credential_name(name)
-                    && credential_value(v.value.to_str())
+                    && credential_value(name, v.value.to_str())
                 {
                     push(
                         out,

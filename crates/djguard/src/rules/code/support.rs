@@ -65,13 +65,57 @@ pub fn words(name: &str) -> Vec<String> {
 /// Test code: `tests/`, `test_*.py`, `*_test(s).py`, `conftest.py`.
 pub fn is_test_file(rel: &str) -> bool {
     let name = rel.rsplit('/').next().unwrap_or(rel);
-    rel.split('/')
-        .any(|d| d == "tests" || d == "test" || d == "testing")
-        || name.starts_with("test_")
+    rel.split('/').any(|d| {
+        matches!(
+            d,
+            "tests" | "test" | "testing" | "testutils" | "pytest" | "fixtures" | "test_utils"
+        )
+    }) || name.starts_with("test_")
         || name.ends_with("_test.py")
         || name.ends_with("_tests.py")
         || name == "tests.py"
         || name == "conftest.py"
+}
+
+/// Views that other servers or external flows call by design: webhooks, payment and OAuth
+/// callbacks and returns, report endpoints, confirmation links. They legitimately skip CSRF,
+/// answer GET with side effects or accept anonymous writes, and authenticate callers their
+/// own way; the CSRF, GET and DRF-permission rules leave them alone.
+pub fn external_entry_point(name: &str, rel: &str) -> bool {
+    let path = rel.to_ascii_lowercase();
+    if path.contains("webhook") || path.contains("/hooks/") || path.contains("callback") {
+        return true;
+    }
+    words(name).iter().any(|w| {
+        matches!(
+            w.as_str(),
+            "webhook"
+                | "webhooks"
+                | "hook"
+                | "hooks"
+                | "callback"
+                | "ipn"
+                | "notify"
+                | "notification"
+                | "notifications"
+                | "inbound"
+                | "report"
+                | "beacon"
+                | "rpc"
+                | "interaction"
+                | "interactions"
+                | "installed"
+                | "uninstalled"
+                | "oauth"
+                | "oidc"
+                | "sso"
+                | "return"
+                | "complete"
+                | "confirm"
+                | "verify"
+                | "activate"
+        )
+    })
 }
 
 /// Settings modules (their credentials are DJG016's).

@@ -73,10 +73,19 @@ pub fn token_kind(v: &str) -> Option<&'static str> {
     {
         return Some("a SendGrid API key");
     }
-    if v.contains("-----BEGIN") && v.contains("PRIVATE KEY-----") {
+    if v.contains("-----BEGIN") && v.contains("PRIVATE KEY-----") && pem_body(v) >= 24 {
         return Some("a PEM private key");
     }
     None
+}
+
+/// How many base64 characters a PEM block holds (a placeholder such as `...` holds none).
+fn pem_body(v: &str) -> usize {
+    v.lines()
+        .filter(|l| !l.contains("-----"))
+        .flat_map(str::chars)
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '='))
+        .count()
 }
 
 #[cfg(test)]
