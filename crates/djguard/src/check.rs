@@ -69,6 +69,8 @@ pub struct Report {
     pub silenced: usize,
     /// Findings hidden by inline `# djguard: ignore` / `# nosec` comments.
     pub suppressed: usize,
+    /// Findings not listed because their confidence is below `--min-confidence`.
+    pub below_confidence: usize,
 }
 
 /// `djguard settings`: the value of every setting each selected module defines, where it was
@@ -226,13 +228,18 @@ pub fn run(opts: &CheckOptions) -> Result<Report, CheckError> {
         })
         .collect();
     let mut suppressed = 0;
+    let mut below_confidence = 0;
     findings.retain(|f: &Finding| {
         let meta = rules::find(&f.rule);
         let ignored_here = per_file.iter().any(|(set, ids)| {
             set.is_match(&f.path)
                 && meta.is_some_and(|m| ids.iter().any(|i| rules::selector_matches(i, m)))
         });
-        if ignored_here || f.confidence < opts.min_confidence {
+        if ignored_here {
+            return false;
+        }
+        if f.confidence < opts.min_confidence {
+            below_confidence += 1;
             return false;
         }
         let line = project
@@ -282,6 +289,7 @@ pub fn run(opts: &CheckOptions) -> Result<Report, CheckError> {
         files: n_files,
         silenced,
         suppressed,
+        below_confidence,
     })
 }
 

@@ -85,7 +85,7 @@ pub struct CheckArgs {
     pub fail_on: Option<String>,
 
     /// Report only findings at or above this confidence: high (a proven flow from the
-    /// request), medium, or low (the default: also dangerous calls with no proven source).
+    /// request), medium (the default), or low (also dangerous calls with no proven source).
     #[arg(long, value_name = "CONFIDENCE")]
     pub min_confidence: Option<String>,
 

@@ -163,7 +163,7 @@ fn check_options(args: &CheckArgs) -> Result<(CheckOptions, config::Config, Seve
         .as_deref()
         .or(cfg.min_confidence.as_deref())
     {
-        None => djguard::finding::Confidence::Low,
+        None => djguard::finding::Confidence::Medium,
         Some(s) => djguard::finding::Confidence::parse(s)
             .with_context(|| format!("--min-confidence `{s}`: expected high, medium or low"))?,
     };

@@ -726,3 +726,59 @@ fn environment_libraries_in_split_settings() {
         assert_eq!((code, rules_of(&doc)), (0, vec![]), "{library}: {doc}");
     }
 }
+
+#[test]
+fn low_confidence_findings_are_counted_but_listed_only_on_request() {
+    let dir = tempfile::tempdir().expect("tmp");
+    // A formatted query with no request source (low) next to a proven flow (high).
+    write(
+        dir.path(),
+        "shop/reports.py",
+        "from django.db import connection\n\ndef count(table):\n    with connection.cursor() as c:\n        c.execute(\"SELECT COUNT(*) FROM %s\" % table)\n",
+    );
+    write(
+        dir.path(),
+        "shop/views.py",
+        "from django.db import connection\n\ndef search(request):\n    q = request.GET['q']\n    with connection.cursor() as c:\n        c.execute(f\"SELECT * FROM p WHERE name = '{q}'\")\n",
+    );
+    let (code, doc) = check_json(dir.path(), &["--select", "DJG101"]);
+    assert_eq!(code, 1);
+    let findings = doc["findings"].as_array().expect("findings");
+    assert_eq!(findings.len(), 1, "{doc}");
+    assert_eq!(findings[0]["confidence"], "high");
+    assert_eq!(findings[0]["path"], "shop/views.py");
+    let flow = findings[0]["flow"].as_array().expect("flow");
+    assert_eq!(
+        flow.first().expect("source")["description"],
+        "request.GET['q']"
+    );
+    assert_eq!(flow.last().expect("sink")["line"], 6);
+    assert_eq!(doc["summary"]["below_confidence"], 1);
+
+    let (_, all) = check_json(
+        dir.path(),
+        &["--select", "DJG101", "--min-confidence", "low"],
+    );
+    let low: Vec<&Value> = all["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["confidence"] == "low")
+        .collect();
+    assert_eq!(low.len(), 1, "{all}");
+    // Unproven reports are one severity step below the rule's.
+    assert_eq!(low[0]["severity"], "medium");
+    assert_eq!(all["summary"]["below_confidence"], 0);
+
+    let text = djguard()
+        .arg("check")
+        .arg(dir.path())
+        .args(["--select", "DJG101", "--no-config", "--color", "never"])
+        .output()
+        .expect("run");
+    let out = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        out.contains("1 low-confidence finding(s) not shown"),
+        "{out}"
+    );
+}

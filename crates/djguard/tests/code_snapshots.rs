@@ -33,7 +33,15 @@ fn code_rule_findings_match_the_snapshot() {
                 .expect("binary")
                 .arg("check")
                 .arg(&dir)
-                .args(["--select", rule, "--format", "json", "--no-config"])
+                .args([
+                    "--select",
+                    rule,
+                    "--format",
+                    "json",
+                    "--no-config",
+                    "--min-confidence",
+                    "low",
+                ])
                 .output()
                 .expect("run");
             let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");

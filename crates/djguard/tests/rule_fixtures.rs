@@ -24,7 +24,15 @@ fn fires(rule: &str, file: &Path) -> (bool, String) {
             }
         }
     }
-    cmd.args(["--select", rule, "--format", "json", "--no-config"]);
+    cmd.args([
+        "--select",
+        rule,
+        "--format",
+        "json",
+        "--no-config",
+        "--min-confidence",
+        "low",
+    ]);
     let out = cmd.output().expect("run");
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     let hit = doc["findings"]

@@ -1463,6 +1463,13 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                 _ => {}
             }
         }
+        // Rendering a template or a form escapes what goes into it.
+        if matches!(
+            method,
+            Some("render" | "render_to_string" | "as_p" | "as_table" | "as_ul" | "as_div")
+        ) {
+            return AVal::safe();
+        }
         if let Some(q) = qualname.as_deref() {
             if known(q) == Some(Known::Sanitiser) {
                 return AVal::safe();

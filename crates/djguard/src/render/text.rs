@@ -138,6 +138,13 @@ pub fn summary_line(report: &Report) -> String {
     } else {
         let _ = write!(line, "\nSettings: {}.", settings.join("; "));
     }
+    if report.below_confidence > 0 {
+        let _ = write!(
+            line,
+            "\n{} low-confidence finding(s) not shown: dangerous calls with no proven request source (--min-confidence low lists them).",
+            report.below_confidence
+        );
+    }
     if report.silenced > 0 || report.suppressed > 0 {
         let _ = write!(
             line,
