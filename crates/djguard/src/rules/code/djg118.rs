@@ -78,7 +78,7 @@ fn credential_name(name: &str) -> bool {
 fn credential_value(name: &str, v: &str) -> bool {
     let lower = v.to_ascii_lowercase();
     // `PASSWORD = "password"`: a constant naming the thing, not a value of it.
-    if words(name).iter().any(|w| *w == lower) {
+    if words(name).contains(&lower) {
         return false;
     }
     // `"mail.password": "EMAIL_HOST_PASSWORD"`: the name of a setting.
