@@ -782,3 +782,64 @@ fn low_confidence_findings_are_counted_but_listed_only_on_request() {
         "{out}"
     );
 }
+
+#[test]
+fn hostile_code_does_not_stop_or_stall_the_code_audit() {
+    let dir = tempfile::tempdir().expect("tmp");
+    // A planted flaw that must still be found next to the hostile files.
+    write(
+        dir.path(),
+        "app/views.py",
+        "from django.utils.safestring import mark_safe\n\ndef greet(request):\n    return mark_safe(request.GET['name'])\n",
+    );
+    // 40 nested loops (an analysis that re-walks each loop body would never finish).
+    let mut nested = String::from("def view(request):\n    q = request.GET['q']\n");
+    for depth in 0..40 {
+        nested.push_str(&format!("{}for i{depth} in q:\n", "    ".repeat(depth + 1)));
+    }
+    nested.push_str(&format!("{}q = q + i0\n", "    ".repeat(41)));
+    write(dir.path(), "app/loops.py", nested);
+    // 3,000 nested ifs and a 600 KB dict literal.
+    let mut ifs = String::from("def view(request):\n    x = request.GET['x']\n");
+    for depth in 0..3000 {
+        ifs.push_str(&format!("{}if x:\n", " ".repeat(depth + 4)));
+    }
+    ifs.push_str(&format!("{}eval(x)\n", " ".repeat(3004)));
+    write(dir.path(), "app/ifs.py", ifs);
+    let mut dict = String::from("DATA = {\n");
+    for i in 0..20_000 {
+        dict.push_str(&format!("    'key{i}': ['value', {i}, {{'n': {i}}}],\n"));
+    }
+    dict.push_str("}\n");
+    write(dir.path(), "app/data.py", dict);
+    write(dir.path(), "app/binary.py", b"\x00\x01\x02\xff\xfe");
+    write(
+        dir.path(),
+        "app/deep.py",
+        format!("X = {}1{}\n", "(".repeat(100_000), ")".repeat(100_000)),
+    );
+    let (code, doc) = check_json(dir.path(), &["--select", "DJG1", "--min-confidence", "low"]);
+    assert_eq!(code, 1, "{doc}");
+    let found: Vec<(String, String)> = doc["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap_or("").to_string(),
+                f["path"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    assert!(
+        found.contains(&("DJG102".to_string(), "app/views.py".to_string())),
+        "{found:?}"
+    );
+    let errors: Vec<&str> = doc["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .filter_map(|e| e["path"].as_str())
+        .collect();
+    assert!(errors.contains(&"app/binary.py"), "{errors:?}");
+}

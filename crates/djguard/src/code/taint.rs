@@ -769,6 +769,7 @@ struct FnCx<'e, 'x, 'a> {
     /// Names checked by `url_has_allowed_host_and_scheme` somewhere in the function, and
     /// names checked for containment (`startswith`, `is_relative_to`, `commonpath`).
     checks: Option<(HashSet<&'a str>, HashSet<&'a str>)>,
+    loop_depth: u32,
 }
 
 impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
@@ -784,6 +785,7 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
             param_sinks: Vec::new(),
             body: &[],
             checks: None,
+            loop_depth: 0,
         }
     }
 
@@ -851,6 +853,17 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
         for stmt in body {
             stacker::maybe_grow(64 * 1024, 4 * 1024 * 1024, || self.walk_stmt(stmt));
         }
+    }
+
+    /// A loop body twice, so values carried from one iteration to the next are seen; nested
+    /// loops deeper than three levels once, so nesting cannot make the walk exponential.
+    fn walk_loop(&mut self, body: &'a [Stmt]) {
+        self.loop_depth += 1;
+        self.walk_body(body);
+        if self.loop_depth <= 3 {
+            self.walk_body(body);
+        }
+        self.loop_depth -= 1;
     }
 
     fn join_envs(&mut self, branches: Vec<Env<'a>>) {
@@ -936,9 +949,7 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                 let it = self.eval(&s.iter);
                 self.bind(&s.target, &it);
                 let start = self.env.clone();
-                // Twice, so values carried from one iteration to the next are seen.
-                self.walk_body(&s.body);
-                self.walk_body(&s.body);
+                self.walk_loop(&s.body);
                 let after = std::mem::take(&mut self.env);
                 self.join_envs(vec![start, after]);
                 self.walk_body(&s.orelse);
@@ -946,8 +957,7 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
             Stmt::While(s) => {
                 self.eval(&s.test);
                 let start = self.env.clone();
-                self.walk_body(&s.body);
-                self.walk_body(&s.body);
+                self.walk_loop(&s.body);
                 let after = std::mem::take(&mut self.env);
                 self.join_envs(vec![start, after]);
                 self.walk_body(&s.orelse);
