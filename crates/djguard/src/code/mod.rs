@@ -95,9 +95,13 @@ fn from_event(ix: &Index, e: &taint::Event) -> Finding {
         .func
         .map_or_else(|| "<module>".to_string(), |f| ix.funcs[f].qualname.clone());
     let (message, flow, severity, key) = match &e.flow {
-        Some(flow) => {
+        Some(flow) if !flow.steps.is_empty() => {
             let first = &flow.steps[0];
-            let via: Vec<String> = flow.steps[1..flow.steps.len().saturating_sub(1)]
+            let middle = flow
+                .steps
+                .get(1..flow.steps.len().saturating_sub(1))
+                .unwrap_or(&[]);
+            let via: Vec<String> = middle
                 .iter()
                 .filter(|s| !s.text.starts_with("parameter `"))
                 .map(|s| format!("{} ({})", s.text, at(ix, s.file, s.range)))
@@ -134,7 +138,7 @@ fn from_event(ix: &Index, e: &taint::Event) -> Finding {
                 format!("{func}:{}:{}", e.sink.name, first.text),
             )
         }
-        None => {
+        _ => {
             let message = if e.always {
                 format!("{} is given {}.", e.sink.name, e.what)
             } else {
