@@ -253,7 +253,9 @@ impl<'a> Index<'a> {
             match stmt {
                 Stmt::FunctionDef(f) => {
                     let q = format!("{qualname}.{}", f.name.as_str());
-                    let fid = self.add_func(file, f, Some(id), q, false);
+                    let fid = self.add_func(file, f, Some(id), q.clone(), false);
+                    // `Helper.run(x)` resolves to the method by qualified name.
+                    self.by_qualname.insert(q, Def::Func(fid));
                     self.classes[id].methods.insert(f.name.as_str(), fid);
                 }
                 Stmt::Assign(a) => {
@@ -343,9 +345,23 @@ impl<'a> Index<'a> {
                 }
                 None
             }
-            Expr::Attribute(a) => {
-                let base = self.qualname(file, &a.value)?;
-                Some(format!("{base}.{}", a.attr.id.as_str()))
+            Expr::Attribute(_) => {
+                // Iteratively: attribute chains can be millions long in hostile input.
+                let mut parts = Vec::new();
+                let mut cur = expr;
+                while let Expr::Attribute(a) = cur {
+                    parts.push(a.attr.id.as_str());
+                    cur = &a.value;
+                }
+                let Expr::Name(_) = cur else {
+                    return None;
+                };
+                let mut out = self.qualname(file, cur)?;
+                for p in parts.iter().rev() {
+                    out.push('.');
+                    out.push_str(p);
+                }
+                Some(out)
             }
             _ => None,
         }

@@ -166,7 +166,8 @@ pub fn fixed_origin(s: &str) -> bool {
         return true;
     }
     if let Some(rest) = s.strip_prefix('/') {
-        return !rest.starts_with('/') && !rest.starts_with('\\');
+        // `/x` is a path on this site; `/` alone is not (`"/" + "/evil.com"`), nor `//host`.
+        return rest.chars().next().is_some_and(|c| c != '/' && c != '\\');
     }
     match s.split_once("://") {
         Some((scheme, rest)) => {
@@ -186,6 +187,12 @@ pub fn fixed_origin(s: &str) -> bool {
 /// request data, or request data that is itself anchored.
 fn origin_safe(v: &AVal) -> bool {
     v.anchored || v.taint.source.is_none() && v.taint.params.is_empty()
+}
+
+/// Whether a value at the start of a URL fixes where it points: anchored, or a value the
+/// code computed itself (a setting, `reverse()`), but not a constant that fixes nothing (`""`).
+fn starts_fixed(v: &AVal) -> bool {
+    v.anchored || (v.taint.source.is_none() && v.taint.params.is_empty() && !v.konst)
 }
 
 /// A formatted string starting with the constant `prefix` and then (when there is one) a value
@@ -641,6 +648,27 @@ impl<'x, 'a> Engine<'x, 'a> {
                     },
                     _ => AVal::default(),
                 }
+            } else if view_class
+                && ((matches!(fname, "form_valid" | "form_invalid") && name == "form")
+                    || (matches!(fname, "perform_create" | "perform_update")
+                        && name == "serializer"))
+            {
+                // Django's FormView and DRF's generic views pass the bound form or serializer,
+                // filled from the request.
+                AVal {
+                    taint: Taint {
+                        source: Some(Arc::new(Flow {
+                            steps: vec![Step {
+                                file: f.file,
+                                range: p.range(),
+                                text: format!("`{name}` of {fname}() (request data)"),
+                            }],
+                        })),
+                        params: Vec::new(),
+                    },
+                    kind: Kind::Form(None),
+                    ..AVal::default()
+                }
             } else if (i == first && request_first) || (view_class && name == "request") {
                 AVal {
                     kind: Kind::Request,
@@ -729,6 +757,12 @@ impl<'x, 'a> Engine<'x, 'a> {
     fn emit(&self, e: Event) {
         self.events.borrow_mut().push(e);
     }
+}
+
+fn has_decorator(def: &ast::StmtFunctionDef, name: &str) -> bool {
+    def.decorator_list
+        .iter()
+        .any(|d| matches!(&d.expression, Expr::Name(n) if n.id.as_str() == name))
 }
 
 /// Every named parameter in positional order, then keyword-only, then `*args`/`**kwargs`.
@@ -916,7 +950,7 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                 v.safe = (v.safe || v.konst) && (old.safe || old.konst);
                 v.formatted = !v.konst;
                 // `x += ...` keeps how `x` starts.
-                v.anchored = origin_safe(&old);
+                v.anchored = starts_fixed(&old);
                 self.bind(&a.target, &v);
             }
             Stmt::Return(r) => {
@@ -1143,20 +1177,34 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
             }
             Expr::BinOp(b) => {
                 let l = self.eval(&b.left);
-                let r = self.eval(&b.right);
+                // `"..." % (a, b)`: each element once; the first decides where a URL points.
+                let (r, first_elt) = match (&*b.right, b.op) {
+                    (Expr::Tuple(t), ast::Operator::Mod) => {
+                        let mut out = AVal::konst();
+                        out.safe = true;
+                        let mut first = None;
+                        for e in &t.elts {
+                            let v = self.eval(e);
+                            first.get_or_insert(origin_safe(&v));
+                            out.taint.union(&v.taint);
+                            out.konst &= v.konst;
+                            out.safe &= v.safe || v.konst;
+                        }
+                        (out, first)
+                    }
+                    _ => {
+                        let v = self.eval(&b.right);
+                        let first = Some(origin_safe(&v));
+                        (v, first)
+                    }
+                };
                 match b.op {
                     ast::Operator::Mod if l.konst && is_str(&b.left) => {
                         let mut out = AVal::konst();
                         out.safe = true;
                         let fmt = string_literal(&b.left).unwrap_or("");
                         let prefix = fmt.split('%').next().unwrap_or("");
-                        let first = match &*b.right {
-                            Expr::Tuple(t) => t.elts.first().map(|e| {
-                                let v = self.eval(e);
-                                origin_safe(&v)
-                            }),
-                            _ => Some(origin_safe(&r)),
-                        };
+                        let first = first_elt;
                         out.anchored = anchored_start(prefix, first);
                         out.taint.union(&r.taint);
                         out.konst = r.konst;
@@ -1170,8 +1218,8 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                         out.konst = l.konst && r.konst;
                         out.safe = (l.safe || l.konst) && (r.safe || r.konst);
                         out.anchored = match string_literal(&b.left) {
-                            Some(text) => anchored_start(text, Some(origin_safe(&r))),
-                            None => origin_safe(&l),
+                            Some(text) => anchored_start(text, first_elt),
+                            None => starts_fixed(&l),
                         };
                         self.formatted(out, b.range, "concatenation")
                     }
@@ -1310,7 +1358,6 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
         match base.kind {
             Kind::Request if REQUEST_SOURCES.contains(&attr) => AVal {
                 taint: self.source(a.range),
-                anchored: matches!(attr, "path" | "path_info"),
                 ..AVal::default()
             },
             Kind::Request => AVal::default(),
@@ -1327,12 +1374,12 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                 taint: self.source(a.range),
                 ..AVal::default()
             },
-            Kind::Form(c) if attr == "cleaned_data" => AVal {
+            Kind::Form(c) if attr == "cleaned_data" || attr == "validated_data" => AVal {
                 taint: base.taint.clone(),
                 kind: Kind::CleanedData(c),
                 ..AVal::default()
             },
-            Kind::Form(_) if attr == "data" => AVal {
+            Kind::Form(_) if attr == "data" || attr == "initial_data" => AVal {
                 taint: base.taint.clone(),
                 ..AVal::default()
             },
@@ -1398,8 +1445,12 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
         });
         // Resolving a callee through the imports allocates; only calls that can matter are
         // resolved: spelled like a sink, sanitiser or propagator, or defined in the project.
-        let interesting =
-            spelled.is_some_and(interesting_name) || self.ix.may_be_project(self.file, &call.func);
+        // An imported name called directly may be an alias (`RawSQL as R`): resolve it too.
+        let imported_name = matches!(&*call.func, Expr::Name(n)
+            if self.ix.files[self.file].imports.binding(n.id.as_str()).is_some());
+        let interesting = imported_name
+            || spelled.is_some_and(interesting_name)
+            || self.ix.may_be_project(self.file, &call.func);
         let qualname = if interesting {
             self.callee_name(&call.func)
         } else {
@@ -1444,7 +1495,9 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                 Kind::Request => return AVal::default(),
                 Kind::SelfOf { class, .. } => {
                     if let Some(fid) = self.ix.method(class, m) {
-                        return self.apply(fid, 1, call, &args, &kws);
+                        let offset =
+                            usize::from(!has_decorator(self.ix.funcs[fid].def, "staticmethod"));
+                        return self.apply(fid, offset, call, &args, &kws);
                     }
                     return AVal::default();
                 }
@@ -1499,7 +1552,12 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                 .lookup(q)
                 .or_else(|| self.ix.resolve_def(self.file, &call.func))
             {
-                Some(Def::Func(fid)) => return self.apply(fid, 0, call, &args, &kws),
+                Some(Def::Func(fid)) => {
+                    // Through the class: a classmethod gets `cls` implicitly; a plain method
+                    // gets its instance as the first argument, a staticmethod nothing.
+                    let offset = usize::from(has_decorator(self.ix.funcs[fid].def, "classmethod"));
+                    return self.apply(fid, offset, call, &args, &kws);
+                }
                 Some(Def::Class(cid)) => {
                     if self.ix.is_form_class(cid) {
                         return self.form(Some(cid), &args, &kws);
@@ -1838,7 +1896,9 @@ impl<'a> ast::visitor::Visitor<'a> for Prescan<'_, '_, 'a> {
         if matches!(stmt, Stmt::FunctionDef(_) | Stmt::ClassDef(_)) {
             return;
         }
-        ast::visitor::walk_stmt(self, stmt);
+        stacker::maybe_grow(64 * 1024, 4 * 1024 * 1024, || {
+            ast::visitor::walk_stmt(self, stmt);
+        });
     }
 
     fn visit_expr(&mut self, expr: &'a Expr) {

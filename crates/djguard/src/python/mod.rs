@@ -63,10 +63,17 @@ impl ParsedModule {
 
     /// The text of the given 1-based line, without its line ending.
     pub fn line_text(&self, line: u32) -> &str {
+        // Through the line index, not by scanning: a file with many findings stays linear.
+        let starts = self.line_index.line_starts();
+        let i = line.saturating_sub(1) as usize;
+        let Some(start) = starts.get(i) else {
+            return "";
+        };
+        let end = starts.get(i + 1).map_or(self.text.len(), |e| e.to_usize());
         self.text
-            .lines()
-            .nth(line.saturating_sub(1) as usize)
+            .get(start.to_usize()..end)
             .unwrap_or("")
+            .trim_end_matches(['\n', '\r'])
     }
 
     pub fn slice(&self, range: TextRange) -> &str {

@@ -97,7 +97,15 @@ fn sinks(site: &CallSite, out: &mut Vec<Sink>) {
             }
         }
         "django.http.HttpResponse" | "django.http.response.HttpResponse" => {
-            let html = match site.keyword_name("content_type") {
+            // content_type is the second positional parameter of HttpResponse.
+            let content_type = site.keyword_name("content_type").or_else(|| {
+                site.call.arguments.args.get(1).map(|e| {
+                    site.ix
+                        .text(site.file, crate::python::Ranged::range(e))
+                        .to_string()
+                })
+            });
+            let html = match content_type {
                 None => true,
                 Some(ct) => ct.contains("html"),
             };

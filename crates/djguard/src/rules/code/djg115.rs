@@ -8,7 +8,10 @@
 //! `is_admin`, `is_active`, `role`, `permissions`, `groups`, `owner`, `user`, `balance`,
 //! `credits` or `plan`. Also finds request data spread into a model:
 //! `Model(**request.POST.dict())`, `.objects.create(**request.data)`, `.update(**...)`, and
-//! `setattr(obj, key, value)` in a loop over `request.POST.items()`.
+//! `setattr(obj, key, value)` in a loop over `request.POST.items()`. A form or serializer whose
+//! privilege fields are all listed in `read_only_fields` or `exclude`, marked read-only in
+//! `extra_kwargs`, or declared by hand (`owner = HiddenField(default=CurrentUserDefault())`)
+//! is left alone.
 //!
 //! ## Why is this bad?
 //! Every model field not listed becomes writable by whoever submits the form or the API
@@ -38,7 +41,7 @@ use super::{Hit, PatternRule};
 use crate::code::index::{ClassId, Def, Index};
 use crate::finding::{Confidence, Severity};
 use crate::python::Ranged;
-use crate::python::ast::{Expr, Stmt};
+use crate::python::ast::{self, Expr, Stmt};
 use crate::rules::RuleMeta;
 
 pub static RULE: PatternRule = PatternRule {
@@ -83,34 +86,81 @@ fn user_base(b: &str) -> bool {
     )
 }
 
-/// Why the model is sensitive, if it is.
-fn privileged_model(ix: &Index, file: usize, model: &Expr) -> Option<String> {
+/// The privilege fields of Django's user model.
+const USER_PRIVILEGED: &[&str] = &["is_staff", "is_superuser", "groups", "user_permissions"];
+
+/// Why the model is sensitive, if it is, and its privilege fields.
+fn privileged_model(ix: &Index, file: usize, model: &Expr) -> Option<(String, Vec<&'static str>)> {
+    let user = || Some(("the user model".to_string(), USER_PRIVILEGED.to_vec()));
     if let Expr::Call(c) = model
         && ix
             .qualname(file, &c.func)
             .is_some_and(|q| last(&q) == "get_user_model")
     {
-        return Some("the user model".into());
+        return user();
     }
     if let Some(q) = ix.qualname(file, model)
         && user_base(&q)
     {
-        return Some("the user model".into());
+        return user();
     }
     let Some(Def::Class(cid)) = ix.resolve_def(file, model) else {
         return None;
     };
     if ix.inherits(cid, &|b| user_base(b)) {
-        return Some("a user model".into());
+        return Some(("a user model".to_string(), USER_PRIVILEGED.to_vec()));
     }
-    privileged_field(ix, cid).map(|f| format!("a model with the field {f}"))
-}
-
-fn privileged_field(ix: &Index, cid: ClassId) -> Option<&'static str> {
-    PRIVILEGED
+    let fields: Vec<&'static str> = PRIVILEGED
         .iter()
         .copied()
-        .find(|f| ix.class_attr(cid, f).is_some())
+        .filter(|f| ix.class_attr(cid, f).is_some())
+        .collect();
+    let first = fields.first()?;
+    Some((format!("a model with the field {first}"), fields))
+}
+
+/// Field names listed in a `Meta` option (`read_only_fields`, `exclude`) or marked read-only
+/// in `extra_kwargs`, and fields the form or serializer declares itself.
+fn protected_fields<'a>(ix: &Index<'a>, cid: ClassId, meta: &'a ast::StmtClassDef) -> Vec<&'a str> {
+    let strings = |e: &'a Expr| -> Vec<&'a str> {
+        let elts: &[Expr] = match e {
+            Expr::List(l) => &l.elts,
+            Expr::Tuple(t) => &t.elts,
+            _ => &[],
+        };
+        elts.iter()
+            .filter_map(|x| match x {
+                Expr::StringLiteral(s) => Some(s.value.to_str()),
+                _ => None,
+            })
+            .collect()
+    };
+    let mut out: Vec<&'a str> = ix.classes[cid].attrs.keys().copied().collect();
+    for s in &meta.body {
+        let Stmt::Assign(a) = s else { continue };
+        let Some(Expr::Name(n)) = a.targets.first() else {
+            continue;
+        };
+        match n.id.as_str() {
+            "read_only_fields" | "exclude" => out.extend(strings(&a.value)),
+            "extra_kwargs" => {
+                if let Expr::Dict(d) = &*a.value {
+                    for item in &d.items {
+                        if let (Some(Expr::StringLiteral(k)), Expr::Dict(opts)) = (&item.key, &item.value)
+                            && opts.items.iter().any(|o| {
+                                matches!(&o.key, Some(Expr::StringLiteral(ok)) if ok.value.to_str() == "read_only")
+                                    && matches!(&o.value, Expr::BooleanLiteral(b) if b.value)
+                            })
+                        {
+                            out.push(k.value.to_str());
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 fn is_model_form(ix: &Index, cid: ClassId) -> Option<&'static str> {
@@ -159,9 +209,14 @@ fn check(ix: &Index, out: &mut Vec<Hit>) {
         let (Some(model), Some((range, how))) = (model, how) else {
             continue;
         };
-        let Some(why) = privileged_model(ix, c.file, model) else {
+        let Some((why, fields)) = privileged_model(ix, c.file, model) else {
             continue;
         };
+        // Every privilege field read-only, excluded or declared by hand: nothing to assign.
+        let protected = protected_fields(ix, cid, meta);
+        if fields.iter().all(|f| protected.contains(f)) {
+            continue;
+        }
         let name = c.def.name.as_str();
         let model_text = ix.text(c.file, model.range());
         out.push(Hit {

@@ -132,7 +132,7 @@ fn check(ix: &Index, out: &mut Vec<Hit>) {
     for (cid, c) in ix.classes.iter().enumerate() {
         if !ix.inherits(cid, &is_drf)
             || anonymous_by_design(c.def.name.as_str())
-            || super::support::external_entry_point(c.def.name.as_str(), ix.rel(c.file))
+            || super::support::machine_entry_point(c.def.name.as_str(), ix.rel(c.file))
             || !writes(ix, cid)
         {
             continue;
@@ -169,7 +169,7 @@ fn check(ix: &Index, out: &mut Vec<Hit>) {
         let decos = decorators(ix, f.file, &f.def.decorator_list);
         if !decos.iter().any(|d| last(d) == "api_view")
             || anonymous_by_design(f.def.name.as_str())
-            || super::support::external_entry_point(f.def.name.as_str(), ix.rel(f.file))
+            || super::support::machine_entry_point(f.def.name.as_str(), ix.rel(f.file))
         {
             continue;
         }

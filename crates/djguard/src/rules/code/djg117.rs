@@ -45,6 +45,31 @@ pub static RULE: PatternRule = PatternRule {
 
 const FIX: &str = "Leave certificate verification on; for a private CA pass its bundle (verify=\"/path/ca.pem\", ssl.create_default_context(cafile=...)).";
 
+/// An HTTP client call or object: `requests.*`, `httpx.*`, `urllib3.*`, or a receiver named
+/// like a session or client (`jwt.decode(..., verify=False)` is not about TLS).
+fn http_client(ix: &Index, file: usize, e: &Expr) -> bool {
+    if let Some(q) = ix.qualname(file, e)
+        && (q.starts_with("requests")
+            || q.starts_with("httpx")
+            || q.starts_with("urllib3")
+            || q.starts_with("aiohttp"))
+    {
+        return true;
+    }
+    let text = ix.text(file, e.range()).to_ascii_lowercase();
+    [
+        "session",
+        "client",
+        "http",
+        "requests",
+        "transport",
+        "adapter",
+        "pool",
+    ]
+    .iter()
+    .any(|w| text.contains(w))
+}
+
 fn is_false(e: &Expr) -> bool {
     matches!(e, Expr::BooleanLiteral(b) if !b.value)
 }
@@ -84,7 +109,7 @@ fn check(ix: &Index, out: &mut Vec<Hit>) {
                 }
                 let func = ix.text(file, c.func.range());
                 match arg.id.as_str() {
-                    "verify" if is_false(&k.value) => {
+                    "verify" if is_false(&k.value) && http_client(ix, file, &c.func) => {
                         hit(
                             c.range(),
                             format!(
@@ -109,7 +134,11 @@ fn check(ix: &Index, out: &mut Vec<Hit>) {
                 let Expr::Attribute(attr) = t else { continue };
                 let target = ix.text(file, t.range());
                 match attr.attr.id.as_str() {
-                    "verify" | "check_hostname" if is_false(&a.value) => {
+                    "verify" | "check_hostname"
+                        if is_false(&a.value)
+                            && (attr.attr.id.as_str() == "check_hostname"
+                                || http_client(ix, file, &attr.value)) =>
+                    {
                         hit(a.range, format!("{target} = False"));
                     }
                     "verify_mode"

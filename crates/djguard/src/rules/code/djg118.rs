@@ -110,10 +110,9 @@ fn check(ix: &Index, out: &mut Vec<Hit>) {
         if is_test_file(rel) || is_settings_file(rel) || examples {
             continue;
         }
-        let mut seen: Vec<TextRange> = Vec::new();
+        let mut seen: std::collections::HashSet<TextRange> = std::collections::HashSet::new();
         let mut push = |out: &mut Vec<Hit>, range: TextRange, msg: String, key: String, c| {
-            if !seen.contains(&range) {
-                seen.push(range);
+            if seen.insert(range) {
                 out.push(Hit {
                     file,
                     range,

@@ -82,24 +82,30 @@ pub fn is_test_file(rel: &str) -> bool {
 /// answer GET with side effects or accept anonymous writes, and authenticate callers their
 /// own way; the CSRF, GET and DRF-permission rules leave them alone.
 pub fn external_entry_point(name: &str, rel: &str) -> bool {
+    entry_point(name, rel, false)
+}
+
+/// The same, with only the words that cannot describe an ordinary resource (no `report`,
+/// `notification`, `complete`...): for DRF classes, where `ReportViewSet` is a plain API.
+pub fn machine_entry_point(name: &str, rel: &str) -> bool {
+    entry_point(name, rel, true)
+}
+
+fn entry_point(name: &str, rel: &str, strong_only: bool) -> bool {
     let path = rel.to_ascii_lowercase();
     if path.contains("webhook") || path.contains("/hooks/") || path.contains("callback") {
         return true;
     }
-    words(name).iter().any(|w| {
+    let strong = |w: &str| {
         matches!(
-            w.as_str(),
+            w,
             "webhook"
                 | "webhooks"
                 | "hook"
                 | "hooks"
                 | "callback"
                 | "ipn"
-                | "notify"
-                | "notification"
-                | "notifications"
                 | "inbound"
-                | "report"
                 | "beacon"
                 | "rpc"
                 | "interaction"
@@ -109,12 +115,39 @@ pub fn external_entry_point(name: &str, rel: &str) -> bool {
                 | "oauth"
                 | "oidc"
                 | "sso"
-                | "return"
-                | "complete"
-                | "confirm"
-                | "verify"
-                | "activate"
         )
+    };
+    words(name).iter().any(|w| {
+        strong(w)
+            || !strong_only
+                && matches!(
+                    w.as_str(),
+                    "webhook"
+                        | "webhooks"
+                        | "hook"
+                        | "hooks"
+                        | "callback"
+                        | "ipn"
+                        | "notify"
+                        | "notification"
+                        | "notifications"
+                        | "inbound"
+                        | "report"
+                        | "beacon"
+                        | "rpc"
+                        | "interaction"
+                        | "interactions"
+                        | "installed"
+                        | "uninstalled"
+                        | "oauth"
+                        | "oidc"
+                        | "sso"
+                        | "return"
+                        | "complete"
+                        | "confirm"
+                        | "verify"
+                        | "activate"
+                )
     })
 }
 
