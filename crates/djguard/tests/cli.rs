@@ -812,6 +812,25 @@ fn hostile_code_does_not_stop_or_stall_the_code_audit() {
     }
     dict.push_str("}\n");
     write(dir.path(), "app/data.py", dict);
+    // 20,000 names then 20,000 `if`s in one function (copying the scope at each branch would
+    // be quadratic), and `%`-formatting nested 40 deep (evaluating twice would be exponential).
+    let mut wide = String::from("def view(request):\n");
+    for i in 0..20_000 {
+        wide.push_str(&format!("    v{i} = request.GET.get('k{i}')\n"));
+    }
+    for i in 0..20_000 {
+        wide.push_str(&format!("    if v{i}:\n        v{i} = ''\n"));
+    }
+    write(dir.path(), "app/wide.py", wide);
+    write(
+        dir.path(),
+        "app/percent.py",
+        format!(
+            "def f(request):\n    x = {}request.GET['q']{}\n",
+            "'%s' % (".repeat(40),
+            ",)".repeat(40)
+        ),
+    );
     write(dir.path(), "app/binary.py", b"\x00\x01\x02\xff\xfe");
     write(
         dir.path(),

@@ -786,7 +786,10 @@ fn param_list(def: &ast::StmtFunctionDef) -> Vec<&ast::Parameter> {
 
 /// Local names (`("q", "")`) and attributes of local names (`("self", "query")`), borrowed
 /// from the tree so copying an environment at a branch allocates no strings.
-type Env<'a> = FxHashMap<(&'a str, &'a str), AVal>;
+type Key<'a> = (&'a str, &'a str);
+type Env<'a> = FxHashMap<Key<'a>, AVal>;
+/// What a branch left in the names it wrote.
+type Outcome<'a> = FxHashMap<Key<'a>, Option<AVal>>;
 
 struct FnCx<'e, 'x, 'a> {
     engine: &'e Engine<'x, 'a>,
@@ -804,6 +807,10 @@ struct FnCx<'e, 'x, 'a> {
     /// names checked for containment (`startswith`, `is_relative_to`, `commonpath`).
     checks: Option<(HashSet<&'a str>, HashSet<&'a str>)>,
     loop_depth: u32,
+    /// Undo log of bindings made inside branches (key, previous value), and how many
+    /// branches are open.
+    log: Vec<(Key<'a>, Option<AVal>)>,
+    marks: usize,
 }
 
 impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
@@ -820,6 +827,8 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
             body: &[],
             checks: None,
             loop_depth: 0,
+            log: Vec::new(),
+            marks: 0,
         }
     }
 
@@ -900,25 +909,85 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
         self.loop_depth -= 1;
     }
 
-    fn join_envs(&mut self, branches: Vec<Env<'a>>) {
-        let mut out: Env<'a> = FxHashMap::default();
-        for env in branches {
-            for (k, v) in env {
-                match out.get_mut(&k) {
-                    Some(existing) => existing.join(&v),
-                    None => {
-                        out.insert(k, v);
-                    }
+    /// Bind a name; inside a branch the old value is logged so the branch can be undone.
+    fn set(&mut self, key: Key<'a>, v: AVal) {
+        let prev = self.env.insert(key, v);
+        if self.marks > 0 {
+            self.log.push((key, prev));
+        }
+    }
+
+    fn mark(&mut self) -> usize {
+        self.marks += 1;
+        self.log.len()
+    }
+
+    /// Undo the bindings made since `mark`; return what the branch left in each name it
+    /// wrote (`None`: unbound). Cost is the number of writes, not the size of the scope, so a
+    /// long function with many `if`s stays linear.
+    fn rollback(&mut self, mark: usize) -> Outcome<'a> {
+        let mut out: Outcome<'a> = FxHashMap::default();
+        for (k, _) in self.log.get(mark..).unwrap_or(&[]) {
+            out.entry(*k).or_insert_with(|| self.env.get(k).cloned());
+        }
+        while self.log.len() > mark {
+            let Some((k, prev)) = self.log.pop() else {
+                break;
+            };
+            match prev {
+                Some(v) => {
+                    self.env.insert(k, v);
+                }
+                None => {
+                    self.env.remove(&k);
                 }
             }
         }
-        self.env = out;
+        self.marks = self.marks.saturating_sub(1);
+        out
     }
 
-    fn walk_branch(&mut self, start: &Env<'a>, body: &'a [Stmt]) -> Env<'a> {
-        self.env = start.clone();
+    /// Join branch outcomes into the current scope (the state before the branches). With
+    /// `fallthrough`, the state before is one of the possibilities (an `if` without `else`, a
+    /// loop that runs zero times).
+    fn merge(&mut self, outcomes: Vec<Outcome<'a>>, fallthrough: bool) {
+        let mut keys: Vec<Key<'a>> = Vec::new();
+        let mut seen: rustc_hash::FxHashSet<Key<'a>> = rustc_hash::FxHashSet::default();
+        for o in &outcomes {
+            for k in o.keys() {
+                if seen.insert(*k) {
+                    keys.push(*k);
+                }
+            }
+        }
+        for k in keys {
+            let start = self.env.get(&k).cloned();
+            let mut acc: Option<AVal> = if fallthrough { start.clone() } else { None };
+            for o in &outcomes {
+                let v = match o.get(&k) {
+                    Some(v) => v.clone(),
+                    None => start.clone(),
+                };
+                if let Some(v) = v {
+                    match &mut acc {
+                        Some(a) => a.join(&v),
+                        None => acc = Some(v),
+                    }
+                }
+            }
+            if let Some(v) = acc {
+                self.set(k, v);
+            }
+        }
+    }
+
+    fn branch(&mut self, test: Option<&'a Expr>, body: &'a [Stmt]) -> Outcome<'a> {
+        let m = self.mark();
+        if let Some(t) = test {
+            self.eval(t);
+        }
         self.walk_body(body);
-        std::mem::take(&mut self.env)
+        self.rollback(m)
     }
 
     fn walk_stmt(&mut self, stmt: &'a Stmt) {
@@ -962,38 +1031,29 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
             }
             Stmt::If(s) => {
                 self.eval(&s.test);
-                let start = self.env.clone();
-                let mut branches = vec![self.walk_branch(&start, &s.body)];
+                let mut outcomes = vec![self.branch(None, &s.body)];
                 let mut has_else = false;
                 for clause in &s.elif_else_clauses {
-                    self.env = start.clone();
-                    if let Some(test) = &clause.test {
-                        self.eval(test);
-                    } else {
-                        has_else = true;
-                    }
-                    branches.push(self.walk_branch(&start, &clause.body));
+                    has_else |= clause.test.is_none();
+                    outcomes.push(self.branch(clause.test.as_ref(), &clause.body));
                 }
-                if !has_else {
-                    branches.push(start);
-                }
-                self.join_envs(branches);
+                self.merge(outcomes, !has_else);
             }
             Stmt::For(s) => {
                 let it = self.eval(&s.iter);
                 self.bind(&s.target, &it);
-                let start = self.env.clone();
+                let m = self.mark();
                 self.walk_loop(&s.body);
-                let after = std::mem::take(&mut self.env);
-                self.join_envs(vec![start, after]);
+                let out = self.rollback(m);
+                self.merge(vec![out], true);
                 self.walk_body(&s.orelse);
             }
             Stmt::While(s) => {
                 self.eval(&s.test);
-                let start = self.env.clone();
+                let m = self.mark();
                 self.walk_loop(&s.body);
-                let after = std::mem::take(&mut self.env);
-                self.join_envs(vec![start, after]);
+                let out = self.rollback(m);
+                self.merge(vec![out], true);
                 self.walk_body(&s.orelse);
             }
             Stmt::With(s) => {
@@ -1006,34 +1066,25 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                 self.walk_body(&s.body);
             }
             Stmt::Try(s) => {
-                let start = self.env.clone();
-                let after_body = self.walk_branch(&start, &s.body);
-                let mut branches = vec![after_body.clone()];
-                let mut entry = start.clone();
-                for (k, v) in &after_body {
-                    match entry.get_mut(k) {
-                        Some(e) => e.join(v),
-                        None => {
-                            entry.insert(*k, v.clone());
-                        }
-                    }
-                }
+                // The body, then (the body having run) its `else`; the handlers start from the
+                // state after the body and join it.
+                self.walk_body(&s.body);
+                let mut outcomes = Vec::new();
                 for h in &s.handlers {
                     let ast::ExceptHandler::ExceptHandler(h) = h;
-                    branches.push(self.walk_branch(&entry, &h.body));
+                    outcomes.push(self.branch(None, &h.body));
                 }
-                self.join_envs(branches);
-                self.walk_body(&s.orelse);
+                outcomes.push(self.branch(None, &s.orelse));
+                self.merge(outcomes, false);
                 self.walk_body(&s.finalbody);
             }
             Stmt::Match(s) => {
                 self.eval(&s.subject);
-                let start = self.env.clone();
-                let mut branches = vec![start.clone()];
+                let mut outcomes = Vec::new();
                 for case in &s.cases {
-                    branches.push(self.walk_branch(&start, &case.body));
+                    outcomes.push(self.branch(None, &case.body));
                 }
-                self.join_envs(branches);
+                self.merge(outcomes, true);
             }
             Stmt::Raise(r) => {
                 if let Some(e) = &r.exc {
@@ -1051,7 +1102,7 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
     fn bind(&mut self, target: &'a Expr, v: &AVal) {
         match target {
             Expr::Name(n) => {
-                self.env.insert((n.id.as_str(), ""), v.clone());
+                self.set((n.id.as_str(), ""), v.clone());
             }
             Expr::Tuple(t) => {
                 for e in &t.elts {
@@ -1066,25 +1117,27 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
             Expr::Starred(s) => self.bind(&s.value, v),
             Expr::Attribute(a) => {
                 if let Some(key) = attr_key(target) {
-                    self.env.insert(key, v.clone());
+                    self.set(key, v.clone());
                 }
                 // Storing request data into an attribute of a local object taints it.
                 if !v.taint.is_empty()
                     && let Expr::Name(n) = &*a.value
                     && n.id.as_str() != "self"
-                    && let Some(obj) = self.env.get_mut(&(n.id.as_str(), ""))
+                    && let Some(mut obj) = self.env.get(&(n.id.as_str(), "")).cloned()
                 {
                     obj.taint.union(&v.taint);
                     obj.konst = false;
+                    self.set((n.id.as_str(), ""), obj);
                 }
             }
             Expr::Subscript(s) => {
                 if let Expr::Name(n) = &*s.value
-                    && let Some(obj) = self.env.get_mut(&(n.id.as_str(), ""))
+                    && let Some(mut obj) = self.env.get(&(n.id.as_str(), "")).cloned()
                 {
                     obj.taint.union(&v.taint);
                     obj.konst &= v.konst;
                     obj.safe &= v.safe || v.konst;
+                    self.set((n.id.as_str(), ""), obj);
                 }
             }
             _ => {}
@@ -1327,7 +1380,8 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
     }
 
     fn comprehension(&mut self, gens: &'a [ast::Comprehension], elts: &[&'a Expr]) -> AVal {
-        let saved = self.env.clone();
+        // Comprehension variables live in their own scope: undone afterwards.
+        let m = self.mark();
         for g in gens {
             let it = self.eval(&g.iter);
             self.bind(&g.target, &element(&it));
@@ -1343,7 +1397,7 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
             out.konst &= v.konst;
             out.safe &= v.safe || v.konst;
         }
-        self.env = saved;
+        self.rollback(m);
         out
     }
 
