@@ -666,7 +666,7 @@ impl<'x, 'a> Engine<'x, 'a> {
                         })),
                         params: Vec::new(),
                     },
-                    kind: Kind::Form(None),
+                    kind: Kind::Form(f.class.and_then(|c| self.form_class_of(c))),
                     ..AVal::default()
                 }
             } else if (i == first && request_first) || (view_class && name == "request") {
@@ -724,6 +724,15 @@ impl<'x, 'a> Engine<'x, 'a> {
             returns_anchored: cx.returns_anchored,
             returns: cx.returns,
             param_sinks: cx.param_sinks,
+        }
+    }
+
+    /// The project form class a view names in `form_class = ...`.
+    fn form_class_of(&self, view: ClassId) -> Option<ClassId> {
+        let (owner, e) = self.ix.class_attr(view, "form_class")?;
+        match self.ix.resolve_def(self.ix.classes[owner].file, e)? {
+            Def::Class(c) => Some(c),
+            Def::Func(_) => None,
         }
     }
 
@@ -1412,6 +1421,9 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
         match base.kind {
             Kind::Request if REQUEST_SOURCES.contains(&attr) => AVal {
                 taint: self.source(a.range),
+                // The path matched one of the project's URL patterns, which start with their
+                // own prefix; only a catch-all root pattern lets `//host` through.
+                anchored: matches!(attr, "path" | "path_info"),
                 ..AVal::default()
             },
             Kind::Request => AVal::default(),
@@ -1451,6 +1463,10 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
         let Some(form) = form else {
             return false;
         };
+        // A `clean_<field>()` method is where Django validates a field: trust it.
+        if self.ix.method(form, &format!("clean_{key}")).is_some() {
+            return true;
+        }
         let Some((c, value)) = self.ix.class_attr(form, key) else {
             return false;
         };

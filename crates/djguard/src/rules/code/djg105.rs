@@ -5,9 +5,11 @@
 //! `HttpResponseRedirect()` and `HttpResponsePermanentRedirect()`. Only proven flows are
 //! reported. A value passed to `url_has_allowed_host_and_scheme()` (or the older
 //! `is_safe_url()`) in the same function counts as checked, also when the function returns it
-//! to its caller. A URL that starts with a constant path (`"/orders/?" + query`), a fixed
-//! `scheme://host/`, or is the request's own path (`request.get_full_path()`) stays on a known
-//! site and is not reported.
+//! to its caller, and so is a form field with its own `clean_<field>()` method. A URL that
+//! starts with a constant path (`"/orders/?" + query`, but not a bare `"/"`), a fixed
+//! `scheme://host/`, or is the request's own path (`request.get_full_path()`,
+//! `request.path`) stays on a known site and is not reported. (`request.path` can start with
+//! `//` only under a catch-all pattern at the site root; djguard does not model that case.)
 //!
 //! ## Why is this bad?
 //! A link to your login page with `?next=https://evil.example/` sends users, after they log
