@@ -61,7 +61,7 @@ pub struct Route<'a> {
     pub wrappers: Vec<String>,
     /// The URL arguments the pattern captures, and whether their converter or regex only
     /// admits harmless characters (`<int:pk>`, `<slug:s>`, `(?P<id>[0-9]+)`).
-    pub kwargs: Vec<(String, bool)>,
+    pub kwargs: Option<Vec<(String, bool)>>,
 }
 
 pub struct Index<'a> {
@@ -75,7 +75,11 @@ pub struct Index<'a> {
     pub routes: Vec<Route<'a>>,
     routed: HashSet<Def>,
     /// URL arguments per routed view: safe only if every route that captures it says so.
-    url_kwargs: HashMap<Def, HashMap<String, bool>>,
+    /// `None` when some route to the view has a pattern that is not a literal.
+    url_kwargs: HashMap<Def, Option<HashMap<String, bool>>>,
+    /// Some `include()` captures URL arguments (or has a pattern that is not a literal): the
+    /// views below it get arguments their own pattern does not name.
+    include_captures: bool,
     class_bases: Vec<Vec<String>>,
     view_classes: Vec<bool>,
     /// Files that call `url_has_allowed_host_and_scheme` / `is_safe_url`.
@@ -101,6 +105,7 @@ impl<'a> Index<'a> {
             routes: Vec::new(),
             routed: HashSet::new(),
             url_kwargs: HashMap::new(),
+            include_captures: false,
             class_bases: Vec::new(),
             view_classes: Vec::new(),
             redirect_checks: HashSet::new(),
@@ -318,13 +323,25 @@ impl<'a> Index<'a> {
         self.stmts = all_stmts;
         self.called_names = called;
         self.redirect_checks = redirect_checks;
+        self.include_captures = routes.iter().any(|r| {
+            r.wrappers.iter().any(|w| w.ends_with(".include"))
+                && r.kwargs.as_ref().is_none_or(|k| !k.is_empty())
+        });
         for r in &routes {
             if let Some(def) = self.resolve_def(r.file, strip_as_view(r.view)) {
                 self.routed.insert(def);
-                let entry = self.url_kwargs.entry(def).or_default();
-                for (name, safe) in &r.kwargs {
-                    let e = entry.entry(name.clone()).or_insert(true);
-                    *e &= *safe;
+                let entry = self
+                    .url_kwargs
+                    .entry(def)
+                    .or_insert_with(|| Some(HashMap::new()));
+                match (&r.kwargs, entry.as_mut()) {
+                    (Some(kwargs), Some(map)) => {
+                        for (name, safe) in kwargs {
+                            let e = map.entry(name.clone()).or_insert(true);
+                            *e &= *safe;
+                        }
+                    }
+                    _ => *entry = None,
                 }
             }
         }
@@ -436,6 +453,7 @@ impl<'a> Index<'a> {
     pub fn url_kwarg_safe(&self, def: Def, name: &str) -> bool {
         self.url_kwargs
             .get(&def)
+            .and_then(|m| m.as_ref())
             .and_then(|m| m.get(name))
             .copied()
             .unwrap_or(false)
@@ -444,9 +462,12 @@ impl<'a> Index<'a> {
     /// Whether the URL conf routes to this view with a pattern that does not capture `name`
     /// (the parameter is then filled by a decorator or a framework hook, not from the URL).
     pub fn url_kwarg_absent(&self, def: Def, name: &str) -> bool {
-        self.url_kwargs
-            .get(&def)
-            .is_some_and(|m| !m.is_empty() && !m.contains_key(name))
+        !self.include_captures
+            && self
+                .url_kwargs
+                .get(&def)
+                .and_then(|m| m.as_ref())
+                .is_some_and(|m| !m.contains_key(name))
     }
 
     pub fn is_routed(&self, def: Def) -> bool {
@@ -670,7 +691,7 @@ impl<'a> ast::visitor::Visitor<'a> for CallFinder<'_, 'a> {
                     view = first;
                 }
                 let kwargs = match c.arguments.args.first() {
-                    Some(Expr::StringLiteral(p)) => {
+                    Some(Expr::StringLiteral(p)) => Some({
                         let pattern = p.value.to_str();
                         if self
                             .ix
@@ -681,8 +702,8 @@ impl<'a> ast::visitor::Visitor<'a> for CallFinder<'_, 'a> {
                         } else {
                             regex_kwargs(pattern)
                         }
-                    }
-                    _ => Vec::new(),
+                    }),
+                    _ => None,
                 };
                 self.routes.push(Route {
                     file: self.file,
