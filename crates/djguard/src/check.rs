@@ -76,18 +76,15 @@ pub struct Report {
 /// `djguard settings`: the value of every setting each selected module defines, where it was
 /// written and which environment variables it depends on.
 pub fn dump_settings(opts: &CheckOptions) -> Result<serde_json::Value, CheckError> {
-    let excludes = discover::build_excludes(&opts.exclude)?;
-    let files = discover::discover(&opts.root, &opts.paths, &excludes);
-    let project = Project::load(&opts.root, files);
-    let version = opts.django_version.unwrap_or(version::NEWEST);
-    let explicit: Vec<usize> = opts
-        .settings
-        .iter()
-        .map(|s| settings_discover::resolve_explicit(&project, s))
-        .collect::<Result<_, _>>()?;
+    let Loaded {
+        project,
+        version,
+        targets,
+        ..
+    } = load(opts)?;
     let evaluator = Evaluator::new(&project, &opts.environment);
     let mut modules = Vec::new();
-    for target in settings_discover::select(&project, &explicit) {
+    for target in targets {
         let settings = EffectiveSettings::new(
             target.module.clone(),
             target.file,
@@ -150,7 +147,17 @@ impl Selection {
     }
 }
 
-pub fn run(opts: &CheckOptions) -> Result<Report, CheckError> {
+/// What `check` and `settings` share: the parsed project, the Django release it is judged
+/// against (and why), and the settings modules to evaluate.
+struct Loaded {
+    project: Project,
+    files: usize,
+    version: DjangoVersion,
+    version_source: String,
+    targets: Vec<SettingsTarget>,
+}
+
+fn load(opts: &CheckOptions) -> Result<Loaded, CheckError> {
     let excludes = discover::build_excludes(&opts.exclude)?;
     let files = discover::discover(&opts.root, &opts.paths, &excludes);
     let n_files = files.len();
@@ -193,6 +200,23 @@ pub fn run(opts: &CheckOptions) -> Result<Report, CheckError> {
         .map(|s| settings_discover::resolve_explicit(&project, s))
         .collect::<Result<_, _>>()?;
     let targets = settings_discover::select(&project, &explicit);
+    Ok(Loaded {
+        project,
+        files: n_files,
+        version,
+        version_source,
+        targets,
+    })
+}
+
+pub fn run(opts: &CheckOptions) -> Result<Report, CheckError> {
+    let Loaded {
+        project,
+        files: n_files,
+        version,
+        version_source,
+        targets,
+    } = load(opts)?;
     let selection = Selection::new(&opts.select, &opts.extend_select, &opts.ignore);
 
     let evaluator = Evaluator::new(&project, &opts.environment);
