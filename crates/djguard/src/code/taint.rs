@@ -88,6 +88,14 @@ pub struct Taint {
 }
 
 impl Taint {
+    /// Request data first seen at `step`.
+    fn source(step: Step) -> Taint {
+        Taint {
+            source: Some(Arc::new(Flow { steps: vec![step] })),
+            params: Vec::new(),
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.source.is_none() && self.params.is_empty()
     }
@@ -656,16 +664,11 @@ impl<'x, 'a> Engine<'x, 'a> {
                 // Django's FormView and DRF's generic views pass the bound form or serializer,
                 // filled from the request.
                 AVal {
-                    taint: Taint {
-                        source: Some(Arc::new(Flow {
-                            steps: vec![Step {
-                                file: f.file,
-                                range: p.range(),
-                                text: format!("`{name}` of {fname}() (request data)"),
-                            }],
-                        })),
-                        params: Vec::new(),
-                    },
+                    taint: Taint::source(Step {
+                        file: f.file,
+                        range: p.range(),
+                        text: format!("`{name}` of {fname}() (request data)"),
+                    }),
                     kind: Kind::Form(f.class.and_then(|c| self.form_class_of(c))),
                     ..AVal::default()
                 }
@@ -681,16 +684,11 @@ impl<'x, 'a> Engine<'x, 'a> {
                 AVal::safe()
             } else if url_args && i > first {
                 AVal {
-                    taint: Taint {
-                        source: Some(Arc::new(Flow {
-                            steps: vec![Step {
-                                file: f.file,
-                                range: p.range(),
-                                text: format!("URL argument `{name}` of {fname}()"),
-                            }],
-                        })),
-                        params: Vec::new(),
-                    },
+                    taint: Taint::source(Step {
+                        file: f.file,
+                        range: p.range(),
+                        text: format!("URL argument `{name}` of {fname}()"),
+                    }),
                     ..AVal::default()
                 }
             } else {
@@ -851,13 +849,7 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
 
     fn source(&self, range: TextRange) -> Taint {
         let text = self.ix.text(self.file, range);
-        let text = shorten(text);
-        Taint {
-            source: Some(Arc::new(Flow {
-                steps: vec![self.step(range, text)],
-            })),
-            params: Vec::new(),
-        }
+        Taint::source(self.step(range, shorten(text)))
     }
 
     /// Widen a bare source to the expression that reads it: `request.GET` →
@@ -909,13 +901,18 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
 
     /// A loop body twice, so values carried from one iteration to the next are seen; nested
     /// loops deeper than three levels once, so nesting cannot make the walk exponential.
-    fn walk_loop(&mut self, body: &'a [Stmt]) {
+    /// The loop may run zero times: its outcome joins the state before it; then `else`.
+    fn walk_loop(&mut self, body: &'a [Stmt], orelse: &'a [Stmt]) {
+        let m = self.mark();
         self.loop_depth += 1;
         self.walk_body(body);
         if self.loop_depth <= 3 {
             self.walk_body(body);
         }
         self.loop_depth -= 1;
+        let out = self.rollback(m);
+        self.merge(vec![out], true);
+        self.walk_body(orelse);
     }
 
     /// Bind a name; inside a branch the old value is logged so the branch can be undone.
@@ -1051,19 +1048,11 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
             Stmt::For(s) => {
                 let it = self.eval(&s.iter);
                 self.bind(&s.target, &it);
-                let m = self.mark();
-                self.walk_loop(&s.body);
-                let out = self.rollback(m);
-                self.merge(vec![out], true);
-                self.walk_body(&s.orelse);
+                self.walk_loop(&s.body, &s.orelse);
             }
             Stmt::While(s) => {
                 self.eval(&s.test);
-                let m = self.mark();
-                self.walk_loop(&s.body);
-                let out = self.rollback(m);
-                self.merge(vec![out], true);
-                self.walk_body(&s.orelse);
+                self.walk_loop(&s.body, &s.orelse);
             }
             Stmt::With(s) => {
                 for item in &s.items {

@@ -96,60 +96,44 @@ fn entry_point(name: &str, rel: &str, strong_only: bool) -> bool {
     if path.contains("webhook") || path.contains("/hooks/") || path.contains("callback") {
         return true;
     }
-    let strong = |w: &str| {
-        matches!(
-            w,
-            "webhook"
-                | "webhooks"
-                | "hook"
-                | "hooks"
-                | "callback"
-                | "ipn"
-                | "inbound"
-                | "beacon"
-                | "rpc"
-                | "interaction"
-                | "interactions"
-                | "installed"
-                | "uninstalled"
-                | "oauth"
-                | "oidc"
-                | "sso"
-        )
-    };
     words(name).iter().any(|w| {
-        strong(w)
-            || !strong_only
-                && matches!(
-                    w.as_str(),
-                    "webhook"
-                        | "webhooks"
-                        | "hook"
-                        | "hooks"
-                        | "callback"
-                        | "ipn"
-                        | "notify"
-                        | "notification"
-                        | "notifications"
-                        | "inbound"
-                        | "report"
-                        | "beacon"
-                        | "rpc"
-                        | "interaction"
-                        | "interactions"
-                        | "installed"
-                        | "uninstalled"
-                        | "oauth"
-                        | "oidc"
-                        | "sso"
-                        | "return"
-                        | "complete"
-                        | "confirm"
-                        | "verify"
-                        | "activate"
-                )
+        MACHINE_WORDS.contains(&w.as_str()) || !strong_only && FLOW_WORDS.contains(&w.as_str())
     })
 }
+
+/// Names only machine-to-machine endpoints have.
+const MACHINE_WORDS: &[&str] = &[
+    "webhook",
+    "webhooks",
+    "hook",
+    "hooks",
+    "callback",
+    "ipn",
+    "inbound",
+    "beacon",
+    "rpc",
+    "interaction",
+    "interactions",
+    "installed",
+    "uninstalled",
+    "oauth",
+    "oidc",
+    "sso",
+];
+
+/// Names of the end points of external flows (notifications, payment returns, confirmation
+/// links); also plain resource names in a REST API, so not used for DRF classes.
+const FLOW_WORDS: &[&str] = &[
+    "notify",
+    "notification",
+    "notifications",
+    "report",
+    "return",
+    "complete",
+    "confirm",
+    "verify",
+    "activate",
+];
 
 /// Settings modules (their credentials are DJG016's).
 pub fn is_settings_file(rel: &str) -> bool {
@@ -170,18 +154,21 @@ pub fn target_name(expr: &Expr) -> Option<&str> {
     }
 }
 
-/// Call `f` on every expression of a module (outside nothing: functions and classes too).
-pub fn each_expr<'a>(body: &'a [Stmt], f: &mut dyn FnMut(&'a Expr)) {
-    struct V<'f, 'a>(&'f mut dyn FnMut(&'a Expr));
-    impl<'a> ast::visitor::Visitor<'a> for V<'_, 'a> {
-        fn visit_expr(&mut self, expr: &'a Expr) {
-            (self.0)(expr);
-            stacker::maybe_grow(64 * 1024, 4 * 1024 * 1024, || {
-                ast::visitor::walk_expr(self, expr);
-            });
-        }
+/// Calls a closure on every expression it walks.
+struct ExprVisitor<'f, 'a>(&'f mut dyn FnMut(&'a Expr));
+
+impl<'a> ast::visitor::Visitor<'a> for ExprVisitor<'_, 'a> {
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        (self.0)(expr);
+        stacker::maybe_grow(64 * 1024, 4 * 1024 * 1024, || {
+            ast::visitor::walk_expr(self, expr);
+        });
     }
-    let mut v = V(f);
+}
+
+/// Call `f` on every expression of a body (nested functions and classes too).
+pub fn each_expr<'a>(body: &'a [Stmt], f: &mut dyn FnMut(&'a Expr)) {
+    let mut v = ExprVisitor(f);
     for s in body {
         ast::visitor::Visitor::visit_stmt(&mut v, s);
     }
@@ -189,16 +176,7 @@ pub fn each_expr<'a>(body: &'a [Stmt], f: &mut dyn FnMut(&'a Expr)) {
 
 /// Call `f` on an expression and every expression inside it.
 pub fn each_subexpr<'a>(e: &'a Expr, f: &mut dyn FnMut(&'a Expr)) {
-    struct V<'f, 'a>(&'f mut dyn FnMut(&'a Expr));
-    impl<'a> ast::visitor::Visitor<'a> for V<'_, 'a> {
-        fn visit_expr(&mut self, expr: &'a Expr) {
-            (self.0)(expr);
-            stacker::maybe_grow(64 * 1024, 4 * 1024 * 1024, || {
-                ast::visitor::walk_expr(self, expr);
-            });
-        }
-    }
-    ast::visitor::Visitor::visit_expr(&mut V(f), e);
+    ast::visitor::Visitor::visit_expr(&mut ExprVisitor(f), e);
 }
 
 /// Call `f` on every statement of a module, nested ones included.
