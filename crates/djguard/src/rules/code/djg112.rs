@@ -3,8 +3,8 @@
 //! ## What it does
 //! Finds `==` and `!=` between a value whose name says it is a secret (token, secret,
 //! signature, digest, HMAC, API key, password hash) and another non-constant value.
-//! Comparisons with literals, `None` or lengths are left alone, as are
-//! `hmac.compare_digest()` and `django.utils.crypto.constant_time_compare()`.
+//! Comparisons with literals, `None`, lengths or a class attribute set to a literal are left
+//! alone, as are `hmac.compare_digest()` and `django.utils.crypto.constant_time_compare()`.
 //!
 //! ## Why is this bad?
 //! `==` stops at the first differing byte, so the time it takes tells an attacker how many
@@ -108,6 +108,20 @@ fn trivial(e: &Expr) -> bool {
     }
 }
 
+/// `self.reset_url_token` where a class of the file sets `reset_url_token = "set-password"`:
+/// a constant, not a secret.
+fn class_constant(ix: &Index, file: usize, e: &Expr) -> bool {
+    let Expr::Attribute(a) = e else { return false };
+    if !matches!(&*a.value, Expr::Name(n) if n.id.as_str() == "self") {
+        return false;
+    }
+    ix.classes.iter().filter(|c| c.file == file).any(|c| {
+        c.attrs
+            .get(a.attr.id.as_str())
+            .is_some_and(|v| crate::code::index::is_literal(v))
+    })
+}
+
 fn check(ix: &Index, out: &mut Vec<Hit>) {
     for (file, info) in ix.files.iter().enumerate() {
         if info.parsed.is_none() {
@@ -125,7 +139,7 @@ fn check(ix: &Index, out: &mut Vec<Hit>) {
                 return;
             }
             let left = &*c.left;
-            if trivial(left) || trivial(right) {
+            if trivial(left) || trivial(right) || class_constant(ix, file, left) || class_constant(ix, file, right) {
                 return;
             }
             let name = [left, right]
