@@ -57,6 +57,8 @@ pub struct Project {
     pub others: Vec<(String, PathBuf)>,
     pub errors: Vec<FileError>,
     modules: HashMap<String, usize>,
+    /// Python files by relative path (findings are mapped back to files by path).
+    by_rel: HashMap<String, usize>,
 }
 
 impl Project {
@@ -170,12 +172,18 @@ impl Project {
         }
 
         let others = others.into_iter().map(|f| (f.rel, f.abs)).collect();
+        let by_rel = python
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.rel.clone(), i))
+            .collect();
         Project {
             root: root.to_path_buf(),
             python,
             others,
             errors,
             modules,
+            by_rel,
         }
     }
 
@@ -193,7 +201,7 @@ impl Project {
     }
 
     pub fn file_by_rel(&self, rel: &str) -> Option<usize> {
-        self.python.iter().position(|f| f.rel == rel)
+        self.by_rel.get(rel).copied()
     }
 }
 

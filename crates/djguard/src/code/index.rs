@@ -351,37 +351,15 @@ impl<'a> Index<'a> {
     /// The qualified name an expression names in `file`: imports, then the module's own
     /// top-level definitions.
     pub fn qualname(&self, file: usize, expr: &Expr) -> Option<String> {
-        match expr {
-            Expr::Name(n) => {
-                let info = &self.files[file];
-                if let Some(b) = info.imports.binding(n.id.as_str()) {
-                    return Some(b.to_string());
-                }
-                if info.defs.contains_key(n.id.as_str()) {
-                    return Some(join(&info.module, n.id.as_str()));
-                }
-                None
+        let info = &self.files[file];
+        crate::python::semantic::qualify(expr, |name| {
+            if let Some(b) = info.imports.binding(name) {
+                return Some(b.to_string());
             }
-            Expr::Attribute(_) => {
-                // Iteratively: attribute chains can be millions long in hostile input.
-                let mut parts = Vec::new();
-                let mut cur = expr;
-                while let Expr::Attribute(a) = cur {
-                    parts.push(a.attr.id.as_str());
-                    cur = &a.value;
-                }
-                let Expr::Name(_) = cur else {
-                    return None;
-                };
-                let mut out = self.qualname(file, cur)?;
-                for p in parts.iter().rev() {
-                    out.push('.');
-                    out.push_str(p);
-                }
-                Some(out)
-            }
-            _ => None,
-        }
+            info.defs
+                .contains_key(name)
+                .then(|| join(&info.module, name))
+        })
     }
 
     /// Whether the callee may be a project definition: its leftmost name is defined in the

@@ -81,15 +81,28 @@ impl ImportMap {
     /// The qualified name an expression refers to: `s` → `django.conf.settings`,
     /// `models.expressions.RawSQL` → `django.db.models.expressions.RawSQL`.
     pub fn qualified_name(&self, expr: &Expr) -> Option<String> {
-        match expr {
-            Expr::Name(name) => self.binding(name.id.as_str()).map(str::to_string),
-            Expr::Attribute(attr) => {
-                let base = self.qualified_name(&attr.value)?;
-                Some(format!("{base}.{}", attr.attr.id.as_str()))
-            }
-            _ => None,
-        }
+        qualify(expr, |name| self.binding(name).map(str::to_string))
     }
+}
+
+/// The dotted name of `a.b.c` given what its leftmost name stands for (`root`), built
+/// iteratively: attribute chains in hostile input can be millions long.
+pub fn qualify(expr: &Expr, root: impl FnOnce(&str) -> Option<String>) -> Option<String> {
+    let mut parts = Vec::new();
+    let mut cur = expr;
+    while let Expr::Attribute(a) = cur {
+        parts.push(a.attr.id.as_str());
+        cur = &a.value;
+    }
+    let Expr::Name(n) = cur else {
+        return None;
+    };
+    let mut out = root(n.id.as_str())?;
+    for p in parts.iter().rev() {
+        out.push('.');
+        out.push_str(p);
+    }
+    Some(out)
 }
 
 /// The absolute module named by `from <dots><module> import ...` inside `package`.
