@@ -239,6 +239,8 @@ pub fn run(opts: &CheckOptions) -> Result<Report, CheckError> {
 
     run_project_rules(&project, &evaluator, &selection, &mut findings);
     findings.extend(crate::code::run(&project, &|m| selection.enabled(m)));
+    let templates = crate::templates::audit::run(&project, &|m| selection.enabled(m));
+    findings.extend(templates.findings);
 
     // Filters: severity overrides, per-file ignores, inline suppressions.
     let per_file: Vec<(globset::GlobSet, Vec<String>)> = opts
@@ -251,7 +253,7 @@ pub fn run(opts: &CheckOptions) -> Result<Report, CheckError> {
             Some((b.build().ok()?, ids.clone()))
         })
         .collect();
-    let mut suppressed = 0;
+    let mut suppressed = templates.suppressed;
     let mut below_confidence = 0;
     findings.retain(|f: &Finding| {
         let meta = rules::find(&f.rule);
@@ -290,6 +292,7 @@ pub fn run(opts: &CheckOptions) -> Result<Report, CheckError> {
     undecided.sort_by(|a, b| (&a.settings_module, &a.rule).cmp(&(&b.settings_module, &b.rule)));
 
     let mut errors = project.errors.clone();
+    errors.extend(templates.errors);
     errors.sort_by(|a, b| a.path.cmp(&b.path));
     let settings = targets
         .iter()

@@ -21,7 +21,12 @@ pub fn render(report: &Report, color: bool) -> String {
             Severity::Medium => Level::WARNING,
             Severity::Low | Severity::Info => Level::NOTE,
         };
-        let title = format!("{} [{}]", f.message, f.severity.as_str());
+        let title = format!(
+            "{} [{}, {} confidence]",
+            f.message,
+            f.severity.as_str(),
+            f.confidence.as_str()
+        );
         let line_text = f.source_line.as_str();
         let start = char_to_byte(line_text, f.column.saturating_sub(1) as usize);
         let end = if f.end_line == f.line {
@@ -141,7 +146,7 @@ pub fn summary_line(report: &Report) -> String {
     if report.below_confidence > 0 {
         let _ = write!(
             line,
-            "\n{} low-confidence finding(s) not shown: dangerous calls with no proven request source (--min-confidence low lists them).",
+            "\n{} low-confidence finding(s) not shown: dangerous calls or template output with no proven request source (--min-confidence low lists them).",
             report.below_confidence
         );
     }

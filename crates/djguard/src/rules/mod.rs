@@ -5,6 +5,7 @@
 pub mod code;
 pub mod django;
 pub mod project;
+pub mod templates;
 
 use crate::finding::Severity;
 
@@ -30,6 +31,7 @@ pub fn all() -> Vec<&'static RuleMeta> {
     v.extend(project::SETTINGS_RULES.iter().map(|r| &r.meta));
     v.extend(code::TAINT_RULES.iter().map(|r| &r.meta));
     v.extend(code::PATTERN_RULES.iter().map(|r| &r.meta));
+    v.extend(templates::TEMPLATE_RULES.iter().map(|r| &r.meta));
     v.sort_by(|a, b| a.id.cmp(b.id));
     v
 }

@@ -1,0 +1,68 @@
+//! # DJG203: Template variable in an unquoted attribute
+//!
+//! ## What it does
+//! Finds `{{ variable }}` used as an HTML attribute value without quotes:
+//! `<input value={{ name }}>`.
+//!
+//! ## Why is this bad?
+//! Django's escaping turns `<`, `>`, `&` and quotes into entities, but not spaces. In an
+//! unquoted attribute a space ends the value, so `x onmouseover=alert(1)` adds an event
+//! handler to the element even though the value was escaped.
+//!
+//! ## Example
+//! ```html
+//! <input name="q" value={{ query }}>
+//! ```
+//!
+//! ## Fix
+//! Always quote attribute values: `value="{{ query }}"`.
+//!
+//! ## References
+//! - OWASP Cross Site Scripting Prevention Cheat Sheet → Rule #2 (attribute encoding)
+//! - CWE-83: Improper Neutralization of Script in Attributes in a Web Page
+
+use super::{Hit, TemplateFile, TemplateRule, shown};
+use crate::finding::{Confidence, Severity};
+use crate::rules::RuleMeta;
+use crate::templates::html::Context;
+use crate::templates::lexer;
+
+pub static RULE: TemplateRule = TemplateRule {
+    meta: RuleMeta {
+        id: "DJG203",
+        title: "Template variable in an unquoted attribute",
+        severity: Severity::Medium,
+        cwe: Some(83),
+        groups: &["templates"],
+    },
+    check,
+};
+
+fn check(t: &TemplateFile, out: &mut Vec<Hit>) {
+    for (i, ctx) in &t.html.contexts {
+        let Some(tok) = t.tokens.get(*i) else {
+            continue;
+        };
+        let Context::AttrValue {
+            attr, quote: None, ..
+        } = ctx
+        else {
+            continue;
+        };
+        if !matches!(tok.kind, lexer::TokenKind::Var) {
+            continue;
+        }
+        let var = lexer::parse_var(t.inner(tok));
+        out.push(Hit {
+            start: tok.start,
+            end: tok.end,
+            message: format!(
+                "{} is the unquoted value of `{attr}`: a space in it ends the value and can add attributes such as event handlers.",
+                shown(t.text(tok))
+            ),
+            fix: format!("Quote the attribute: {attr}=\"{}\".", shown(t.text(tok))),
+            key: format!("unquoted:{attr}:{}", var.base),
+            confidence: Confidence::Medium,
+        });
+    }
+}

@@ -1,0 +1,68 @@
+//! # DJG205: Template variable inside an event-handler attribute
+//!
+//! ## What it does
+//! Finds `{{ variable }}` inside an `on*` attribute (`onclick`, `onload`, `onerror`...),
+//! unless it goes through `escapejs`.
+//!
+//! ## Why is this bad?
+//! The browser HTML-decodes the attribute before running it as JavaScript, so Django's HTML
+//! escaping is undone: `&#x27;);alert(1);//` becomes `');alert(1);//` inside the handler.
+//!
+//! ## Example
+//! ```html
+//! <button onclick="select('{{ item.name }}')">Select</button>
+//! ```
+//!
+//! ## Fix
+//! Put the value in a `data-` attribute (`data-name="{{ item.name }}"`) and read it from a
+//! script (`event.target.dataset.name`); do not build handler code in templates.
+//!
+//! ## References
+//! - OWASP Cross Site Scripting Prevention Cheat Sheet → event handlers
+//! - CWE-79: Improper Neutralization of Input During Web Page Generation
+
+use super::{Hit, TemplateFile, TemplateRule, shown};
+use crate::finding::{Confidence, Severity};
+use crate::rules::RuleMeta;
+use crate::templates::html::Context;
+use crate::templates::lexer;
+
+pub static RULE: TemplateRule = TemplateRule {
+    meta: RuleMeta {
+        id: "DJG205",
+        title: "Template variable inside an event-handler attribute",
+        severity: Severity::Medium,
+        cwe: Some(79),
+        groups: &["templates"],
+    },
+    check,
+};
+
+fn check(t: &TemplateFile, out: &mut Vec<Hit>) {
+    for (i, ctx) in &t.html.contexts {
+        let Some(tok) = t.tokens.get(*i) else {
+            continue;
+        };
+        let Context::AttrValue { attr, .. } = ctx else {
+            continue;
+        };
+        if !matches!(tok.kind, lexer::TokenKind::Var) || !attr.starts_with("on") {
+            continue;
+        }
+        let var = lexer::parse_var(t.inner(tok));
+        if var.filters.iter().any(|f| f.name == "escapejs") {
+            continue;
+        }
+        out.push(Hit {
+            start: tok.start,
+            end: tok.end,
+            message: format!(
+                "{} is inside the `{attr}` handler, where the browser decodes Django's HTML escaping before running the code.",
+                shown(t.text(tok))
+            ),
+            fix: "Put the value in a data- attribute and read it from a script (element.dataset); do not build handler code in templates.".into(),
+            key: format!("handler:{attr}:{}", var.base),
+            confidence: Confidence::Medium,
+        });
+    }
+}

@@ -1,0 +1,109 @@
+//! # DJG206: POST form without `{% csrf_token %}`
+//!
+//! ## What it does
+//! Finds `<form method="post">` (any case, any quoting) whose body, up to its `</form>` in the
+//! same template, holds no `{% csrf_token %}` (Jinja2: `{{ csrf_input }}` or a hidden input
+//! with `{{ csrf_token }}`). Forms posting to another site (`action="https://..."`) are left
+//! alone, as are forms whose body includes another template or defines a block (the token may
+//! be there) and forms that do not end in the same template.
+//!
+//! ## Why is this bad?
+//! With `CsrfViewMiddleware` on, the form fails with 403 for every user; the usual "fix" is
+//! `@csrf_exempt` on the view, which opens it to cross-site request forgery.
+//!
+//! ## Example
+//! ```html
+//! <form method="post" action="{% url 'profile' %}">
+//!   {{ form.as_p }}
+//!   <button>Save</button>
+//! </form>
+//! ```
+//!
+//! ## Fix
+//! Add `{% csrf_token %}` inside the form (Jinja2: `{{ csrf_input }}`), and remove any
+//! `@csrf_exempt` added to work around the 403.
+//!
+//! ## References
+//! - Django documentation: How to use Django's CSRF protection
+//! - CWE-352: Cross-Site Request Forgery
+
+use super::{Hit, TemplateFile, TemplateRule};
+use crate::finding::{Confidence, Severity};
+use crate::rules::RuleMeta;
+use crate::templates::lexer::{self, TokenKind};
+
+pub static RULE: TemplateRule = TemplateRule {
+    meta: RuleMeta {
+        id: "DJG206",
+        title: "POST form without {% csrf_token %}",
+        severity: Severity::High,
+        cwe: Some(352),
+        groups: &["templates"],
+    },
+    check,
+};
+
+fn check(t: &TemplateFile, out: &mut Vec<Hit>) {
+    for tag in t.html.start_tags.iter().filter(|s| s.name == "form") {
+        let value = |name: &str| {
+            tag.attrs
+                .iter()
+                .find(|a| a.name == name)
+                .and_then(|a| a.value.clone())
+                .unwrap_or_default()
+        };
+        if !value("method").trim().eq_ignore_ascii_case("post") {
+            continue;
+        }
+        let action = value("action").to_ascii_lowercase();
+        if action.starts_with("http://")
+            || action.starts_with("https://")
+            || action.starts_with("//")
+        {
+            continue;
+        }
+        let Some(end) = t
+            .html
+            .end_tags
+            .iter()
+            .find(|e| e.name == "form" && e.start > tag.end)
+            .map(|e| e.start)
+        else {
+            continue;
+        };
+        let mut has_token = false;
+        let mut opaque = false;
+        for tok in t
+            .tokens
+            .iter()
+            .filter(|k| k.start >= tag.start && k.end <= end)
+        {
+            let inner = t.inner(tok);
+            match tok.kind {
+                TokenKind::Block => match lexer::tag_name(inner) {
+                    "csrf_token" => has_token = true,
+                    "include" | "block" | "extends" => opaque = true,
+                    _ => {}
+                },
+                TokenKind::Var => {
+                    let base = lexer::parse_var(inner).base;
+                    if base == "csrf_input" || base == "csrf_token" {
+                        has_token = true;
+                    }
+                }
+                _ => {}
+            }
+        }
+        if has_token || opaque {
+            continue;
+        }
+        out.push(Hit {
+            start: tag.start,
+            end: tag.end,
+            message: "This POST form has no {% csrf_token %}: Django rejects it with 403, and the usual workaround, @csrf_exempt, opens the view to cross-site request forgery.".into(),
+            fix: "Add {% csrf_token %} inside the form (Jinja2: {{ csrf_input }}).".into(),
+            key: format!("form:{}", value("action")),
+            confidence: Confidence::High,
+        });
+    }
+}

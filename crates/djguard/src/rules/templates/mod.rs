@@ -1,0 +1,96 @@
+//! Template rules (`DJG2xx`): each looks at one lexed template — its tokens, block structure
+//! and the HTML context of every template tag — and reports what it finds.
+//!
+//! Confidence: which view variable carries request data is not linked yet, so a variable's
+//! origin is unknown; rules that only matter for attacker-controlled data report `low`
+//! (listed with `--min-confidence low`), rules that are wrong whatever the data (a variable
+//! in an unquoted attribute or an event handler, a POST form without a token) report `medium`
+//! or `high`.
+
+use crate::finding::Confidence;
+use crate::rules::RuleMeta;
+use crate::templates::html::Analysis;
+use crate::templates::lexer::{Block, Token, TokenKind};
+
+pub mod djg201;
+pub mod djg202;
+pub mod djg203;
+pub mod djg204;
+pub mod djg205;
+pub mod djg206;
+pub mod djg207;
+pub mod djg208;
+
+/// One template, read and analysed once for all rules.
+pub struct TemplateFile<'a> {
+    pub rel: &'a str,
+    pub src: &'a str,
+    pub tokens: &'a [Token],
+    pub blocks: &'a [Block],
+    pub html: &'a Analysis,
+    pub jinja: bool,
+}
+
+impl TemplateFile<'_> {
+    pub fn inner(&self, t: &Token) -> &str {
+        self.src.get(t.inner_start..t.inner_end).unwrap_or("")
+    }
+
+    pub fn text(&self, t: &Token) -> &str {
+        self.src.get(t.start..t.end).unwrap_or("")
+    }
+
+    /// Variable tokens (`{{ ... }}`) with their index.
+    pub fn vars(&self) -> impl Iterator<Item = (usize, &Token)> {
+        self.tokens
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| matches!(t.kind, TokenKind::Var))
+    }
+
+    /// Block tag tokens (`{% ... %}`) with their index.
+    pub fn tags(&self) -> impl Iterator<Item = (usize, &Token)> {
+        self.tokens
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| matches!(t.kind, TokenKind::Block))
+    }
+}
+
+/// What a template rule found: a byte range of the template and the wording.
+pub struct Hit {
+    pub start: usize,
+    pub end: usize,
+    pub message: String,
+    pub fix: String,
+    /// Location-free identity for the fingerprint.
+    pub key: String,
+    pub confidence: Confidence,
+}
+
+pub struct TemplateRule {
+    pub meta: RuleMeta,
+    pub check: fn(&TemplateFile, &mut Vec<Hit>),
+}
+
+pub static TEMPLATE_RULES: &[&TemplateRule] = &[
+    &djg201::RULE,
+    &djg202::RULE,
+    &djg203::RULE,
+    &djg204::RULE,
+    &djg205::RULE,
+    &djg206::RULE,
+    &djg207::RULE,
+    &djg208::RULE,
+];
+
+/// The variable's text as written, shortened for a message: `{{ q|safe }}`.
+pub fn shown(text: &str) -> String {
+    let t: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if t.chars().count() > 60 {
+        let cut: String = t.chars().take(57).collect();
+        format!("{cut}...")
+    } else {
+        t
+    }
+}

@@ -1,0 +1,267 @@
+//! The template audit: find the project's templates, read and lex each once, track the HTML
+//! context of every template tag, and run the `DJG2xx` rules over them. A template that
+//! cannot be read is an `errors` entry; one that does not lex cleanly is still analysed as far
+//! as it goes (lexing never fails, it reports diagnostics).
+
+use rayon::prelude::*;
+
+use crate::finding::{Finding, Severity, fingerprint};
+use crate::project::{FileError, Project};
+use crate::rules::RuleMeta;
+use crate::rules::templates::{TEMPLATE_RULES, TemplateFile};
+use crate::templates::{html, lexer};
+
+/// File names that hold templates, when they sit under a `templates/` or `jinja2/` folder.
+const EXTENSIONS: &[&str] = &[
+    "html", "htm", "xhtml", "txt", "xml", "svg", "jinja", "jinja2", "j2", "djhtml", "tpl",
+];
+
+/// Whether a project file is a template: under a `templates` or `jinja2` folder, with a
+/// template extension; or a Jinja2 file anywhere.
+pub fn is_template(rel: &str) -> bool {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    let Some((_, ext)) = name.rsplit_once('.') else {
+        return false;
+    };
+    let ext = ext.to_ascii_lowercase();
+    if matches!(ext.as_str(), "jinja" | "jinja2" | "j2") {
+        return true;
+    }
+    EXTENSIONS.contains(&ext.as_str())
+        && rel
+            .split('/')
+            .rev()
+            .skip(1)
+            .any(|d| d == "templates" || d == "jinja2")
+}
+
+/// Jinja2 templates: by extension or by living under a `jinja2/` folder (Django's convention
+/// for the Jinja2 backend).
+pub fn is_jinja(rel: &str) -> bool {
+    let ext = rel.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
+    matches!(ext.as_str(), "jinja" | "jinja2" | "j2") || rel.split('/').any(|d| d == "jinja2")
+}
+
+/// What the audit found, plus what it could not read and how many templates had lexing
+/// diagnostics (reported in the summary, not as findings).
+pub struct Outcome {
+    pub findings: Vec<Finding>,
+    pub errors: Vec<FileError>,
+    pub templates: usize,
+    pub with_diagnostics: usize,
+    pub suppressed: usize,
+}
+
+pub fn run(project: &Project, enabled: &dyn Fn(&RuleMeta) -> bool) -> Outcome {
+    let rules: Vec<_> = TEMPLATE_RULES.iter().filter(|r| enabled(&r.meta)).collect();
+    let files: Vec<&(String, std::path::PathBuf)> = project
+        .others
+        .iter()
+        .filter(|(rel, _)| is_template(rel))
+        .collect();
+    let mut out = Outcome {
+        findings: Vec::new(),
+        errors: Vec::new(),
+        templates: files.len(),
+        with_diagnostics: 0,
+        suppressed: 0,
+    };
+    if rules.is_empty() {
+        return out;
+    }
+    let per_file: Vec<_> = files
+        .par_iter()
+        .map(|(rel, abs)| match crate::source::read_capped(abs) {
+            Err(e) => Err(FileError {
+                path: rel.clone(),
+                line: None,
+                column: None,
+                message: e.to_string(),
+            }),
+            Ok(bytes) => Ok(audit_one(rel, &String::from_utf8_lossy(&bytes), &rules)),
+        })
+        .collect();
+    for r in per_file {
+        match r {
+            Err(e) => out.errors.push(e),
+            Ok((findings, diagnostics, suppressed)) => {
+                out.findings.extend(findings);
+                out.with_diagnostics += usize::from(diagnostics > 0);
+                out.suppressed += suppressed;
+            }
+        }
+    }
+    out
+}
+
+/// Lex, analyse and check one template: (findings, lexing diagnostics, suppressed).
+pub fn audit_one(
+    rel: &str,
+    src: &str,
+    rules: &[&&crate::rules::templates::TemplateRule],
+) -> (Vec<Finding>, usize, usize) {
+    let (tokens, mut diagnostics) = lexer::lex(src);
+    let (blocks, block_diags) = lexer::blocks(src, &tokens);
+    diagnostics.extend(block_diags);
+    let analysis = html::analyse(src, &tokens);
+    let lines = LineStarts::new(src);
+    let file = TemplateFile {
+        rel,
+        src,
+        tokens: &tokens,
+        blocks: &blocks,
+        html: &analysis,
+        jinja: is_jinja(rel),
+    };
+    let mut findings = Vec::new();
+    let mut suppressed = 0;
+    // The same construct twice in a template gets `#2`, `#3`... so fingerprints stay distinct
+    // (and stable while the template's order is).
+    let mut seen_keys: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for rule in rules {
+        let mut hits = Vec::new();
+        (rule.check)(&file, &mut hits);
+        for h in hits {
+            let (line, column) = lines.position(src, h.start);
+            let (end_line, end_column) = lines.position(src, h.end.max(h.start));
+            if lines.suppressed(src, line, rule.meta.id) {
+                suppressed += 1;
+                continue;
+            }
+            let n = seen_keys
+                .entry(format!("{}:{}", rule.meta.id, h.key))
+                .or_insert(0);
+            *n += 1;
+            let key = if *n == 1 {
+                h.key.clone()
+            } else {
+                format!("{}#{n}", h.key)
+            };
+            let severity = if h.confidence == crate::finding::Confidence::Low {
+                lower(rule.meta.severity)
+            } else {
+                rule.meta.severity
+            };
+            findings.push(Finding {
+                rule: rule.meta.id.to_string(),
+                severity,
+                confidence: h.confidence,
+                cwe: rule.meta.cwe,
+                message: h.message,
+                fingerprint: fingerprint(rule.meta.id, rel, &key),
+                path: rel.to_string(),
+                line,
+                column,
+                end_line,
+                end_column,
+                fix: h.fix,
+                settings_module: None,
+                environment: Vec::new(),
+                flow: Vec::new(),
+                source_line: lines.text(src, line).to_string(),
+            });
+        }
+    }
+    (findings, diagnostics.len(), suppressed)
+}
+
+fn lower(s: Severity) -> Severity {
+    match s {
+        Severity::Critical => Severity::High,
+        Severity::High => Severity::Medium,
+        Severity::Medium => Severity::Low,
+        Severity::Low | Severity::Info => Severity::Info,
+    }
+}
+
+/// Byte offsets of line starts, for 1-based line/column positions and suppression comments.
+struct LineStarts(Vec<usize>);
+
+impl LineStarts {
+    fn new(src: &str) -> Self {
+        let mut v = vec![0];
+        v.extend(src.match_indices('\n').map(|(i, _)| i + 1));
+        LineStarts(v)
+    }
+
+    fn position(&self, src: &str, offset: usize) -> (u32, u32) {
+        let offset = offset.min(src.len());
+        let line = self.0.partition_point(|&s| s <= offset).max(1);
+        let start = self.0.get(line - 1).copied().unwrap_or(0);
+        let column = src.get(start..offset).map_or(1, |s| s.chars().count() + 1);
+        (
+            u32::try_from(line).unwrap_or(u32::MAX),
+            u32::try_from(column).unwrap_or(u32::MAX),
+        )
+    }
+
+    fn text<'s>(&self, src: &'s str, line: u32) -> &'s str {
+        let i = (line as usize).saturating_sub(1);
+        let Some(&start) = self.0.get(i) else {
+            return "";
+        };
+        let end = self.0.get(i + 1).copied().unwrap_or(src.len());
+        src.get(start..end)
+            .unwrap_or("")
+            .trim_end_matches(['\n', '\r'])
+    }
+
+    /// `{# djguard: ignore[DJG201] #}` (or `ignore` alone) on the line or the line before.
+    fn suppressed(&self, src: &str, line: u32, rule: &str) -> bool {
+        [line, line.saturating_sub(1)]
+            .iter()
+            .filter(|l| **l > 0)
+            .any(|l| template_suppression(self.text(src, *l), rule))
+    }
+}
+
+fn template_suppression(line: &str, rule: &str) -> bool {
+    let mut rest = line;
+    while let Some(pos) = rest.find("{#") {
+        let after = &rest[pos + 2..];
+        let Some(end) = after.find("#}") else {
+            return false;
+        };
+        let comment = &after[..end];
+        // The same syntax as the Python comment, inside a template comment.
+        if crate::suppress::suppressed(&format!("# {}", comment.trim()), rule)
+            && comment.contains("djguard")
+        {
+            return true;
+        }
+        rest = &after[end..];
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{is_jinja, is_template, template_suppression};
+
+    #[test]
+    fn templates_are_found_by_folder_and_extension() {
+        assert!(is_template("shop/templates/shop/list.html"));
+        assert!(is_template("templates/base.html"));
+        assert!(is_template("app/jinja2/app/page.html"));
+        assert!(is_template("emails/welcome.jinja"));
+        assert!(!is_template("static/index.html"));
+        assert!(!is_template("templates/README"));
+        assert!(is_jinja("app/jinja2/app/page.html"));
+        assert!(!is_jinja("shop/templates/shop/list.html"));
+    }
+
+    #[test]
+    fn suppression_comments() {
+        assert!(template_suppression(
+            "{{ x|safe }} {# djguard: ignore[DJG201] #}",
+            "DJG201"
+        ));
+        assert!(template_suppression("{# djguard: ignore #}", "DJG202"));
+        assert!(!template_suppression(
+            "{# djguard: ignore[DJG202] #}",
+            "DJG201"
+        ));
+        assert!(!template_suppression("{# nosec #}", "DJG201"));
+        assert!(!template_suppression("{# unclosed", "DJG201"));
+    }
+}
