@@ -58,6 +58,11 @@ pub fn run(project: &Project, enabled: &dyn Fn(&RuleMeta) -> bool) -> Outcome {
         .others
         .iter()
         .filter(|(rel, _)| is_template(rel))
+        // Test and documentation templates do not render in production.
+        .filter(|(rel, _)| {
+            !crate::rules::code::support::is_test_file(rel)
+                && !rel.split('/').any(|d| d == "docs" || d == "doc")
+        })
         .collect();
     let mut out = Outcome {
         findings: Vec::new(),

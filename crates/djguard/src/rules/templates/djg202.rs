@@ -2,7 +2,8 @@
 //!
 //! ## What it does
 //! Finds `{{ variable }}` printed inside `<script>...</script>`. Variables passed through
-//! `escapejs` are left alone.
+//! `escapejs`, identifiers and counts (`obj.pk`, `forloop.counter`) and scripts that are not
+//! JavaScript (`type="text/template"`, JSON data blocks) are left alone.
 //!
 //! ## Why is this bad?
 //! HTML escaping does not make a value safe in JavaScript: inside a script, `</script>`, a
@@ -50,6 +51,19 @@ fn check(t: &TemplateFile, out: &mut Vec<Hit>) {
             continue;
         }
         let var = lexer::parse_var(t.inner(tok));
+        // `<script type="text/template">`, JSON data blocks and the like are not run.
+        let script_type = super::enclosing_script(t, tok.start)
+            .and_then(|s| s.attr("type"))
+            .and_then(|a| a.value.clone())
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        let javascript = script_type.is_empty()
+            || script_type.contains("javascript")
+            || script_type.contains("ecmascript")
+            || script_type == "module";
+        if !javascript || super::numeric(&var.base) {
+            continue;
+        }
         if var
             .filters
             .iter()

@@ -50,7 +50,7 @@ fn check(t: &TemplateFile, out: &mut Vec<Hit>) {
             continue;
         }
         let var = lexer::parse_var(t.inner(tok));
-        if var.filters.iter().any(|f| f.name == "escapejs") {
+        if var.filters.iter().any(|f| f.name == "escapejs") || super::numeric(&var.base) {
             continue;
         }
         out.push(Hit {

@@ -84,6 +84,30 @@ pub static TEMPLATE_RULES: &[&TemplateRule] = &[
     &djg208::RULE,
 ];
 
+/// A variable that names an identifier or a count (`obj.pk`, `item.id`, `forloop.counter`):
+/// printed, it is a number, whatever the context.
+pub fn numeric(base: &str) -> bool {
+    let last = base.rsplit('.').next().unwrap_or(base);
+    matches!(
+        last,
+        "pk" | "id" | "count" | "counter" | "counter0" | "length"
+    ) || last.ends_with("_id")
+        || last.ends_with("_pk")
+        || last.ends_with("_count")
+}
+
+/// The `<script>` element a token sits in: the nearest script start tag before it.
+pub fn enclosing_script<'t>(
+    t: &'t TemplateFile,
+    offset: usize,
+) -> Option<&'t crate::templates::html::StartTag> {
+    t.html
+        .start_tags
+        .iter()
+        .filter(|s| s.name == "script" && s.end <= offset)
+        .last()
+}
+
 /// The variable's text as written, shortened for a message: `{{ q|safe }}`.
 pub fn shown(text: &str) -> String {
     let t: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
