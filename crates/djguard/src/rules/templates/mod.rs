@@ -104,8 +104,8 @@ pub fn enclosing_script<'t>(
     t.html
         .start_tags
         .iter()
-        .filter(|s| s.name == "script" && s.end <= offset)
-        .last()
+        .rev()
+        .find(|s| s.name == "script" && s.end <= offset)
 }
 
 /// The variable's text as written, shortened for a message: `{{ q|safe }}`.
