@@ -240,6 +240,12 @@ pub fn run(opts: &CheckOptions) -> Result<Report, CheckError> {
     run_project_rules(&project, &evaluator, &selection, &mut findings);
     findings.extend(crate::code::run(&project, &|m| selection.enabled(m)));
     let templates = crate::templates::audit::run(&project, &|m| selection.enabled(m));
+    if std::env::var_os("DJGUARD_TIMINGS").is_some() {
+        eprintln!(
+            "timing: templates: {} read, {} with lexing diagnostics",
+            templates.templates, templates.with_diagnostics
+        );
+    }
     findings.extend(templates.findings);
 
     // Filters: severity overrides, per-file ignores, inline suppressions.
