@@ -45,6 +45,9 @@ pub struct Step {
 #[derive(Clone, Debug, Default)]
 pub struct Flow {
     pub steps: Vec<Step>,
+    /// The source is data that may come from a user but is not proven to (the value a
+    /// template filter receives): flows from it are medium confidence.
+    pub weak: bool,
 }
 
 /// Flows longer than this keep their first steps and the sink; the rest is elided.
@@ -64,7 +67,10 @@ impl Flow {
         } else if steps.len() < MAX_STEPS {
             steps.push(step);
         }
-        Flow { steps }
+        Flow {
+            steps,
+            weak: self.weak,
+        }
     }
 
     fn then(&self, tail: &Flow) -> Flow {
@@ -75,7 +81,10 @@ impl Flow {
             }
             steps.push(s.clone());
         }
-        Flow { steps }
+        Flow {
+            steps,
+            weak: self.weak,
+        }
     }
 }
 
@@ -91,7 +100,10 @@ impl Taint {
     /// Request data first seen at `step`.
     fn source(step: Step) -> Taint {
         Taint {
-            source: Some(Arc::new(Flow { steps: vec![step] })),
+            source: Some(Arc::new(Flow {
+                steps: vec![step],
+                weak: false,
+            })),
             params: Vec::new(),
         }
     }
@@ -148,6 +160,8 @@ pub enum Kind {
     CleanedData(Option<ClassId>),
     /// `self.kwargs` of a class-based view: the URL arguments.
     UrlKwargs(ClassId),
+    /// A sanitiser used as a value (`esc = conditional_escape if autoescape else str`).
+    Sanitiser,
 }
 
 /// The abstract value of an expression.
@@ -631,6 +645,14 @@ impl<'x, 'a> Engine<'x, 'a> {
             .get(first)
             .is_some_and(|p| p.name.as_str() == "request");
         let is_view = request_first || view_class;
+        // `@register.filter` / `@register.simple_tag`: templates call it with whatever the
+        // context holds, possibly user data.
+        let template_function = f.def.decorator_list.iter().any(|d| {
+            let text = self.ix.text(f.file, d.expression.range());
+            text.starts_with("register.filter")
+                || text.starts_with("register.simple_tag")
+                || text.ends_with("stringfilter")
+        });
         // Extra parameters of a view are URL arguments when the URL resolver calls it: it is
         // routed, a class-based view's method, or no project code calls it.
         let handler = matches!(
@@ -672,6 +694,21 @@ impl<'x, 'a> Engine<'x, 'a> {
                     kind: Kind::Form(f.class.and_then(|c| self.form_class_of(c))),
                     ..AVal::default()
                 }
+            } else if template_function && name != "context" && name != "autoescape" {
+                AVal {
+                    taint: Taint {
+                        source: Some(Arc::new(Flow {
+                            steps: vec![Step {
+                                file: f.file,
+                                range: p.range(),
+                                text: format!("argument `{name}` of template filter {fname}()"),
+                            }],
+                            weak: true,
+                        })),
+                        params: Vec::new(),
+                    },
+                    ..AVal::default()
+                }
             } else if (i == first && request_first) || (view_class && name == "request") {
                 AVal {
                     kind: Kind::Request,
@@ -703,6 +740,7 @@ impl<'x, 'a> Engine<'x, 'a> {
                                     range: p.range(),
                                     text: format!("parameter `{name}` of {fname}()"),
                                 }],
+                                weak: false,
                             }),
                         )],
                     },
@@ -770,6 +808,15 @@ fn has_decorator(def: &ast::StmtFunctionDef, name: &str) -> bool {
     def.decorator_list
         .iter()
         .any(|d| matches!(&d.expression, Expr::Name(n) if n.id.as_str() == name))
+}
+
+/// How sure a flow is: proven request data is high, a template filter's argument medium.
+fn strength(flow: &Flow) -> Confidence {
+    if flow.weak {
+        Confidence::Medium
+    } else {
+        Confidence::High
+    }
 }
 
 /// Every named parameter in positional order, then keyword-only, then `*args`/`**kwargs`.
@@ -1160,6 +1207,16 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
             Expr::Name(n) if self.redirect_checked(n.id.as_str()) => AVal::safe(),
             Expr::Name(n) => match self.env.get(&(n.id.as_str(), "")) {
                 Some(v) => v.clone(),
+                None if self.ix.files[self.file]
+                    .imports
+                    .binding(n.id.as_str())
+                    .is_some_and(|q| known(q) == Some(Known::Sanitiser)) =>
+                {
+                    AVal {
+                        kind: Kind::Sanitiser,
+                        ..AVal::default()
+                    }
+                }
                 None => {
                     if self.ix.files[self.file].constants.contains(n.id.as_str()) {
                         AVal::konst()
@@ -1585,6 +1642,15 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                 _ => {}
             }
         }
+        // A local bound to a sanitiser (`esc(value)` after `esc = conditional_escape ...`).
+        if let Expr::Name(n) = &*call.func
+            && self
+                .env
+                .get(&(n.id.as_str(), ""))
+                .is_some_and(|v| v.kind == Kind::Sanitiser)
+        {
+            return AVal::safe();
+        }
         // Rendering a template or a form escapes what goes into it.
         if matches!(
             method,
@@ -1740,9 +1806,7 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
             ..AVal::default()
         };
         if let Some(src) = &summary.returns.source {
-            out.taint.source = Some(Arc::new(Flow {
-                steps: src.steps.clone(),
-            }));
+            out.taint.source = Some(src.clone());
         }
         for (p, flow) in &summary.returns.params {
             if let Some(arg) = arg_for(*p)
@@ -1763,7 +1827,7 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
             if let Some(src) = &t.source {
                 self.engine.emit(Event {
                     sink: ps.sink.clone(),
-                    confidence: Confidence::High,
+                    confidence: strength(src),
                     flow: Some(src.clone()),
                     what: "",
                     always: false,
@@ -1859,7 +1923,7 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
         if let Some(src) = &combined.taint.source {
             self.engine.emit(Event {
                 sink: site.clone(),
-                confidence: Confidence::High,
+                confidence: strength(src),
                 flow: Some(Arc::new(src.with(sink_step.clone()))),
                 what: "",
                 always: false,
