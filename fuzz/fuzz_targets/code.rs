@@ -27,5 +27,5 @@ fuzz_target!(|data: &[u8]| {
             ("app/urls.py", b"from django.urls import path\nfrom . import views\nurlpatterns = [path('<int:pk>/', views.detail)]\n"),
         ],
     );
-    let _ = djguard::code::run(&project, &|_| true);
+    let _ = djguard::code::run(&project, &|_| true, true);
 });

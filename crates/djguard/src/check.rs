@@ -238,8 +238,11 @@ pub fn run(opts: &CheckOptions) -> Result<Report, CheckError> {
     }
 
     run_project_rules(&project, &evaluator, &selection, &mut findings);
-    findings.extend(crate::code::run(&project, &|m| selection.enabled(m)));
-    let templates = crate::templates::audit::run(&project, &|m| selection.enabled(m));
+    let link = selection.enabled(&crate::rules::templates::djg201::RULE.meta);
+    let code = crate::code::run(&project, &|m| selection.enabled(m), link);
+    findings.extend(code.findings);
+    let templates =
+        crate::templates::audit::run(&project, &|m| selection.enabled(m), &code.contexts);
     if std::env::var_os("DJGUARD_TIMINGS").is_some() {
         eprintln!(
             "timing: templates: {} read, {} with lexing diagnostics",

@@ -12,12 +12,31 @@ use crate::rules::code::{Hit, PATTERN_RULES, TAINT_RULES};
 
 use index::Index;
 
-/// Run the enabled code rules over the project.
-pub fn run(project: &Project, enabled: &dyn Fn(&RuleMeta) -> bool) -> Vec<Finding> {
+/// A key of a template's render context and what the code audit knows of its value.
+#[derive(Clone, Debug)]
+pub struct TemplateContext {
+    /// The template name as the view gives it (`shop/results.html`).
+    pub template: String,
+    pub key: String,
+    /// The request source the value carries, as `request.GET['q'] (shop/views.py:8)`.
+    pub source: Option<String>,
+    pub konst: bool,
+}
+
+/// Findings of the code rules, and the render contexts the template rules link to.
+#[derive(Default)]
+pub struct Outcome {
+    pub findings: Vec<Finding>,
+    pub contexts: Vec<TemplateContext>,
+}
+
+/// Run the enabled code rules over the project; with `want_contexts`, run the taint engine
+/// anyway to learn what views put into template contexts.
+pub fn run(project: &Project, enabled: &dyn Fn(&RuleMeta) -> bool, want_contexts: bool) -> Outcome {
     let any_taint = TAINT_RULES.iter().any(|r| enabled(&r.meta));
     let patterns: Vec<_> = PATTERN_RULES.iter().filter(|r| enabled(&r.meta)).collect();
-    if !any_taint && patterns.is_empty() {
-        return Vec::new();
+    if !any_taint && !want_contexts && patterns.is_empty() {
+        return Outcome::default();
     }
     let timings = std::env::var_os("DJGUARD_TIMINGS").is_some();
     let mut clock = std::time::Instant::now();
@@ -33,13 +52,28 @@ pub fn run(project: &Project, enabled: &dyn Fn(&RuleMeta) -> bool) -> Vec<Findin
     let ix = Index::new(project);
     lap("index");
     let mut findings = Vec::new();
-    if any_taint {
-        for e in taint::Engine::new(&ix).run() {
+    let mut contexts = Vec::new();
+    if any_taint || want_contexts {
+        let (events, vars) = taint::Engine::new(&ix).run();
+        for e in events {
             if !enabled(e.sink.rule) {
                 continue;
             }
             findings.push(from_event(&ix, &e));
         }
+        contexts = vars
+            .into_iter()
+            .map(|v| TemplateContext {
+                source: v.source.as_ref().and_then(|f| {
+                    f.steps
+                        .first()
+                        .map(|s| format!("{} ({})", s.text, at(&ix, s.file, s.range)))
+                }),
+                template: v.template,
+                key: v.key,
+                konst: v.konst,
+            })
+            .collect();
         lap("taint");
     }
     for rule in patterns {
@@ -52,7 +86,7 @@ pub fn run(project: &Project, enabled: &dyn Fn(&RuleMeta) -> bool) -> Vec<Findin
     }
     // Test code does not run in production; its fixtures reflect input on purpose.
     findings.retain(|f| !crate::rules::code::support::is_test_file(&f.path));
-    findings
+    Outcome { findings, contexts }
 }
 
 fn location(ix: &Index, file: usize, range: TextRange) -> (u32, u32, u32, u32, String) {

@@ -321,6 +321,19 @@ pub struct Engine<'x, 'a> {
     summaries: RefCell<HashMap<FuncId, Arc<Summary>>>,
     in_progress: RefCell<HashSet<FuncId>>,
     events: RefCell<Vec<Event>>,
+    contexts: RefCell<Vec<ContextVar>>,
+}
+
+/// A key of the context a view renders a template with (`render(request, "t.html",
+/// {"q": q})`): the template, the key, and where its value comes from.
+#[derive(Clone, Debug)]
+pub struct ContextVar {
+    pub template: String,
+    pub key: String,
+    /// The request source the value carries, if any.
+    pub source: Option<Arc<Flow>>,
+    /// The value is a constant (marking it safe is harmless).
+    pub konst: bool,
 }
 
 /// Attributes of the request that hold client-controlled data.
@@ -585,12 +598,13 @@ impl<'x, 'a> Engine<'x, 'a> {
             summaries: RefCell::new(HashMap::new()),
             in_progress: RefCell::new(HashSet::new()),
             events: RefCell::new(Vec::new()),
+            contexts: RefCell::new(Vec::new()),
         }
     }
 
     /// Analyse every function and module body; the events, deduplicated per sink (the
     /// strongest wins).
-    pub fn run(self) -> Vec<Event> {
+    pub fn run(self) -> (Vec<Event>, Vec<ContextVar>) {
         for fid in 0..self.ix.funcs.len() {
             self.summary(fid);
         }
@@ -612,7 +626,7 @@ impl<'x, 'a> Engine<'x, 'a> {
                 && a.sink.file == b.sink.file
                 && a.sink.range == b.sink.range
         });
-        events
+        (events, self.contexts.into_inner())
     }
 
     fn summary(&self, fid: FuncId) -> Arc<Summary> {
@@ -1584,6 +1598,7 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
         for sink in crate::rules::code::sinks(&site) {
             self.check_sink(&sink, call, (receiver, recv.as_ref()), &args, &kws);
         }
+        self.record_context(qualname.as_deref(), call);
 
         // The receiver decides first.
         if let (Some(m), Some(r)) = (method, &recv) {
@@ -1755,6 +1770,45 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
             }
         }
         AVal::default()
+    }
+
+    /// `render(request, "t.html", {...})` and its kin: remember what each literal key of a
+    /// literal context dict carries, for the template rules.
+    fn record_context(&mut self, qualname: Option<&str>, call: &'a ast::ExprCall) {
+        let (name_at, ctx_at) = match qualname {
+            Some("django.shortcuts.render" | "django.template.response.TemplateResponse") => (1, 2),
+            Some(
+                "django.template.loader.render_to_string" | "django.shortcuts.render_to_response",
+            ) => (0, 1),
+            _ => return,
+        };
+        let arg = |i: usize, kw: &str| {
+            call.arguments.args.get(i).or_else(|| {
+                call.arguments
+                    .keywords
+                    .iter()
+                    .find(|k| k.arg.as_ref().is_some_and(|a| a.id.as_str() == kw))
+                    .map(|k| &k.value)
+            })
+        };
+        let Some(template) = arg(name_at, "template_name").and_then(string_literal) else {
+            return;
+        };
+        let Some(Expr::Dict(d)) = arg(ctx_at, "context") else {
+            return;
+        };
+        for item in &d.items {
+            let Some(key) = item.key.as_ref().and_then(string_literal) else {
+                continue;
+            };
+            let v = self.eval(&item.value);
+            self.engine.contexts.borrow_mut().push(ContextVar {
+                template: template.to_string(),
+                key: key.to_string(),
+                source: v.taint.source.clone(),
+                konst: v.konst,
+            });
+        }
     }
 
     fn form(&self, class: Option<ClassId>, args: &[AVal], kws: &[(Option<&str>, AVal)]) -> AVal {

@@ -3,7 +3,11 @@
 //! cannot be read is an `errors` entry; one that does not lex cleanly is still analysed as far
 //! as it goes (lexing never fails, it reports diagnostics).
 
+use std::collections::HashMap;
+
 use rayon::prelude::*;
+
+use crate::code::TemplateContext;
 
 use crate::finding::{Finding, Severity, fingerprint};
 use crate::project::{FileError, Project};
@@ -35,6 +39,23 @@ pub fn is_template(rel: &str) -> bool {
             .any(|d| d == "templates" || d == "jinja2")
 }
 
+/// The name a view renders a template by: the path below its `templates/` (or `jinja2/`)
+/// folder.
+pub fn template_name(rel: &str) -> Option<&str> {
+    let mut best = None;
+    for marker in ["templates/", "jinja2/"] {
+        let mut search = 0;
+        while let Some(i) = rel.get(search..).and_then(|r| r.find(marker)) {
+            let at = search + i;
+            if at == 0 || rel.as_bytes().get(at - 1) == Some(&b'/') {
+                best = Some(at + marker.len());
+            }
+            search = at + marker.len();
+        }
+    }
+    best.and_then(|i| rel.get(i..))
+}
+
 /// Jinja2 templates: by extension or by living under a `jinja2/` folder (Django's convention
 /// for the Jinja2 backend).
 pub fn is_jinja(rel: &str) -> bool {
@@ -52,7 +73,21 @@ pub struct Outcome {
     pub suppressed: usize,
 }
 
-pub fn run(project: &Project, enabled: &dyn Fn(&RuleMeta) -> bool) -> Outcome {
+pub fn run(
+    project: &Project,
+    enabled: &dyn Fn(&RuleMeta) -> bool,
+    contexts: &[TemplateContext],
+) -> Outcome {
+    // What views render each template with, by template name.
+    let mut by_template: HashMap<&str, HashMap<&str, Vec<&TemplateContext>>> = HashMap::new();
+    for c in contexts {
+        by_template
+            .entry(c.template.as_str())
+            .or_default()
+            .entry(c.key.as_str())
+            .or_default()
+            .push(c);
+    }
     let rules: Vec<_> = TEMPLATE_RULES.iter().filter(|r| enabled(&r.meta)).collect();
     let files: Vec<&(String, std::path::PathBuf)> = project
         .others
@@ -83,7 +118,12 @@ pub fn run(project: &Project, enabled: &dyn Fn(&RuleMeta) -> bool) -> Outcome {
                 column: None,
                 message: e.to_string(),
             }),
-            Ok(bytes) => Ok(audit_one(rel, &String::from_utf8_lossy(&bytes), &rules)),
+            Ok(bytes) => Ok(audit_one(
+                rel,
+                &String::from_utf8_lossy(&bytes),
+                &rules,
+                template_name(rel).and_then(|n| by_template.get(n)),
+            )),
         })
         .collect();
     for r in per_file {
@@ -104,6 +144,7 @@ pub fn audit_one(
     rel: &str,
     src: &str,
     rules: &[&&crate::rules::templates::TemplateRule],
+    context: Option<&HashMap<&str, Vec<&TemplateContext>>>,
 ) -> (Vec<Finding>, usize, usize) {
     let (tokens, mut diagnostics) = lexer::lex(src);
     let (blocks, block_diags) = lexer::blocks(src, &tokens);
@@ -117,6 +158,7 @@ pub fn audit_one(
         blocks: &blocks,
         html: &analysis,
         jinja: is_jinja(rel),
+        context,
     };
     let mut findings = Vec::new();
     let mut suppressed = 0;
@@ -253,6 +295,18 @@ mod tests {
         assert!(!is_template("templates/README"));
         assert!(is_jinja("app/jinja2/app/page.html"));
         assert!(!is_jinja("shop/templates/shop/list.html"));
+    }
+
+    #[test]
+    fn template_names_are_the_path_below_the_templates_folder() {
+        use super::template_name;
+        assert_eq!(
+            template_name("shop/templates/shop/list.html"),
+            Some("shop/list.html")
+        );
+        assert_eq!(template_name("templates/base.html"), Some("base.html"));
+        assert_eq!(template_name("app/jinja2/app/p.html"), Some("app/p.html"));
+        assert_eq!(template_name("mytemplates/x.html"), None);
     }
 
     #[test]

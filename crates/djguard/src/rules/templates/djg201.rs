@@ -3,9 +3,11 @@
 //! ## What it does
 //! Finds the places where a template prints a variable without escaping it: the `safe` and
 //! `safeseq` filters (Django and Jinja2) and `{% autoescape off %}` / Jinja2's
-//! `{% autoescape false %}` blocks. Until djguard links templates to the views that render
-//! them, the origin of the variable is unknown, so these are reported with low confidence
-//! (listed with `--min-confidence low`); a literal string marked safe is not reported.
+//! `{% autoescape false %}` blocks. When a view renders the template with `render()`,
+//! `render_to_string()` or `TemplateResponse()` and a literal context dict, djguard knows what
+//! the variable holds: request data makes the finding high confidence, a constant silences it.
+//! Otherwise the origin is unknown and the finding is low confidence (listed with
+//! `--min-confidence low`); a literal string marked safe is not reported.
 //!
 //! ## Why is this bad?
 //! Auto-escaping is what keeps `<script>` in a comment, a user name or a search term from
@@ -28,7 +30,7 @@
 //! - OWASP Cross Site Scripting Prevention Cheat Sheet
 //! - CWE-79: Improper Neutralization of Input During Web Page Generation
 
-use super::{Hit, TemplateFile, TemplateRule, shown};
+use super::{Hit, Origin, TemplateFile, TemplateRule, shown};
 use crate::finding::{Confidence, Severity};
 use crate::rules::RuleMeta;
 use crate::templates::lexer;
@@ -58,18 +60,34 @@ fn check(t: &TemplateFile, out: &mut Vec<Hit>) {
             .iter()
             .find(|f| f.name == "safe" || f.name == "safeseq")
         {
+            let (message, confidence) = match t.origin(&var.base) {
+                Origin::Constant => continue,
+                Origin::Request(src) => (
+                    format!(
+                        "{} prints `{}` without escaping (|{}), and the view fills it from {src}: script in the request runs in the page.",
+                        shown(t.text(tok)),
+                        var.base,
+                        f.name
+                    ),
+                    Confidence::High,
+                ),
+                Origin::Unknown => (
+                    format!(
+                        "{} prints `{}` without escaping (|{}); if any of it comes from a user, it can inject script.",
+                        shown(t.text(tok)),
+                        var.base,
+                        f.name
+                    ),
+                    Confidence::Low,
+                ),
+            };
             out.push(Hit {
                 start: tok.start,
                 end: tok.end,
-                message: format!(
-                    "{} prints `{}` without escaping (|{}); if any of it comes from a user, it can inject script.",
-                    shown(t.text(tok)),
-                    var.base,
-                    f.name
-                ),
+                message,
                 fix: FIX.into(),
                 key: format!("safe:{}", var.base),
-                confidence: Confidence::Low,
+                confidence,
             });
         }
     }

@@ -1,11 +1,11 @@
 //! Template rules (`DJG2xx`): each looks at one lexed template — its tokens, block structure
 //! and the HTML context of every template tag — and reports what it finds.
 //!
-//! Confidence: which view variable carries request data is not linked yet, so a variable's
-//! origin is unknown; rules that only matter for attacker-controlled data report `low`
-//! (listed with `--min-confidence low`), rules that are wrong whatever the data (a variable
-//! in an unquoted attribute or an event handler, a POST form without a token) report `medium`
-//! or `high`.
+//! Confidence: where a view renders the template with a literal context dict, the code audit
+//! says what each key holds (`TemplateFile::origin`); elsewhere a variable's origin is unknown
+//! and rules that only matter for attacker-controlled data report `low` (listed with
+//! `--min-confidence low`). Rules that are wrong whatever the data (a variable in an unquoted
+//! attribute or an event handler, a POST form without a token) report `medium` or `high`.
 
 use crate::finding::Confidence;
 use crate::rules::RuleMeta;
@@ -29,6 +29,35 @@ pub struct TemplateFile<'a> {
     pub blocks: &'a [Block],
     pub html: &'a Analysis,
     pub jinja: bool,
+    /// What views render this template with (key → values from each render call).
+    pub context:
+        Option<&'a std::collections::HashMap<&'a str, Vec<&'a crate::code::TemplateContext>>>,
+}
+
+/// Where the value of a template variable comes from, as far as the views tell.
+pub enum Origin {
+    /// A view puts request data under this name: the source, as text.
+    Request(String),
+    /// Every view that renders the template gives a constant.
+    Constant,
+    Unknown,
+}
+
+impl TemplateFile<'_> {
+    /// The origin of the variable `base` (`q`, `q.title` → the context key `q`).
+    pub fn origin(&self, base: &str) -> Origin {
+        let root = base.split(['.', '[']).next().unwrap_or(base).trim();
+        let Some(values) = self.context.and_then(|c| c.get(root)) else {
+            return Origin::Unknown;
+        };
+        if let Some(src) = values.iter().find_map(|v| v.source.clone()) {
+            return Origin::Request(src);
+        }
+        if values.iter().all(|v| v.konst) {
+            return Origin::Constant;
+        }
+        Origin::Unknown
+    }
 }
 
 impl TemplateFile<'_> {
