@@ -26,6 +26,16 @@ impl Severity {
         }
     }
 
+    /// One step lower: how unproven reports (low confidence) are graded.
+    pub fn lower(self) -> Severity {
+        match self {
+            Severity::Critical => Severity::High,
+            Severity::High => Severity::Medium,
+            Severity::Medium => Severity::Low,
+            Severity::Low | Severity::Info => Severity::Info,
+        }
+    }
+
     pub fn parse(s: &str) -> Option<Severity> {
         Some(match s.to_ascii_lowercase().as_str() {
             "info" => Severity::Info,

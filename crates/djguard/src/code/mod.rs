@@ -4,7 +4,7 @@
 pub mod index;
 pub mod taint;
 
-use crate::finding::{Confidence, Finding, FlowStep, Severity, fingerprint};
+use crate::finding::{Confidence, Finding, FlowStep, fingerprint};
 use crate::project::Project;
 use crate::python::TextRange;
 use crate::rules::RuleMeta;
@@ -110,16 +110,6 @@ fn at(ix: &Index, file: usize, range: TextRange) -> String {
     format!("{}:{}", ix.rel(file), ix.line(file, range))
 }
 
-/// One severity step lower, for reports without a proven source.
-fn lower(s: Severity) -> Severity {
-    match s {
-        Severity::Critical => Severity::High,
-        Severity::High => Severity::Medium,
-        Severity::Medium => Severity::Low,
-        Severity::Low | Severity::Info => Severity::Info,
-    }
-}
-
 fn from_event(ix: &Index, e: &taint::Event) -> Finding {
     let rule = e.sink.rule;
     let fix = crate::rules::code::taint_rule(rule.id).map_or("", |r| r.fix);
@@ -182,7 +172,7 @@ fn from_event(ix: &Index, e: &taint::Event) -> Finding {
                 )
             };
             let sev = if e.confidence == Confidence::Low {
-                lower(rule.severity)
+                rule.severity.lower()
             } else {
                 rule.severity
             };
@@ -214,7 +204,7 @@ fn from_hit(ix: &Index, meta: &RuleMeta, h: Hit) -> Finding {
     let (line, column, end_line, end_column, source_line) = location(ix, h.file, h.range);
     let path = ix.rel(h.file).to_string();
     let severity = if h.confidence == Confidence::Low {
-        lower(meta.severity)
+        meta.severity.lower()
     } else {
         meta.severity
     };

@@ -9,7 +9,7 @@ use rayon::prelude::*;
 
 use crate::code::TemplateContext;
 
-use crate::finding::{Finding, Severity, fingerprint};
+use crate::finding::{Finding, fingerprint};
 use crate::project::{FileError, Project};
 use crate::rules::RuleMeta;
 use crate::rules::templates::{TEMPLATE_RULES, TemplateFile};
@@ -185,7 +185,7 @@ pub fn audit_one(
                 format!("{}#{n}", h.key)
             };
             let severity = if h.confidence == crate::finding::Confidence::Low {
-                lower(rule.meta.severity)
+                rule.meta.severity.lower()
             } else {
                 rule.meta.severity
             };
@@ -210,15 +210,6 @@ pub fn audit_one(
         }
     }
     (findings, diagnostics.len(), suppressed)
-}
-
-fn lower(s: Severity) -> Severity {
-    match s {
-        Severity::Critical => Severity::High,
-        Severity::High => Severity::Medium,
-        Severity::Medium => Severity::Low,
-        Severity::Low | Severity::Info => Severity::Info,
-    }
 }
 
 /// Byte offsets of line starts, for 1-based line/column positions and suppression comments.
