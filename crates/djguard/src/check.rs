@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::discover;
 use crate::django::version::{self, DjangoVersion};
-use crate::finding::{Confidence, Finding, Severity, Undecided, fingerprint};
+use crate::finding::{Confidence, Finding, Severity, Undecided};
 use crate::project::{FileError, Project};
 use crate::python::TextRange;
 use crate::rules::django::{DjangoCx, DjangoRule};
@@ -396,22 +396,13 @@ fn run_project_rules(
                 .unwrap_or("")
                 .to_string();
             findings.push(Finding {
-                rule: meta.id.to_string(),
-                severity: meta.severity,
-                confidence: Confidence::Medium,
-                cwe: meta.cwe,
                 message: format!("{key} in {rel} looks like a real secret, and .gitignore does not exclude the file, so it is or will be committed."),
-                path: rel.clone(),
                 line,
-                column: 1,
                 end_line: line,
                 end_column: u32::try_from(source_line.chars().count() + 1).unwrap_or(u32::MAX),
                 fix: format!("Add {rel} to .gitignore, `git rm --cached {rel}`, rotate {key}, and commit a .env.example with placeholders instead."),
-                fingerprint: fingerprint(meta.id, rel, &key),
-                settings_module: None,
-                environment: Vec::new(),
-                flow: Vec::new(),
                 source_line,
+                ..Finding::new(meta, rel, &key, Confidence::Medium)
             });
         }
     }
@@ -575,24 +566,17 @@ fn make_finding(
         (end.line, end.column)
     };
     Finding {
-        rule: meta.id.to_string(),
-        severity: meta.severity,
-        confidence: Confidence::High,
-        cwe: meta.cwe,
         message,
-        path: path.to_string(),
         line,
         column,
         end_line,
         end_column,
         fix,
-        fingerprint: fingerprint(meta.id, path, &format!("{module}:{key}")),
         settings_module: Some(module.to_string()),
-        environment: Vec::new(),
-        flow: Vec::new(),
         source_line: parsed
             .map(|p| p.line_text(line).to_string())
             .unwrap_or_default(),
+        ..Finding::new(meta, path, &format!("{module}:{key}"), Confidence::High)
     }
 }
 

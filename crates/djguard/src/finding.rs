@@ -108,6 +108,39 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// A finding of `meta` in `path`, its fingerprint from the location-free `key`. The
+    /// severity follows the confidence policy: low confidence is one step below the rule's.
+    /// Callers fill in the message, fix and position.
+    pub fn new(
+        meta: &crate::rules::RuleMeta,
+        path: &str,
+        key: &str,
+        confidence: Confidence,
+    ) -> Finding {
+        Finding {
+            rule: meta.id.to_string(),
+            severity: if confidence == Confidence::Low {
+                meta.severity.lower()
+            } else {
+                meta.severity
+            },
+            confidence,
+            cwe: meta.cwe,
+            message: String::new(),
+            path: path.to_string(),
+            line: 1,
+            column: 1,
+            end_line: 1,
+            end_column: 1,
+            fix: String::new(),
+            fingerprint: fingerprint(meta.id, path, key),
+            settings_module: None,
+            environment: Vec::new(),
+            flow: Vec::new(),
+            source_line: String::new(),
+        }
+    }
+
     /// The contract's output order: path, line, column, rule.
     pub fn sort_key(&self) -> (&str, u32, u32, &str, &str) {
         (

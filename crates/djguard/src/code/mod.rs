@@ -4,7 +4,7 @@
 pub mod index;
 pub mod taint;
 
-use crate::finding::{Confidence, Finding, FlowStep, fingerprint};
+use crate::finding::{Finding, FlowStep};
 use crate::project::Project;
 use crate::python::TextRange;
 use crate::rules::RuleMeta;
@@ -118,7 +118,7 @@ fn from_event(ix: &Index, e: &taint::Event) -> Finding {
         .sink
         .func
         .map_or_else(|| "<module>".to_string(), |f| ix.funcs[f].qualname.clone());
-    let (message, flow, severity, key) = match &e.flow {
+    let (message, flow, key) = match &e.flow {
         Some(flow) if !flow.steps.is_empty() => {
             let first = &flow.steps[0];
             let middle = flow
@@ -158,7 +158,6 @@ fn from_event(ix: &Index, e: &taint::Event) -> Finding {
             (
                 message,
                 steps,
-                rule.severity,
                 format!("{func}:{}:{}", e.sink.name, first.text),
             )
         }
@@ -171,59 +170,32 @@ fn from_event(ix: &Index, e: &taint::Event) -> Finding {
                     e.sink.name, e.what
                 )
             };
-            let sev = if e.confidence == Confidence::Low {
-                rule.severity.lower()
-            } else {
-                rule.severity
-            };
-            (message, Vec::new(), sev, format!("{func}:{}", e.sink.name))
+            (message, Vec::new(), format!("{func}:{}", e.sink.name))
         }
     };
-    let path = ix.rel(e.sink.file).to_string();
     Finding {
-        rule: rule.id.to_string(),
-        severity,
-        confidence: e.confidence,
-        cwe: rule.cwe,
         message,
-        fingerprint: fingerprint(rule.id, &path, &key),
-        path,
         line,
         column,
         end_line,
         end_column,
         fix: fix.to_string(),
-        settings_module: None,
-        environment: Vec::new(),
         flow,
         source_line,
+        ..Finding::new(rule, ix.rel(e.sink.file), &key, e.confidence)
     }
 }
 
 fn from_hit(ix: &Index, meta: &RuleMeta, h: Hit) -> Finding {
     let (line, column, end_line, end_column, source_line) = location(ix, h.file, h.range);
-    let path = ix.rel(h.file).to_string();
-    let severity = if h.confidence == Confidence::Low {
-        meta.severity.lower()
-    } else {
-        meta.severity
-    };
     Finding {
-        rule: meta.id.to_string(),
-        severity,
-        confidence: h.confidence,
-        cwe: meta.cwe,
         message: h.message,
-        fingerprint: fingerprint(meta.id, &path, &h.key),
-        path,
         line,
         column,
         end_line,
         end_column,
         fix: h.fix,
-        settings_module: None,
-        environment: Vec::new(),
-        flow: Vec::new(),
         source_line,
+        ..Finding::new(meta, ix.rel(h.file), &h.key, h.confidence)
     }
 }

@@ -258,6 +258,23 @@ impl AVal {
         }
     }
 
+    /// The start of a value built from parts (a string, a collection): constant and safe
+    /// until a part says otherwise.
+    fn built() -> AVal {
+        AVal {
+            konst: true,
+            safe: true,
+            ..AVal::default()
+        }
+    }
+
+    /// Add a part to a built value: its taint, and whether it is constant and safe.
+    fn absorb(&mut self, part: &AVal) {
+        self.taint.union(&part.taint);
+        self.konst &= part.konst;
+        self.safe &= part.safe || part.konst;
+    }
+
     fn safe() -> AVal {
         AVal {
             safe: true,
@@ -1277,8 +1294,7 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
             }
             Expr::Call(c) => self.eval_call(c),
             Expr::FString(f) => {
-                let mut out = AVal::konst();
-                out.safe = true;
+                let mut out = AVal::built();
                 let prefix = fstring_prefix(f);
                 let mut first: Option<bool> = None;
                 for part in f.value.iter() {
@@ -1287,9 +1303,7 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                             if let ast::InterpolatedStringElement::Interpolation(i) = el {
                                 let v = self.eval(&i.expression);
                                 first.get_or_insert(origin_safe(&v));
-                                out.taint.union(&v.taint);
-                                out.konst &= v.konst;
-                                out.safe &= v.safe || v.konst;
+                                out.absorb(&v);
                             }
                         }
                     }
@@ -1302,15 +1316,12 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                 // `"..." % (a, b)`: each element once; the first decides where a URL points.
                 let (r, first_elt) = match (&*b.right, b.op) {
                     (Expr::Tuple(t), ast::Operator::Mod) => {
-                        let mut out = AVal::konst();
-                        out.safe = true;
+                        let mut out = AVal::built();
                         let mut first = None;
                         for e in &t.elts {
                             let v = self.eval(e);
                             first.get_or_insert(origin_safe(&v));
-                            out.taint.union(&v.taint);
-                            out.konst &= v.konst;
-                            out.safe &= v.safe || v.konst;
+                            out.absorb(&v);
                         }
                         (out, first)
                     }
@@ -1322,23 +1333,18 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                 };
                 match b.op {
                     ast::Operator::Mod if l.konst && is_str(&b.left) => {
-                        let mut out = AVal::konst();
-                        out.safe = true;
+                        let mut out = AVal::built();
                         let fmt = string_literal(&b.left).unwrap_or("");
                         let prefix = fmt.split('%').next().unwrap_or("");
                         let first = first_elt;
                         out.anchored = anchored_start(prefix, first);
-                        out.taint.union(&r.taint);
-                        out.konst = r.konst;
-                        out.safe = r.safe || r.konst;
+                        out.absorb(&r);
                         self.formatted(out, b.range, "%-formatting")
                     }
                     ast::Operator::Add | ast::Operator::Mod | ast::Operator::Div => {
-                        let mut out = AVal::konst();
-                        out.taint.union(&l.taint);
-                        out.taint.union(&r.taint);
-                        out.konst = l.konst && r.konst;
-                        out.safe = (l.safe || l.konst) && (r.safe || r.konst);
+                        let mut out = AVal::built();
+                        out.absorb(&l);
+                        out.absorb(&r);
                         out.anchored = match string_literal(&b.left) {
                             Some(text) => anchored_start(text, first_elt),
                             None => starts_fixed(&l),
@@ -1352,13 +1358,10 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                 }
             }
             Expr::BoolOp(b) => {
-                let mut out = AVal::konst();
-                out.safe = true;
+                let mut out = AVal::built();
                 for v in &b.values {
                     let x = self.eval(v);
-                    out.taint.union(&x.taint);
-                    out.konst &= x.konst;
-                    out.safe &= x.safe || x.konst;
+                    out.absorb(&x);
                     if out.kind == Kind::Plain {
                         out.kind = x.kind;
                     }
@@ -1437,13 +1440,10 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
     }
 
     fn collection(&mut self, elts: &'a [Expr]) -> AVal {
-        let mut out = AVal::konst();
-        out.safe = true;
+        let mut out = AVal::built();
         for e in elts {
             let v = self.eval(e);
-            out.taint.union(&v.taint);
-            out.konst &= v.konst;
-            out.safe &= v.safe || v.konst;
+            out.absorb(&v);
         }
         out
     }
@@ -1458,13 +1458,10 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                 self.eval(cond);
             }
         }
-        let mut out = AVal::konst();
-        out.safe = true;
+        let mut out = AVal::built();
         for e in elts {
             let v = self.eval(e);
-            out.taint.union(&v.taint);
-            out.konst &= v.konst;
-            out.safe &= v.safe || v.konst;
+            out.absorb(&v);
         }
         self.rollback(m);
         out
@@ -1678,12 +1675,9 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                 return AVal::safe();
             }
             if known(q) == Some(Known::Propagator) {
-                let mut out = AVal::konst();
-                out.safe = true;
+                let mut out = AVal::built();
                 for v in args.iter().chain(kws.iter().map(|(_, v)| v)) {
-                    out.taint.union(&v.taint);
-                    out.konst &= v.konst;
-                    out.safe &= v.safe || v.konst;
+                    out.absorb(v);
                 }
                 return out;
             }
@@ -1719,8 +1713,7 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
             if r.konst && is_str(receiver.unwrap_or(&call.func)) {
                 match m {
                     "format" | "format_map" => {
-                        let mut out = AVal::konst();
-                        out.safe = true;
+                        let mut out = AVal::built();
                         let fmt = receiver.and_then(string_literal).unwrap_or("");
                         let prefix = fmt.split('{').next().unwrap_or("");
                         out.anchored = anchored_start(
@@ -1730,19 +1723,14 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                                 .map(origin_safe),
                         );
                         for v in args.iter().chain(kws.iter().map(|(_, v)| v)) {
-                            out.taint.union(&v.taint);
-                            out.konst &= v.konst;
-                            out.safe &= v.safe || v.konst;
+                            out.absorb(v);
                         }
                         return self.formatted(out, call.range(), "str.format()");
                     }
                     "join" => {
-                        let mut out = AVal::konst();
-                        out.safe = true;
+                        let mut out = AVal::built();
                         for v in &args {
-                            out.taint.union(&v.taint);
-                            out.konst &= v.konst;
-                            out.safe &= v.safe || v.konst;
+                            out.absorb(v);
                         }
                         return self.formatted(out, call.range(), "str.join()");
                     }

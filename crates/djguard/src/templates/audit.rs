@@ -9,7 +9,7 @@ use rayon::prelude::*;
 
 use crate::code::TemplateContext;
 
-use crate::finding::{Finding, fingerprint};
+use crate::finding::Finding;
 use crate::project::{FileError, Project};
 use crate::rules::RuleMeta;
 use crate::rules::templates::{TEMPLATE_RULES, TemplateFile};
@@ -184,28 +184,15 @@ pub fn audit_one(
             } else {
                 format!("{}#{n}", h.key)
             };
-            let severity = if h.confidence == crate::finding::Confidence::Low {
-                rule.meta.severity.lower()
-            } else {
-                rule.meta.severity
-            };
             findings.push(Finding {
-                rule: rule.meta.id.to_string(),
-                severity,
-                confidence: h.confidence,
-                cwe: rule.meta.cwe,
                 message: h.message,
-                fingerprint: fingerprint(rule.meta.id, rel, &key),
-                path: rel.to_string(),
                 line,
                 column,
                 end_line,
                 end_column,
                 fix: h.fix,
-                settings_module: None,
-                environment: Vec::new(),
-                flow: Vec::new(),
                 source_line: lines.text(src, line).to_string(),
+                ..Finding::new(&rule.meta, rel, &key, h.confidence)
             });
         }
     }

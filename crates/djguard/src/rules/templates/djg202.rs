@@ -43,11 +43,8 @@ pub static RULE: TemplateRule = TemplateRule {
 };
 
 fn check(t: &TemplateFile, out: &mut Vec<Hit>) {
-    for (i, ctx) in &t.html.contexts {
-        let Some(tok) = t.tokens.get(*i) else {
-            continue;
-        };
-        if !matches!(tok.kind, lexer::TokenKind::Var) || !matches!(ctx, Context::Script) {
+    for (tok, ctx) in t.var_contexts() {
+        if !matches!(ctx, Context::Script) {
             continue;
         }
         let var = lexer::parse_var(t.inner(tok));

@@ -39,19 +39,13 @@ pub static RULE: TemplateRule = TemplateRule {
 };
 
 fn check(t: &TemplateFile, out: &mut Vec<Hit>) {
-    for (i, ctx) in &t.html.contexts {
-        let Some(tok) = t.tokens.get(*i) else {
-            continue;
-        };
+    for (tok, ctx) in t.var_contexts() {
         let Context::AttrValue {
             attr, quote: None, ..
         } = ctx
         else {
             continue;
         };
-        if !matches!(tok.kind, lexer::TokenKind::Var) {
-            continue;
-        }
         let var = lexer::parse_var(t.inner(tok));
         out.push(Hit {
             start: tok.start,

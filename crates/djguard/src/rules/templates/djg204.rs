@@ -53,10 +53,7 @@ const URL_ATTRS: &[&str] = &[
 ];
 
 fn check(t: &TemplateFile, out: &mut Vec<Hit>) {
-    for (i, ctx) in &t.html.contexts {
-        let Some(tok) = t.tokens.get(*i) else {
-            continue;
-        };
+    for (tok, ctx) in t.var_contexts() {
         let Context::AttrValue {
             attr,
             at_start: true,
@@ -65,7 +62,7 @@ fn check(t: &TemplateFile, out: &mut Vec<Hit>) {
         else {
             continue;
         };
-        if !matches!(tok.kind, lexer::TokenKind::Var) || !URL_ATTRS.contains(&attr.as_str()) {
+        if !URL_ATTRS.contains(&attr.as_str()) {
             continue;
         }
         let var = lexer::parse_var(t.inner(tok));

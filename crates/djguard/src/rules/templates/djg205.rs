@@ -39,14 +39,11 @@ pub static RULE: TemplateRule = TemplateRule {
 };
 
 fn check(t: &TemplateFile, out: &mut Vec<Hit>) {
-    for (i, ctx) in &t.html.contexts {
-        let Some(tok) = t.tokens.get(*i) else {
-            continue;
-        };
+    for (tok, ctx) in t.var_contexts() {
         let Context::AttrValue { attr, .. } = ctx else {
             continue;
         };
-        if !matches!(tok.kind, lexer::TokenKind::Var) || !attr.starts_with("on") {
+        if !attr.starts_with("on") {
             continue;
         }
         let var = lexer::parse_var(t.inner(tok));

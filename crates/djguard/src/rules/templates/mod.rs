@@ -77,6 +77,16 @@ impl TemplateFile<'_> {
             .filter(|(_, t)| matches!(t.kind, TokenKind::Var))
     }
 
+    /// Variable tokens with the HTML context they are printed in.
+    pub fn var_contexts(&self) -> impl Iterator<Item = (&Token, &crate::templates::html::Context)> {
+        self.html.contexts.iter().filter_map(|(i, ctx)| {
+            self.tokens
+                .get(*i)
+                .filter(|t| matches!(t.kind, TokenKind::Var))
+                .map(|t| (t, ctx))
+        })
+    }
+
     /// Block tag tokens (`{% ... %}`) with their index.
     pub fn tags(&self) -> impl Iterator<Item = (usize, &Token)> {
         self.tokens
