@@ -238,7 +238,10 @@ pub fn run(opts: &CheckOptions) -> Result<Report, CheckError> {
     }
 
     run_project_rules(&project, &evaluator, &selection, &mut findings);
-    let link = selection.enabled(&crate::rules::templates::djg201::RULE.meta);
+    // The template rules judge variables by what views put in them.
+    let link = crate::rules::templates::TEMPLATE_RULES
+        .iter()
+        .any(|r| selection.enabled(&r.meta));
     let code = crate::code::run(&project, &|m| selection.enabled(m), link);
     findings.extend(code.findings);
     let templates =

@@ -20,7 +20,11 @@ pub struct TemplateContext {
     pub key: String,
     /// The request source the value carries, as `request.GET['q'] (shop/views.py:8)`.
     pub source: Option<String>,
+    /// The source is data a template passes in (an inclusion tag's argument): maybe a user's.
+    pub weak: bool,
     pub konst: bool,
+    /// Escaped HTML (`format_html`, `escape()`): harmless to mark safe.
+    pub escaped: bool,
 }
 
 /// Findings of the code rules, and the render contexts the template rules link to.
@@ -69,9 +73,11 @@ pub fn run(project: &Project, enabled: &dyn Fn(&RuleMeta) -> bool, want_contexts
                         .first()
                         .map(|s| format!("{} ({})", s.text, at(&ix, s.file, s.range)))
                 }),
+                weak: v.source.as_ref().is_some_and(|f| f.weak),
                 template: v.template,
                 key: v.key,
                 konst: v.konst,
+                escaped: v.escaped,
             })
             .collect();
         lap("taint");

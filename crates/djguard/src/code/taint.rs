@@ -179,6 +179,65 @@ pub struct AVal {
     /// `https://host/`), or is the request's own path: a redirect or fetch to it stays on a
     /// known origin whatever follows.
     pub anchored: bool,
+    /// A dict with these literal string keys (a template context being built): what each
+    /// key holds. Other keys may exist; only these are known.
+    pub keys: Option<Arc<Vec<(String, AVal)>>>,
+}
+
+/// A dict built in one function holds at most this many tracked keys.
+const MAX_KEYS: usize = 64;
+
+/// Set `key` of a dict value to `v` (tracked keys only; the dict's taint includes it).
+fn set_key(obj: &mut AVal, key: &str, v: &AVal) {
+    obj.taint.union(&v.taint);
+    obj.konst &= v.konst;
+    obj.safe &= v.safe || v.konst;
+    let keys = Arc::make_mut(obj.keys.get_or_insert_with(Default::default));
+    if let Some(i) = keys.iter().position(|(k, _)| k == key) {
+        keys[i].1 = strip_keys(v);
+    } else if keys.len() < MAX_KEYS {
+        keys.push((key.to_string(), strip_keys(v)));
+    }
+}
+
+/// Add the tracked keys of `other` (a `**other` or an `update(other)`) to `obj`.
+fn add_keys(obj: &mut AVal, other: &AVal) {
+    if let Some(ks) = &other.keys {
+        for (k, v) in ks.iter() {
+            set_key(obj, k, v);
+        }
+    }
+}
+
+/// A key's value without nested keys: contexts are tracked one level deep, so values stay
+/// small whatever the code builds.
+fn strip_keys(v: &AVal) -> AVal {
+    AVal {
+        keys: None,
+        ..v.clone()
+    }
+}
+
+/// Join two dicts' tracked keys: a key either side knows, its value joined where both do.
+fn join_keys(a: &mut Option<Arc<Vec<(String, AVal)>>>, b: &Option<Arc<Vec<(String, AVal)>>>) {
+    let Some(bk) = b else {
+        return;
+    };
+    let Some(ak) = a else {
+        *a = Some(bk.clone());
+        return;
+    };
+    if Arc::ptr_eq(ak, bk) {
+        return;
+    }
+    let ak = Arc::make_mut(ak);
+    for (k, v) in bk.iter() {
+        if let Some(i) = ak.iter().position(|(x, _)| x == k) {
+            ak[i].1.join(v);
+        } else if ak.len() < MAX_KEYS {
+            ak.push((k.clone(), v.clone()));
+        }
+    }
 }
 
 /// A URL string whose beginning fixes its origin: a path (`/x`, not `//host`), a query or
@@ -292,6 +351,7 @@ impl AVal {
         self.formatted |= other.formatted;
         self.safe &= other.safe;
         self.anchored = anchored;
+        join_keys(&mut self.keys, &other.keys);
     }
 }
 
@@ -318,6 +378,9 @@ pub struct Summary {
     /// Every tainted return value is anchored (see [`AVal::anchored`]).
     pub returns_anchored: bool,
     pub param_sinks: Vec<ParamSink>,
+    /// The function returns a dict with these known keys (a context builder,
+    /// `get_context_data`, an inclusion tag).
+    pub returns_keys: Option<Arc<Vec<(String, AVal)>>>,
 }
 
 /// What the engine reports to the taint rules.
@@ -349,8 +412,10 @@ pub struct ContextVar {
     pub key: String,
     /// The request source the value carries, if any.
     pub source: Option<Arc<Flow>>,
-    /// The value is a constant (marking it safe is harmless).
+    /// The value is a constant.
     pub konst: bool,
+    /// The value is escaped HTML (marking it safe is harmless).
+    pub escaped: bool,
 }
 
 /// Attributes of the request that hold client-controlled data.
@@ -625,6 +690,7 @@ impl<'x, 'a> Engine<'x, 'a> {
         for fid in 0..self.ix.funcs.len() {
             self.summary(fid);
         }
+        self.record_declared_contexts();
         for file in 0..self.ix.files.len() {
             if let Some(p) = self.ix.files[file].parsed {
                 let mut cx = FnCx::new(&self, file, None);
@@ -682,6 +748,7 @@ impl<'x, 'a> Engine<'x, 'a> {
             let text = self.ix.text(f.file, d.expression.range());
             text.starts_with("register.filter")
                 || text.starts_with("register.simple_tag")
+                || text.starts_with("register.inclusion_tag")
                 || text.ends_with("stringfilter")
         });
         // Extra parameters of a view are URL arguments when the URL resolver calls it: it is
@@ -791,6 +858,7 @@ impl<'x, 'a> Engine<'x, 'a> {
             returns_anchored: cx.returns_anchored,
             returns: cx.returns,
             param_sinks: cx.param_sinks,
+            returns_keys: cx.returns_keys,
         }
     }
 
@@ -832,6 +900,76 @@ impl<'x, 'a> Engine<'x, 'a> {
 
     fn emit(&self, e: Event) {
         self.events.borrow_mut().push(e);
+    }
+
+    /// Remember what a template is rendered with.
+    fn record(&self, template: &str, keys: &[(String, AVal)]) {
+        let mut out = self.contexts.borrow_mut();
+        for (k, v) in keys {
+            out.push(ContextVar {
+                template: template.to_string(),
+                key: k.clone(),
+                source: v.taint.source.clone(),
+                konst: v.konst,
+                escaped: v.safe,
+            });
+        }
+    }
+
+    /// Contexts that no call site shows: a class-based view's `template_name` with what its
+    /// `get_context_data()` returns and its `extra_context`; an inclusion tag's template with
+    /// the dict the tag returns.
+    fn record_declared_contexts(&self) {
+        for c in 0..self.ix.classes.len() {
+            if !self.ix.is_view_class(c) {
+                continue;
+            }
+            let Some(template) = self
+                .ix
+                .class_attr(c, "template_name")
+                .and_then(|(_, e)| string_literal(e))
+            else {
+                continue;
+            };
+            if let Some(fid) = self.ix.method(c, "get_context_data")
+                && let Some(keys) = &self.summary(fid).returns_keys
+            {
+                self.record(template, keys);
+            }
+            if let Some((owner, e)) = self.ix.class_attr(c, "extra_context") {
+                let mut cx = FnCx::new(self, self.ix.classes[owner].file, None);
+                if let Some(keys) = &cx.eval(e).keys {
+                    self.record(template, keys);
+                }
+            }
+        }
+        for (fid, f) in self.ix.funcs.iter().enumerate() {
+            let Some(template) = f.def.decorator_list.iter().find_map(|d| {
+                let Expr::Call(c) = &d.expression else {
+                    return None;
+                };
+                let callee = self.ix.text(f.file, c.func.range());
+                if !callee.ends_with("inclusion_tag") {
+                    return None;
+                }
+                c.arguments
+                    .args
+                    .first()
+                    .and_then(string_literal)
+                    .or_else(|| {
+                        c.arguments
+                            .keywords
+                            .iter()
+                            .find(|k| k.arg.as_ref().is_some_and(|a| a.id.as_str() == "filename"))
+                            .and_then(|k| string_literal(&k.value))
+                    })
+            }) else {
+                continue;
+            };
+            if let Some(keys) = &self.summary(fid).returns_keys {
+                self.record(template, keys);
+            }
+        }
     }
 }
 
@@ -884,6 +1022,7 @@ struct FnCx<'e, 'x, 'a> {
     env: Env<'a>,
     returns: Taint,
     returns_anchored: bool,
+    returns_keys: Option<Arc<Vec<(String, AVal)>>>,
     param_sinks: Vec<ParamSink>,
     /// The function body, scanned for checks only when a tainted value reaches a sink that
     /// a check would clear (rare, so most functions are never scanned twice).
@@ -908,6 +1047,7 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
             env: FxHashMap::default(),
             returns: Taint::default(),
             returns_anchored: true,
+            returns_keys: None,
             param_sinks: Vec::new(),
             body: &[],
             checks: None,
@@ -1111,6 +1251,7 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                     let v = self.eval(value);
                     self.returns.union(&v.taint);
                     self.returns_anchored &= origin_safe(&v);
+                    join_keys(&mut self.returns_keys, &v.keys);
                 }
             }
             Stmt::If(s) => {
@@ -1210,9 +1351,15 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                 if let Expr::Name(n) = &*s.value
                     && let Some(mut obj) = self.env.get(&(n.id.as_str(), "")).cloned()
                 {
-                    obj.taint.union(&v.taint);
-                    obj.konst &= v.konst;
-                    obj.safe &= v.safe || v.konst;
+                    match string_literal(&s.slice) {
+                        // `context["q"] = ...`: a key of a dict being built.
+                        Some(key) => set_key(&mut obj, key, v),
+                        None => {
+                            obj.taint.union(&v.taint);
+                            obj.konst &= v.konst;
+                            obj.safe &= v.safe || v.konst;
+                        }
+                    }
                     self.set((n.id.as_str(), ""), obj);
                 }
             }
@@ -1380,15 +1527,29 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
             Expr::Set(s) => self.collection(&s.elts),
             Expr::Dict(d) => {
                 let mut out = AVal::konst();
+                out.keys = Some(Arc::default());
                 for item in &d.items {
-                    if let Some(k) = &item.key {
-                        let kv = self.eval(k);
-                        out.taint.union(&kv.taint);
-                        out.konst &= kv.konst;
-                    }
                     let vv = self.eval(&item.value);
-                    out.taint.union(&vv.taint);
-                    out.konst &= vv.konst;
+                    match &item.key {
+                        Some(k) => {
+                            let kv = self.eval(k);
+                            out.taint.union(&kv.taint);
+                            out.konst &= kv.konst;
+                            match string_literal(k) {
+                                Some(name) => set_key(&mut out, name, &vv),
+                                None => {
+                                    out.taint.union(&vv.taint);
+                                    out.konst &= vv.konst;
+                                }
+                            }
+                        }
+                        // `{**base, ...}`
+                        None => {
+                            out.taint.union(&vv.taint);
+                            out.konst &= vv.konst;
+                            add_keys(&mut out, &vv);
+                        }
+                    }
                 }
                 out
             }
@@ -1596,6 +1757,9 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
             self.check_sink(&sink, call, (receiver, recv.as_ref()), &args, &kws);
         }
         self.record_context(qualname.as_deref(), call);
+        if let Some(v) = self.dict_building(method, receiver, call, &args, &kws) {
+            return v;
+        }
 
         // The receiver decides first.
         if let (Some(m), Some(r)) = (method, &recv) {
@@ -1760,8 +1924,106 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
         AVal::default()
     }
 
-    /// `render(request, "t.html", {...})` and its kin: remember what each literal key of a
-    /// literal context dict carries, for the template rules.
+    /// Calls that build a dict with known keys: `dict(k=v)`, `ctx.update(...)`,
+    /// `ctx.setdefault("k", v)`, and `super().get_context_data(**kwargs)` (Django returns
+    /// `kwargs` plus its own keys; a project base class adds the keys it sets).
+    fn dict_building(
+        &mut self,
+        method: Option<&'a str>,
+        receiver: Option<&'a Expr>,
+        call: &'a ast::ExprCall,
+        args: &[AVal],
+        kws: &[(Option<&'a str>, AVal)],
+    ) -> Option<AVal> {
+        let from_kwargs = |out: &mut AVal| {
+            for (k, v) in kws {
+                match k {
+                    Some(name) => set_key(out, name, v),
+                    None => add_keys(out, v),
+                }
+            }
+        };
+        match (method, receiver) {
+            (None, _) => {
+                let Expr::Name(n) = &*call.func else {
+                    return None;
+                };
+                if n.id.as_str() != "dict"
+                    || self.ix.files[self.file].imports.binding("dict").is_some()
+                {
+                    return None;
+                }
+                let mut out = AVal::konst();
+                out.keys = Some(Arc::default());
+                if let Some(first) = args.first() {
+                    out.taint.union(&first.taint);
+                    out.konst &= first.konst;
+                    add_keys(&mut out, first);
+                }
+                from_kwargs(&mut out);
+                Some(out)
+            }
+            (Some("update" | "setdefault"), Some(Expr::Name(n))) => {
+                let key = (n.id.as_str(), "");
+                let mut obj = self.env.get(&key).cloned()?;
+                obj.keys.as_ref()?;
+                if method == Some("update") {
+                    if let Some(first) = args.first() {
+                        obj.taint.union(&first.taint);
+                        obj.konst &= first.konst;
+                        add_keys(&mut obj, first);
+                    }
+                    from_kwargs(&mut obj);
+                } else if let (Some(k), Some(v)) = (
+                    call.arguments.args.first().and_then(string_literal),
+                    args.get(1),
+                ) {
+                    set_key(&mut obj, k, v);
+                }
+                self.set(key, obj);
+                Some(AVal::default())
+            }
+            (Some("get_context_data"), Some(Expr::Call(sup))) if matches!(&*sup.func, Expr::Name(s) if s.id.as_str() == "super") =>
+            {
+                let mut out = AVal {
+                    keys: Some(Arc::default()),
+                    ..AVal::default()
+                };
+                from_kwargs(&mut out);
+                // The parent class's own `get_context_data` in the project.
+                let class = self.func.and_then(|f| self.ix.funcs[f].class)?;
+                let parent = self
+                    .ix
+                    .mro(class)
+                    .into_iter()
+                    .skip(1)
+                    .find_map(|c| self.ix.classes[c].methods.get("get_context_data").copied());
+                if let Some(fid) = parent {
+                    let s = self.engine.summary(fid);
+                    if let Some(ks) = &s.returns_keys {
+                        for (k, v) in ks.iter() {
+                            // What the parent derives from its parameters is not followed.
+                            let v = AVal {
+                                taint: Taint {
+                                    source: v.taint.source.clone(),
+                                    params: Vec::new(),
+                                },
+                                konst: v.konst && v.taint.params.is_empty(),
+                                safe: v.safe,
+                                ..AVal::default()
+                            };
+                            set_key(&mut out, k, &v);
+                        }
+                    }
+                }
+                Some(out)
+            }
+            _ => None,
+        }
+    }
+
+    /// `render(request, "t.html", ctx)` and its kin: remember what each known key of the
+    /// context carries, for the template rules.
     fn record_context(&mut self, qualname: Option<&str>, call: &'a ast::ExprCall) {
         let (name_at, ctx_at) = match qualname {
             Some("django.shortcuts.render" | "django.template.response.TemplateResponse") => (1, 2),
@@ -1779,24 +2041,33 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                     .map(|k| &k.value)
             })
         };
-        let Some(template) = arg(name_at, "template_name").and_then(string_literal) else {
+        let Some(template) = arg(name_at, "template_name").and_then(|e| self.template_name(e))
+        else {
             return;
         };
-        let Some(Expr::Dict(d)) = arg(ctx_at, "context") else {
+        let Some(ctx) = arg(ctx_at, "context") else {
             return;
         };
-        for item in &d.items {
-            let Some(key) = item.key.as_ref().and_then(string_literal) else {
-                continue;
-            };
-            let v = self.eval(&item.value);
-            self.engine.contexts.borrow_mut().push(ContextVar {
-                template: template.to_string(),
-                key: key.to_string(),
-                source: v.taint.source.clone(),
-                konst: v.konst,
-            });
+        let v = self.eval(ctx);
+        if let Some(keys) = &v.keys {
+            self.engine.record(template, keys);
         }
+    }
+
+    /// A template name: a literal, or `self.template_name` of a class-based view.
+    fn template_name(&self, e: &'a Expr) -> Option<&'a str> {
+        if let Some(s) = string_literal(e) {
+            return Some(s);
+        }
+        let Expr::Attribute(a) = e else {
+            return None;
+        };
+        let class = self.func.and_then(|f| self.ix.funcs[f].class)?;
+        if !matches!(&*a.value, Expr::Name(n) if n.id.as_str() == "self") {
+            return None;
+        }
+        let (_, value) = self.ix.class_attr(class, a.attr.id.as_str())?;
+        string_literal(value)
     }
 
     fn form(&self, class: Option<ClassId>, args: &[AVal], kws: &[(Option<&str>, AVal)]) -> AVal {
@@ -1857,6 +2128,49 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                 let t = arg.taint.with_step(&call_step).then(flow);
                 out.taint.union(&t);
             }
+        }
+        if let Some(ks) = &summary.returns_keys {
+            // A helper building a context: each key's value, its parameters replaced by the
+            // arguments of this call.
+            let mut keys = Vec::with_capacity(ks.len());
+            for (k, v) in ks.iter() {
+                let mut kv = AVal {
+                    taint: Taint {
+                        source: v.taint.source.clone(),
+                        params: Vec::new(),
+                    },
+                    konst: v.konst,
+                    safe: v.safe,
+                    ..AVal::default()
+                };
+                // The parameter itself, passed through untouched: constant or escaped as
+                // the argument is.
+                let bare = v.taint.source.is_none()
+                    && v.taint.params.len() == 1
+                    && v.taint.params[0].1.steps.len() == 1;
+                if bare {
+                    kv.konst = true;
+                    kv.safe = true;
+                }
+                for (p, flow) in &v.taint.params {
+                    match arg_for(*p) {
+                        Some(arg) => {
+                            kv.konst &= arg.konst;
+                            kv.safe &= arg.safe || arg.konst;
+                            if !arg.taint.is_empty() {
+                                let t = arg.taint.with_step(&call_step).then(flow);
+                                kv.taint.union(&t);
+                            }
+                        }
+                        None => {
+                            kv.konst = false;
+                            kv.safe = false;
+                        }
+                    }
+                }
+                keys.push((k.clone(), kv));
+            }
+            out.keys = Some(Arc::new(keys));
         }
         for ps in &summary.param_sinks {
             let Some(arg) = arg_for(ps.param) else {

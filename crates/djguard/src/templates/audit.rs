@@ -13,6 +13,7 @@ use crate::finding::Finding;
 use crate::project::{FileError, Project};
 use crate::rules::RuleMeta;
 use crate::rules::templates::{TEMPLATE_RULES, TemplateFile};
+use crate::templates::set::{self, TemplateSet};
 use crate::templates::{html, lexer};
 
 /// File names that hold templates, when they sit under a `templates/` or `jinja2/` folder.
@@ -78,16 +79,6 @@ pub fn run(
     enabled: &dyn Fn(&RuleMeta) -> bool,
     contexts: &[TemplateContext],
 ) -> Outcome {
-    // What views render each template with, by template name.
-    let mut by_template: HashMap<&str, HashMap<&str, Vec<&TemplateContext>>> = HashMap::new();
-    for c in contexts {
-        by_template
-            .entry(c.template.as_str())
-            .or_default()
-            .entry(c.key.as_str())
-            .or_default()
-            .push(c);
-    }
     let rules: Vec<_> = TEMPLATE_RULES.iter().filter(|r| enabled(&r.meta)).collect();
     let files: Vec<&(String, std::path::PathBuf)> = project
         .others
@@ -109,56 +100,157 @@ pub fn run(
     if rules.is_empty() {
         return out;
     }
-    let per_file: Vec<_> = files
+    // Read and lex every template first: the rules look across templates (includes,
+    // inheritance) and the contexts views give flow along the same edges.
+    let read: Vec<Result<Lexed, FileError>> = files
         .par_iter()
-        .map(|(rel, abs)| match crate::source::read_capped(abs) {
-            Err(e) => Err(FileError {
+        .map(|(rel, abs)| {
+            let bytes = crate::source::read_capped(abs).map_err(|e| FileError {
                 path: rel.clone(),
                 line: None,
                 column: None,
                 message: e.to_string(),
-            }),
-            Ok(bytes) => Ok(audit_one(
+            })?;
+            Ok(Lexed::new(
                 rel,
-                &String::from_utf8_lossy(&bytes),
-                &rules,
-                template_name(rel).and_then(|n| by_template.get(n)),
-            )),
+                String::from_utf8_lossy(&bytes).into_owned(),
+            ))
         })
         .collect();
-    for r in per_file {
+    let mut lexed = Vec::with_capacity(read.len());
+    for r in read {
         match r {
+            Ok(l) => lexed.push(l),
             Err(e) => out.errors.push(e),
-            Ok((findings, diagnostics, suppressed)) => {
-                out.findings.extend(findings);
-                out.with_diagnostics += usize::from(diagnostics > 0);
-                out.suppressed += suppressed;
-            }
         }
+    }
+    let set = TemplateSet::new(lexed.iter().filter_map(|l| {
+        let name = template_name(l.rel)?;
+        Some((
+            name.to_string(),
+            set::Info::new(&l.src, &l.tokens, &l.blocks),
+        ))
+    }));
+    let by_template = context_map(contexts, &set);
+    let per_file: Vec<_> = lexed
+        .par_iter()
+        .map(|l| {
+            let name = template_name(l.rel);
+            audit_lexed(l, &rules, name.and_then(|n| by_template.get(n)), &set)
+        })
+        .collect();
+    for (l, (findings, suppressed)) in lexed.iter().zip(per_file) {
+        out.findings.extend(findings);
+        out.with_diagnostics += usize::from(l.diagnostics > 0);
+        out.suppressed += suppressed;
     }
     out
 }
 
-/// Lex, analyse and check one template: (findings, lexing diagnostics, suppressed).
+/// The keys each template is rendered with: the views' contexts, and through `{% extends %}`
+/// and `{% include %}` (without `only`; keys an include sets with `with` are its own) the
+/// contexts of the templates that extend or include it.
+pub type ContextMap<'c> = HashMap<String, HashMap<String, Vec<&'c TemplateContext>>>;
+
+fn context_map<'c>(contexts: &'c [TemplateContext], set: &TemplateSet) -> ContextMap<'c> {
+    let mut map: ContextMap<'c> = HashMap::new();
+    for c in contexts {
+        map.entry(c.template.clone())
+            .or_default()
+            .entry(c.key.clone())
+            .or_default()
+            .push(c);
+    }
+    let direct: Vec<String> = map.keys().cloned().collect();
+    for start in direct {
+        let Some(own) = map.get(&start).cloned() else {
+            continue;
+        };
+        let mut queue = vec![(start.clone(), Vec::<String>::new(), 0usize)];
+        let mut seen = std::collections::HashSet::from([start]);
+        while let Some((name, removed, depth)) = queue.pop() {
+            if depth >= 8 {
+                continue;
+            }
+            for (target, with) in set.reached(&name) {
+                if !seen.insert(target.clone()) {
+                    continue;
+                }
+                let mut removed = removed.clone();
+                removed.extend(with);
+                let entry = map.entry(target.clone()).or_default();
+                for (k, vs) in &own {
+                    if !removed.contains(k) {
+                        entry
+                            .entry(k.clone())
+                            .or_default()
+                            .extend(vs.iter().copied());
+                    }
+                }
+                queue.push((target, removed, depth + 1));
+            }
+        }
+    }
+    map
+}
+
+/// One template read and lexed.
+pub struct Lexed<'r> {
+    pub rel: &'r str,
+    pub src: String,
+    pub tokens: Vec<lexer::Token>,
+    pub blocks: Vec<lexer::Block>,
+    pub diagnostics: usize,
+}
+
+impl<'r> Lexed<'r> {
+    pub fn new(rel: &'r str, src: String) -> Lexed<'r> {
+        let (tokens, diagnostics) = lexer::lex(&src);
+        let (blocks, block_diags) = lexer::blocks(&src, &tokens);
+        Lexed {
+            rel,
+            diagnostics: diagnostics.len() + block_diags.len(),
+            src,
+            tokens,
+            blocks,
+        }
+    }
+}
+
+/// Lex, analyse and check one template on its own: (findings, lexing diagnostics,
+/// suppressed). The fuzz target's entry point.
 pub fn audit_one(
     rel: &str,
     src: &str,
     rules: &[&&crate::rules::templates::TemplateRule],
-    context: Option<&HashMap<&str, Vec<&TemplateContext>>>,
+    context: Option<&HashMap<String, Vec<&TemplateContext>>>,
 ) -> (Vec<Finding>, usize, usize) {
-    let (tokens, mut diagnostics) = lexer::lex(src);
-    let (blocks, block_diags) = lexer::blocks(src, &tokens);
-    diagnostics.extend(block_diags);
-    let analysis = html::analyse(src, &tokens);
+    let l = Lexed::new(rel, src.to_string());
+    let set = TemplateSet::default();
+    let (findings, suppressed) = audit_lexed(&l, rules, context, &set);
+    (findings, l.diagnostics, suppressed)
+}
+
+/// Check one lexed template: (findings, suppressed).
+fn audit_lexed(
+    l: &Lexed,
+    rules: &[&&crate::rules::templates::TemplateRule],
+    context: Option<&HashMap<String, Vec<&TemplateContext>>>,
+    set: &TemplateSet,
+) -> (Vec<Finding>, usize) {
+    let (rel, src) = (l.rel, l.src.as_str());
+    let analysis = html::analyse(src, &l.tokens);
     let lines = LineStarts::new(src);
     let file = TemplateFile {
         rel,
+        name: template_name(rel),
         src,
-        tokens: &tokens,
-        blocks: &blocks,
+        tokens: &l.tokens,
+        blocks: &l.blocks,
         html: &analysis,
         jinja: is_jinja(rel),
         context,
+        set,
     };
     let mut findings = Vec::new();
     let mut suppressed = 0;
@@ -196,7 +288,7 @@ pub fn audit_one(
             });
         }
     }
-    (findings, diagnostics.len(), suppressed)
+    (findings, suppressed)
 }
 
 /// Byte offsets of line starts, for 1-based line/column positions and suppression comments.

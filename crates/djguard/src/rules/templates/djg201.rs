@@ -61,7 +61,7 @@ fn check(t: &TemplateFile, out: &mut Vec<Hit>) {
             .find(|f| f.name == "safe" || f.name == "safeseq")
         {
             let (message, confidence) = match t.origin(&var.base) {
-                Origin::Constant => continue,
+                Origin::Constant | Origin::Escaped => continue,
                 Origin::Request(src) => (
                     format!(
                         "{} prints `{}` without escaping (|{}), and the view fills it from {src}: script in the request runs in the page.",

@@ -5,6 +5,9 @@
 //! `escapejs`, identifiers and counts (`obj.pk`, `forloop.counter`) and scripts that are not
 //! JavaScript (`type="text/template"`, JSON data blocks) are left alone.
 //!
+//! Linked to the views (see DJG201): a variable a view fills from the request is high
+//! confidence, one every view gives as a constant is not reported.
+//!
 //! ## Why is this bad?
 //! HTML escaping does not make a value safe in JavaScript: inside a script, `</script>`, a
 //! quote, a backslash or a line separator in the data can end the string or the script and
@@ -68,16 +71,19 @@ fn check(t: &TemplateFile, out: &mut Vec<Hit>) {
         {
             continue;
         }
+        let Some((confidence, from)) = t.linked(&var.base, Confidence::Medium) else {
+            continue;
+        };
         out.push(Hit {
             start: tok.start,
             end: tok.end,
             message: format!(
-                "{} is printed inside <script>, where HTML escaping does not stop a value from ending the string or the script.",
+                "{} is printed inside <script>, where HTML escaping does not stop a value from ending the string or the script.{from}",
                 shown(t.text(tok))
             ),
             fix: "Pass the data with {{ value|json_script:\"id\" }} and read it with JSON.parse in the script; at least use |escapejs inside a JavaScript string.".into(),
             key: format!("script:{}", var.base),
-            confidence: Confidence::Medium,
+            confidence,
         });
     }
 }

@@ -4,6 +4,9 @@
 //! Finds `{{ variable }}` used as an HTML attribute value without quotes:
 //! `<input value={{ name }}>`.
 //!
+//! Linked to the views (see DJG201): a variable a view fills from the request is high
+//! confidence, one every view gives as a constant is not reported.
+//!
 //! ## Why is this bad?
 //! Django's escaping turns `<`, `>`, `&` and quotes into entities, but not spaces. In an
 //! unquoted attribute a space ends the value, so `x onmouseover=alert(1)` adds an event
@@ -47,16 +50,19 @@ fn check(t: &TemplateFile, out: &mut Vec<Hit>) {
             continue;
         };
         let var = lexer::parse_var(t.inner(tok));
+        let Some((confidence, from)) = t.linked(&var.base, Confidence::Medium) else {
+            continue;
+        };
         out.push(Hit {
             start: tok.start,
             end: tok.end,
             message: format!(
-                "{} is the unquoted value of `{attr}`: a space in it ends the value and can add attributes such as event handlers.",
+                "{} is the unquoted value of `{attr}`: a space in it ends the value and can add attributes such as event handlers.{from}",
                 shown(t.text(tok))
             ),
             fix: format!("Quote the attribute: {attr}=\"{}\".", shown(t.text(tok))),
             key: format!("unquoted:{attr}:{}", var.base),
-            confidence: Confidence::Medium,
+            confidence,
         });
     }
 }

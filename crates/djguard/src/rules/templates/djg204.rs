@@ -3,9 +3,10 @@
 //! ## What it does
 //! Finds `{{ variable }}` that makes up the start of an `href`, `src`, `action`,
 //! `formaction`, `poster`, `data` or `xlink:href` value: `<a href="{{ profile.website }}">`.
-//! The origin of the variable is not known yet, so the finding is low confidence (listed with
-//! `--min-confidence low`); `{% url %}` and values after a fixed prefix (`href="/u/{{ id }}"`)
-//! are not reported.
+//! When a view fills the variable from the request the finding is high confidence; when
+//! every view gives a constant it is not reported; otherwise the origin is unknown and the
+//! finding is low confidence (listed with `--min-confidence low`). `{% url %}` and values
+//! after a fixed prefix (`href="/u/{{ id }}"`) are not reported.
 //!
 //! ## Why is this bad?
 //! Escaping does not change `javascript:alert(document.cookie)`: a user-supplied URL printed
@@ -69,16 +70,19 @@ fn check(t: &TemplateFile, out: &mut Vec<Hit>) {
         if var.base.starts_with('"') || var.base.starts_with('\'') {
             continue;
         }
+        let Some((confidence, from)) = t.linked(&var.base, Confidence::Low) else {
+            continue;
+        };
         out.push(Hit {
             start: tok.start,
             end: tok.end,
             message: format!(
-                "{} is the whole `{attr}` URL; if a user can set it, `javascript:` URLs run script despite escaping.",
+                "{} is the whole `{attr}` URL; if a user can set it, `javascript:` URLs run script despite escaping.{from}",
                 shown(t.text(tok))
             ),
             fix: "Validate the URL's scheme (URLField/URLValidator) before storing or printing it, or build the link from a fixed prefix.".into(),
             key: format!("url:{attr}:{}", var.base),
-            confidence: Confidence::Low,
+            confidence,
         });
     }
 }

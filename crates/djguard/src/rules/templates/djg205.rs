@@ -4,6 +4,9 @@
 //! Finds `{{ variable }}` inside an `on*` attribute (`onclick`, `onload`, `onerror`...),
 //! unless it goes through `escapejs`.
 //!
+//! Linked to the views (see DJG201): a variable a view fills from the request is high
+//! confidence, one every view gives as a constant is not reported.
+//!
 //! ## Why is this bad?
 //! The browser HTML-decodes the attribute before running it as JavaScript, so Django's HTML
 //! escaping is undone: `&#x27;);alert(1);//` becomes `');alert(1);//` inside the handler.
@@ -50,16 +53,19 @@ fn check(t: &TemplateFile, out: &mut Vec<Hit>) {
         if var.filters.iter().any(|f| f.name == "escapejs") || super::numeric(&var.base) {
             continue;
         }
+        let Some((confidence, from)) = t.linked(&var.base, Confidence::Medium) else {
+            continue;
+        };
         out.push(Hit {
             start: tok.start,
             end: tok.end,
             message: format!(
-                "{} is inside the `{attr}` handler, where the browser decodes Django's HTML escaping before running the code.",
+                "{} is inside the `{attr}` handler, where the browser decodes Django's HTML escaping before running the code.{from}",
                 shown(t.text(tok))
             ),
             fix: "Put the value in a data- attribute and read it from a script (element.dataset); do not build handler code in templates.".into(),
             key: format!("handler:{attr}:{}", var.base),
-            confidence: Confidence::Medium,
+            confidence,
         });
     }
 }

@@ -3,9 +3,13 @@
 //! ## What it does
 //! Finds `<form method="post">` (any case, any quoting) whose body, up to its `</form>` in the
 //! same template, holds no `{% csrf_token %}` (Jinja2: `{{ csrf_input }}` or a hidden input
-//! with `{{ csrf_token }}`). Forms posting to another site (`action="https://..."`) are left
-//! alone, as are forms whose body includes another template or defines a block (the token may
-//! be there) and forms that do not end in the same template.
+//! with `{{ csrf_token }}`). The form may span templates: an `{% include %}` inside it counts
+//! when the included project template (or one it includes) prints the token, and a
+//! `{% block %}` inside it counts when a project template extending this one fills the block
+//! with the token. When the only evidence is another template's, the finding is medium
+//! confidence. Forms posting to another site (`action="https://..."`) are left alone, as are
+//! forms whose body includes a template that is not in the project (or named by a variable),
+//! blocks no project template fills, and forms that do not end in the same template.
 //!
 //! ## Why is this bad?
 //! With `CsrfViewMiddleware` on, the form fails with 403 for every user; the usual "fix" is
@@ -31,6 +35,7 @@ use super::{Hit, TemplateFile, TemplateRule};
 use crate::finding::{Confidence, Severity};
 use crate::rules::RuleMeta;
 use crate::templates::lexer::{self, TokenKind};
+use crate::templates::set;
 
 pub static RULE: TemplateRule = TemplateRule {
     meta: RuleMeta {
@@ -85,24 +90,46 @@ fn check(t: &TemplateFile, out: &mut Vec<Hit>) {
         };
         let mut has_token = false;
         let mut opaque = false;
+        // The token may come from another template: an include, or a block that templates
+        // extending this one fill. Reasoning across templates makes the finding medium.
+        let mut across = false;
         for tok in t
             .tokens
             .iter()
             .filter(|k| k.start >= tag.start && k.end <= end)
         {
+            if set::is_token(t.src, tok) {
+                has_token = true;
+                continue;
+            }
+            if let Some(inc) = set::include_of(t.src, tok) {
+                match t.set.include_has_token(&inc) {
+                    Some(true) => has_token = true,
+                    Some(false) => across = true,
+                    None => opaque = true,
+                }
+                continue;
+            }
+            if !matches!(tok.kind, TokenKind::Block) {
+                continue;
+            }
             let inner = t.inner(tok);
-            match tok.kind {
-                TokenKind::Block => match lexer::tag_name(inner) {
-                    "csrf_token" => has_token = true,
-                    "include" | "block" | "extends" => opaque = true,
-                    _ => {}
-                },
-                TokenKind::Var => {
-                    let base = lexer::parse_var(inner).base;
-                    if base == "csrf_input" || base == "csrf_token" {
-                        has_token = true;
+            match lexer::tag_name(inner) {
+                "block" => {
+                    let block = lexer::tag_args(inner)
+                        .into_iter()
+                        .next()
+                        .unwrap_or_default();
+                    match t
+                        .name
+                        .and_then(|n| t.set.block_filled_with_token(n, &block))
+                    {
+                        Some(true) => has_token = true,
+                        Some(false) => across = true,
+                        None => opaque = true,
                     }
                 }
+                "extends" => opaque = true,
                 _ => {}
             }
         }
@@ -115,7 +142,11 @@ fn check(t: &TemplateFile, out: &mut Vec<Hit>) {
             message: "This POST form has no {% csrf_token %}: Django rejects it with 403, and the usual workaround, @csrf_exempt, opens the view to cross-site request forgery.".into(),
             fix: "Add {% csrf_token %} inside the form (Jinja2: {{ csrf_input }}).".into(),
             key: format!("form:{}", value("action")),
-            confidence: Confidence::High,
+            confidence: if across {
+                Confidence::Medium
+            } else {
+                Confidence::High
+            },
         });
     }
 }

@@ -24,6 +24,8 @@ pub mod djg208;
 /// One template, read and analysed once for all rules.
 pub struct TemplateFile<'a> {
     pub rel: &'a str,
+    /// The name views render it by (the path below `templates/`).
+    pub name: Option<&'a str>,
     pub src: &'a str,
     pub tokens: &'a [Token],
     pub blocks: &'a [Block],
@@ -31,7 +33,9 @@ pub struct TemplateFile<'a> {
     pub jinja: bool,
     /// What views render this template with (key → values from each render call).
     pub context:
-        Option<&'a std::collections::HashMap<&'a str, Vec<&'a crate::code::TemplateContext>>>,
+        Option<&'a std::collections::HashMap<String, Vec<&'a crate::code::TemplateContext>>>,
+    /// Every template of the project, for includes and inheritance.
+    pub set: &'a crate::templates::set::TemplateSet,
 }
 
 /// Where the value of a template variable comes from, as far as the views tell.
@@ -40,6 +44,9 @@ pub enum Origin {
     Request(String),
     /// Every view that renders the template gives a constant.
     Constant,
+    /// Every view gives a constant or HTML it escaped (`format_html`, `escape`): harmless to
+    /// print unescaped as HTML, not proof of anything in a script or a URL.
+    Escaped,
     Unknown,
 }
 
@@ -50,17 +57,40 @@ impl TemplateFile<'_> {
         let Some(values) = self.context.and_then(|c| c.get(root)) else {
             return Origin::Unknown;
         };
-        if let Some(src) = values.iter().find_map(|v| v.source.clone()) {
+        if let Some(src) = values
+            .iter()
+            .filter(|v| !v.weak)
+            .find_map(|v| v.source.clone())
+        {
             return Origin::Request(src);
+        }
+        if values.iter().any(|v| v.source.is_some()) {
+            return Origin::Unknown;
         }
         if values.iter().all(|v| v.konst) {
             return Origin::Constant;
+        }
+        if values.iter().all(|v| v.konst || v.escaped) {
+            return Origin::Escaped;
         }
         Origin::Unknown
     }
 }
 
 impl TemplateFile<'_> {
+    /// How sure a context rule is about variable `base`, given its origin: None when every
+    /// view gives a constant (nothing to report), `High` with the source when a view fills
+    /// it from the request, `unlinked` otherwise.
+    pub fn linked(&self, base: &str, unlinked: Confidence) -> Option<(Confidence, String)> {
+        match self.origin(base) {
+            Origin::Constant => None,
+            Origin::Request(src) => {
+                Some((Confidence::High, format!(" The view fills it from {src}.")))
+            }
+            Origin::Escaped | Origin::Unknown => Some((unlinked, String::new())),
+        }
+    }
+
     pub fn inner(&self, t: &Token) -> &str {
         self.src.get(t.inner_start..t.inner_end).unwrap_or("")
     }
