@@ -71,6 +71,18 @@ pub struct Report {
     pub suppressed: usize,
     /// Findings not listed because their confidence is below `--min-confidence`.
     pub below_confidence: usize,
+    pub templates: TemplateCounts,
+}
+
+/// What the template audit read.
+#[derive(Debug, Default, Clone, Copy, serde::Serialize)]
+pub struct TemplateCounts {
+    /// Templates audited (test and documentation templates are not).
+    pub read: usize,
+    /// Templates the lexer reported problems in (still audited as far as possible).
+    pub with_diagnostics: usize,
+    /// Templates whose context is known from the views (or tags) that render them.
+    pub linked: usize,
 }
 
 /// `djguard settings`: the value of every setting each selected module defines, where it was
@@ -246,12 +258,11 @@ pub fn run(opts: &CheckOptions) -> Result<Report, CheckError> {
     findings.extend(code.findings);
     let templates =
         crate::templates::audit::run(&project, &|m| selection.enabled(m), &code.contexts);
-    if std::env::var_os("DJGUARD_TIMINGS").is_some() {
-        eprintln!(
-            "timing: templates: {} read, {} with lexing diagnostics",
-            templates.templates, templates.with_diagnostics
-        );
-    }
+    let template_counts = TemplateCounts {
+        read: templates.templates,
+        with_diagnostics: templates.with_diagnostics,
+        linked: templates.linked,
+    };
     findings.extend(templates.findings);
 
     // Filters: severity overrides, per-file ignores, inline suppressions.
@@ -329,6 +340,7 @@ pub fn run(opts: &CheckOptions) -> Result<Report, CheckError> {
         silenced,
         suppressed,
         below_confidence,
+        templates: template_counts,
     })
 }
 

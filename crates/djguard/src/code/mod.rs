@@ -25,6 +25,8 @@ pub struct TemplateContext {
     pub konst: bool,
     /// Escaped HTML (`format_html`, `escape()`): harmless to mark safe.
     pub escaped: bool,
+    /// As a URL it stays on a known origin (`/path?...`, `request.path`).
+    pub anchored: bool,
 }
 
 /// Findings of the code rules, and the render contexts the template rules link to.
@@ -78,6 +80,7 @@ pub fn run(project: &Project, enabled: &dyn Fn(&RuleMeta) -> bool, want_contexts
                 key: v.key,
                 konst: v.konst,
                 escaped: v.escaped,
+                anchored: v.anchored,
             })
             .collect();
         lap("taint");

@@ -416,6 +416,8 @@ pub struct ContextVar {
     pub konst: bool,
     /// The value is escaped HTML (marking it safe is harmless).
     pub escaped: bool,
+    /// As a URL, the value stays on a known origin (see [`AVal::anchored`]).
+    pub anchored: bool,
 }
 
 /// Attributes of the request that hold client-controlled data.
@@ -912,6 +914,7 @@ impl<'x, 'a> Engine<'x, 'a> {
                 source: v.taint.source.clone(),
                 konst: v.konst,
                 escaped: v.safe,
+                anchored: v.anchored,
             });
         }
     }
@@ -2010,6 +2013,7 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                                 },
                                 konst: v.konst && v.taint.params.is_empty(),
                                 safe: v.safe,
+                                anchored: v.anchored,
                                 ..AVal::default()
                             };
                             set_key(&mut out, k, &v);
@@ -2141,6 +2145,7 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                     },
                     konst: v.konst,
                     safe: v.safe,
+                    anchored: v.anchored,
                     ..AVal::default()
                 };
                 // The parameter itself, passed through untouched: constant or escaped as

@@ -122,7 +122,7 @@ pub fn summary_line(report: &Report) -> String {
         })
         .collect();
     let mut line = format!(
-        "{} finding(s){} in {} file(s){}; Django {} ({}).",
+        "{} finding(s){} in {} file(s){}{}; Django {} ({}).",
         report.findings.len(),
         if detail.is_empty() {
             String::new()
@@ -130,6 +130,13 @@ pub fn summary_line(report: &Report) -> String {
             format!(" ({})", detail.join(", "))
         },
         report.files,
+        match report.templates {
+            t if t.read == 0 => String::new(),
+            t => format!(
+                " ({} template(s), {} linked to their views)",
+                t.read, t.linked
+            ),
+        },
         if report.errors.is_empty() {
             String::new()
         } else {

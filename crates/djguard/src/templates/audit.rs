@@ -71,6 +71,8 @@ pub struct Outcome {
     pub errors: Vec<FileError>,
     pub templates: usize,
     pub with_diagnostics: usize,
+    /// Templates with a context known from the views that render them.
+    pub linked: usize,
     pub suppressed: usize,
 }
 
@@ -95,6 +97,7 @@ pub fn run(
         errors: Vec::new(),
         templates: files.len(),
         with_diagnostics: 0,
+        linked: 0,
         suppressed: 0,
     };
     if rules.is_empty() {
@@ -132,6 +135,10 @@ pub fn run(
         ))
     }));
     let by_template = context_map(contexts, &set);
+    out.linked = lexed
+        .iter()
+        .filter(|l| template_name(l.rel).is_some_and(|n| by_template.contains_key(n)))
+        .count();
     let per_file: Vec<_> = lexed
         .par_iter()
         .map(|l| {

@@ -21,7 +21,8 @@ pub enum Context {
         /// The quote around the value; None when unquoted.
         quote: Option<char>,
         /// Nothing literal precedes the hole in the value, bar leading whitespace (which URL
-        /// parsers strip, so `href=" {{ u }}"` can still start with `javascript:`).
+        /// parsers strip, so `href=" {{ u }}"` can still start with `javascript:`), and no
+        /// other variable does in the same `{% if %}` branch.
         at_start: bool,
         tag: String,
     },
@@ -104,7 +105,16 @@ pub fn analyse(src: &str, tokens: &[Token]) -> Analysis {
     for (index, token) in tokens.iter().enumerate() {
         match token.kind {
             TokenKind::Text => tracker.text(token.start, token.source(src)),
-            TokenKind::Var | TokenKind::Block => tracker.hole(index, token),
+            TokenKind::Var | TokenKind::Block => {
+                // `{% else %}` starts another branch: what the branch before printed is not
+                // in front of what this one prints.
+                let branch = token.kind == TokenKind::Block
+                    && matches!(
+                        super::lexer::tag_name(token.inner(src)),
+                        "else" | "elif" | "empty"
+                    );
+                tracker.hole(index, token, branch);
+            }
             TokenKind::Comment => {}
         }
     }
@@ -178,6 +188,8 @@ struct PendingAttr {
     start: usize,
     /// Something other than whitespace or a hole is in the value.
     literal: bool,
+    /// A variable was printed earlier in the value (in the current `if` branch).
+    after_var: bool,
 }
 
 #[derive(Debug)]
@@ -484,7 +496,7 @@ impl Tracker {
             State::AttrValue(quote) => Context::AttrValue {
                 attr: attr_name(),
                 quote: *quote,
-                at_start: !self.attr.as_ref().is_some_and(|a| a.literal),
+                at_start: !self.attr.as_ref().is_some_and(|a| a.literal || a.after_var),
                 tag: self.tag_name.clone(),
             },
             State::Comment | State::BogusComment => Context::HtmlComment,
@@ -497,10 +509,19 @@ impl Tracker {
     /// A template tag: record its context, then step over it. A Var hole stands for some
     /// output; a Block hole usually renders nothing (`if`, `endif`), so where a name would
     /// otherwise swallow it, it ends the name instead.
-    fn hole(&mut self, index: usize, token: &Token) {
+    fn hole(&mut self, index: usize, token: &Token, branch: bool) {
         let context = self.context();
         self.analysis.contexts.push((index, context));
         let is_var = token.kind == TokenKind::Var;
+        if let Some(attr) = &mut self.attr
+            && matches!(self.state, State::AttrValue(_) | State::BeforeAttrValue)
+        {
+            if is_var {
+                attr.after_var = true;
+            } else if branch {
+                attr.after_var = false;
+            }
+        }
         match self.state {
             State::TagOpen => {
                 self.tag_name = "{{}}".to_string();
@@ -563,6 +584,7 @@ impl Tracker {
             value: None,
             start,
             literal: false,
+            after_var: false,
         });
         self.state = State::AttrName;
     }
@@ -651,6 +673,16 @@ mod tests {
     }
 
     #[test]
+    fn a_variable_after_another_is_not_at_the_start_unless_in_another_branch() {
+        let href = |at_start| value("href", Some('"'), at_start, "a");
+        let cs = contexts("<a href=\"{{ base }}{{ query }}\">");
+        assert_eq!(cs, vec![href(true), href(false)]);
+        let cs = contexts("<a href=\"{% if a %}{{ a }}{% else %}{{ b }}{% endif %}\">");
+        assert_eq!(cs.get(1), Some(&href(true)));
+        assert_eq!(cs.get(3), Some(&href(true)));
+    }
+
+    #[test]
     fn attribute_values() {
         assert_eq!(
             contexts("<a href=\"{{ u }}\">x</a>"),
@@ -682,7 +714,8 @@ mod tests {
             vec![
                 value("href", Some('"'), true, "a"),
                 value("href", Some('"'), true, "a"),
-                value("href", Some('"'), true, "a"),
+                // After the variable.
+                value("href", Some('"'), false, "a"),
             ]
         );
     }
@@ -754,8 +787,8 @@ mod tests {
                 Context::AttrName,
                 Context::AttrName,
                 value("value", None, true, "input"),
-                // Only literal text counts: a hole after a hole is still at the start.
-                value("value", None, true, "input"),
+                // A hole after a variable is not at the start.
+                value("value", None, false, "input"),
                 Context::AttrName,
                 Context::Text,
             ]

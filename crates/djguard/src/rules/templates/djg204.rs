@@ -70,7 +70,7 @@ fn check(t: &TemplateFile, out: &mut Vec<Hit>) {
         if var.base.starts_with('"') || var.base.starts_with('\'') {
             continue;
         }
-        let Some((confidence, from)) = t.linked(&var.base, Confidence::Low) else {
+        let Some((confidence, from)) = t.linked_url(&var.base, Confidence::Low) else {
             continue;
         };
         out.push(Hit {

@@ -91,6 +91,19 @@ impl TemplateFile<'_> {
         }
     }
 
+    /// [`Self::linked`] for a variable that starts a URL: nothing to report when every view
+    /// gives a constant or a URL that stays on a known origin (`/path?...`, `request.path`).
+    pub fn linked_url(&self, base: &str, unlinked: Confidence) -> Option<(Confidence, String)> {
+        let root = base.split(['.', '[']).next().unwrap_or(base).trim();
+        if root == base
+            && let Some(values) = self.context.and_then(|c| c.get(root))
+            && values.iter().all(|v| v.konst || v.anchored)
+        {
+            return None;
+        }
+        self.linked(base, unlinked)
+    }
+
     pub fn inner(&self, t: &Token) -> &str {
         self.src.get(t.inner_start..t.inner_end).unwrap_or("")
     }
