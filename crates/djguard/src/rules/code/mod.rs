@@ -173,6 +173,9 @@ pub static PATTERN_RULES: &[&PatternRule] = &[
     &djg116::RULE,
     &djg117::RULE,
     &djg118::RULE,
+    // Template rules that read Python code (Jinja2 environments, custom filters).
+    &crate::rules::templates::djg209::RULE,
+    &crate::rules::templates::djg210::RULE,
 ];
 
 /// Every sink any taint rule sees in this call.

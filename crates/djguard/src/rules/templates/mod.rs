@@ -20,6 +20,8 @@ pub mod djg205;
 pub mod djg206;
 pub mod djg207;
 pub mod djg208;
+pub mod djg209;
+pub mod djg210;
 
 /// One template, read and analysed once for all rules.
 pub struct TemplateFile<'a> {
