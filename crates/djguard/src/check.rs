@@ -235,9 +235,11 @@ pub fn run(opts: &CheckOptions) -> Result<Report, CheckError> {
     let mut findings = Vec::new();
     let mut undecided = Vec::new();
     let mut silenced = 0;
+    let mut template_dirs = crate::templates::audit::TemplateDirs::default();
     for target in &targets {
         let scope = evaluator.module(target.file);
         let settings = EffectiveSettings::new(target.module.clone(), target.file, version, scope);
+        template_dirs_of(&project, &settings, &mut template_dirs);
         run_settings_rules(
             &project,
             target,
@@ -256,8 +258,12 @@ pub fn run(opts: &CheckOptions) -> Result<Report, CheckError> {
         .any(|r| selection.enabled(&r.meta));
     let code = crate::code::run(&project, &|m| selection.enabled(m), link);
     findings.extend(code.findings);
-    let templates =
-        crate::templates::audit::run(&project, &|m| selection.enabled(m), &code.contexts);
+    let templates = crate::templates::audit::run(
+        &project,
+        &|m| selection.enabled(m),
+        &code.contexts,
+        &template_dirs,
+    );
     let template_counts = TemplateCounts {
         read: templates.templates,
         with_diagnostics: templates.with_diagnostics,
@@ -342,6 +348,54 @@ pub fn run(opts: &CheckOptions) -> Result<Report, CheckError> {
         below_confidence,
         templates: template_counts,
     })
+}
+
+/// The folders `TEMPLATES[...]["DIRS"]` names, as paths relative to the project root (folders
+/// outside it are not scanned anyway), with whether the backend is Jinja2.
+fn template_dirs_of(
+    project: &Project,
+    settings: &EffectiveSettings,
+    out: &mut crate::templates::audit::TemplateDirs,
+) {
+    use crate::settings::value::Value;
+    let Ok(backends) = settings.get("TEMPLATES").value.iter_elements() else {
+        return;
+    };
+    let root_abs = project.root.canonicalize().ok();
+    for b in &backends {
+        let jinja = matches!(
+            b.dict_get(&Value::Str("BACKEND".into())),
+            Ok(Some(Value::Str(s))) if s.to_ascii_lowercase().contains("jinja2")
+        );
+        let Ok(Some(dirs)) = b.dict_get(&Value::Str("DIRS".into())) else {
+            continue;
+        };
+        let Ok(dirs) = dirs.iter_elements() else {
+            continue;
+        };
+        for d in dirs {
+            let (Value::Str(p) | Value::Path(p)) = d else {
+                continue;
+            };
+            let path = std::path::Path::new(&p);
+            let rel = path
+                .strip_prefix(&project.root)
+                .ok()
+                .or_else(|| root_abs.as_ref().and_then(|r| path.strip_prefix(r).ok()));
+            let Some(rel) = rel else { continue };
+            let rel = rel
+                .components()
+                .filter_map(|c| match c {
+                    std::path::Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
+                    _ => None,
+                })
+                .collect::<Vec<_>>()
+                .join("/");
+            if !out.0.iter().any(|(r, _)| *r == rel) {
+                out.0.push((rel, jinja));
+            }
+        }
+    }
 }
 
 /// Rules over the project's files rather than one settings module.

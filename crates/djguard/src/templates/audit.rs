@@ -21,6 +21,52 @@ const EXTENSIONS: &[&str] = &[
     "html", "htm", "xhtml", "txt", "xml", "svg", "jinja", "jinja2", "j2", "djhtml", "tpl",
 ];
 
+/// Template folders the settings name (`TEMPLATES[...]["DIRS"]`), relative to the project
+/// root, and whether their backend is Jinja2. Templates in them are named by the path below
+/// the folder.
+#[derive(Debug, Default, Clone)]
+pub struct TemplateDirs(pub Vec<(String, bool)>);
+
+impl TemplateDirs {
+    /// The configured folder a file is in (the deepest one), if any.
+    fn dir_of(&self, rel: &str) -> Option<&(String, bool)> {
+        self.0
+            .iter()
+            .filter(|(d, _)| {
+                d.is_empty()
+                    || rel
+                        .strip_prefix(d.as_str())
+                        .is_some_and(|r| r.starts_with('/'))
+            })
+            .max_by_key(|(d, _)| d.len())
+    }
+
+    pub fn is_template(&self, rel: &str) -> bool {
+        if is_template(rel) {
+            return true;
+        }
+        let name = rel.rsplit('/').next().unwrap_or(rel);
+        let ext = name
+            .rsplit_once('.')
+            .map(|(_, e)| e.to_ascii_lowercase())
+            .unwrap_or_default();
+        EXTENSIONS.contains(&ext.as_str()) && self.dir_of(rel).is_some()
+    }
+
+    pub fn template_name<'r>(&self, rel: &'r str) -> Option<&'r str> {
+        match self.dir_of(rel) {
+            Some((d, _)) if d.is_empty() => Some(rel),
+            Some((d, _)) => rel.get(d.len() + 1..),
+            None => template_name(rel),
+        }
+    }
+
+    pub fn is_jinja(&self, rel: &str) -> bool {
+        self.dir_of(rel)
+            .map_or_else(|| is_jinja(rel), |(_, j)| *j || is_jinja(rel))
+    }
+}
+
 /// Whether a project file is a template: under a `templates` or `jinja2` folder, with a
 /// template extension; or a Jinja2 file anywhere.
 pub fn is_template(rel: &str) -> bool {
@@ -80,12 +126,13 @@ pub fn run(
     project: &Project,
     enabled: &dyn Fn(&RuleMeta) -> bool,
     contexts: &[TemplateContext],
+    dirs: &TemplateDirs,
 ) -> Outcome {
     let rules: Vec<_> = TEMPLATE_RULES.iter().filter(|r| enabled(&r.meta)).collect();
     let files: Vec<&(String, std::path::PathBuf)> = project
         .others
         .iter()
-        .filter(|(rel, _)| is_template(rel))
+        .filter(|(rel, _)| dirs.is_template(rel))
         // Test and documentation templates do not render in production.
         .filter(|(rel, _)| {
             !crate::rules::code::support::is_test_file(rel)
@@ -116,6 +163,8 @@ pub fn run(
             })?;
             Ok(Lexed::new(
                 rel,
+                dirs.template_name(rel),
+                dirs.is_jinja(rel),
                 String::from_utf8_lossy(&bytes).into_owned(),
             ))
         })
@@ -128,7 +177,7 @@ pub fn run(
         }
     }
     let set = TemplateSet::new(lexed.iter().filter_map(|l| {
-        let name = template_name(l.rel)?;
+        let name = l.name?;
         Some((
             name.to_string(),
             set::Info::new(&l.src, &l.tokens, &l.blocks),
@@ -137,14 +186,11 @@ pub fn run(
     let by_template = context_map(contexts, &set);
     out.linked = lexed
         .iter()
-        .filter(|l| template_name(l.rel).is_some_and(|n| by_template.contains_key(n)))
+        .filter(|l| l.name.is_some_and(|n| by_template.contains_key(n)))
         .count();
     let per_file: Vec<_> = lexed
         .par_iter()
-        .map(|l| {
-            let name = template_name(l.rel);
-            audit_lexed(l, &rules, name.and_then(|n| by_template.get(n)), &set)
-        })
+        .map(|l| audit_lexed(l, &rules, l.name.and_then(|n| by_template.get(n)), &set))
         .collect();
     for (l, (findings, suppressed)) in lexed.iter().zip(per_file) {
         out.findings.extend(findings);
@@ -204,6 +250,9 @@ fn context_map<'c>(contexts: &'c [TemplateContext], set: &TemplateSet) -> Contex
 /// One template read and lexed.
 pub struct Lexed<'r> {
     pub rel: &'r str,
+    /// The name views render it by.
+    pub name: Option<&'r str>,
+    pub jinja: bool,
     pub src: String,
     pub tokens: Vec<lexer::Token>,
     pub blocks: Vec<lexer::Block>,
@@ -211,11 +260,13 @@ pub struct Lexed<'r> {
 }
 
 impl<'r> Lexed<'r> {
-    pub fn new(rel: &'r str, src: String) -> Lexed<'r> {
+    pub fn new(rel: &'r str, name: Option<&'r str>, jinja: bool, src: String) -> Lexed<'r> {
         let (tokens, diagnostics) = lexer::lex(&src);
         let (blocks, block_diags) = lexer::blocks(&src, &tokens);
         Lexed {
             rel,
+            name,
+            jinja,
             diagnostics: diagnostics.len() + block_diags.len(),
             src,
             tokens,
@@ -232,7 +283,7 @@ pub fn audit_one(
     rules: &[&&crate::rules::templates::TemplateRule],
     context: Option<&HashMap<String, Vec<&TemplateContext>>>,
 ) -> (Vec<Finding>, usize, usize) {
-    let l = Lexed::new(rel, src.to_string());
+    let l = Lexed::new(rel, template_name(rel), is_jinja(rel), src.to_string());
     let set = TemplateSet::default();
     let (findings, suppressed) = audit_lexed(&l, rules, context, &set);
     (findings, l.diagnostics, suppressed)
@@ -250,12 +301,12 @@ fn audit_lexed(
     let lines = LineStarts::new(src);
     let file = TemplateFile {
         rel,
-        name: template_name(rel),
+        name: l.name,
         src,
         tokens: &l.tokens,
         blocks: &l.blocks,
         html: &analysis,
-        jinja: is_jinja(rel),
+        jinja: l.jinja,
         context,
         set,
     };
