@@ -1,8 +1,12 @@
-//! Arbitrary bytes as a template: lexing, variable and tag reading, block matching and the
-//! HTML context tracker must finish without panicking, and keep their offset promises.
+//! Arbitrary bytes as a template: lexing, variable and tag reading, block matching, the
+//! HTML context tracker, the cross-template set (includes, blocks) and every template rule
+//! must finish without panicking, and keep their offset promises.
 #![no_main]
 
+use djguard::rules::templates::TEMPLATE_RULES;
+use djguard::templates::audit::audit_one;
 use djguard::templates::html::analyse;
+use djguard::templates::set::{Info, TemplateSet};
 use djguard::templates::lexer::{TokenKind, blocks, lex, parse_var, tag_args, tag_name};
 use libfuzzer_sys::fuzz_target;
 
@@ -56,5 +60,34 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(analysis.contexts.len(), holes);
     for tag in &analysis.start_tags {
         assert!(tag.start < tag.end && tag.end <= src.len());
+    }
+
+    // The input as a template that includes and extends itself, and fills its own blocks.
+    let info = Info::new(&src, &tokens, &found);
+    let blocks_named: Vec<String> = info.blocks.iter().map(|b| b.0.clone()).collect();
+    let includes = info.includes.clone();
+    let set = TemplateSet::new([
+        ("t.html".to_string(), info),
+        (
+            "base.html".to_string(),
+            Info::new(&src, &tokens, &found),
+        ),
+    ]);
+    for b in &blocks_named {
+        let _ = set.block_filled_with_token("t.html", b);
+        let _ = set.block_filled_with_token("base.html", b);
+    }
+    for inc in &includes {
+        let _ = set.include_has_token(inc);
+    }
+    let _ = set.reached("t.html");
+
+    // Every template rule, as a Django and as a Jinja2 template.
+    let rules: Vec<_> = TEMPLATE_RULES.iter().collect();
+    for rel in ["app/templates/app/t.html", "app/jinja2/app/t.html"] {
+        let (findings, _, _) = audit_one(rel, &src, &rules, None);
+        for f in &findings {
+            assert!(f.line >= 1 && f.column >= 1);
+        }
     }
 });

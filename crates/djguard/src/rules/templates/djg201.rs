@@ -44,6 +44,7 @@ pub static RULE: TemplateRule = TemplateRule {
         groups: &["templates"],
     },
     check,
+    html: true,
 };
 
 const FIX: &str = "Remove |safe and let the template escape the value; build HTML in Python with format_html(), or sanitise user HTML with an allow-list sanitiser before marking it safe.";

@@ -39,6 +39,7 @@ pub static RULE: TemplateRule = TemplateRule {
         groups: &["templates"],
     },
     check,
+    html: true,
 };
 
 fn check(t: &TemplateFile, out: &mut Vec<Hit>) {

@@ -41,6 +41,7 @@ pub static RULE: TemplateRule = TemplateRule {
         groups: &["templates"],
     },
     check,
+    html: true,
 };
 
 const URL_ATTRS: &[&str] = &[

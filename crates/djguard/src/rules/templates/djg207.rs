@@ -34,6 +34,7 @@ pub static RULE: TemplateRule = TemplateRule {
         groups: &["templates"],
     },
     check,
+    html: false,
 };
 
 fn check(t: &TemplateFile, out: &mut Vec<Hit>) {

@@ -1,7 +1,7 @@
 //! # DJG208: Link to a variable URL with `target="_blank"` and no `rel="noopener"`
 //!
 //! ## What it does
-//! Finds `<a target="_blank">` whose `href` contains a template variable and whose `rel` has
+//! Finds `<a target="_blank">` whose `href` starts with a template variable and whose `rel` has
 //! neither `noopener` nor `noreferrer`. Low confidence (listed with `--min-confidence low`):
 //! current browsers imply `noopener` for `target="_blank"`, so this matters for older ones.
 //!
@@ -24,6 +24,8 @@
 use super::{Hit, TemplateFile, TemplateRule};
 use crate::finding::{Confidence, Severity};
 use crate::rules::RuleMeta;
+use crate::templates::html::Context;
+use crate::templates::lexer;
 
 pub static RULE: TemplateRule = TemplateRule {
     meta: RuleMeta {
@@ -34,6 +36,7 @@ pub static RULE: TemplateRule = TemplateRule {
         groups: &["templates"],
     },
     check,
+    html: true,
 };
 
 fn check(t: &TemplateFile, out: &mut Vec<Hit>) {
@@ -45,7 +48,15 @@ fn check(t: &TemplateFile, out: &mut Vec<Hit>) {
                 .and_then(|a| a.value.clone())
         };
         let blank = value("target").is_some_and(|v| v.trim().eq_ignore_ascii_case("_blank"));
-        let variable = value("href").is_some_and(|v| v.contains("{{}}"));
+        // A variable that starts the URL (`href="{% url ... %}?q={{ x }}"` stays on this
+        // site) and is not known to be a constant or a path on this site.
+        let variable = t.var_contexts().any(|(tok, ctx)| {
+            tok.start >= tag.start
+                && tok.end <= tag.end
+                && matches!(ctx, Context::AttrValue { attr, at_start: true, .. } if attr == "href")
+                && t.linked_url(&lexer::parse_var(t.inner(tok)).base, Confidence::Low)
+                    .is_some()
+        });
         let rel = value("rel").unwrap_or_default().to_ascii_lowercase();
         if blank && variable && !rel.contains("noopener") && !rel.contains("noreferrer") {
             out.push(Hit {

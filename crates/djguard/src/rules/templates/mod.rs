@@ -155,6 +155,9 @@ pub struct Hit {
 pub struct TemplateRule {
     pub meta: RuleMeta,
     pub check: fn(&TemplateFile, &mut Vec<Hit>),
+    /// The rule is about HTML output: plain-text templates (`.txt`, such as e-mail bodies and
+    /// subjects, where escaping does not apply) are not checked by it.
+    pub html: bool,
 }
 
 pub static TEMPLATE_RULES: &[&TemplateRule] = &[
