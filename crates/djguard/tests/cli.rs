@@ -822,6 +822,22 @@ fn hostile_code_does_not_stop_or_stall_the_code_audit() {
         wide.push_str(&format!("    if v{i}:\n        v{i} = ''\n"));
     }
     write(dir.path(), "app/wide.py", wide);
+    // A context dict with 20,000 keys, each set in a branch and merged into itself, rendered
+    // by a template that includes and extends itself.
+    let mut ctx =
+        String::from("from django.shortcuts import render\n\ndef page(request):\n    ctx = {}\n");
+    for i in 0..20_000 {
+        ctx.push_str(&format!(
+            "    if request.GET.get('k{i}'):\n        ctx['k{i}'] = request.GET['k{i}']\n        ctx.update(ctx)\n"
+        ));
+    }
+    ctx.push_str("    return render(request, 'app/loop.html', {**ctx, **ctx})\n");
+    write(dir.path(), "app/context.py", ctx);
+    write(
+        dir.path(),
+        "app/templates/app/loop.html",
+        "{% extends 'app/loop.html' %}{% include 'app/loop.html' %}<form method=post>{% block b %}{% include 'app/loop.html' %}{% endblock %}</form>",
+    );
     write(
         dir.path(),
         "app/percent.py",
