@@ -258,12 +258,22 @@ pub fn run(opts: &CheckOptions) -> Result<Report, CheckError> {
         .any(|r| selection.enabled(&r.meta));
     let code = crate::code::run(&project, &|m| selection.enabled(m), link);
     findings.extend(code.findings);
+    let started = std::time::Instant::now();
     let templates = crate::templates::audit::run(
         &project,
         &|m| selection.enabled(m),
         &code.contexts,
         &template_dirs,
     );
+    if std::env::var_os("DJGUARD_TIMINGS").is_some() {
+        eprintln!(
+            "timing: templates {:.1} ms ({} read, {} with lexing diagnostics, {} linked)",
+            started.elapsed().as_secs_f64() * 1e3,
+            templates.templates,
+            templates.with_diagnostics,
+            templates.linked
+        );
+    }
     let template_counts = TemplateCounts {
         read: templates.templates,
         with_diagnostics: templates.with_diagnostics,
