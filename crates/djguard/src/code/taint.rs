@@ -2002,23 +2002,10 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                     .skip(1)
                     .find_map(|c| self.ix.classes[c].methods.get("get_context_data").copied());
                 if let Some(fid) = parent {
-                    let s = self.engine.summary(fid);
-                    if let Some(ks) = &s.returns_keys {
-                        for (k, v) in ks.iter() {
-                            // What the parent derives from its parameters is not followed.
-                            let v = AVal {
-                                taint: Taint {
-                                    source: v.taint.source.clone(),
-                                    params: Vec::new(),
-                                },
-                                konst: v.konst && v.taint.params.is_empty(),
-                                safe: v.safe,
-                                anchored: v.anchored,
-                                ..AVal::default()
-                            };
-                            set_key(&mut out, k, &v);
-                        }
-                    }
+                    // Called like any project method: its keys, with what they derive from
+                    // its parameters mapped through this call's arguments.
+                    let from_parent = self.apply(fid, 1, call, args, kws);
+                    add_keys(&mut out, &from_parent);
                 }
                 Some(out)
             }

@@ -53,10 +53,15 @@ pub enum Origin {
 }
 
 impl TemplateFile<'_> {
+    /// What the views put under the context key a variable starts from (`q`, `q.title` → `q`).
+    fn context_values(&self, base: &str) -> Option<&Vec<&crate::code::TemplateContext>> {
+        let root = base.split(['.', '[']).next().unwrap_or(base).trim();
+        self.context.and_then(|c| c.get(root))
+    }
+
     /// The origin of the variable `base` (`q`, `q.title` → the context key `q`).
     pub fn origin(&self, base: &str) -> Origin {
-        let root = base.split(['.', '[']).next().unwrap_or(base).trim();
-        let Some(values) = self.context.and_then(|c| c.get(root)) else {
+        let Some(values) = self.context_values(base) else {
             return Origin::Unknown;
         };
         if let Some(src) = values
@@ -96,9 +101,9 @@ impl TemplateFile<'_> {
     /// [`Self::linked`] for a variable that starts a URL: nothing to report when every view
     /// gives a constant or a URL that stays on a known origin (`/path?...`, `request.path`).
     pub fn linked_url(&self, base: &str, unlinked: Confidence) -> Option<(Confidence, String)> {
-        let root = base.split(['.', '[']).next().unwrap_or(base).trim();
-        if root == base
-            && let Some(values) = self.context.and_then(|c| c.get(root))
+        // Only the key itself (`next`), not something reached through it (`next.url`).
+        if !base.contains(['.', '['])
+            && let Some(values) = self.context_values(base)
             && values.iter().all(|v| v.konst || v.anchored)
         {
             return None;
