@@ -38,6 +38,8 @@ pub struct CheckOptions {
     /// The process exits right after the report: skip freeing the syntax trees (a tenth of
     /// the run time on large trees).
     pub fast_exit: bool,
+    /// Where advisories come from, and what to ignore.
+    pub deps: crate::deps::audit::DepsOptions,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -72,6 +74,10 @@ pub struct Report {
     /// Findings not listed because their confidence is below `--min-confidence`.
     pub below_confidence: usize,
     pub templates: TemplateCounts,
+    /// The dependency audit's inventory, advisory sources and notes (absent when no
+    /// dependency rule ran).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dependencies: Option<crate::deps::audit::DepsSummary>,
 }
 
 /// What the template audit read.
@@ -167,6 +173,7 @@ struct Loaded {
     version: DjangoVersion,
     version_source: String,
     targets: Vec<SettingsTarget>,
+    inventory: crate::deps::Inventory,
 }
 
 fn load(opts: &CheckOptions) -> Result<Loaded, CheckError> {
@@ -183,27 +190,16 @@ fn load(opts: &CheckOptions) -> Result<Loaded, CheckError> {
         );
     }
 
+    let inventory = crate::deps::collect(&opts.root, &project.others);
     let (version, version_source) = match opts.django_version {
         Some(v) => (v, "--django-version or configuration".to_string()),
-        None => {
-            let texts: Vec<(String, String)> = project
-                .others
-                .iter()
-                .filter(|(rel, _)| is_pin_file(rel))
-                .filter_map(|(rel, abs)| {
-                    crate::source::read_capped(abs)
-                        .ok()
-                        .map(|b| (rel.clone(), String::from_utf8_lossy(&b).into_owned()))
-                })
-                .collect();
-            match version::find_pin(&texts) {
-                Some(pin) => (pin.version, format!("pinned in {}", pin.source)),
-                None => (
-                    version::NEWEST,
-                    "newest stable release (no pin found)".to_string(),
-                ),
-            }
-        }
+        None => match crate::deps::django_pin(&inventory) {
+            Some((v, at)) => (v, format!("pinned in {at}")),
+            None => (
+                version::NEWEST,
+                "newest stable release (no pin found)".to_string(),
+            ),
+        },
     };
 
     let explicit: Vec<usize> = opts
@@ -218,7 +214,94 @@ fn load(opts: &CheckOptions) -> Result<Loaded, CheckError> {
         version,
         version_source,
         targets,
+        inventory,
     })
+}
+
+/// Whether any dependency rule is selected.
+fn deps_enabled(selection: &Selection) -> bool {
+    crate::rules::deps::ALL.iter().any(|m| selection.enabled(m))
+}
+
+/// `djguard deps`: the dependency audit alone (no Python parsing).
+pub fn run_deps(opts: &CheckOptions) -> Result<Report, CheckError> {
+    let excludes = discover::build_excludes(&opts.exclude)?;
+    let files = discover::discover(&opts.root, &opts.paths, &excludes);
+    let n_files = files.len();
+    let list: Vec<(String, PathBuf)> = files
+        .into_iter()
+        .filter(|f| crate::deps::file_kind(&f.rel).is_some())
+        .map(|f| (f.rel, f.abs))
+        .collect();
+    let inventory = crate::deps::collect(&opts.root, &list);
+    let (version, version_source) = match crate::deps::django_pin(&inventory) {
+        Some((v, at)) => (v.to_string(), format!("pinned in {at}")),
+        None => (String::new(), "no pin found".to_string()),
+    };
+    let selection = Selection::new(&opts.select, &opts.extend_select, &opts.ignore);
+    let mut findings = Vec::new();
+    let mut errors = Vec::new();
+    let summary = deps_stage(inventory, opts, &selection, &mut findings, &mut errors);
+    let below = findings.len();
+    findings.retain(|f| f.confidence >= opts.min_confidence);
+    let below_confidence = below - findings.len();
+    apply_severity_overrides(opts, &mut findings);
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    findings.dedup_by(|a, b| a.fingerprint == b.fingerprint);
+    errors.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(Report {
+        findings,
+        undecided: Vec::new(),
+        errors,
+        settings: Vec::new(),
+        django_version: version,
+        django_version_source: version_source,
+        files: n_files,
+        silenced: 0,
+        suppressed: summary.suppressed,
+        below_confidence,
+        templates: TemplateCounts::default(),
+        dependencies: Some(summary),
+    })
+}
+
+/// Audit the dependencies; findings and unreadable-file errors go to the report.
+fn deps_stage(
+    inventory: crate::deps::Inventory,
+    opts: &CheckOptions,
+    selection: &Selection,
+    findings: &mut Vec<Finding>,
+    errors: &mut Vec<FileError>,
+) -> crate::deps::audit::DepsSummary {
+    let started = std::time::Instant::now();
+    let outcome = crate::deps::audit::run(inventory, &opts.deps, &|m| selection.enabled(m));
+    if std::env::var_os("DJGUARD_TIMINGS").is_some() {
+        eprintln!(
+            "timing: dependencies {:.1} ms ({} packages)",
+            started.elapsed().as_secs_f64() * 1e3,
+            outcome.summary.packages
+        );
+    }
+    findings.extend(outcome.findings);
+    errors.extend(outcome.errors.into_iter().map(|e| FileError {
+        path: e.path,
+        line: e.line,
+        column: None,
+        message: e.message,
+    }));
+    outcome.summary
+}
+
+fn apply_severity_overrides(opts: &CheckOptions, findings: &mut [Finding]) {
+    for f in findings {
+        if let Some(meta) = rules::find(&f.rule) {
+            for (sel, sev) in &opts.severity {
+                if rules::selector_matches(sel, meta) {
+                    f.severity = *sev;
+                }
+            }
+        }
+    }
 }
 
 pub fn run(opts: &CheckOptions) -> Result<Report, CheckError> {
@@ -228,6 +311,7 @@ pub fn run(opts: &CheckOptions) -> Result<Report, CheckError> {
         version,
         version_source,
         targets,
+        inventory,
     } = load(opts)?;
     let selection = Selection::new(&opts.select, &opts.extend_select, &opts.ignore);
 
@@ -280,6 +364,9 @@ pub fn run(opts: &CheckOptions) -> Result<Report, CheckError> {
         linked: templates.linked,
     };
     findings.extend(templates.findings);
+    let mut dep_errors = Vec::new();
+    let dependencies = deps_enabled(&selection)
+        .then(|| deps_stage(inventory, opts, &selection, &mut findings, &mut dep_errors));
 
     // Filters: severity overrides, per-file ignores, inline suppressions.
     let per_file: Vec<(globset::GlobSet, Vec<String>)> = opts
@@ -317,21 +404,14 @@ pub fn run(opts: &CheckOptions) -> Result<Report, CheckError> {
         }
         true
     });
-    for f in &mut findings {
-        if let Some(meta) = rules::find(&f.rule) {
-            for (sel, sev) in &opts.severity {
-                if rules::selector_matches(sel, meta) {
-                    f.severity = *sev;
-                }
-            }
-        }
-    }
+    apply_severity_overrides(opts, &mut findings);
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings.dedup_by(|a, b| a.fingerprint == b.fingerprint);
     undecided.sort_by(|a, b| (&a.settings_module, &a.rule).cmp(&(&b.settings_module, &b.rule)));
 
     let mut errors = project.errors.clone();
     errors.extend(templates.errors);
+    errors.extend(dep_errors);
     errors.sort_by(|a, b| a.path.cmp(&b.path));
     let settings = targets
         .iter()
@@ -354,9 +434,10 @@ pub fn run(opts: &CheckOptions) -> Result<Report, CheckError> {
         django_version_source: version_source,
         files: n_files,
         silenced,
-        suppressed,
         below_confidence,
         templates: template_counts,
+        suppressed: suppressed + dependencies.as_ref().map_or(0, |d| d.suppressed),
+        dependencies,
     })
 }
 
@@ -485,21 +566,6 @@ fn run_project_rules(
             });
         }
     }
-}
-
-fn is_pin_file(rel: &str) -> bool {
-    let name = rel.rsplit('/').next().unwrap_or(rel);
-    (name.ends_with(".txt") && (name.starts_with("requirements") || rel.contains("requirements/")))
-        || matches!(
-            name,
-            "pyproject.toml"
-                | "Pipfile"
-                | "Pipfile.lock"
-                | "uv.lock"
-                | "poetry.lock"
-                | "pdm.lock"
-                | "pylock.toml"
-        )
 }
 
 fn run_settings_rules(

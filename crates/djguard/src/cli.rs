@@ -20,6 +20,15 @@ pub enum Command {
     /// Print the settings djguard evaluated (JSON): each value the selected settings modules
     /// define, where it was written, and the environment variables it depends on.
     Settings(Box<CheckArgs>),
+    /// Audit only the dependencies: requirements files, constraints, poetry.lock, uv.lock,
+    /// Pipfile.lock, pdm.lock, pylock.toml, Pipfile and pyproject.toml (no Python parsing).
+    /// Takes the same options as `check`.
+    Deps(Box<CheckArgs>),
+    /// Manage the local advisory database.
+    Db {
+        #[command(subcommand)]
+        command: DbCommand,
+    },
     /// List every rule with its id, severity and title.
     Rules {
         /// Output format.
@@ -31,6 +40,33 @@ pub enum Command {
         /// The rule id, e.g. security.W004 or DJG001.
         id: String,
     },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DbCommand {
+    /// Download the OSV export of every PyPI advisory into the cache (only when it changed:
+    /// ETag/Last-Modified), and refresh Django's release list from the package index. A
+    /// failed or partial download keeps the previous database.
+    Update(DbArgs),
+    /// Say what the cache holds and how old it is.
+    Status(DbArgs),
+}
+
+#[derive(Parser, Debug)]
+pub struct DbArgs {
+    /// The cache folder (default: $DJGUARD_CACHE_DIR, else $XDG_CACHE_HOME/djguard, else
+    /// ~/.cache/djguard).
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+    /// Where to download the OSV PyPI export from (a mirror).
+    #[arg(long, value_name = "URL", default_value = djguard::deps::db::DEFAULT_OSV_URL)]
+    pub url: String,
+    /// The package index's JSON for Django (a mirror).
+    #[arg(long, value_name = "URL", default_value = djguard::deps::db::DEFAULT_PYPI_DJANGO_URL)]
+    pub pypi_url: String,
+    /// Give up on a download after this many seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 300)]
+    pub timeout: u64,
 }
 
 #[derive(Parser, Debug)]
@@ -104,6 +140,40 @@ pub struct CheckArgs {
     /// Write the fingerprints of the current findings to this baseline file.
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
+
+    /// Also read OSV advisories (JSON or YAML) from this folder (recursively), zip or file.
+    /// Repeatable.
+    #[arg(long, value_name = "PATH")]
+    pub advisories: Vec<PathBuf>,
+
+    /// Also ask the OSV API about every pinned package (sends package names and versions).
+    #[arg(long, conflicts_with = "offline")]
+    pub online: bool,
+
+    /// Never touch the network, even if the configuration says `online = true`.
+    #[arg(long)]
+    pub offline: bool,
+
+    /// The OSV API to ask with --online (a mirror).
+    #[arg(long, value_name = "URL", default_value = djguard::deps::db::DEFAULT_OSV_API)]
+    pub osv_api: String,
+
+    /// The advisory cache folder `djguard db update` fills (default: $DJGUARD_CACHE_DIR, else
+    /// $XDG_CACHE_HOME/djguard, else ~/.cache/djguard).
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+
+    /// Do not use the Django advisories built into djguard.
+    #[arg(long)]
+    pub no_builtin_advisories: bool,
+
+    /// Do not report this advisory (any of its ids: CVE, GHSA, PYSEC). Repeatable.
+    #[arg(long, value_name = "ID", value_delimiter = ',')]
+    pub ignore_advisory: Vec<String>,
+
+    /// Seconds to wait for the OSV API with --online.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    pub timeout: u64,
 
     /// When to colour text output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]

@@ -25,6 +25,15 @@ pub struct Config {
     pub fail_on: Option<String>,
     pub min_confidence: Option<String>,
     pub baseline: Option<String>,
+    /// OSV advisory folders, zips or files to read (like `--advisories`).
+    #[serde(default)]
+    pub advisories: Vec<String>,
+    /// Advisory ids (any alias) not to report.
+    #[serde(default)]
+    pub ignore_advisories: Vec<String>,
+    /// Ask the OSV API (like `--online`).
+    #[serde(default)]
+    pub online: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]

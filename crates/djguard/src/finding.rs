@@ -102,6 +102,10 @@ pub struct Finding {
     /// For code findings with a proven flow: the source, each step, and the sink.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub flow: Vec<FlowStep>,
+    /// For dependency findings: the package, its version or range, the advisories and the
+    /// fix version.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub package: Option<Box<crate::deps::audit::PackageInfo>>,
     /// The text of `line`, for the terminal snippet.
     #[serde(skip)]
     pub source_line: String,
@@ -137,6 +141,7 @@ impl Finding {
             settings_module: None,
             environment: Vec::new(),
             flow: Vec::new(),
+            package: None,
             source_line: String::new(),
         }
     }

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use clap::Parser;
 
-use cli::{CheckArgs, Cli, ColorChoice, Command, Format, ListFormat};
+use cli::{CheckArgs, Cli, ColorChoice, Command, DbCommand, Format, ListFormat};
 use djguard::check::{self, CheckOptions};
 use djguard::django::version::DjangoVersion;
 use djguard::finding::Severity;
@@ -56,7 +56,9 @@ fn real_main() -> i32 {
 
 fn run(cli: Cli) -> Result<i32> {
     match cli.command {
-        Command::Check(args) => run_check(*args),
+        Command::Check(args) => run_check(*args, false),
+        Command::Deps(args) => run_check(*args, true),
+        Command::Db { command } => run_db(command),
         Command::Settings(args) => {
             let opts = check_options(&args)?.0;
             let doc = check::dump_settings(&opts)?;
@@ -226,7 +228,37 @@ fn check_options(args: &CheckArgs) -> Result<(CheckOptions, config::Config, Seve
         }
         environment.set(k, v);
     }
+    let config_dir = loaded
+        .path
+        .as_ref()
+        .and_then(|p| p.parent())
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| root.clone());
+    let mut deps = djguard::deps::audit::DepsOptions::new();
+    deps.advisories = cfg
+        .advisories
+        .iter()
+        .map(|p| config_dir.join(p))
+        .chain(args.advisories.iter().cloned())
+        .collect();
+    for p in &deps.advisories {
+        if !p.exists() {
+            bail!("advisories `{}` does not exist", p.display());
+        }
+    }
+    deps.online = (args.online || cfg.online) && !args.offline;
+    deps.osv_api = args.osv_api.clone();
+    deps.cache_dir = args.cache_dir.clone();
+    deps.builtin = !args.no_builtin_advisories;
+    deps.timeout = std::time::Duration::from_secs(args.timeout.max(1));
+    deps.ignore_advisories = cfg
+        .ignore_advisories
+        .iter()
+        .chain(&args.ignore_advisory)
+        .cloned()
+        .collect();
     let opts = CheckOptions {
+        deps,
         root: root.clone(),
         paths: args.paths.clone(),
         settings,
@@ -244,9 +276,13 @@ fn check_options(args: &CheckArgs) -> Result<(CheckOptions, config::Config, Seve
     Ok((opts, cfg, fail_on))
 }
 
-fn run_check(args: CheckArgs) -> Result<i32> {
+fn run_check(args: CheckArgs, deps_only: bool) -> Result<i32> {
     let (opts, cfg, fail_on) = check_options(&args)?;
-    let mut report = check::run(&opts)?;
+    let mut report = if deps_only {
+        check::run_deps(&opts)?
+    } else {
+        check::run(&opts)?
+    };
 
     let baseline = args
         .baseline
@@ -285,6 +321,55 @@ fn run_check(args: CheckArgs) -> Result<i32> {
     } else {
         0
     })
+}
+
+fn run_db(command: DbCommand) -> Result<i32> {
+    use djguard::deps::db;
+    let (args, update) = match command {
+        DbCommand::Update(a) => (a, true),
+        DbCommand::Status(a) => (a, false),
+    };
+    let dir = db::cache_dir(args.cache_dir.as_deref())
+        .context("no cache folder: set --cache-dir or DJGUARD_CACHE_DIR (HOME is not set)")?;
+    if update {
+        let report = db::update(
+            &db::UpdateOptions {
+                dir: dir.clone(),
+                osv_url: args.url.clone(),
+                pypi_url: args.pypi_url.clone(),
+                timeout: std::time::Duration::from_secs(args.timeout.max(1)),
+            },
+            &db::now_rfc3339(),
+        );
+        for line in &report.lines {
+            if line.starts_with("error") || line.starts_with("warning") {
+                eprintln!("djguard: {line}");
+            } else {
+                println!("{line}");
+            }
+        }
+        return Ok(if report.failed { 2 } else { 0 });
+    }
+    let cache = db::Cache::new(dir.clone());
+    match cache.status(&db::today()) {
+        Some(st) => println!(
+            "advisory database: {} ({} records, downloaded {}, last checked {}, {} day(s) ago)",
+            st.path, st.records, st.downloaded, st.checked, st.age_days
+        ),
+        None => println!(
+            "advisory database: none in {} (run `djguard db update`)",
+            dir.display()
+        ),
+    }
+    let calendar = cache
+        .calendar()
+        .unwrap_or_else(djguard::deps::django_data::Calendar::embedded);
+    println!(
+        "Django release calendar: made {}, {} series",
+        calendar.generated,
+        calendar.series.len()
+    );
+    Ok(0)
 }
 
 /// Print to stdout; a closed pipe (`djguard rules | head`) is not an error.

@@ -3,6 +3,7 @@
 //! README's rule table is generated from the same text.
 
 pub mod code;
+pub mod deps;
 pub mod django;
 pub mod project;
 pub mod templates;
@@ -32,6 +33,7 @@ pub fn all() -> Vec<&'static RuleMeta> {
     v.extend(code::TAINT_RULES.iter().map(|r| &r.meta));
     v.extend(code::PATTERN_RULES.iter().map(|r| &r.meta));
     v.extend(templates::TEMPLATE_RULES.iter().map(|r| &r.meta));
+    v.extend(deps::ALL.iter().copied());
     v.sort_by(|a, b| a.id.cmp(b.id));
     v
 }

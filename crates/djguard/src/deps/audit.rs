@@ -1,0 +1,763 @@
+//! From dependencies and advisories to findings: Django's support calendar (DJG301-303),
+//! advisories affecting an exact version (DJG304) with the smallest upgrade that clears them
+//! all, and ranges that allow affected versions (DJG305).
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::Serialize;
+
+use super::django_data::{self, Calendar};
+use super::osv::{self, Advisory, Database};
+use super::pep::{self, Range, Version};
+use super::{DepError, Dependency, FileKind, Inventory, Want};
+use crate::finding::{Confidence, Finding, Severity};
+use crate::rules::RuleMeta;
+use crate::rules::deps as r;
+
+pub struct DepsOptions {
+    /// `--advisories PATH` (folders, zips, files).
+    pub advisories: Vec<PathBuf>,
+    /// `--online`: ask the OSV API too.
+    pub online: bool,
+    pub osv_api: String,
+    pub cache_dir: Option<PathBuf>,
+    /// Use the advisories built into djguard (Django's).
+    pub builtin: bool,
+    pub timeout: Duration,
+    /// `YYYY-MM-DD`.
+    pub today: String,
+    /// Advisory ids (or aliases) not to report.
+    pub ignore_advisories: Vec<String>,
+}
+
+impl DepsOptions {
+    pub fn new() -> DepsOptions {
+        DepsOptions {
+            advisories: Vec::new(),
+            online: false,
+            osv_api: super::db::DEFAULT_OSV_API.into(),
+            cache_dir: None,
+            builtin: true,
+            timeout: Duration::from_secs(30),
+            today: super::db::today(),
+            ignore_advisories: Vec::new(),
+        }
+    }
+}
+
+impl Default for DepsOptions {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// One package as the report lists it.
+#[derive(Debug, Clone, Serialize)]
+pub struct InventoryEntry {
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub spec: String,
+    /// `pinned`, `range` or `direct` (a URL, VCS or path reference).
+    pub status: &'static str,
+    pub path: String,
+    pub line: u32,
+    pub kind: FileKind,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+}
+
+/// What the dependency stage reports besides findings.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct DepsSummary {
+    pub files: Vec<String>,
+    pub packages: usize,
+    pub pinned: usize,
+    pub ranges: usize,
+    pub direct: usize,
+    /// Where advisories came from, in words.
+    pub sources: Vec<String>,
+    /// Things the reader should know (missing or old cache, skipped records).
+    pub notes: Vec<String>,
+    pub dependencies: Vec<InventoryEntry>,
+    /// Findings hidden by an inline comment or `ignore-advisories`.
+    #[serde(skip)]
+    pub suppressed: usize,
+}
+
+pub struct DepsOutcome {
+    pub findings: Vec<Finding>,
+    pub errors: Vec<DepError>,
+    pub summary: DepsSummary,
+}
+
+/// Per-finding detail for machines.
+#[derive(Debug, Clone, Serialize)]
+pub struct PackageInfo {
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub spec: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub advisories: Vec<AdvisoryInfo>,
+    /// The smallest upgrade that clears every advisory (exact pins) or the lowest bound that
+    /// does (ranges).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AdvisoryInfo {
+    /// The id shown (a CVE when there is one).
+    pub id: String,
+    /// Every id of the merged records (PYSEC, GHSA, CVE, ...).
+    pub ids: Vec<String>,
+    pub summary: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    pub fixed_in: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cvss: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub published: Option<String>,
+    pub sources: Vec<String>,
+}
+
+/// A vulnerability: the records (merged by alias) that describe it.
+struct Group {
+    members: Vec<Arc<Advisory>>,
+}
+
+impl Group {
+    fn affects(&self, package: &str, v: &Version) -> bool {
+        self.members.iter().any(|a| a.affects(package, v))
+    }
+
+    fn affected(&self, package: &str) -> Range {
+        let mut r = Range::empty();
+        for a in &self.members {
+            if let Some(e) = a.effect(package) {
+                r = r.union(&e.affected);
+            }
+        }
+        r
+    }
+
+    fn fixed(&self, package: &str) -> Vec<Version> {
+        let mut f: Vec<Version> = self
+            .members
+            .iter()
+            .filter_map(|a| a.effect(package))
+            .flat_map(|e| e.fixed.iter().cloned())
+            .collect();
+        f.sort();
+        f.dedup();
+        f
+    }
+
+    fn ids(&self) -> Vec<String> {
+        let mut ids: Vec<String> = Vec::new();
+        for a in &self.members {
+            for id in a.ids() {
+                if !ids.iter().any(|x| x == id) {
+                    ids.push(id.to_string());
+                }
+            }
+        }
+        ids
+    }
+
+    /// The id people know: the CVE, else GHSA, else PYSEC, else the first.
+    fn display_id(&self) -> String {
+        let ids = self.ids();
+        for prefix in ["CVE-", "GHSA-", "PYSEC-"] {
+            if let Some(id) = ids.iter().filter(|i| i.starts_with(prefix)).min() {
+                return id.clone();
+            }
+        }
+        ids.first().cloned().unwrap_or_default()
+    }
+
+    fn severity(&self) -> Option<Severity> {
+        self.members.iter().filter_map(|a| a.severity).max()
+    }
+
+    fn summary(&self) -> String {
+        // Prefer a record's own one-line summary (Django's, GHSA's) over details.
+        self.members
+            .iter()
+            .map(|a| a.summary.trim())
+            .filter(|s| !s.is_empty())
+            .min_by_key(|s| s.len())
+            .unwrap_or("")
+            .to_string()
+    }
+
+    fn info(&self, package: &str) -> AdvisoryInfo {
+        let mut sources: Vec<String> = self.members.iter().map(|a| a.source.clone()).collect();
+        sources.sort();
+        sources.dedup();
+        AdvisoryInfo {
+            id: self.display_id(),
+            ids: self.ids(),
+            summary: self.summary(),
+            url: self.members.iter().find_map(|a| a.url.clone()),
+            fixed_in: self
+                .fixed(package)
+                .iter()
+                .map(ToString::to_string)
+                .collect(),
+            cvss: self.members.iter().find_map(|a| a.cvss.clone()),
+            published: self
+                .members
+                .iter()
+                .filter_map(|a| a.published.clone())
+                .min(),
+            sources,
+        }
+    }
+}
+
+/// Audit an inventory. Reads advisories from the sources the options name.
+pub fn run(inv: Inventory, opts: &DepsOptions, enabled: &dyn Fn(&RuleMeta) -> bool) -> DepsOutcome {
+    let mut summary = DepsSummary {
+        files: inv.files.clone(),
+        ..DepsSummary::default()
+    };
+    let mut errors = inv.errors;
+    let deps = inv.dependencies;
+    for d in &deps {
+        match &d.want {
+            Want::Exact(_) => summary.pinned += 1,
+            Want::Range(_) => summary.ranges += 1,
+            Want::Url(_) => summary.direct += 1,
+        }
+    }
+    summary.packages = deps.len();
+    summary.dependencies = deps
+        .iter()
+        .map(|d| InventoryEntry {
+            name: d.name.clone(),
+            version: d.exact().map(ToString::to_string),
+            spec: d.spec.clone(),
+            status: match d.want {
+                Want::Exact(_) => "pinned",
+                Want::Range(_) => "range",
+                Want::Url(_) => "direct",
+            },
+            path: d.path.clone(),
+            line: d.line,
+            kind: d.kind,
+            group: d.group.clone(),
+        })
+        .collect();
+
+    // ---- advisories
+    let mut names: Vec<String> = deps.iter().map(|d| d.name.clone()).collect();
+    names.sort();
+    names.dedup();
+    let mut db = Database::default();
+    let calendar = load_calendar(opts, &mut summary);
+    if opts.builtin {
+        let (generated, list) = django_data::advisories();
+        let n = list.len();
+        for a in list {
+            db.add((*a).clone());
+        }
+        summary.sources.push(format!(
+            "built-in Django security archive ({n} advisories, made {generated})"
+        ));
+        if let Some(age) = super::db::days_between(&generated, &opts.today)
+            && age > 120
+        {
+            summary.notes.push(format!("the built-in Django advisories are {age} days old; `djguard db update` or a newer djguard adds newer ones"));
+        }
+    }
+    match super::db::cache_dir(opts.cache_dir.as_deref()) {
+        Some(dir) => {
+            let cache = super::db::Cache::new(dir);
+            match cache.status(&opts.today) {
+                Some(st) => match cache.load(&mut db, &names) {
+                    Ok(()) => {
+                        summary.sources.push(format!("OSV PyPI database in {} ({} records, downloaded {})", st.path, st.records, st.downloaded));
+                        if st.age_days > super::db::OLD_AFTER_DAYS {
+                            summary.notes.push(format!("the advisory database was last refreshed {} days ago; run `djguard db update`", st.age_days));
+                        }
+                    }
+                    Err(e) => summary.notes.push(format!("the advisory database in the cache could not be read ({e}); run `djguard db update`")),
+                },
+                None if opts.advisories.is_empty() && !opts.online => summary.notes.push(
+                    "no advisory database for packages other than Django: run `djguard db update` (or pass --advisories PATH or --online)".into(),
+                ),
+                None => {}
+            }
+        }
+        None => summary.notes.push(
+            "no cache folder (HOME is not set); only built-in and --advisories data are used"
+                .into(),
+        ),
+    }
+    for path in &opts.advisories {
+        let before = db.records;
+        match db.load_path(path) {
+            Ok(()) => summary.sources.push(format!(
+                "{} ({} records)",
+                path.display(),
+                db.records - before
+            )),
+            Err(e) => errors.push(DepError {
+                path: path.display().to_string(),
+                line: None,
+                message: format!("--advisories: {e}"),
+            }),
+        }
+    }
+    if opts.online {
+        let mut pairs: Vec<(String, String)> = deps
+            .iter()
+            .filter_map(|d| d.exact().map(|v| (d.name.clone(), v.to_string())))
+            .collect();
+        pairs.sort();
+        pairs.dedup();
+        match super::online::query(&opts.osv_api, opts.timeout, &pairs, &mut db) {
+            Ok(n) => summary.sources.push(format!(
+                "OSV API {} ({n} records for {} pinned packages)",
+                opts.osv_api,
+                pairs.len()
+            )),
+            Err(e) => errors.push(DepError {
+                path: opts.osv_api.clone(),
+                line: None,
+                message: format!("--online: {e}; results use the other sources only"),
+            }),
+        }
+    }
+    errors.append(&mut db.errors);
+    if !db.notes.is_empty() {
+        let n = db.notes.len();
+        let first = db.notes.first().cloned().unwrap_or_default();
+        summary.notes.push(format!(
+            "{n} advisory value(s) could not be read and were skipped (first: {first})"
+        ));
+    }
+
+    // ---- findings
+    let mut findings = Vec::new();
+    // The same package and version in several files is reported once, at the first file
+    // (locks first), naming the others.
+    let mut order: Vec<&Dependency> = deps.iter().collect();
+    order.sort_by(|a, b| (a.kind, &a.path, a.line).cmp(&(b.kind, &b.path, b.line)));
+    let pinned_names: std::collections::HashSet<&str> = deps
+        .iter()
+        .filter(|d| d.exact().is_some())
+        .map(|d| d.name.as_str())
+        .collect();
+    let mut done: BTreeMap<(String, String), usize> = BTreeMap::new();
+    let mut cx = Cx {
+        opts,
+        calendar: &calendar,
+        enabled,
+        findings: &mut findings,
+        suppressed: 0,
+    };
+    for d in order {
+        match &d.want {
+            Want::Exact(v) => {
+                let key = (d.name.clone(), v.to_string());
+                if let Some(&first) = done.get(&key) {
+                    let _ = first;
+                    continue;
+                }
+                done.insert(key, cx.findings.len());
+                let groups = groups_for(&db, &d.name, opts);
+                if d.name == "django" {
+                    cx.django_calendar(d, v, &groups);
+                }
+                cx.exact(d, v, &groups, &calendar);
+            }
+            // A package pinned anywhere is judged by its pin.
+            Want::Range(range) if !pinned_names.contains(d.name.as_str()) => {
+                let groups = groups_for(&db, &d.name, opts);
+                cx.range(d, range, &groups);
+            }
+            _ => {}
+        }
+    }
+    summary.suppressed = cx.suppressed;
+    // Name the other files that pin the same version.
+    for f in findings.iter_mut() {
+        let Some(info) = &f.package else { continue };
+        let Some(version) = &info.version else {
+            continue;
+        };
+        let others: Vec<String> = deps
+            .iter()
+            .filter(|d| {
+                d.name == info.name
+                    && d.exact().is_some_and(|v| v.to_string() == *version)
+                    && !(d.path == f.path && d.line == f.line)
+            })
+            .map(|d| format!("{}:{}", d.path, d.line))
+            .collect();
+        if !others.is_empty() {
+            f.message
+                .push_str(&format!(" (also pinned in {})", others.join(", ")));
+        }
+    }
+    DepsOutcome {
+        findings,
+        errors,
+        summary,
+    }
+}
+
+fn load_calendar(opts: &DepsOptions, summary: &mut DepsSummary) -> Calendar {
+    let embedded = Calendar::embedded();
+    let cached = super::db::cache_dir(opts.cache_dir.as_deref())
+        .map(super::db::Cache::new)
+        .and_then(|c| c.calendar());
+    let cal = match cached {
+        Some(c) if c.series.len() >= embedded.series.len() => c,
+        _ => embedded,
+    };
+    summary.sources.push(format!(
+        "Django release calendar ({})",
+        if cal.source.contains("built-in") {
+            "refreshed by db update"
+        } else {
+            "built in"
+        }
+    ));
+    cal
+}
+
+fn groups_for(db: &Database, name: &str, opts: &DepsOptions) -> Vec<Group> {
+    let list = db.for_package(name);
+    let mut groups: Vec<Group> = osv::merge_by_alias(list)
+        .into_iter()
+        .map(|members| Group { members })
+        .collect();
+    if !opts.ignore_advisories.is_empty() {
+        groups.retain(|g| {
+            !g.ids().iter().any(|id| {
+                opts.ignore_advisories
+                    .iter()
+                    .any(|x| x.eq_ignore_ascii_case(id))
+            })
+        });
+    }
+    groups
+}
+
+struct Cx<'a> {
+    opts: &'a DepsOptions,
+    calendar: &'a Calendar,
+    enabled: &'a dyn Fn(&RuleMeta) -> bool,
+    findings: &'a mut Vec<Finding>,
+    suppressed: usize,
+}
+
+impl Cx<'_> {
+    fn push(
+        &mut self,
+        meta: &RuleMeta,
+        d: &Dependency,
+        key: &str,
+        confidence: Confidence,
+        severity: Option<Severity>,
+        message: String,
+        fix: String,
+        info: PackageInfo,
+        ids: &[String],
+    ) {
+        if !(self.enabled)(meta) {
+            return;
+        }
+        if crate::suppress::suppressed(&d.source_line, meta.id)
+            || ids
+                .iter()
+                .any(|id| crate::suppress::suppressed(&d.source_line, id))
+        {
+            self.suppressed += 1;
+            return;
+        }
+        let end_column = u32::try_from(d.source_line.chars().count() + 1).unwrap_or(u32::MAX);
+        let mut f = Finding {
+            message,
+            fix,
+            line: d.line,
+            end_line: d.line,
+            end_column,
+            source_line: d.source_line.clone(),
+            ..Finding::new(meta, &d.path, &format!("{}:{key}", d.name), confidence)
+        };
+        if let Some(s) = severity {
+            f.severity = s;
+        }
+        f.package = Some(Box::new(info));
+        self.findings.push(f);
+    }
+
+    /// DJG301-303 for an exact Django version.
+    fn django_calendar(&mut self, d: &Dependency, v: &Version, groups: &[Group]) {
+        let today = self.opts.today.as_str();
+        let Some(series) = self.calendar.series_of(v) else {
+            return;
+        };
+        let info = PackageInfo {
+            name: d.name.clone(),
+            version: Some(v.to_string()),
+            spec: String::new(),
+            advisories: Vec::new(),
+            fix: None,
+        };
+        let lts = self.calendar.newest_supported_lts(today);
+        let upgrade = lts
+            .and_then(|s| s.releases.last().map(|r| (s.series.clone(), r.clone())))
+            .map_or_else(String::new, |(s, r)| {
+                format!(
+                    "Upgrade to Django {s} LTS (currently {r}), or to a newer supported series."
+                )
+            });
+        let eol = series.end_extended.as_deref();
+        if eol.is_some_and(|e| e < today) {
+            let e = eol.unwrap_or_default();
+            let later = groups
+                .iter()
+                .filter(|g| {
+                    g.members
+                        .iter()
+                        .any(|a| a.published.as_deref().is_some_and(|p| p > e))
+                })
+                .count();
+            let extra = if later > 0 {
+                format!(
+                    " {later} Django advisories have been published since; fixes for them were not released for {}.",
+                    series.series
+                )
+            } else {
+                String::new()
+            };
+            self.push(&r::djg301::META, d, "eol", Confidence::High, None,
+                format!("Django {v}: the {} series reached the end of its support on {e} and gets no security fixes.{extra}", series.series),
+                upgrade.clone(), PackageInfo { fix: lts.and_then(|s| s.releases.last().cloned()), ..info.clone() }, &[]);
+        } else if series.end_mainstream.as_deref().is_some_and(|m| m < today) {
+            self.push(&r::djg302::META, d, "extended", Confidence::High, None,
+                format!("Django {v}: the {} series gets only security and data-loss fixes (extended support) until {}.", series.series, eol.unwrap_or("its end of life")),
+                format!("Plan the upgrade before {}. {upgrade}", eol.unwrap_or("then")), info.clone(), &[]);
+        }
+        let newer: Vec<Version> = series.versions().into_iter().filter(|r| r > v).collect();
+        if let Some(newest) = newer.last() {
+            let fixed_since: Vec<String> = groups
+                .iter()
+                .filter(|g| g.affects("django", v) && !g.affects("django", newest))
+                .map(Group::display_id)
+                .collect();
+            let cves = if fixed_since.is_empty() {
+                String::new()
+            } else {
+                format!("; they fix {}", fixed_since.join(", "))
+            };
+            self.push(&r::djg303::META, d, "behind", Confidence::High, None,
+                format!("Django {v} is {} patch release(s) behind {newest}, the newest {} release{cves}.", newer.len(), series.series),
+                format!("Upgrade to Django {newest}: patch releases of a series are safe to take."),
+                PackageInfo { fix: Some(newest.to_string()), ..info }, &[]);
+        }
+    }
+
+    /// DJG304: one finding per vulnerability affecting an exact version.
+    fn exact(&mut self, d: &Dependency, v: &Version, groups: &[Group], calendar: &Calendar) {
+        let hits: Vec<&Group> = groups.iter().filter(|g| g.affects(&d.name, v)).collect();
+        if hits.is_empty() {
+            return;
+        }
+        let fix = smallest_fix(&d.name, v, groups, calendar);
+        let fix_text = match &fix {
+            Some((f, true)) => format!(
+                "Upgrade {} to {f}, the smallest {}.{} release that fixes all {} known advisories of {v}.",
+                d.name,
+                pep::series(v).0,
+                pep::series(v).1,
+                hits.len()
+            ),
+            Some((f, false)) => format!(
+                "No {}.{} release fixes every advisory; upgrade {} to {f}, the smallest release that does.",
+                pep::series(v).0,
+                pep::series(v).1,
+                d.name
+            ),
+            None => format!(
+                "No release of {} is known to fix every advisory; check the advisories for workarounds or replace the package.",
+                d.name
+            ),
+        };
+        let all: Vec<AdvisoryInfo> = hits.iter().map(|g| g.info(&d.name)).collect();
+        for g in hits {
+            let ai = g.info(&d.name);
+            let fixed_here = g
+                .fixed(&d.name)
+                .into_iter()
+                .find(|f| f > v && pep::series(f) == pep::series(v))
+                .or_else(|| g.fixed(&d.name).into_iter().find(|f| f > v));
+            let fixed_text = match fixed_here {
+                Some(f) => format!(" Fixed in {f}."),
+                None => " No fixed release is known.".into(),
+            };
+            let others: Vec<&String> = ai.ids.iter().filter(|i| **i != ai.id).collect();
+            let aka = if others.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " ({})",
+                    others
+                        .iter()
+                        .map(|s| s.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            };
+            let summary = if ai.summary.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", ai.summary.trim_end_matches('.'))
+            };
+            let severity = g.severity().unwrap_or(Severity::Medium);
+            let ids = ai.ids.clone();
+            let message = format!(
+                "{} {v} is affected by {}{aka}{summary}.{fixed_text}",
+                d.name, ai.id
+            );
+            let info = PackageInfo {
+                name: d.name.clone(),
+                version: Some(v.to_string()),
+                spec: String::new(),
+                advisories: vec![ai.clone()],
+                fix: fix.as_ref().map(|(f, _)| f.to_string()),
+            };
+            let _ = &all;
+            self.push(
+                &r::djg304::META,
+                d,
+                &format!("{v}:{}", ai.id),
+                Confidence::High,
+                Some(severity),
+                message,
+                fix_text.clone(),
+                info,
+                &ids,
+            );
+        }
+    }
+
+    /// DJG305 (and DJG301 for Django ranges that allow only unsupported series).
+    fn range(&mut self, d: &Dependency, range: &Range, groups: &[Group]) {
+        let shown = if d.spec.is_empty() {
+            "any version".to_string()
+        } else {
+            format!("`{}`", d.spec)
+        };
+        if d.name == "django" {
+            let releases: Vec<Version> = self
+                .calendar
+                .all_releases()
+                .into_iter()
+                .filter(|r| range.contains(r))
+                .collect();
+            let today = self.opts.today.as_str();
+            if !releases.is_empty()
+                && releases.iter().all(|r| {
+                    self.calendar
+                        .series_of(r)
+                        .is_some_and(|s| s.end_extended.as_deref().is_some_and(|e| e < today))
+                })
+            {
+                let newest = releases.last().map(ToString::to_string).unwrap_or_default();
+                self.push(&r::djg301::META, d, "eol-range", Confidence::High, None,
+                    format!("django {shown} allows only series past their end of support (newest allowed: {newest})."),
+                    "Allow a supported series, e.g. `Django>=5.2,<6.0` for the current LTS.".into(),
+                    PackageInfo { name: d.name.clone(), version: None, spec: d.spec.clone(), advisories: Vec::new(), fix: None }, &[]);
+            }
+        }
+        let hits: Vec<&Group> = groups
+            .iter()
+            .filter(|g| {
+                if d.name == "django" {
+                    // Only real releases count: a range over gaps is not a risk.
+                    self.calendar
+                        .all_releases()
+                        .iter()
+                        .any(|r| range.contains(r) && g.affects("django", r))
+                } else {
+                    !g.affected(&d.name).intersection(range).is_empty()
+                }
+            })
+            .collect();
+        if hits.is_empty() {
+            return;
+        }
+        // The lowest bound that excludes every affected version the range allows.
+        let mut candidates: Vec<Version> = hits.iter().flat_map(|g| g.fixed(&d.name)).collect();
+        candidates.sort();
+        candidates.dedup();
+        let mut union = Range::empty();
+        for g in groups {
+            union = union.union(&g.affected(&d.name));
+        }
+        let bound = candidates.into_iter().find(|c| {
+            let rest = range.intersection(&Range::higher_than(c.clone()));
+            !rest.is_empty() && rest.intersection(&union).is_empty()
+        });
+        let mut ids: Vec<String> = hits.iter().map(|g| g.display_id()).collect();
+        ids.sort();
+        let listed = if ids.len() > 8 {
+            format!("{} and {} more", ids[..8].join(", "), ids.len() - 8)
+        } else {
+            ids.join(", ")
+        };
+        let fix = match &bound {
+            Some(b) => format!("Pin an exact version in a lock or requirements file, and raise the lower bound to >={b} (the smallest release clear of every known advisory the range allows)."),
+            None => "Pin an exact version in a lock or requirements file; no release is known to clear every advisory this range allows, so check them one by one.".into(),
+        };
+        let all_ids: Vec<String> = hits.iter().flat_map(|g| g.ids()).collect();
+        self.push(&r::djg305::META, d, &format!("range:{}", d.spec), Confidence::Medium, None,
+            format!("{} {shown} is not pinned, and versions it allows have {} known advisories: {listed}.", d.name, hits.len()),
+            fix,
+            PackageInfo { name: d.name.clone(), version: None, spec: d.spec.clone(), advisories: hits.iter().map(|g| g.info(&d.name)).collect(), fix: bound.map(|b| format!(">={b}")) },
+            &all_ids);
+    }
+}
+
+/// The smallest version above `v` that no advisory affects: within `v`'s series when one
+/// exists (`true`), else any (`false`). Candidates are Django's real releases for Django, the
+/// advisories' fixed versions otherwise.
+fn smallest_fix(
+    name: &str,
+    v: &Version,
+    groups: &[Group],
+    calendar: &Calendar,
+) -> Option<(Version, bool)> {
+    let mut candidates: Vec<Version> = if name == "django" {
+        calendar.all_releases()
+    } else {
+        groups.iter().flat_map(|g| g.fixed(name)).collect()
+    };
+    candidates.retain(|c| c > v && !c.any_prerelease());
+    candidates.sort();
+    candidates.dedup();
+    let clean = |c: &Version| !groups.iter().any(|g| g.affects(name, c));
+    if let Some(c) = candidates
+        .iter()
+        .find(|c| pep::series(c) == pep::series(v) && clean(c))
+    {
+        return Some((c.clone(), true));
+    }
+    candidates
+        .into_iter()
+        .find(|c| clean(c))
+        .map(|c| (c, false))
+}

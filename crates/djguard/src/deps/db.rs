@@ -1,0 +1,493 @@
+//! The local advisory cache that `djguard db update` fills: the OSV export of every PyPI
+//! advisory (one zip, as published), an index of which zip entries concern which package
+//! (so an audit reads only the records of the packages it has), the download's validators
+//! (ETag, Last-Modified) for cheap refreshes, and Django's release list from the package
+//! index. Every file is written beside its final name and renamed into place, so a failed
+//! or partial download never replaces a working database.
+
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use super::django_data::Calendar;
+use super::osv;
+
+pub const DEFAULT_OSV_URL: &str = "https://osv-vulnerabilities.storage.googleapis.com/PyPI/all.zip";
+pub const DEFAULT_PYPI_DJANGO_URL: &str = "https://pypi.org/pypi/django/json";
+pub const DEFAULT_OSV_API: &str = "https://api.osv.dev";
+
+const ZIP: &str = "osv-pypi.zip";
+const META: &str = "osv-pypi.meta.json";
+const CALENDAR: &str = "django-releases.json";
+/// A database older than this is called old in reports.
+pub const OLD_AFTER_DAYS: i64 = 7;
+/// The largest download accepted (the PyPI export is tens of MiB).
+const MAX_DOWNLOAD: u64 = 1024 * 1024 * 1024;
+
+/// Where the cache lives: `--cache-dir`, `$DJGUARD_CACHE_DIR`, `$XDG_CACHE_HOME/djguard`,
+/// `~/.cache/djguard`.
+pub fn cache_dir(explicit: Option<&Path>) -> Option<PathBuf> {
+    if let Some(p) = explicit {
+        return Some(p.to_path_buf());
+    }
+    if let Some(p) = std::env::var_os("DJGUARD_CACHE_DIR").filter(|p| !p.is_empty()) {
+        return Some(PathBuf::from(p));
+    }
+    if let Some(p) = std::env::var_os("XDG_CACHE_HOME").filter(|p| !p.is_empty()) {
+        return Some(PathBuf::from(p).join("djguard"));
+    }
+    std::env::var_os("HOME")
+        .filter(|p| !p.is_empty())
+        .map(|h| PathBuf::from(h).join(".cache").join("djguard"))
+}
+
+#[derive(Serialize, Deserialize, Debug, Default, Clone)]
+pub struct Meta {
+    pub url: String,
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+    /// When the zip was downloaded (RFC 3339, UTC).
+    pub downloaded: String,
+    /// When the server was last asked (a 304 refreshes this only).
+    pub checked: String,
+    pub size: u64,
+    pub records: usize,
+    /// Package (normalised) → zip entries that mention it.
+    pub index: BTreeMap<String, Vec<String>>,
+}
+
+/// What a cache holds, for reports.
+#[derive(Debug, Clone, Serialize)]
+pub struct CacheStatus {
+    pub path: String,
+    pub downloaded: String,
+    pub checked: String,
+    pub records: usize,
+    pub age_days: i64,
+}
+
+pub struct Cache {
+    pub dir: PathBuf,
+}
+
+impl Cache {
+    pub fn new(dir: PathBuf) -> Cache {
+        Cache { dir }
+    }
+
+    fn meta(&self) -> Option<Meta> {
+        let text = std::fs::read_to_string(self.dir.join(META)).ok()?;
+        serde_json::from_str(&text).ok()
+    }
+
+    /// The cache's state, or `None` when there is no usable database.
+    pub fn status(&self, today: &str) -> Option<CacheStatus> {
+        let meta = self.meta()?;
+        let size = std::fs::metadata(self.dir.join(ZIP)).ok()?.len();
+        if size != meta.size {
+            return None;
+        }
+        Some(CacheStatus {
+            path: self.dir.join(ZIP).display().to_string(),
+            age_days: days_between(meta.checked.get(..10).unwrap_or(""), today).unwrap_or(0),
+            downloaded: meta.downloaded,
+            checked: meta.checked,
+            records: meta.records,
+        })
+    }
+
+    /// Load the records of these packages into `db`.
+    pub fn load(&self, db: &mut osv::Database, packages: &[String]) -> Result<(), String> {
+        let meta = self.meta().ok_or("no advisory database in the cache")?;
+        let zip = self.dir.join(ZIP);
+        let size = std::fs::metadata(&zip).map_err(|e| e.to_string())?.len();
+        if size != meta.size {
+            return Err("the cached database and its index disagree (an interrupted update?); run `djguard db update`".into());
+        }
+        let mut entries: Vec<String> = packages
+            .iter()
+            .filter_map(|p| meta.index.get(p))
+            .flatten()
+            .cloned()
+            .collect();
+        entries.sort();
+        entries.dedup();
+        db.load_zip(&zip, Some(&entries))
+    }
+
+    /// Django's release list as last refreshed, if any.
+    pub fn calendar(&self) -> Option<Calendar> {
+        let text = std::fs::read_to_string(self.dir.join(CALENDAR)).ok()?;
+        serde_json::from_str(&text).ok()
+    }
+}
+
+pub struct UpdateOptions {
+    pub dir: PathBuf,
+    pub osv_url: String,
+    pub pypi_url: String,
+    pub timeout: Duration,
+}
+
+#[derive(Debug)]
+pub struct UpdateReport {
+    pub lines: Vec<String>,
+    /// The advisory download failed (the old database, if any, is kept).
+    pub failed: bool,
+}
+
+pub fn agent(timeout: Duration) -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .timeout_global(Some(timeout))
+        .http_status_as_error(false)
+        .user_agent(concat!("djguard/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .into()
+}
+
+/// `djguard db update`.
+pub fn update(opts: &UpdateOptions, now: &str) -> UpdateReport {
+    let mut lines = Vec::new();
+    let mut failed = false;
+    if let Err(e) = std::fs::create_dir_all(&opts.dir) {
+        return UpdateReport {
+            lines: vec![format!(
+                "error: cannot create the cache folder {}: {e}",
+                opts.dir.display()
+            )],
+            failed: true,
+        };
+    }
+    let cache = Cache::new(opts.dir.clone());
+    let agent = agent(opts.timeout);
+    match update_osv(&cache, &agent, &opts.osv_url, now) {
+        Ok(line) => lines.push(line),
+        Err(e) => {
+            failed = true;
+            let kept = match cache.meta() {
+                Some(m) => format!("kept the database downloaded {}", m.downloaded),
+                None => "there is no database yet".to_string(),
+            };
+            lines.push(format!(
+                "error: advisory download from {} failed: {e}; {kept}",
+                opts.osv_url
+            ));
+        }
+    }
+    match update_calendar(&cache, &agent, &opts.pypi_url) {
+        Ok(line) => lines.push(line),
+        Err(e) => lines.push(format!(
+            "warning: Django release list not refreshed from {}: {e}; the built-in list is used",
+            opts.pypi_url
+        )),
+    }
+    UpdateReport { lines, failed }
+}
+
+fn update_osv(cache: &Cache, agent: &ureq::Agent, url: &str, now: &str) -> Result<String, String> {
+    let old = cache.meta().filter(|m| {
+        m.url == url && std::fs::metadata(cache.dir.join(ZIP)).is_ok_and(|md| md.len() == m.size)
+    });
+    let mut req = agent.get(url);
+    if let Some(m) = &old {
+        if let Some(etag) = &m.etag {
+            req = req.header("If-None-Match", etag);
+        }
+        if let Some(lm) = &m.last_modified {
+            req = req.header("If-Modified-Since", lm);
+        }
+    }
+    let resp = req.call().map_err(|e| e.to_string())?;
+    let status = resp.status().as_u16();
+    if status == 304 {
+        let Some(mut m) = old else {
+            return Err("the server answered 304 Not Modified to a first download".into());
+        };
+        m.checked = now.to_string();
+        write_atomic(
+            &cache.dir.join(META),
+            &serde_json::to_vec(&m).map_err(|e| e.to_string())?,
+        )?;
+        return Ok(format!(
+            "advisories: not modified since {} ({} records)",
+            m.downloaded, m.records
+        ));
+    }
+    if status != 200 {
+        return Err(format!("HTTP {status}"));
+    }
+    let header = |name: &str| {
+        resp.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    };
+    let etag = header("etag");
+    let last_modified = header("last-modified");
+    let expected: Option<u64> = header("content-length").and_then(|v| v.parse().ok());
+    let part = cache.dir.join(format!("{ZIP}.part"));
+    let received = {
+        let mut file = std::fs::File::create(&part)
+            .map_err(|e| format!("cannot write {}: {e}", part.display()))?;
+        let mut reader = resp
+            .into_body()
+            .into_with_config()
+            .limit(MAX_DOWNLOAD)
+            .reader();
+        let copied = copy(&mut reader, &mut file);
+        let copied = match copied {
+            Ok(n) => n,
+            Err(e) => {
+                let _ = std::fs::remove_file(&part);
+                return Err(format!("the download broke off ({e})"));
+            }
+        };
+        file.sync_all().map_err(|e| e.to_string())?;
+        copied
+    };
+    if let Some(n) = expected
+        && n != received
+    {
+        let _ = std::fs::remove_file(&part);
+        return Err(format!(
+            "the download is truncated ({received} of {n} bytes)"
+        ));
+    }
+    let (index, records) = match index_zip(&part) {
+        Ok(x) => x,
+        Err(e) => {
+            let _ = std::fs::remove_file(&part);
+            return Err(format!("the download is not a usable advisory zip ({e})"));
+        }
+    };
+    let meta = Meta {
+        url: url.to_string(),
+        etag,
+        last_modified,
+        downloaded: now.to_string(),
+        checked: now.to_string(),
+        size: received,
+        records,
+        index,
+    };
+    let meta_part = cache.dir.join(format!("{META}.part"));
+    std::fs::write(
+        &meta_part,
+        serde_json::to_vec(&meta).map_err(|e| e.to_string())?,
+    )
+    .map_err(|e| e.to_string())?;
+    std::fs::rename(&part, cache.dir.join(ZIP)).map_err(|e| e.to_string())?;
+    std::fs::rename(&meta_part, cache.dir.join(META)).map_err(|e| e.to_string())?;
+    Ok(format!(
+        "advisories: downloaded {received} bytes, {records} records for {} packages",
+        meta.index.len()
+    ))
+}
+
+fn copy(reader: &mut impl Read, out: &mut impl Write) -> std::io::Result<u64> {
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut total = 0u64;
+    loop {
+        let n = reader.read(&mut buf)?;
+        if n == 0 {
+            return Ok(total);
+        }
+        out.write_all(&buf[..n])?;
+        total += n as u64;
+    }
+}
+
+/// Read every record of a downloaded zip: which entries name which PyPI package. Fails when
+/// the zip is unreadable; records that are not OSV are counted out, not fatal.
+fn index_zip(path: &Path) -> Result<(BTreeMap<String, Vec<String>>, usize), String> {
+    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let mut zip = zip::ZipArchive::new(file).map_err(|e| e.to_string())?;
+    let mut index: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut records = 0;
+    for i in 0..zip.len() {
+        let mut entry = zip.by_index(i).map_err(|e| e.to_string())?;
+        let name = entry.name().map_err(|e| e.to_string())?.into_owned();
+        if entry.is_dir()
+            || !(name.ends_with(".json") || name.ends_with(".yaml") || name.ends_with(".yml"))
+        {
+            continue;
+        }
+        let mut bytes = Vec::new();
+        (&mut entry)
+            .take(8 * 1024 * 1024)
+            .read_to_end(&mut bytes)
+            .map_err(|e| format!("{name}: {e}"))?;
+        let Ok(recs) = osv::parse_document(&name, &bytes) else {
+            continue;
+        };
+        for r in recs {
+            records += 1;
+            for a in &r.affected {
+                if let Some(p) = &a.package
+                    && p.ecosystem.eq_ignore_ascii_case("pypi")
+                {
+                    let list = index
+                        .entry(super::pep::normalize_name(&p.name))
+                        .or_default();
+                    if list.last() != Some(&name) {
+                        list.push(name.clone());
+                    }
+                }
+            }
+        }
+    }
+    Ok((index, records))
+}
+
+fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    let part = path.with_extension("part");
+    std::fs::write(&part, bytes).map_err(|e| e.to_string())?;
+    std::fs::rename(&part, path).map_err(|e| e.to_string())
+}
+
+#[derive(Deserialize)]
+struct PypiProject {
+    releases: BTreeMap<String, Vec<PypiFile>>,
+}
+
+#[derive(Deserialize)]
+struct PypiFile {
+    #[serde(default)]
+    yanked: bool,
+}
+
+/// Refresh Django's release list from the package index's JSON; the dates stay the
+/// built-in ones (the index does not know them).
+fn update_calendar(cache: &Cache, agent: &ureq::Agent, url: &str) -> Result<String, String> {
+    let resp = agent.get(url).call().map_err(|e| e.to_string())?;
+    if resp.status().as_u16() != 200 {
+        return Err(format!("HTTP {}", resp.status().as_u16()));
+    }
+    let body = resp
+        .into_body()
+        .into_with_config()
+        .limit(64 * 1024 * 1024)
+        .read_to_vec()
+        .map_err(|e| e.to_string())?;
+    let project: PypiProject =
+        serde_json::from_slice(&body).map_err(|e| format!("not the package index's JSON ({e})"))?;
+    let mut calendar = Calendar::embedded();
+    let mut by_series: BTreeMap<(u64, u64), Vec<super::pep::Version>> = BTreeMap::new();
+    let mut yanked = Vec::new();
+    for (raw, files) in &project.releases {
+        let Some(v) = super::pep::parse_version(raw) else {
+            continue;
+        };
+        if v.any_prerelease() || v.is_local() {
+            continue;
+        }
+        if !files.is_empty() && files.iter().all(|f| f.yanked) {
+            yanked.push(raw.clone());
+            continue;
+        }
+        if files.is_empty() {
+            continue;
+        }
+        by_series.entry(super::pep::series(&v)).or_default().push(v);
+    }
+    let mut newest = String::new();
+    for (key, mut versions) in by_series {
+        versions.sort();
+        let list: Vec<String> = versions.iter().map(ToString::to_string).collect();
+        if let Some(last) = list.last() {
+            newest = newest.max(last.clone());
+        }
+        match calendar.series.iter_mut().find(|s| s.key() == Some(key)) {
+            Some(s) => s.releases = list,
+            None => calendar.series.push(super::django_data::Series {
+                series: format!("{}.{}", key.0, key.1),
+                first_release: None,
+                end_mainstream: None,
+                end_extended: None,
+                lts: false,
+                planned: false,
+                releases: list,
+            }),
+        }
+    }
+    calendar.series.sort_by(|a, b| b.key().cmp(&a.key()));
+    calendar.yanked = yanked;
+    calendar.source = format!("{url} (releases) and the built-in support calendar (dates)");
+    let n = calendar.series.len();
+    write_atomic(
+        &cache.dir.join(CALENDAR),
+        &serde_json::to_vec_pretty(&calendar).map_err(|e| e.to_string())?,
+    )?;
+    Ok(format!("Django releases: {n} series refreshed"))
+}
+
+/// Whole days from `a` to `b` (both `YYYY-MM-DD`).
+pub fn days_between(a: &str, b: &str) -> Option<i64> {
+    Some(day_number(b)? - day_number(a)?)
+}
+
+fn day_number(d: &str) -> Option<i64> {
+    let mut parts = d.get(..10)?.split('-');
+    let y: i64 = parts.next()?.parse().ok()?;
+    let m: i64 = parts.next()?.parse().ok()?;
+    let day: i64 = parts.next()?.parse().ok()?;
+    // Days from the civil date (Howard Hinnant's algorithm).
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some(era * 146_097 + doe - 719_468)
+}
+
+/// Today's date (UTC) as `YYYY-MM-DD`; `DJGUARD_TODAY` overrides it for reproducible reports.
+pub fn today() -> String {
+    if let Ok(t) = std::env::var("DJGUARD_TODAY")
+        && day_number(&t).is_some()
+    {
+        return t[..10].to_string();
+    }
+    now_rfc3339()[..10].to_string()
+}
+
+/// Now (UTC) as RFC 3339.
+pub fn now_rfc3339() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    // Civil date from days (inverse of day_number).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates() {
+        assert_eq!(days_between("2026-04-30", "2026-11-21"), Some(205));
+        assert_eq!(days_between("2024-02-28", "2024-03-01"), Some(2));
+        assert_eq!(day_number("1970-01-01"), Some(0));
+        assert!(now_rfc3339().starts_with("20"));
+    }
+}

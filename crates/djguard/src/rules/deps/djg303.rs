@@ -1,0 +1,35 @@
+//! # DJG303: Django behind the newest patch release of its series
+//!
+//! ## What it does
+//! Fires when the pinned Django version is older than the newest release of the same
+//! series (4.2.7 when 4.2.30 exists), saying how many releases behind it is and which of
+//! Django's advisories the newer releases fix.
+//!
+//! ## Why is this bad?
+//! Django's patch releases carry the security fixes, and they are made to be safe to take
+//! within a series: no new features, no deprecations. Being behind is the most common way a
+//! Django site stays exposed to published vulnerabilities.
+//!
+//! ## Example
+//! ```text
+//! Django==4.2.7
+//! ```
+//!
+//! ## Fix
+//! Upgrade to the newest release of the series (`Django==4.2.30`), and keep a bot
+//! (Dependabot, Renovate) proposing patch releases.
+//!
+//! ## References
+//! - Django's release process: "Patch releases"
+//! - Django's security archive (docs/releases/security)
+
+use crate::finding::Severity;
+use crate::rules::RuleMeta;
+
+pub static META: RuleMeta = RuleMeta {
+    id: "DJG303",
+    title: "Django behind the newest patch release of its series",
+    severity: Severity::Medium,
+    cwe: Some(1104),
+    groups: &["deps", "dependencies"],
+};

@@ -1,0 +1,18 @@
+//! Dependency and Django-version rules (`DJG3xx`), emitted by the dependency audit
+//! (`crate::deps::audit`).
+
+use crate::rules::RuleMeta;
+
+pub mod djg301;
+pub mod djg302;
+pub mod djg303;
+pub mod djg304;
+pub mod djg305;
+
+pub static ALL: &[&RuleMeta] = &[
+    &djg301::META,
+    &djg302::META,
+    &djg303::META,
+    &djg304::META,
+    &djg305::META,
+];
