@@ -78,6 +78,9 @@ pub struct Report {
     /// dependency rule ran).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dependencies: Option<crate::deps::audit::DepsSummary>,
+    /// `djguard deps`: only the dependency audit ran.
+    #[serde(skip)]
+    pub deps_only: bool,
 }
 
 /// What the template audit read.
@@ -194,7 +197,7 @@ fn load(opts: &CheckOptions) -> Result<Loaded, CheckError> {
     let (version, version_source) = match opts.django_version {
         Some(v) => (v, "--django-version or configuration".to_string()),
         None => match crate::deps::django_pin(&inventory) {
-            Some((v, at)) => (v, format!("pinned in {at}")),
+            Some((v, at)) => (v, at),
             None => (
                 version::NEWEST,
                 "newest stable release (no pin found)".to_string(),
@@ -235,7 +238,7 @@ pub fn run_deps(opts: &CheckOptions) -> Result<Report, CheckError> {
         .collect();
     let inventory = crate::deps::collect(&opts.root, &list);
     let (version, version_source) = match crate::deps::django_pin(&inventory) {
-        Some((v, at)) => (v.to_string(), format!("pinned in {at}")),
+        Some((v, at)) => (v.to_string(), at),
         None => (String::new(), "no pin found".to_string()),
     };
     let selection = Selection::new(&opts.select, &opts.extend_select, &opts.ignore);
@@ -262,6 +265,7 @@ pub fn run_deps(opts: &CheckOptions) -> Result<Report, CheckError> {
         below_confidence,
         templates: TemplateCounts::default(),
         dependencies: Some(summary),
+        deps_only: true,
     })
 }
 
@@ -438,6 +442,7 @@ pub fn run(opts: &CheckOptions) -> Result<Report, CheckError> {
         templates: template_counts,
         suppressed: suppressed + dependencies.as_ref().map_or(0, |d| d.suppressed),
         dependencies,
+        deps_only: false,
     })
 }
 

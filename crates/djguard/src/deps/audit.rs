@@ -558,10 +558,13 @@ impl Cx<'_> {
                 .filter(|g| g.affects("django", v) && !g.affects("django", newest))
                 .map(Group::display_id)
                 .collect();
-            let cves = if fixed_since.is_empty() {
-                String::new()
-            } else {
-                format!("; they fix {}", fixed_since.join(", "))
+            let cves = match fixed_since.len() {
+                0 => String::new(),
+                n if n > 10 => format!(
+                    "; they fix {n} of Django's advisories, among them {}",
+                    fixed_since[..10].join(", ")
+                ),
+                _ => format!("; they fix {}", fixed_since.join(", ")),
             };
             self.push(&r::djg303::META, d, "behind", Confidence::High, None,
                 format!("Django {v} is {} patch release(s) behind {newest}, the newest {} release{cves}.", newer.len(), series.series),

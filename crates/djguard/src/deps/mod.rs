@@ -114,14 +114,31 @@ pub struct Inventory {
 pub fn collect(root: &Path, files: &[(String, std::path::PathBuf)]) -> Inventory {
     let mut inv = Inventory::default();
     let mut seen_req = std::collections::HashSet::new();
+    // Top-level requirements files first, so a file they include with `-c` is read as the
+    // constraints file it is before anything reads it directly.
     let mut sorted: Vec<&(String, std::path::PathBuf)> = files.iter().collect();
-    sorted.sort_by(|a, b| a.0.cmp(&b.0));
+    let is_constraints = |rel: &str| {
+        rel.rsplit('/')
+            .next()
+            .unwrap_or(rel)
+            .to_ascii_lowercase()
+            .starts_with("constraints")
+    };
+    sorted.sort_by(|a, b| (is_constraints(&a.0), &a.0).cmp(&(is_constraints(&b.0), &b.0)));
     for (rel, abs) in sorted {
         let Some(parser) = file_kind(rel) else {
             continue;
         };
         if parser == Parser::Requirements {
-            requirements::read_file(root, abs, FileKind::Requirements, &mut seen_req, &mut inv);
+            let kind = if is_constraints(rel) {
+                FileKind::Constraints
+            } else if rel.to_ascii_lowercase().ends_with(".in") {
+                // pip-compile's input: what is allowed, not what is installed.
+                FileKind::Manifest
+            } else {
+                FileKind::Requirements
+            };
+            requirements::read_file(root, abs, kind, &mut seen_req, &mut inv);
             continue;
         }
         let text = match crate::source::read_capped(abs) {
@@ -191,7 +208,7 @@ pub(crate) fn line_at(text: &str, at: usize) -> (u32, String) {
 /// The Django release the project pins, for judging its settings: an exact version in a
 /// lock file, else in a requirements or constraints file, else the newest modelled release a
 /// range allows (requirements files before manifests). Returns the version and where it was
-/// read (`path:line`).
+/// read (`pinned in path:line`).
 pub fn django_pin(inv: &Inventory) -> Option<(crate::django::version::DjangoVersion, String)> {
     use crate::django::version::{DjangoVersion, KNOWN_RELEASES};
     let rank = |d: &Dependency| -> u8 {
@@ -221,7 +238,11 @@ pub fn django_pin(inv: &Inventory) -> Option<(crate::django::version::DjangoVers
         let Some(version) = version else { continue };
         let r = rank(d);
         if best.as_ref().is_none_or(|(b, _, _)| r > *b) {
-            best = Some((r, version, format!("{}:{}", d.path, d.line)));
+            let at = match d.want {
+                Want::Exact(_) => format!("pinned in {}:{}", d.path, d.line),
+                _ => format!("newest release `{}` allows, {}:{}", d.spec, d.path, d.line),
+            };
+            best = Some((r, version, at));
         }
     }
     best.map(|(_, v, s)| (v, s))
@@ -265,7 +286,10 @@ mod tests {
         ]);
         assert_eq!(
             django_pin(&inv),
-            Some((DjangoVersion::new(5, 2, 1), "requirements.txt:2".into()))
+            Some((
+                DjangoVersion::new(5, 2, 1),
+                "pinned in requirements.txt:2".into()
+            ))
         );
         let inv = inventory(&[(
             "uv.lock",

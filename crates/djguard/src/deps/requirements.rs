@@ -150,6 +150,17 @@ fn read_inner(
                     }
                     continue;
                 }
+                if let Some((name, version)) = arbitrary_equality(&req) {
+                    // `===` compares strings, so it may name a version PEP 440 cannot
+                    // parse; such a pin cannot be matched against advisory ranges.
+                    let want = match pep::parse_version(&version) {
+                        Some(v) => Want::Exact(v),
+                        None => Want::Url(format!("==={version}")),
+                    };
+                    inv.dependencies
+                        .push(dep(name, want, format!("==={version}"), None));
+                    continue;
+                }
                 match pep::parse_requirement(&req, &dir) {
                     Ok(p) => inv.dependencies.push(dep(p.name, p.want, p.spec, p.marker)),
                     Err(e) => inv.errors.push(DepError {
@@ -321,6 +332,23 @@ fn classify(line: &str) -> Line {
         text: req,
         editable: false,
     }
+}
+
+/// `name===string` (PEP 440 arbitrary equality), with the name's extras dropped.
+fn arbitrary_equality(req: &str) -> Option<(String, String)> {
+    let head = req.split(';').next().unwrap_or(req);
+    let (name, version) = head.split_once("===")?;
+    let name = name.split('[').next().unwrap_or(name).trim();
+    let version = version.trim();
+    if name.is_empty()
+        || version.is_empty()
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    {
+        return None;
+    }
+    Some((name.to_string(), version.to_string()))
 }
 
 /// A requirement that is a bare URL or path (not `name @ url`): the package name when the URL

@@ -35,6 +35,8 @@ struct Document<'a> {
     undecided: &'a [Undecided],
     summary: Summary<'a>,
     errors: &'a [FileError],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    dependencies: Option<&'a crate::deps::audit::DepsSummary>,
 }
 
 pub fn render(report: &Report) -> String {
@@ -48,6 +50,7 @@ pub fn render(report: &Report) -> String {
             version: env!("CARGO_PKG_VERSION"),
         },
         findings: &report.findings,
+        dependencies: report.dependencies.as_ref(),
         undecided: &report.undecided,
         summary: Summary {
             findings: report.findings.len(),

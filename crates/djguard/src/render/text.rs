@@ -145,7 +145,24 @@ pub fn summary_line(report: &Report) -> String {
         report.django_version,
         report.django_version_source
     );
-    if settings.is_empty() {
+    if let Some(d) = &report.dependencies {
+        let _ = write!(
+            line,
+            "\nDependencies: {} package entr{} in {} file(s) ({} pinned, {} range(s), {} direct reference(s)). Advisories: {}.",
+            d.packages,
+            if d.packages == 1 { "y" } else { "ies" },
+            d.files.len(),
+            d.pinned,
+            d.ranges,
+            d.direct,
+            d.sources.join("; ")
+        );
+        for note in &d.notes {
+            let _ = write!(line, "\nNote: {note}.");
+        }
+    }
+    if report.deps_only {
+    } else if settings.is_empty() {
         line.push_str("\nNo settings module found: pass --settings FILE_OR_MODULE.");
     } else {
         let _ = write!(line, "\nSettings: {}.", settings.join("; "));

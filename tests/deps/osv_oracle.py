@@ -1,0 +1,343 @@
+#!/usr/bin/env python3
+"""Independent OSV evaluator for PyPI advisories, used as the oracle in
+tests/deps/run.py.
+
+Needs `packaging` and `pyyaml` (run.py provides them in a private venv).
+
+Usage:
+    python osv_oracle.py VULNS_DIR            # JSON on stdout
+
+The JSON object it prints:
+
+    {
+      "packages": {
+        "<normalized name>": {
+          "records": [ids of the non-withdrawn records for this package],
+          "candidates": [
+            {"version": "4.2.14",
+             "groups": [[sorted ids+aliases of one vulnerability], ...],
+             "fix": "4.2.15" | null},
+            ...
+          ]
+        }, ...
+      },
+      "groups": {"<package>": [[ids...], ...]},   # every vulnerability group
+      "withdrawn": [{"id", "package", "path"}],
+      "invalid": [{"path", "id", "field", "value"}],  # values skipped (not PEP 440)
+      "notes": [...],                                # other oddities noticed
+      "quirks": {...}                                # facts run.py asserts on
+    }
+
+Evaluation follows the OSV schema (https://ossf.github.io/osv-schema/):
+a version is affected by a record when, for some `affected[]` entry whose
+package is (PyPI, name), the version is listed in `versions`, or lies inside
+one of its ECOSYSTEM ranges.  A range is evaluated by sorting its events by
+version (`introduced: "0"` before everything) and walking them:
+introduced <= v switches to affected, fixed <= v to not affected,
+last_affected < v to not affected.  If the range has `limit` events, v must
+also be below at least one of them.  Version comparison is PEP 440 via
+`packaging.version.Version`, so "4.2" and "4.2.0" are the same version.
+"""
+
+import collections
+import glob
+import json
+import os
+import sys
+
+import yaml
+from packaging.utils import canonicalize_name
+from packaging.version import InvalidVersion, Version
+
+# Sort key for `introduced: "0"`: below every real version, including
+# pre-releases of 0 such as 0.dev0.
+MINUS_INFINITY = None
+
+
+def parse(value):
+    """A Version, or None when `value` is not PEP 440."""
+    try:
+        return Version(str(value))
+    except InvalidVersion:
+        return None
+
+
+def load_record(path):
+    # BaseLoader keeps every scalar a string: no float surprises (1.10 -> 1.1)
+    # and no timestamp objects.
+    with open(path, encoding="utf-8") as handle:
+        text = handle.read()
+    if path.endswith(".json"):
+        return json.loads(text)
+    return yaml.load(text, Loader=yaml.BaseLoader)
+
+
+class Record:
+    """One OSV record restricted to one PyPI package."""
+
+    def __init__(self, data, path, package, entries, invalid):
+        self.id = data["id"]
+        self.path = path
+        self.package = package
+        self.ids = frozenset([self.id] + list(data.get("aliases") or []))
+        self.listed = set()      # Versions from `versions`
+        self.ranges = []         # list of (sorted events, limits)
+        self.fixed = []          # every fixed Version (for the fix hint)
+        self.all_values = []     # every valid version string mentioned
+        self.equal_event_versions = []  # (range index, version) where two events tie
+        for entry in entries:
+            for raw in entry.get("versions") or []:
+                version = parse(raw)
+                if version is None:
+                    invalid.append({"path": path, "id": self.id, "field": "versions", "value": raw})
+                    continue
+                self.listed.add(version)
+                self.all_values.append(str(raw))
+            for rng in entry.get("ranges") or []:
+                if rng.get("type") != "ECOSYSTEM":
+                    continue  # GIT / SEMVER ranges do not apply to PyPI versions
+                events, limits = [], []
+                for event in rng.get("events") or []:
+                    if len(event) != 1:
+                        invalid.append({"path": path, "id": self.id, "field": "event",
+                                        "value": json.dumps(event)})
+                        continue
+                    (kind, raw), = event.items()
+                    if kind == "introduced" and str(raw) == "0":
+                        events.append((MINUS_INFINITY, kind))
+                        self.all_values.append("0")
+                        continue
+                    version = parse(raw)
+                    if version is None:
+                        if not (kind == "limit" and raw == "*"):
+                            invalid.append({"path": path, "id": self.id, "field": kind, "value": raw})
+                        continue
+                    self.all_values.append(str(raw))
+                    if kind == "limit":
+                        limits.append(version)
+                    elif kind in ("introduced", "fixed", "last_affected"):
+                        events.append((version, kind))
+                        if kind == "fixed":
+                            self.fixed.append(version)
+                    else:
+                        invalid.append({"path": path, "id": self.id, "field": kind, "value": raw})
+                # Sort by version; "0" first.  Python's sort is stable, so
+                # events at the same version keep file order (the OSV spec
+                # does not define an order for ties; they are recorded).
+                events.sort(key=lambda ev: (ev[0] is not MINUS_INFINITY, ev[0] or Version("0")))
+                seen = set()
+                for version, _ in events:
+                    if version in seen and version is not MINUS_INFINITY:
+                        self.equal_event_versions.append(str(version))
+                    seen.add(version)
+                self.ranges.append((events, limits))
+
+    def affects(self, v):
+        if v in self.listed:
+            return True
+        return any(in_range(v, events, limits) for events, limits in self.ranges)
+
+    def affects_by_range(self, v):
+        return any(in_range(v, events, limits) for events, limits in self.ranges)
+
+
+def in_range(v, events, limits):
+    if limits and not any(v < limit for limit in limits):
+        return False
+    affected = False
+    for version, kind in events:
+        if kind == "introduced":
+            if version is MINUS_INFINITY or version <= v:
+                affected = True
+        elif kind == "fixed":
+            if version <= v:
+                affected = False
+        elif kind == "last_affected":
+            if version < v:
+                affected = False
+    return affected
+
+
+def neighbours(version):
+    """Probe versions around `version`: last release component +-1, an rc
+    of it and a post-release of it.  Strings; the caller drops invalid ones."""
+    release = version.release
+    epoch = f"{version.epoch}!" if version.epoch else ""
+    out = []
+    for delta in (1, -1):
+        last = release[-1] + delta
+        if last >= 0:
+            out.append(epoch + ".".join(str(p) for p in release[:-1] + (last,)))
+    base = epoch + ".".join(str(p) for p in release)
+    out.append(base + "rc1")
+    if version.is_postrelease or version.is_devrelease or version.local:
+        out.append(base + ".post1")
+    else:
+        out.append(str(version) + ".post1")
+    return out
+
+
+def union_groups(records):
+    """Merge records sharing any id/alias, transitively.  Returns
+    {record id: frozenset(all ids of its group)}."""
+    parent = {}
+
+    def find(x):
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for record in records:
+        ids = sorted(record.ids)
+        for other in ids[1:]:
+            parent[find(other)] = find(ids[0])
+    members = collections.defaultdict(set)
+    for record in records:
+        members[find(record.id)].update(record.ids)
+    return {record.id: frozenset(members[find(record.id)]) for record in records}
+
+
+def series(version):
+    release = version.release + (0, 0)
+    return release[:2]
+
+
+def build(vulns_dir):
+    invalid, notes, withdrawn = [], [], []
+    by_package = collections.defaultdict(list)
+    paths = sorted(glob.glob(os.path.join(vulns_dir, "**", "*.yaml"), recursive=True)
+                   + glob.glob(os.path.join(vulns_dir, "**", "*.json"), recursive=True))
+    if not paths:
+        raise SystemExit(f"no advisories under {vulns_dir}")
+    for path in paths:
+        data = load_record(path)
+        rel = os.path.relpath(path, vulns_dir)
+        # Group the affected entries by package: one Record per package.
+        entries = collections.defaultdict(list)
+        for entry in data.get("affected") or []:
+            package = entry.get("package") or {}
+            if package.get("ecosystem") != "PyPI":
+                continue
+            entries[canonicalize_name(package.get("name", ""))].append(entry)
+        if data.get("withdrawn"):
+            for name in entries:
+                withdrawn.append({"id": data["id"], "package": name, "path": rel,
+                                  "withdrawn": data["withdrawn"]})
+            continue
+        if not entries:
+            notes.append(f"{rel}: no PyPI affected entry")
+        for name, group in entries.items():
+            record = Record(data, rel, name, group, invalid)
+            by_package[name].append(record)
+            if record.equal_event_versions:
+                notes.append(f"{rel}: two events at the same version {record.equal_event_versions}")
+
+    packages, all_groups = {}, {}
+    quirks = {"unsorted_ranges": [], "multi_pair_ranges": [], "introduced_zero": [],
+              "versions_vs_ranges": [], "alias_duplicates": []}
+    for name, records in sorted(by_package.items()):
+        group_of = union_groups(records)
+        distinct = sorted({tuple(sorted(g)) for g in group_of.values()})
+        all_groups[name] = [list(g) for g in distinct]
+        for g in distinct:
+            members = sorted(r.id for r in records if group_of[r.id] == frozenset(g))
+            if len(members) > 1:
+                quirks["alias_duplicates"].append({"package": name, "records": members,
+                                                   "ids": list(g)})
+
+        # Candidates: every mentioned version, its neighbours, two extremes.
+        chosen = {}  # Version -> canonical string (first spelling wins)
+
+        def add(raw):
+            version = parse(raw)
+            if version is not None and version not in chosen:
+                chosen[version] = str(version)
+
+        mentioned = []
+        for record in records:
+            mentioned.extend(record.all_values)
+        for raw in mentioned:
+            add(raw)
+        for raw in mentioned:
+            version = parse(raw)
+            if version is not None:
+                for probe in neighbours(version):
+                    add(probe)
+        add("0.0.1")
+        add("9999")
+
+        fixed_values = sorted({v for r in records for v in r.fixed})
+        candidates = []
+        for version in sorted(chosen):
+            groups = sorted({tuple(sorted(group_of[r.id])) for r in records if r.affects(version)})
+            fix = None
+            if groups:
+                clean = [f for f in fixed_values
+                         if f > version and not any(r.affects(f) for r in records)]
+                same = [f for f in clean if series(f) == series(version)]
+                if same:
+                    fix = str(same[0])
+                elif clean:
+                    fix = str(clean[0])
+            candidates.append({"version": chosen[version], "groups": [list(g) for g in groups],
+                               "fix": fix})
+        packages[name] = {"records": sorted(r.id for r in records), "candidates": candidates}
+
+        # Facts for the quirk report.
+        for record in records:
+            for events, _ in record.ranges:
+                introductions = [e for e in events if e[1] == "introduced"]
+                if any(e[0] is MINUS_INFINITY for e in introductions):
+                    quirks["introduced_zero"].append({"package": name, "id": record.id})
+                if len(introductions) > 1:
+                    quirks["multi_pair_ranges"].append({"package": name, "id": record.id})
+        # Where `versions` and the ranges disagree, judged on the releases
+        # the package's records list (the real releases the data knows).
+        releases = sorted({v for r in records for v in r.listed})
+        for record in records:
+            if not record.ranges or not record.listed:
+                continue
+            for version in releases:
+                listed = version in record.listed
+                ranged = record.affects_by_range(version)
+                if listed != ranged:
+                    quirks["versions_vs_ranges"].append(
+                        {"package": name, "id": record.id, "version": str(version),
+                         "kind": "listed, outside ranges" if listed else "in range, not listed"})
+
+    # Ranges whose events are unsorted in the file (read raw again, cheap).
+    for path in paths:
+        data = load_record(path)
+        if data.get("withdrawn"):
+            continue
+        for entry in data.get("affected") or []:
+            for rng in entry.get("ranges") or []:
+                if rng.get("type") != "ECOSYSTEM":
+                    continue
+                order = []
+                for event in rng.get("events") or []:
+                    for kind, raw in event.items():
+                        if kind == "introduced" and raw == "0":
+                            order.append(Version("0"))
+                        elif parse(raw) is not None and kind != "limit":
+                            order.append(parse(raw))
+                if order != sorted(order):
+                    quirks["unsorted_ranges"].append(
+                        {"package": canonicalize_name(entry["package"]["name"]), "id": data["id"]})
+
+    return {"packages": packages, "groups": all_groups, "withdrawn": withdrawn,
+            "invalid": invalid, "notes": notes, "quirks": quirks}
+
+
+def main(argv):
+    if len(argv) != 2:
+        print(__doc__, file=sys.stderr)
+        return 2
+    json.dump(build(argv[1]), sys.stdout, indent=None, sort_keys=True)
+    sys.stdout.write("\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
