@@ -6,6 +6,9 @@ Needs `packaging` and `pyyaml` (run.py provides them in a private venv).
 
 Usage:
     python osv_oracle.py VULNS_DIR            # JSON on stdout
+    python osv_oracle.py --explain VULNS_DIR  # reads mismatch queries (JSON list of
+                                              # {package, version, kind, ids}) on stdin,
+                                              # prints one reason guess per query
 
 The JSON object it prints:
 
@@ -16,7 +19,9 @@ The JSON object it prints:
           "candidates": [
             {"version": "4.2.14",
              "groups": [[sorted ids+aliases of one vulnerability], ...],
-             "fix": "4.2.15" | null},
+             "fix": "4.2.16" | null,         # see pick_fix
+             "fix_final": "4.2.16" | null,   # same, ignoring pre-release fixed values
+             "prerelease": false},
             ...
           ]
         }, ...
@@ -203,6 +208,21 @@ def series(version):
     return release[:2]
 
 
+def pick_fix(version, clean_fixed):
+    """Smallest clean fixed value above `version`, preferring its X.Y series."""
+    clean = [f for f in clean_fixed if f > version]
+    same = [f for f in clean if series(f) == series(version)]
+    if same:
+        return str(same[0])
+    if clean:
+        return str(clean[0])
+    return None
+
+
+WITHDRAWN_RECORDS = collections.defaultdict(list)
+LIVE_RECORDS = {}
+
+
 def build(vulns_dir):
     invalid, notes, withdrawn = [], [], []
     by_package = collections.defaultdict(list)
@@ -221,9 +241,10 @@ def build(vulns_dir):
                 continue
             entries[canonicalize_name(package.get("name", ""))].append(entry)
         if data.get("withdrawn"):
-            for name in entries:
+            for name, group in entries.items():
                 withdrawn.append({"id": data["id"], "package": name, "path": rel,
                                   "withdrawn": data["withdrawn"]})
+                WITHDRAWN_RECORDS[name].append(Record(data, rel, name, group, []))
             continue
         if not entries:
             notes.append(f"{rel}: no PyPI affected entry")
@@ -233,6 +254,7 @@ def build(vulns_dir):
             if record.equal_event_versions:
                 notes.append(f"{rel}: two events at the same version {record.equal_event_versions}")
 
+    LIVE_RECORDS.update(by_package)
     packages, all_groups = {}, {}
     quirks = {"unsorted_ranges": [], "multi_pair_ranges": [], "introduced_zero": [],
               "versions_vs_ranges": [], "alias_duplicates": []}
@@ -268,20 +290,19 @@ def build(vulns_dir):
         add("9999")
 
         fixed_values = sorted({v for r in records for v in r.fixed})
+        clean_fixed = [f for f in fixed_values if not any(r.affects(f) for r in records)]
         candidates = []
         for version in sorted(chosen):
             groups = sorted({tuple(sorted(group_of[r.id])) for r in records if r.affects(version)})
-            fix = None
+            fix = fix_final = None
             if groups:
-                clean = [f for f in fixed_values
-                         if f > version and not any(r.affects(f) for r in records)]
-                same = [f for f in clean if series(f) == series(version)]
-                if same:
-                    fix = str(same[0])
-                elif clean:
-                    fix = str(clean[0])
+                fix = pick_fix(version, clean_fixed)
+                # The same rule restricted to final releases: a tool may well
+                # refuse to recommend an upgrade to a pre-release.
+                fix_final = pick_fix(version, [f for f in clean_fixed if not f.is_prerelease])
             candidates.append({"version": chosen[version], "groups": [list(g) for g in groups],
-                               "fix": fix})
+                               "fix": fix, "fix_final": fix_final,
+                               "prerelease": version.is_prerelease})
         packages[name] = {"records": sorted(r.id for r in records), "candidates": candidates}
 
         # Facts for the quirk report.
@@ -330,11 +351,72 @@ def build(vulns_dir):
             "invalid": invalid, "notes": notes, "quirks": quirks}
 
 
+def describe(record):
+    parts = []
+    for events, limits in record.ranges:
+        parts.append(", ".join(f"{kind} {'0' if v is MINUS_INFINITY else v}" for v, kind in events)
+                     + "".join(f", limit {v}" for v in limits))
+    return f"{record.id}: ranges [{'; '.join(parts)}], {len(record.listed)} listed versions"
+
+
+def guess(query):
+    """A short reason guess for one mismatch between the oracle and djguard."""
+    name = canonicalize_name(query["package"])
+    version = parse(query["version"])
+    ids = set(query["ids"])
+    kind = query["kind"]
+    live = [r for r in LIVE_RECORDS.get(name, []) if r.ids & ids]
+    dead = [r for r in WITHDRAWN_RECORDS.get(name, []) if r.ids & ids]
+    if kind == "extra" and dead and not live:
+        return f"withdrawn record {dead[0].id} reported (OSV: withdrawn records must be ignored)"
+    if kind in ("split", "merged", "ids differ", "duplicate finding"):
+        return ("alias merging differs; records: "
+                + "; ".join(f"{r.id} aliases {sorted(r.ids - {r.id})}" for r in live))
+    reasons = []
+    for record in live:
+        listed = version in record.listed
+        ranged = record.affects_by_range(version)
+        events = [e for evs, _ in record.ranges for e in evs]
+        same = [f"{k} {v}" for v, k in events if v is not MINUS_INFINITY and v == version]
+        near = [f"{k} {v}" for v, k in events
+                if v is not MINUS_INFINITY and v != version and v.release == version.release]
+        if kind == "missing":
+            if listed and not ranged:
+                why = "listed in `versions` but outside every ECOSYSTEM range: djguard ignores `versions`?"
+            elif version.is_prerelease and ranged:
+                why = "pre-release inside a range: djguard excludes or misorders pre-releases?"
+            elif same:
+                why = f"boundary: {same} is inclusive for introduced"
+            elif near:
+                why = f"ordering next to {near} (post/pre-release or trailing-zero spelling)"
+            else:
+                why = "inside a range per the sorted-event walk"
+        else:
+            if same:
+                why = f"boundary: v equals {same}; fixed is exclusive"
+            elif near:
+                why = f"ordering next to {near} (pre/post-release or trailing zeros)"
+            else:
+                why = "outside every range and not listed"
+        reasons.append(f"{why} [{describe(record)}; listed={listed}, in range={ranged}]")
+    if not live:
+        return "ids belong to no live record of this package"
+    return " | ".join(reasons)
+
+
 def main(argv):
-    if len(argv) != 2:
+    args = argv[1:]
+    explain = "--explain" in args
+    args = [a for a in args if a != "--explain"]
+    if len(args) != 1:
         print(__doc__, file=sys.stderr)
         return 2
-    json.dump(build(argv[1]), sys.stdout, indent=None, sort_keys=True)
+    result = build(args[0])
+    if explain:
+        queries = json.load(sys.stdin)
+        json.dump([guess(q) for q in queries], sys.stdout)
+    else:
+        json.dump(result, sys.stdout, indent=None, sort_keys=True)
     sys.stdout.write("\n")
     return 0
 

@@ -9,6 +9,9 @@ use assert_cmd::Command;
 
 fn fires(rule: &str, file: &Path) -> (bool, String) {
     let mut cmd = Command::cargo_bin("djguard").expect("binary");
+    // Dependency rules: a fixed date for the support calendar, no advisory cache.
+    cmd.env("DJGUARD_TODAY", "2026-11-21")
+        .env("DJGUARD_CACHE_DIR", file.join("no-such-cache"));
     if file.is_dir() {
         // A directory is a whole project (rules over files rather than settings values).
         cmd.arg("check").arg(file);

@@ -2,7 +2,6 @@
 //! advisories affecting an exact version (DJG304) with the smallest upgrade that clears them
 //! all, and ranges that allow affected versions (DJG305).
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -357,7 +356,7 @@ pub fn run(inv: Inventory, opts: &DepsOptions, enabled: &dyn Fn(&RuleMeta) -> bo
         .filter(|d| d.exact().is_some())
         .map(|d| d.name.as_str())
         .collect();
-    let mut done: BTreeMap<(String, String), usize> = BTreeMap::new();
+    let mut done: std::collections::BTreeSet<(String, String)> = Default::default();
     let mut cx = Cx {
         opts,
         calendar: &calendar,
@@ -369,11 +368,9 @@ pub fn run(inv: Inventory, opts: &DepsOptions, enabled: &dyn Fn(&RuleMeta) -> bo
         match &d.want {
             Want::Exact(v) => {
                 let key = (d.name.clone(), v.to_string());
-                if let Some(&first) = done.get(&key) {
-                    let _ = first;
+                if !done.insert(key) {
                     continue;
                 }
-                done.insert(key, cx.findings.len());
                 let groups = groups_for(&db, &d.name, opts);
                 if d.name == "django" {
                     cx.django_calendar(d, v, &groups);
@@ -463,6 +460,7 @@ struct Cx<'a> {
 }
 
 impl Cx<'_> {
+    #[allow(clippy::too_many_arguments)]
     fn push(
         &mut self,
         meta: &RuleMeta,
@@ -599,7 +597,6 @@ impl Cx<'_> {
                 d.name
             ),
         };
-        let all: Vec<AdvisoryInfo> = hits.iter().map(|g| g.info(&d.name)).collect();
         for g in hits {
             let ai = g.info(&d.name);
             let fixed_here = g
@@ -642,7 +639,6 @@ impl Cx<'_> {
                 advisories: vec![ai.clone()],
                 fix: fix.as_ref().map(|(f, _)| f.to_string()),
             };
-            let _ = &all;
             self.push(
                 &r::djg304::META,
                 d,

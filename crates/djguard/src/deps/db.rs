@@ -413,7 +413,7 @@ fn update_calendar(cache: &Cache, agent: &ureq::Agent, url: &str) -> Result<Stri
             }),
         }
     }
-    calendar.series.sort_by(|a, b| b.key().cmp(&a.key()));
+    calendar.series.sort_by_key(|s| std::cmp::Reverse(s.key()));
     calendar.yanked = yanked;
     calendar.source = format!("{url} (releases) and the built-in support calendar (dates)");
     let n = calendar.series.len();

@@ -619,11 +619,11 @@ pub fn merge_by_alias(list: &[Arc<Advisory>]) -> Vec<Vec<Arc<Advisory>>> {
         }
     }
     let mut groups: Vec<(usize, Vec<Arc<Advisory>>)> = Vec::new();
-    for i in 0..n {
+    for (i, a) in list.iter().enumerate() {
         let r = find(&mut parent, i);
         match groups.iter_mut().find(|(g, _)| *g == r) {
-            Some((_, v)) => v.push(list[i].clone()),
-            None => groups.push((r, vec![list[i].clone()])),
+            Some((_, v)) => v.push(a.clone()),
+            None => groups.push((r, vec![a.clone()])),
         }
     }
     groups.into_iter().map(|(_, v)| v).collect()
