@@ -497,10 +497,13 @@ struct Request {
     body: Vec<u8>,
 }
 
+/// Method, path and headers of every request a test server saw.
+type Log = Mutex<Vec<(String, String, Vec<(String, String)>)>>;
+
 /// A real HTTP/1.1 server on 127.0.0.1 answering with `route`; requests are logged.
 struct Server {
     url: String,
-    log: Arc<Mutex<Vec<(String, String, Vec<(String, String)>)>>>,
+    log: Arc<Log>,
 }
 
 fn serve(route: impl Fn(&Request) -> Reply + Send + Sync + 'static) -> Server {
@@ -519,11 +522,7 @@ fn serve(route: impl Fn(&Request) -> Reply + Send + Sync + 'static) -> Server {
     Server { url, log }
 }
 
-fn handle(
-    mut stream: TcpStream,
-    route: &(dyn Fn(&Request) -> Reply + Send + Sync),
-    log: &Mutex<Vec<(String, String, Vec<(String, String)>)>>,
-) {
+fn handle(mut stream: TcpStream, route: &(dyn Fn(&Request) -> Reply + Send + Sync), log: &Log) {
     let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
     let mut reader = BufReader::new(stream.try_clone().unwrap());
     let mut first = String::new();
