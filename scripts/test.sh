@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, exactly as CI runs it (.ci/run calls this script):
-# formatting, clippy with warnings denied, every Rust test, and the differential suite
-# against the real Django and the environment libraries (installed from PyPI into .cache/
-# on first run).
+# formatting, clippy with warnings denied, every Rust test, and the differential suites
+# against the real Django, the environment libraries and the `packaging` library (installed
+# from PyPI into .cache/ on first run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,3 +17,5 @@ cargo build -p djguard
 python3 tests/differential/run.py --no-source
 echo "== environment readers against django-environ, python-decouple, environs"
 python3 tests/envlibs/run.py
+echo "== OSV advisory evaluation against the packaging library"
+python3 tests/deps/run.py

@@ -67,14 +67,21 @@ def parse(value):
         return None
 
 
+# BaseLoader keeps every scalar a string: no float surprises (1.10 -> 1.1)
+# and no timestamp objects.  The C variant when libyaml is there (faster).
+LOADER = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
+_LOADED = {}
+
+
 def load_record(path):
-    # BaseLoader keeps every scalar a string: no float surprises (1.10 -> 1.1)
-    # and no timestamp objects.
-    with open(path, encoding="utf-8") as handle:
-        text = handle.read()
-    if path.endswith(".json"):
-        return json.loads(text)
-    return yaml.load(text, Loader=yaml.BaseLoader)
+    if path not in _LOADED:
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+        if path.endswith(".json"):
+            _LOADED[path] = json.loads(text)
+        else:
+            _LOADED[path] = yaml.load(text, Loader=LOADER)
+    return _LOADED[path]
 
 
 class Record:
@@ -89,7 +96,8 @@ class Record:
         self.ranges = []         # list of (sorted events, limits)
         self.fixed = []          # every fixed Version (for the fix hint)
         self.all_values = []     # every valid version string mentioned
-        self.equal_event_versions = []  # (range index, version) where two events tie
+        self.equal_event_versions = []  # versions at which two events of a range tie
+        self.unsorted = False    # some range lists its events out of version order
         for entry in entries:
             for raw in entry.get("versions") or []:
                 version = parse(raw)
@@ -126,6 +134,9 @@ class Record:
                             self.fixed.append(version)
                     else:
                         invalid.append({"path": path, "id": self.id, "field": kind, "value": raw})
+                order = [v for v, _ in events]
+                if order != sorted(order, key=lambda v: (v is not MINUS_INFINITY, v or Version("0"))):
+                    self.unsorted = True
                 # Sort by version; "0" first.  Python's sort is stable, so
                 # events at the same version keep file order (the OSV spec
                 # does not define an order for ties; they are recorded).
@@ -327,25 +338,8 @@ def build(vulns_dir):
                         {"package": name, "id": record.id, "version": str(version),
                          "kind": "listed, outside ranges" if listed else "in range, not listed"})
 
-    # Ranges whose events are unsorted in the file (read raw again, cheap).
-    for path in paths:
-        data = load_record(path)
-        if data.get("withdrawn"):
-            continue
-        for entry in data.get("affected") or []:
-            for rng in entry.get("ranges") or []:
-                if rng.get("type") != "ECOSYSTEM":
-                    continue
-                order = []
-                for event in rng.get("events") or []:
-                    for kind, raw in event.items():
-                        if kind == "introduced" and raw == "0":
-                            order.append(Version("0"))
-                        elif parse(raw) is not None and kind != "limit":
-                            order.append(parse(raw))
-                if order != sorted(order):
-                    quirks["unsorted_ranges"].append(
-                        {"package": canonicalize_name(entry["package"]["name"]), "id": data["id"]})
+    quirks["unsorted_ranges"] = [{"package": r.package, "id": r.id}
+                                 for recs in by_package.values() for r in recs if r.unsorted]
 
     return {"packages": packages, "groups": all_groups, "withdrawn": withdrawn,
             "invalid": invalid, "notes": notes, "quirks": quirks}
@@ -389,6 +383,8 @@ def guess(query):
                 why = f"boundary: {same} is inclusive for introduced"
             elif near:
                 why = f"ordering next to {near} (post/pre-release or trailing-zero spelling)"
+            elif record.unsorted:
+                why = "the record's events are not sorted in the file: djguard walks them unsorted?"
             else:
                 why = "inside a range per the sorted-event walk"
         else:
@@ -396,6 +392,8 @@ def guess(query):
                 why = f"boundary: v equals {same}; fixed is exclusive"
             elif near:
                 why = f"ordering next to {near} (pre/post-release or trailing zeros)"
+            elif record.unsorted:
+                why = "outside every range once events are sorted (they are unsorted in the file)"
             else:
                 why = "outside every range and not listed"
         reasons.append(f"{why} [{describe(record)}; listed={listed}, in range={ranged}]")

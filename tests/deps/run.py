@@ -45,6 +45,16 @@ ORACLE = os.path.join(HERE, "osv_oracle.py")
 DJGUARD = os.path.join(REPO, "target", "debug", "djguard")
 DJGUARD_TIMEOUT = 300
 
+SYNTHETIC = {
+    "GHSA-test-0000-0001": ["CVE-2024-42005"],        # aliases PYSEC-2024-70's CVE
+    "DJGTEST-2024-0001": ["GHSA-test-0000-0001"],     # only reaches it through the GHSA
+}
+# (package, candidate as the oracle spells it) -> another PEP 440 spelling of it.
+SPELLING = {("django", "4.2"): "4.2.0", ("django", "5.0"): "5.0.0", ("django", "4.2.14"): "4.2.14.0",
+            ("django", "1.11.29"): "1.11.29.0", ("django", "3.2rc1"): "3.2.0rc1",
+            ("django", "3.2a1"): "3.2.0a1", ("wagtail", "2.11.6"): "2.11.6.0",
+            ("wagtail", "2.12"): "2.12.0", ("pillow", "9.0.0"): "9.0", ("pillow", "10.0.1"): "10.0.1.0"}
+
 
 class HarnessError(Exception):
     pass
@@ -96,7 +106,7 @@ def oracle(python, vulns, *extra, stdin=None):
 
 def check_binary():
     if not os.path.isfile(DJGUARD) or not os.access(DJGUARD, os.X_OK):
-        raise HarnessError(f"{os.path.relpath(DJGUARD, REPO)} is missing: run `cargo build -p djguard` first")
+        raise HarnessError(f"{DJGUARD} is missing or not executable: run `cargo build -p djguard` first")
     newest = 0.0
     for root, _, files in os.walk(os.path.join(REPO, "crates", "djguard", "src")):
         for name in files:
@@ -117,24 +127,30 @@ def write_project(folder, files):
     return where
 
 
-def run_djguard(project, advisories, cache):
+def start_djguard(project, advisories, cache):
+    """Start djguard in the background; finish_djguard() collects it."""
     os.makedirs(cache, exist_ok=True)
     cmd = [DJGUARD, "deps", project]
     for folder in advisories:
         cmd += ["--advisories", folder]
     cmd += ["--no-builtin-advisories", "--cache-dir", cache, "--format", "json",
             "--min-confidence", "low", "--select", "DJG304"]
+    return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO)
+
+
+def finish_djguard(proc):
     try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=DJGUARD_TIMEOUT,
-                              cwd=REPO)
+        stdout, stderr = proc.communicate(timeout=DJGUARD_TIMEOUT)
     except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
         raise HarnessError(f"djguard took more than {DJGUARD_TIMEOUT}s")
     if proc.returncode not in (0, 1):
-        raise HarnessError(f"djguard exited {proc.returncode}:\n{proc.stderr[-3000:]}")
+        raise HarnessError(f"djguard exited {proc.returncode}:\n{stderr[-3000:]}")
     try:
-        out = json.loads(proc.stdout)
+        out = json.loads(stdout)
     except ValueError as exc:
-        raise HarnessError(f"djguard printed no JSON ({exc}); stderr:\n{proc.stderr[-3000:]}")
+        raise HarnessError(f"djguard printed no JSON ({exc}); stderr:\n{stderr[-3000:]}")
     if proc.returncode == 1 and not out.get("findings"):
         raise HarnessError("djguard exited 1 without findings")
     return out
@@ -143,10 +159,10 @@ def run_djguard(project, advisories, cache):
 # --------------------------------------------------------------------------
 # Comparison
 
-Check = collections.namedtuple("Check", "package version expected fix file line")
+Check = collections.namedtuple("Check", "package version expected fix fix_final prerelease file line")
 
 
-def plan(oracle_out, packages=None, spelling=None):
+def plan(oracle_out, packages=None, spelling=None, keep=None):
     """One requirements file per package; returns (files, checks by (file, line))."""
     files, checks = {}, {}
     for name, info in sorted(oracle_out["packages"].items()):
@@ -156,6 +172,8 @@ def plan(oracle_out, packages=None, spelling=None):
         lines = []
         for cand in info["candidates"]:
             version = cand["version"]
+            if keep is not None and not keep(name, version):
+                continue
             if spelling is not None:
                 if (name, version) not in spelling:
                     continue
@@ -165,7 +183,8 @@ def plan(oracle_out, packages=None, spelling=None):
             lines.append(f"{name}=={written}")
             checks[(file, len(lines))] = Check(name, written,
                                                [frozenset(g) for g in cand["groups"]],
-                                               cand["fix"], file, len(lines))
+                                               cand["fix"], cand["fix_final"], cand["prerelease"],
+                                               file, len(lines))
         if lines:
             files[file] = lines
     return files, checks
@@ -234,11 +253,11 @@ def compare(checks, actual):
                 mismatches.append(("extra", check, None, g))
         if len(got) != len(set(got)):
             mismatches.append(("duplicate finding", check, None, got))
-        if expected:
+        if expected and got:
             if len(got_fix) > 1:
-                fixes.append((check, check.fix, sorted(map(str, got_fix)), "findings disagree"))
+                fixes.append((check, sorted(map(str, got_fix)), "findings of one line disagree"))
             else:
-                fixes.append((check, check.fix, next(iter(got_fix), None), None))
+                fixes.append((check, next(iter(got_fix)), None))
     return mismatches, fixes
 
 
@@ -268,82 +287,89 @@ def fmt(ids):
     return "{" + ", ".join(sorted(ids)) + "}"
 
 
-def is_pre(version):
-    """Rough pre/dev-release test on canonical strings (for reporting only)."""
-    import re
-    return re.search(r"(a|b|rc|dev)\d*", version.split("+")[0]) is not None
-
-
 # --------------------------------------------------------------------------
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--verbose", action="store_true", help="print every fix comparison")
+    parser.add_argument("--verbose", action="store_true", help="list every version in grouped output")
     parser.add_argument("--keep", action="store_true", help="keep the temporary projects")
+    parser.add_argument("--djguard", help="binary to test (default: target/debug/djguard)")
     args = parser.parse_args()
+    if args.djguard:
+        global DJGUARD
+        DJGUARD = os.path.abspath(args.djguard)
     started = time.time()
 
     check_binary()
     python = ensure_venv()
     base = oracle(python, VULNS)
+    oracle_seconds = time.time() - started
 
     tmp = tempfile.mkdtemp(prefix="djguard-osv-")
     failures = 0
     harness_problems = []
+    main_proc = alias_proc = None
     try:
-        # ---------------- main run
+        # ---------------- main run (in the background: it is the slow part)
         files, checks = plan(base)
         write_project(os.path.join(tmp, "main"), files)
-        out = run_djguard(os.path.join(tmp, "main"), [VULNS], os.path.join(tmp, "cache-main"))
+        main_started = time.time()
+        main_proc = start_djguard(os.path.join(tmp, "main"), [VULNS], os.path.join(tmp, "cache-main"))
+
+        # ---------------- alias run: synthetic duplicates of PYSEC-2024-70
+        # The subset has no two records sharing an alias, so make some: a
+        # GHSA-style record aliasing PYSEC-2024-70's CVE (direct merge) and a
+        # third record that only names the GHSA id (transitive merge), both
+        # with PYSEC-2024-70's affected block.  PYSEC-2024-67 (same versions,
+        # different CVE) rides along as an unrelated record that must stay
+        # separate.
+        alias_dir = os.path.join(tmp, "alias-vulns", "django")
+        os.makedirs(alias_dir)
+        for rid in ("PYSEC-2024-70", "PYSEC-2024-67"):
+            shutil.copy(os.path.join(VULNS, "django", rid + ".yaml"), alias_dir)
+        with open(os.path.join(VULNS, "django", "PYSEC-2024-70.yaml"), encoding="utf-8") as handle:
+            source_text = handle.read()
+        affected_block = source_text[source_text.index("affected:"):source_text.index("references:")]
+        for sid, aliases in SYNTHETIC.items():
+            text = (f"id: {sid}\nmodified: 2024-08-07T17:22:10Z\npublished: 2024-08-07T15:15:00Z\n"
+                    "aliases:\n" + "".join(f"- {a}\n" for a in aliases)
+                    + "details: Synthetic duplicate written by tests/deps/run.py.\n" + affected_block)
+            with open(os.path.join(alias_dir, f"{sid}.yaml"), "w", encoding="utf-8") as handle:
+                handle.write(text)
+        alias_vulns = os.path.dirname(alias_dir)
+        alias_oracle = oracle(python, alias_vulns)
+        a_files, a_checks = plan(alias_oracle)
+        write_project(os.path.join(tmp, "alias"), a_files)
+        alias_proc = start_djguard(os.path.join(tmp, "alias"), [alias_vulns], os.path.join(tmp, "cache-alias"))
+
+        # ---------------- spelling run: X.0 for X (4.2 == 4.2.0 under PEP 440)
+        for name, version in SPELLING:
+            if version not in {c["version"] for c in base["packages"][name]["candidates"]}:
+                harness_problems.append(f"spelling probe {name} {version} is not a candidate")
+        s_files, s_checks = plan(base, spelling=SPELLING)
+        write_project(os.path.join(tmp, "spelling"), s_files)
+        s_out = finish_djguard(start_djguard(os.path.join(tmp, "spelling"), [VULNS],
+                                             os.path.join(tmp, "cache-spelling")))
+        s_actual = actual_by_line(s_out, s_checks, harness_problems)
+        s_mismatches, _ = compare(s_checks, s_actual)
+
+        a_out = finish_djguard(alias_proc)
+        a_actual = actual_by_line(a_out, a_checks, harness_problems)
+        a_mismatches, _ = compare(a_checks, a_actual)
+
+        out = finish_djguard(main_proc)
+        main_seconds = time.time() - main_started
         actual = actual_by_line(out, checks, harness_problems)
         mismatches, fix_rows = compare(checks, actual)
         notes = (out.get("dependencies") or {}).get("notes") or []
 
-        # ---------------- alias run (synthetic duplicates of PYSEC-2024-70)
-        alias_dir = os.path.join(tmp, "alias-vulns")
-        shutil.copytree(os.path.join(VULNS, "django"), os.path.join(alias_dir, "django"))
-        with open(os.path.join(VULNS, "django", "PYSEC-2024-70.yaml"), encoding="utf-8") as handle:
-            source_text = handle.read()
-        affected_block = source_text[source_text.index("affected:"):source_text.index("references:")]
-        synthetic = {
-            # Same issue under a GHSA id, aliasing the CVE of PYSEC-2024-70.
-            "GHSA-test-0000-0001": ["CVE-2024-42005"],
-            # A third record that only knows the GHSA id: merges transitively.
-            "DJGTEST-2024-0001": ["GHSA-test-0000-0001"],
-        }
-        for sid, aliases in synthetic.items():
-            text = (f"id: {sid}\nmodified: 2024-08-07T17:22:10Z\npublished: 2024-08-07T15:15:00Z\n"
-                    f"aliases:\n" + "".join(f"- {a}\n" for a in aliases)
-                    + "details: Synthetic duplicate written by tests/deps/run.py.\n" + affected_block)
-            with open(os.path.join(alias_dir, "django", f"{sid}.yaml"), "w", encoding="utf-8") as handle:
-                handle.write(text)
-        alias_oracle = oracle(python, alias_dir)
-        a_files, a_checks = plan(alias_oracle, packages={"django"})
-        write_project(os.path.join(tmp, "alias"), a_files)
-        a_out = run_djguard(os.path.join(tmp, "alias"), [alias_dir], os.path.join(tmp, "cache-alias"))
-        a_actual = actual_by_line(a_out, a_checks, harness_problems)
-        a_mismatches, a_fix = compare(a_checks, a_actual)
-
-        # ---------------- spelling run: X.0 for X
-        spelling = {}
-        for name, versions in {"django": ["4.2", "5.0", "4.2.14", "1.11.29", "3.2rc1"],
-                               "wagtail": ["2.11.6", "2.12"],
-                               "pillow": ["9.0", "10.0.1"]}.items():
-            known = {c["version"] for c in base["packages"][name]["candidates"]}
-            for v in versions:
-                if v in known:
-                    if "rc" in v:
-                        spelling[(name, v)] = v.replace("rc", ".0rc")
-                    else:
-                        spelling[(name, v)] = v + ".0"
-        s_files, s_checks = plan(base, spelling=spelling)
-        write_project(os.path.join(tmp, "spelling"), s_files)
-        s_out = run_djguard(os.path.join(tmp, "spelling"), [VULNS], os.path.join(tmp, "cache-spelling"))
-        s_actual = actual_by_line(s_out, s_checks, harness_problems)
-        s_mismatches, _ = compare(s_checks, s_actual)
-        reasons = explain(python, VULNS, mismatches) + explain(python, alias_dir, a_mismatches) \
+        reasons = explain(python, VULNS, mismatches) + explain(python, alias_vulns, a_mismatches) \
             + explain(python, VULNS, s_mismatches)
     finally:
+        for proc in (main_proc, alias_proc):
+            if proc is not None and proc.poll() is None:  # only after a harness error
+                proc.kill()
+                proc.communicate()
         if args.keep:
             log(f"kept {tmp}")
         else:
@@ -369,18 +395,33 @@ def main():
         failures += len(all_mismatches)
 
     # ---------------- fix hints
+    # Counted: djguard's `fix` differs from the oracle's.  Not counted: it
+    # equals the answer obtained when pre-release fixed values are not
+    # recommended (the rule in the brief does not say whether a pre-release
+    # such as 24.7.0rc1 may be a "fix"; refusing to suggest one is a policy
+    # choice, not an evaluation error).
     fix_bad, fix_pre = [], []
-    for check, want, got, note in fix_rows:
-        if note is None and want == got:
+    for check, got, note in fix_rows:
+        if note is None and got == check.fix:
             continue
-        pre_only = is_pre(check.version) or (want and is_pre(want)) or (isinstance(got, str) and is_pre(got))
-        (fix_pre if pre_only else fix_bad).append((check, want, got, note))
+        if note is None and got == check.fix_final:
+            fix_pre.append((check, got, note))
+        else:
+            fix_bad.append((check, got, note))
     if fix_bad or fix_pre:
-        print(f"\n== fix hint differences: {len(fix_bad)} counted, {len(fix_pre)} only about pre-releases (not counted)")
-        for label, rows in (("counted", fix_bad), ("pre-release", fix_pre)):
-            for check, want, got, note in rows:
-                print(f"  [{label}] {check.package}=={check.version}: oracle fix {want}, djguard fix {got}"
-                      + (f" ({note})" if note else ""))
+        print(f"\n== fix hint differences: {len(fix_bad)} counted, {len(fix_pre)} only about "
+              "pre-release fixed values (not counted)")
+        for check, got, note in fix_bad:
+            print(f"  [counted] {check.package}=={check.version}: oracle fix {check.fix} "
+                  f"(final releases only: {check.fix_final}), djguard fix {got}" + (f" ({note})" if note else ""))
+        by_pkg = collections.defaultdict(list)
+        for check, got, note in fix_pre:
+            by_pkg[(check.package, check.fix, got)].append(check.version)
+        for (package, want, got), versions in sorted(by_pkg.items()):
+            shown = versions if args.verbose else versions[:4] + (["..."] if len(versions) > 4 else [])
+            print(f"  [pre-release] {package}: {len(versions)} affected versions "
+                  f"({', '.join(shown)}): oracle fix {want}, djguard fix {got} "
+                  "(the only clean fixed value above them is a pre-release)")
         failures += len(fix_bad)
 
     # ---------------- quirks
@@ -403,7 +444,8 @@ def main():
           f"{len(a_out.get('findings', []))} (aliases), {len(s_out.get('findings', []))} (spelling)")
     print(f"  advisory mismatches: {len(mismatches)} main, {len(a_mismatches)} aliases, "
           f"{len(s_mismatches)} spelling")
-    print(f"  fix hints compared: {len(fix_rows)}; differing: {len(fix_bad)} counted + {len(fix_pre)} pre-release only")
+    print(f"  fix hints compared: {len(fix_rows)} affected versions; differing: {len(fix_bad)} counted + "
+          f"{len(fix_pre)} pre-release only")
     print(f"  quirk check failures: {quirk_failures}; harness problems: {len(harness_problems)}")
     if base["invalid"]:
         print(f"  oracle skipped {len(base['invalid'])} non-PEP 440 value(s): {base['invalid']}")
@@ -413,7 +455,8 @@ def main():
         print(f"  oracle note: {note}")
     for note in notes:
         print(f"  djguard note: {note}")
-    print(f"  time: {time.time() - started:.1f}s")
+    print(f"  time: {time.time() - started:.1f}s (venv check + oracle {oracle_seconds:.1f}s, main djguard run "
+          f"{main_seconds:.1f}s wall, concurrent with the two small runs)")
     print("RESULT: " + ("PASS" if failures == 0 else f"FAIL ({failures})"))
     return 0 if failures == 0 else 1
 
@@ -497,8 +540,9 @@ def check_quirks(base, checks, actual, out, alias_oracle, a_checks, a_actual, s_
             verdict(f"alias duplicate {d['records']} ({d['package']}) reported once per version "
                     f"over {len(versions)} versions", not bad, f"not once at {bad}" if bad else "")
     else:
+        live = sum(len(p["records"]) for p in base["packages"].values())
         print("  [info] the subset has no alias duplicates: no two records of one package share an "
-              "id or alias (checked over all 322 live records); testing with synthetic ones")
+              f"id or alias (checked over all {live} live records); testing with synthetic ones")
     target = {"PYSEC-2024-70", "CVE-2024-42005", "GHSA-test-0000-0001", "DJGTEST-2024-0001"}
     merged = [g for groups in (tuple(c.expected) for c in a_checks.values()) for g in groups if g & target]
     verdict("oracle merges PYSEC-2024-70 + GHSA-test-0000-0001 (direct) + DJGTEST-2024-0001 (transitive)",
@@ -512,6 +556,11 @@ def check_quirks(base, checks, actual, out, alias_oracle, a_checks, a_actual, s_
         want = 1 if version != "4.2.15" else 0
         verdict(f"alias run: django {version} gets {want} finding(s) for the merged group",
                 len(hits) == want and all(g == target for g in hits), f"djguard: {[sorted(h) for h in hits]}")
+    pair = groups_at(a_checks, a_actual, "django", "4.2.14")
+    if pair is not None:
+        other = [g for g in pair[1] if "PYSEC-2024-67" in g]
+        verdict("alias run: unrelated PYSEC-2024-67 (same versions) stays a separate finding at django 4.2.14",
+                len(other) == 1 and not (other[0] & target), f"djguard: {[sorted(g) for g in other]}")
 
     # 5. versions list vs ranges.
     vr = base["quirks"]["versions_vs_ranges"]

@@ -336,6 +336,7 @@ pub fn run(inv: Inventory, opts: &DepsOptions, enabled: &dyn Fn(&RuleMeta) -> bo
             }),
         }
     }
+    let findings = audit(&deps, &db, &calendar, opts, enabled, &mut summary);
     errors.append(&mut db.errors);
     if !db.notes.is_empty() {
         let n = db.notes.len();
@@ -345,7 +346,22 @@ pub fn run(inv: Inventory, opts: &DepsOptions, enabled: &dyn Fn(&RuleMeta) -> bo
         ));
     }
 
-    // ---- findings
+    DepsOutcome {
+        findings,
+        errors,
+        summary,
+    }
+}
+
+/// Findings for `deps` given the advisories in `db` and Django's calendar.
+pub fn audit(
+    deps: &[Dependency],
+    db: &Database,
+    calendar: &Calendar,
+    opts: &DepsOptions,
+    enabled: &dyn Fn(&RuleMeta) -> bool,
+    summary: &mut DepsSummary,
+) -> Vec<Finding> {
     let mut findings = Vec::new();
     // The same package and version in several files is reported once, at the first file
     // (locks first), naming the others.
@@ -356,10 +372,12 @@ pub fn run(inv: Inventory, opts: &DepsOptions, enabled: &dyn Fn(&RuleMeta) -> bo
         .filter(|d| d.exact().is_some())
         .map(|d| d.name.as_str())
         .collect();
-    let mut done: std::collections::BTreeSet<(String, String)> = Default::default();
+    let mut done: std::collections::BTreeSet<(String, Version)> = Default::default();
+    // Vulnerability groups per package, built once.
+    let mut groups_cache: std::collections::HashMap<String, Vec<Group>> = Default::default();
     let mut cx = Cx {
         opts,
-        calendar: &calendar,
+        calendar,
         enabled,
         findings: &mut findings,
         suppressed: 0,
@@ -367,50 +385,59 @@ pub fn run(inv: Inventory, opts: &DepsOptions, enabled: &dyn Fn(&RuleMeta) -> bo
     for d in order {
         match &d.want {
             Want::Exact(v) => {
-                let key = (d.name.clone(), v.to_string());
+                let key = (d.name.clone(), v.clone());
                 if !done.insert(key) {
                     continue;
                 }
-                let groups = groups_for(&db, &d.name, opts);
+                let groups = groups_cache
+                    .entry(d.name.clone())
+                    .or_insert_with(|| groups_for(db, &d.name, opts));
                 if d.name == "django" {
-                    cx.django_calendar(d, v, &groups);
+                    cx.django_calendar(d, v, groups);
                 }
-                cx.exact(d, v, &groups, &calendar);
+                cx.exact(d, v, groups, calendar);
             }
             // A package pinned anywhere is judged by its pin.
             Want::Range(range) if !pinned_names.contains(d.name.as_str()) => {
-                let groups = groups_for(&db, &d.name, opts);
-                cx.range(d, range, &groups);
+                let groups = groups_cache
+                    .entry(d.name.clone())
+                    .or_insert_with(|| groups_for(db, &d.name, opts));
+                cx.range(d, range, groups);
             }
             _ => {}
         }
     }
     summary.suppressed = cx.suppressed;
     // Name the other files that pin the same version.
+    let mut places: std::collections::HashMap<(&str, String), Vec<(&str, u32)>> =
+        Default::default();
+    for d in deps {
+        if let Some(v) = d.exact() {
+            places
+                .entry((d.name.as_str(), v.to_string()))
+                .or_default()
+                .push((d.path.as_str(), d.line));
+        }
+    }
     for f in findings.iter_mut() {
         let Some(info) = &f.package else { continue };
         let Some(version) = &info.version else {
             continue;
         };
-        let others: Vec<String> = deps
+        let Some(all) = places.get(&(info.name.as_str(), version.clone())) else {
+            continue;
+        };
+        let others: Vec<String> = all
             .iter()
-            .filter(|d| {
-                d.name == info.name
-                    && d.exact().is_some_and(|v| v.to_string() == *version)
-                    && !(d.path == f.path && d.line == f.line)
-            })
-            .map(|d| format!("{}:{}", d.path, d.line))
+            .filter(|(p, l)| !(*p == f.path && *l == f.line))
+            .map(|(p, l)| format!("{p}:{l}"))
             .collect();
         if !others.is_empty() {
             f.message
                 .push_str(&format!(" (also pinned in {})", others.join(", ")));
         }
     }
-    DepsOutcome {
-        findings,
-        errors,
-        summary,
-    }
+    findings
 }
 
 fn load_calendar(opts: &DepsOptions, summary: &mut DepsSummary) -> Calendar {
@@ -593,7 +620,7 @@ impl Cx<'_> {
                 d.name
             ),
             None => format!(
-                "No release of {} is known to fix every advisory; check the advisories for workarounds or replace the package.",
+                "No final release of {} is known to fix every advisory; check the advisories for workarounds or replace the package.",
                 d.name
             ),
         };

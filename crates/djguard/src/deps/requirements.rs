@@ -76,6 +76,32 @@ fn read_inner(
     inv.files.push(rel.clone());
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let dir = abs.parent().unwrap_or(Path::new(".")).to_path_buf();
+    let mut include = |file: &str, kind: FileKind, inv: &mut Inventory, line_no: u32| {
+        read_inner(
+            root,
+            &dir.join(file),
+            kind,
+            seen,
+            inv,
+            depth + 1,
+            Some((&rel, line_no)),
+        );
+    };
+    read_text(&rel, text, &dir, kind, depth, inv, &mut include);
+}
+
+/// The requirements of one file's text; `include` reads a `-r`/`-c` file (relative name, the
+/// kind its lines get, the line of the include).
+pub fn read_text(
+    rel: &str,
+    text: &str,
+    dir: &Path,
+    kind: FileKind,
+    depth: usize,
+    inv: &mut Inventory,
+    include: &mut dyn FnMut(&str, FileKind, &mut Inventory, u32),
+) {
+    let rel = rel.to_string();
     let raw_lines: Vec<&str> = text.lines().collect();
     for (line_no, line) in logical_lines(text) {
         let source_line = raw_lines
@@ -104,21 +130,12 @@ fn read_inner(
                     });
                     continue;
                 }
-                let target = dir.join(&file);
                 let kind = if constraint {
                     FileKind::Constraints
                 } else {
                     kind
                 };
-                read_inner(
-                    root,
-                    &target,
-                    kind,
-                    seen,
-                    inv,
-                    depth + 1,
-                    Some((&rel, line_no)),
-                );
+                include(&file, kind, inv, line_no);
             }
             Line::Option => {}
             Line::Requirement {
@@ -161,7 +178,7 @@ fn read_inner(
                         .push(dep(name, want, format!("==={version}"), None));
                     continue;
                 }
-                match pep::parse_requirement(&req, &dir) {
+                match pep::parse_requirement(&req, dir) {
                     Ok(p) => inv.dependencies.push(dep(p.name, p.want, p.spec, p.marker)),
                     Err(e) => inv.errors.push(DepError {
                         path: rel.clone(),
