@@ -566,12 +566,12 @@ class Handler(BaseHTTPRequestHandler):
         st = self.server.state
         path = self.path.split("?", 1)[0]
         if path == "/all.zip":
-            self.count("GET /all.zip")
             validators = [("ETag", st.etag), ("Last-Modified", st.last_modified)]
             if self.headers.get("If-None-Match") == st.etag:
-                self.count("304 /all.zip")
+                self.count("GET /all.zip (304)")
                 self.send(304, extra=validators)
                 return
+            self.count("GET /all.zip")
             self.send_response(200)
             self.send_header("Content-Type", "application/zip")
             self.send_header("Content-Length", str(st.zip_size))

@@ -288,6 +288,48 @@ fn django_4_2_7_gets_the_calendar_and_its_advisories() {
     assert!(!ids.contains(&"CVE-2023-46695") && !ids.contains(&"CVE-2023-43665"));
     assert!(ids.contains(&"CVE-2024-42005"));
 
+    // Every key the report uses is one the schema describes.
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../schema/report.schema.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let keys = |v: &Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+    let allowed = |s: &Value| keys(&s["properties"]);
+    for k in keys(&doc) {
+        assert!(allowed(&schema).contains(&k), "{k}");
+    }
+    let fs = &schema["properties"]["findings"]["items"];
+    let ps = &fs["properties"]["package"];
+    let adv = &ps["properties"]["advisories"]["items"];
+    for f in findings {
+        for k in keys(f) {
+            assert!(allowed(fs).contains(&k), "finding key {k}");
+        }
+        for k in keys(&f["package"]) {
+            assert!(allowed(ps).contains(&k), "package key {k}");
+        }
+        for a in f["package"]["advisories"].as_array().into_iter().flatten() {
+            for k in keys(a) {
+                assert!(allowed(adv).contains(&k), "advisory key {k}");
+            }
+        }
+    }
+    let ds = &schema["properties"]["dependencies"];
+    for k in keys(&doc["dependencies"]) {
+        assert!(allowed(ds).contains(&k), "dependencies key {k}");
+    }
+    for e in doc["dependencies"]["dependencies"].as_array().unwrap() {
+        for k in keys(e) {
+            assert!(
+                allowed(&ds["properties"]["dependencies"]["items"]).contains(&k),
+                "entry key {k}"
+            );
+        }
+    }
+
     // Suppressing one advisory by id on the line, and all by configuration.
     std::fs::write(
         proj.path().join("requirements.txt"),
