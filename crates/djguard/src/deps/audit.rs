@@ -290,9 +290,15 @@ pub fn run(inv: Inventory, opts: &DepsOptions, enabled: &dyn Fn(&RuleMeta) -> bo
                     }
                     Err(e) => summary.notes.push(format!("the advisory database in the cache could not be read ({e}); run `djguard db update`")),
                 },
-                None if opts.advisories.is_empty() && !opts.online => summary.notes.push(
+                // Django's advisories are built in: only other packages need the database.
+                None if opts.advisories.is_empty()
+                    && !opts.online
+                    && names.iter().any(|n| n != "django") =>
+                {
+                    summary.notes.push(
                     "no advisory database for packages other than Django: run `djguard db update` (or pass --advisories PATH or --online)".into(),
-                ),
+                    )
+                }
                 None => {}
             }
         }
