@@ -745,7 +745,8 @@ impl Cx<'_> {
             !rest.is_empty() && rest.intersection(&union).is_empty()
         });
         let mut ids: Vec<String> = hits.iter().map(|g| g.display_id()).collect();
-        ids.sort();
+        // Newest first (ids carry their year).
+        ids.sort_by(|a, b| b.cmp(a));
         let listed = if ids.len() > 8 {
             format!("{} and {} more", ids[..8].join(", "), ids.len() - 8)
         } else {
@@ -756,7 +757,14 @@ impl Cx<'_> {
             None => "Pin an exact version in a lock or requirements file; no release is known to clear every advisory this range allows, so check them one by one.".into(),
         };
         let all_ids: Vec<String> = hits.iter().flat_map(|g| g.ids()).collect();
-        self.push(&r::djg305::META, d, &format!("range:{}", d.spec), Confidence::Medium, None,
+        // A range in a reusable package's manifest is deliberate; in a site's requirements
+        // or beside its manage.py it decides what gets deployed.
+        let confidence = if d.kind == FileKind::Manifest && !d.site {
+            Confidence::Low
+        } else {
+            Confidence::Medium
+        };
+        self.push(&r::djg305::META, d, &format!("range:{}", d.spec), confidence, None,
             format!("{} {shown} is not pinned, and versions it allows have {} known advisories: {listed}.", d.name, hits.len()),
             fix,
             PackageInfo { name: d.name.clone(), version: None, spec: d.spec.clone(), advisories: hits.iter().map(|g| g.info(&d.name)).collect(), fix: bound.map(|b| format!(">={b}")) },

@@ -57,6 +57,7 @@ impl<'a> Builder<'a> {
             line,
             source_line,
             kind: self.kind,
+            site: false,
         });
     }
 
@@ -101,6 +102,7 @@ impl<'a> Builder<'a> {
                     line,
                     source_line,
                     kind: self.kind,
+                    site: false,
                 });
             }
             Err(e) => self.error(

@@ -45,6 +45,9 @@ pub struct Dependency {
     pub line: u32,
     pub source_line: String,
     pub kind: FileKind,
+    /// The file sits beside a `manage.py`: a deployed site's manifest rather than a
+    /// reusable package's (whose ranges are deliberate).
+    pub site: bool,
 }
 
 impl Dependency {
@@ -138,7 +141,23 @@ pub fn collect(root: &Path, files: &[(String, std::path::PathBuf)]) -> Inventory
             } else {
                 FileKind::Requirements
             };
-            requirements::read_file(root, abs, kind, &mut seen_req, &mut inv);
+            // A file found by its name that is mostly not requirements (documentation called
+            // `constraints.txt`) is not a requirements file.
+            let mut one = Inventory::default();
+            requirements::read_file(root, abs, kind, &mut seen_req, &mut one);
+            let bad = one.errors.iter().filter(|e| e.line.is_some()).count();
+            if is_constraints(rel) && bad > 2 && bad >= one.dependencies.len() {
+                continue;
+            }
+            for d in &mut one.dependencies {
+                d.site = root
+                    .join(&d.path)
+                    .parent()
+                    .is_some_and(|p| p.join("manage.py").is_file());
+            }
+            inv.dependencies.extend(one.dependencies);
+            inv.errors.extend(one.errors);
+            inv.files.extend(one.files);
             continue;
         }
         let text = match crate::source::read_capped(abs) {
@@ -175,8 +194,12 @@ pub fn collect(root: &Path, files: &[(String, std::path::PathBuf)]) -> Inventory
             Parser::Pyproject => lockfiles::pyproject(rel, text, dir),
             Parser::Requirements => continue,
         };
+        let site = dir.join("manage.py").is_file();
         match result {
-            Ok((deps, errors)) => {
+            Ok((mut deps, errors)) => {
+                for d in &mut deps {
+                    d.site = site;
+                }
                 inv.dependencies.extend(deps);
                 inv.errors.extend(errors);
             }

@@ -154,6 +154,7 @@ pub fn read_text(
                         line: line_no,
                         source_line: source_line.clone(),
                         kind,
+                        site: false,
                     };
                 if let Some((name, url)) = direct_reference(&req) {
                     match name {
