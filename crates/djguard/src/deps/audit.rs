@@ -694,10 +694,10 @@ impl Cx<'_> {
             format!("`{}`", d.spec)
         };
         if d.name == "django" {
-            let releases: Vec<Version> = self
+            let releases: Vec<&Version> = self
                 .calendar
                 .all_releases()
-                .into_iter()
+                .iter()
                 .filter(|r| range.contains(r))
                 .collect();
             let today = self.opts.today.as_str();
@@ -715,15 +715,21 @@ impl Cx<'_> {
                     PackageInfo { name: d.name.clone(), version: None, spec: d.spec.clone(), advisories: Vec::new(), fix: None }, &[]);
             }
         }
+        let allowed: Vec<&Version> = if d.name == "django" {
+            self.calendar
+                .all_releases()
+                .iter()
+                .filter(|r| range.contains(r))
+                .collect()
+        } else {
+            Vec::new()
+        };
         let hits: Vec<&Group> = groups
             .iter()
             .filter(|g| {
                 if d.name == "django" {
                     // Only real releases count: a range over gaps is not a risk.
-                    self.calendar
-                        .all_releases()
-                        .iter()
-                        .any(|r| range.contains(r) && g.affects("django", r))
+                    allowed.iter().any(|r| g.affects("django", r))
                 } else {
                     !g.affected(&d.name).intersection(range).is_empty()
                 }
@@ -782,7 +788,7 @@ fn smallest_fix(
     calendar: &Calendar,
 ) -> Option<(Version, bool)> {
     let mut candidates: Vec<Version> = if name == "django" {
-        calendar.all_releases()
+        calendar.all_releases().to_vec()
     } else {
         groups.iter().flat_map(|g| g.fixed(name)).collect()
     };

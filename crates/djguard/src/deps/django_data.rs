@@ -41,6 +41,9 @@ pub struct Calendar {
     pub series: Vec<Series>,
     #[serde(default)]
     pub yanked: Vec<String>,
+    /// Every release, parsed once.
+    #[serde(skip)]
+    parsed: std::sync::OnceLock<Vec<Version>>,
 }
 
 #[derive(Deserialize, Clone, Debug, serde::Serialize)]
@@ -82,6 +85,7 @@ impl Calendar {
             source: String::new(),
             series: Vec::new(),
             yanked: Vec::new(),
+            parsed: Default::default(),
         })
     }
 
@@ -91,10 +95,12 @@ impl Calendar {
     }
 
     /// Every known final release, ascending.
-    pub fn all_releases(&self) -> Vec<Version> {
-        let mut all: Vec<Version> = self.series.iter().flat_map(Series::versions).collect();
-        all.sort();
-        all
+    pub fn all_releases(&self) -> &[Version] {
+        self.parsed.get_or_init(|| {
+            let mut all: Vec<Version> = self.series.iter().flat_map(Series::versions).collect();
+            all.sort();
+            all
+        })
     }
 
     /// The newest LTS series still supported on `today` (for "upgrade to" advice).
