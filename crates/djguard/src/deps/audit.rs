@@ -187,14 +187,13 @@ impl Group {
     }
 
     fn summary(&self) -> String {
-        // Prefer a record's own one-line summary (Django's, GHSA's) over details.
+        // Prefer a record's own one-line summary (Django's, GHSA's) over a sentence of details.
         self.members
             .iter()
-            .map(|a| a.summary.trim())
-            .filter(|s| !s.is_empty())
-            .min_by_key(|s| s.len())
-            .unwrap_or("")
-            .to_string()
+            .filter(|a| !a.summary.trim().is_empty())
+            .min_by_key(|a| (a.summary_from_details, a.summary.len()))
+            .map(|a| a.summary.trim().to_string())
+            .unwrap_or_default()
     }
 
     fn info(&self, package: &str) -> AdvisoryInfo {
@@ -612,6 +611,12 @@ impl Cx<'_> {
         }
         let fix = smallest_fix(&d.name, v, groups, calendar);
         let fix_text = match &fix {
+            Some((f, true)) if hits.len() == 1 => format!(
+                "Upgrade {} to {f}, the smallest {}.{} release that fixes it.",
+                d.name,
+                pep::series(v).0,
+                pep::series(v).1,
+            ),
             Some((f, true)) => format!(
                 "Upgrade {} to {f}, the smallest {}.{} release that fixes all {} known advisories of {v}.",
                 d.name,

@@ -151,6 +151,7 @@ pub fn advisories() -> (String, Vec<Arc<Advisory>>) {
             id: a.id,
             aliases: Vec::new(),
             summary: a.summary,
+            summary_from_details: false,
             published: Some(a.date),
             cvss: None,
             severity: None,

@@ -127,6 +127,8 @@ pub struct Advisory {
     pub id: String,
     pub aliases: Vec<String>,
     pub summary: String,
+    /// The summary is the first sentence of `details` (the record had no summary).
+    pub summary_from_details: bool,
     pub published: Option<String>,
     /// The CVSS vector used for the severity, when the record has one.
     pub cvss: Option<String>,
@@ -230,9 +232,9 @@ pub fn convert(rec: Record, source: &str, notes: &mut Vec<String>) -> Option<Adv
         Some(s) => (Some(s), cvss),
         None => (ghsa_label(rec.database_specific.as_ref()), None),
     };
-    let summary = rec
-        .summary
-        .filter(|s| !s.trim().is_empty())
+    let own = rec.summary.filter(|s| !s.trim().is_empty());
+    let summary_from_details = own.is_none();
+    let summary = own
         .or_else(|| rec.details.as_deref().map(first_sentence))
         .unwrap_or_default();
     let url = rec
@@ -247,6 +249,7 @@ pub fn convert(rec: Record, source: &str, notes: &mut Vec<String>) -> Option<Adv
         id: rec.id,
         aliases,
         summary,
+        summary_from_details,
         published: rec.published.map(|p| p.0),
         cvss,
         severity,
@@ -695,6 +698,7 @@ mod tests {
                 id: id.into(),
                 aliases: aliases.iter().map(|s| s.to_string()).collect(),
                 summary: String::new(),
+                summary_from_details: false,
                 published: None,
                 cvss: None,
                 severity: None,
