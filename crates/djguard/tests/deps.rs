@@ -392,6 +392,16 @@ fn supported_newest_releases_are_clean_and_ranges_are_not_guessed() {
     assert!(f["message"].as_str().unwrap().contains("is not pinned"));
     assert!(f["package"]["version"].is_null());
 
+    // A release newer than the built-in list is not judged, and the report says so.
+    std::fs::write(proj.path().join("requirements.txt"), "Django==6.1.9\n").unwrap();
+    let doc = deps_json(cache.path(), &[proj.path().to_str().unwrap()]);
+    assert_eq!(doc["findings"].as_array().unwrap().len(), 0);
+    assert!(
+        doc["dependencies"]["notes"]
+            .to_string()
+            .contains("newer than the release list")
+    );
+
     // A range that starts past every advisory is not reported.
     std::fs::write(proj.path().join("requirements.txt"), "Django>=5.2.19,<6\n").unwrap();
     let doc = deps_json(cache.path(), &[proj.path().to_str().unwrap()]);

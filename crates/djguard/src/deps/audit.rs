@@ -386,6 +386,7 @@ pub fn audit(
         enabled,
         findings: &mut findings,
         suppressed: 0,
+        notes: Vec::new(),
     };
     for d in order {
         match &d.want {
@@ -413,6 +414,7 @@ pub fn audit(
         }
     }
     summary.suppressed = cx.suppressed;
+    summary.notes.append(&mut cx.notes);
     // Name the other files that pin the same version.
     let mut places: std::collections::HashMap<(&str, String), Vec<(&str, u32)>> =
         Default::default();
@@ -489,6 +491,7 @@ struct Cx<'a> {
     enabled: &'a dyn Fn(&RuleMeta) -> bool,
     findings: &'a mut Vec<Finding>,
     suppressed: usize,
+    notes: Vec<String>,
 }
 
 impl Cx<'_> {
@@ -536,6 +539,18 @@ impl Cx<'_> {
     /// DJG301-303 for an exact Django version.
     fn django_calendar(&mut self, d: &Dependency, v: &Version, groups: &[Group]) {
         let today = self.opts.today.as_str();
+        let newest_known = self.calendar.all_releases().last();
+        if newest_known.is_some_and(|n| v > n)
+            || self
+                .calendar
+                .series_of(v)
+                .is_some_and(|s| s.versions().last().is_some_and(|n| v > n))
+        {
+            self.notes.push(format!(
+                "Django {v} is newer than the release list djguard knows (made {}); run `djguard db update` to refresh it",
+                self.calendar.generated
+            ));
+        }
         let Some(series) = self.calendar.series_of(v) else {
             return;
         };
