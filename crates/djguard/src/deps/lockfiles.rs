@@ -61,6 +61,18 @@ impl<'a> Builder<'a> {
         });
     }
 
+    /// A package from a git, URL or path source: listed, not judged by version.
+    fn direct(&mut self, name: &Spanned<String>, group: Option<String>) {
+        let at = name.span().start;
+        self.push(
+            name.get_ref(),
+            Want::Url(String::new()),
+            String::new(),
+            at,
+            group,
+        );
+    }
+
     /// A locked `name = version` entry.
     fn locked(&mut self, name: &Spanned<String>, version: Option<&str>, group: Option<String>) {
         let at = name.span().start;
@@ -162,13 +174,7 @@ pub fn poetry_lock(rel: &str, text: &str) -> Parsed {
         // git/url/file/directory sources are not releases from an index: their version is
         // whatever the source says, and advisories about index releases do not apply.
         if p.source.as_ref().is_some_and(|s| s.kind != "legacy") {
-            b.push(
-                p.name.get_ref(),
-                Want::Url(String::new()),
-                String::new(),
-                p.name.span().start,
-                group,
-            );
+            b.direct(&p.name, group);
             continue;
         }
         b.locked(&p.name, p.version.as_deref(), group);
@@ -317,13 +323,7 @@ pub fn pdm_lock(rel: &str, text: &str) -> Parsed {
     for p in &lock.package {
         let group = p.groups.first().cloned();
         if p.git.is_some() || p.path.is_some() || p.url.is_some() || p.editable {
-            b.push(
-                p.name.get_ref(),
-                Want::Url(String::new()),
-                String::new(),
-                p.name.span().start,
-                group,
-            );
+            b.direct(&p.name, group);
             continue;
         }
         b.locked(&p.name, p.version.as_deref(), group);
@@ -358,13 +358,7 @@ pub fn uv_lock(rel: &str, text: &str) -> Parsed {
             continue;
         }
         if source.is_some_and(|s| !s.contains_key("registry")) {
-            b.push(
-                p.name.get_ref(),
-                Want::Url(String::new()),
-                String::new(),
-                p.name.span().start,
-                None,
-            );
+            b.direct(&p.name, None);
             continue;
         }
         b.locked(&p.name, p.version.as_deref(), None);
@@ -405,13 +399,7 @@ pub fn pylock(rel: &str, text: &str) -> Parsed {
     }
     for p in &lock.packages {
         if p.vcs.is_some() || p.directory.is_some() || p.archive.is_some() {
-            b.push(
-                p.name.get_ref(),
-                Want::Url(String::new()),
-                String::new(),
-                p.name.span().start,
-                None,
-            );
+            b.direct(&p.name, None);
             continue;
         }
         b.locked(&p.name, p.version.as_deref(), None);
