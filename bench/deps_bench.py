@@ -331,13 +331,19 @@ def write_report(path, meta, recs, agree, oracle, expected, extra_notes):
     lines += ["", "## Agreement", "",
               "Each tool's findings as (package, version, vulnerability), where a vulnerability is "
               "a record id together with its aliases; compared with what the server's own "
-              "evaluator says affects the pins in the tool's input (withdrawn records excluded).",
+              "evaluator says affects the pins in the tool's input (withdrawn records excluded). "
+              "`repeated`: the same vulnerability reported more than once for one version.",
               "",
               "| output | pins | expected | found | matched | missing | extra | repeated |",
               "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
     scope_name = {"req": "requirements.txt", "uv": "uv.lock", "all": "both files"}
     for key, a in agree.items():
-        lines.append(f"| {by[key]['label'] if key in by else key} | {scope_name[a['scope']]} | "
+        if key in by:
+            label = by[key]["label"]
+        else:
+            base = by[key[:-len("_withdrawn")]]["label"]
+            label = f"{base}, server also returning withdrawn records (untimed)"
+        lines.append(f"| {label} | {scope_name[a['scope']]} | "
                      f"{a['expected']} | {a['distinct']} | {a['matched']} | {len(a['missing'])} | "
                      f"{len(a['extra'])} | {a['repeated']} |")
     lines.append("")
@@ -523,6 +529,23 @@ def main(argv=None):
                 r = run_once(case["cmd"], ROOT, dict(case["env"], DJGUARD_TIMINGS="1"))
                 timings[case["key"]] = [l for l in r["stderr"].splitlines()
                                         if l.startswith("timing:")]
+        # The same clients once more, against a server that also returns withdrawn records
+        # (api.osv.dev does not): which of them skip those by themselves? Untimed.
+        wd_outputs = {}
+        for case in cases:
+            if case["key"] not in ("online_all", "pip_audit_req", "uv_audit"):
+                continue
+            # uv resolves `v1/querybatch` against --service-url like a relative link, so the
+            # base needs its trailing slash; djguard strips it; pip-audit takes a full URL.
+            cmd = [url + "/withdrawn/" if a == url else a.replace(url + "/", url + "/withdrawn/")
+                   for a in case["cmd"]]
+            if case.get("prepare"):
+                case["prepare"]()
+            path = os.path.join(raw, f"{case['key']}_withdrawn.out")
+            r = run_once(cmd, case.get("cwd", ROOT), case["env"], path)
+            if r["code"] not in (0, 1):
+                raise SystemExit(f"{case['key']} (withdrawn): exit {r['code']}\n{r['stderr']}")
+            wd_outputs[case["key"] + "_withdrawn"] = path
         # What pip-audit does with uv.lock.
         notes = []
         if not args.no_pip_audit:
@@ -556,6 +579,11 @@ def main(argv=None):
     for key in ("uv_audit", "uv_audit_warm"):
         if key in by:
             outputs[key] = ("uv", uv_items(by[key]["output"])[0])
+    for key, path in wd_outputs.items():
+        reader, scope = {"online_all_withdrawn": (djguard_items, "all"),
+                         "pip_audit_req_withdrawn": (pip_audit_items, "req"),
+                         "uv_audit_withdrawn": (uv_items, "uv")}[key]
+        outputs[key] = (scope, reader(path)[0])
     agree = agreement(expected, outputs)
     oracle = oracle_crosscheck(os.path.join(out, "all.zip"), expected)
     # Do the tools name the same things beyond the vulnerabilities themselves?

@@ -23,8 +23,11 @@ hit the locked version and some of which just miss it.
     POST /v1/querybatch           {"queries": [...]} -> {"results": [{"vulns": [{"id", "modified"}]}]}
     GET  /v1/vulns/ID             one record
     GET  /_stats                  this process's CPU time and request counts (for the bench)
-Like api.osv.dev, an empty answer is `{}` (query) or `{}` per result (querybatch), and
-withdrawn records are returned like any other (clients are expected to skip them).
+Like api.osv.dev, an empty answer is `{}` (query) or `{}` per result (querybatch), and the
+queries leave withdrawn records out (the zip and /v1/vulns/ID still have them; osv.dev has
+kept withdrawn records out of API results since google/osv.dev#295). Under the prefix
+/withdrawn (/withdrawn/v1/query, ...) the queries return them too, to see which clients skip
+them on their own.
 
 Version matching follows the OSV schema for ECOSYSTEM ranges with PEP 440 order
 (`packaging.version`): events sorted by version (`introduced: "0"` first), introduced
@@ -36,7 +39,6 @@ import argparse
 import collections
 import copy
 import hashlib
-import io
 import json
 import os
 import random
@@ -251,10 +253,13 @@ class IdMaker:
         if prefix == "GHSA":
             return self.ghsa()
         year = parts[1] if len(parts) > 2 and parts[1].isdigit() else "2026"
-        self.n += 1
-        # Real PYSEC and CVE numbers stay below 100,000; these start above.
+        # Most real PYSEC and CVE numbers stay below these; a collision takes the next one.
         base = {"PYSEC": 100000, "CVE": 900000}.get(prefix, 100000)
-        return self._unique(lambda: f"{prefix}-{year}-{base + self.n}")
+
+        def make():
+            self.n += 1
+            return f"{prefix}-{year}-{base + self.n}"
+        return self._unique(make)
 
 
 def clone(rec, source_pkg, new_pkg, mapping, ids):
@@ -565,6 +570,8 @@ class Handler(BaseHTTPRequestHandler):
     def do_GET(self):
         st = self.server.state
         path = self.path.split("?", 1)[0]
+        if path.startswith("/withdrawn/v1/"):
+            path = path[len("/withdrawn"):]
         if path == "/all.zip":
             validators = [("ETag", st.etag), ("Last-Modified", st.last_modified)]
             if self.headers.get("If-None-Match") == st.etag:
@@ -611,21 +618,25 @@ class Handler(BaseHTTPRequestHandler):
         except ValueError:
             return None
 
-    def lookup(self, query):
+    def lookup(self, query, withdrawn):
         if not isinstance(query, dict):
             return None
         pkg = query.get("package") or {}
         if pkg.get("ecosystem") not in (None, "PyPI") or "version" not in query:
             return None
-        return self.server.state.db.matching(pkg.get("name", ""), query["version"])
+        hits = self.server.state.db.matching(pkg.get("name", ""), query["version"])
+        return hits if withdrawn else [r for r in hits if not r.get("withdrawn")]
 
     def do_POST(self):
         st = self.server.state
         path = self.path.split("?", 1)[0]
+        withdrawn = path.startswith("/withdrawn/")
+        if withdrawn:
+            path = path[len("/withdrawn"):]
         body = self.read_json()
         if path == "/v1/query":
             self.count("POST /v1/query")
-            hits = self.lookup(body)
+            hits = self.lookup(body, withdrawn)
             if hits is None:
                 self.send(400, b'{"code":3,"message":"Invalid query."}')
             elif not hits:
@@ -643,7 +654,7 @@ class Handler(BaseHTTPRequestHandler):
                 st.counts["querybatch queries"] += len(queries)
             results = []
             for q in queries:
-                hits = self.lookup(q) or []
+                hits = self.lookup(q, withdrawn) or []
                 results.append({"vulns": [{"id": r["id"], "modified": r.get("modified")}
                                           for r in hits]} if hits else {})
             self.send(200, json.dumps({"results": results}).encode())

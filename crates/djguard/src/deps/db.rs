@@ -304,7 +304,7 @@ fn copy(reader: &mut impl Read, out: &mut impl Write) -> std::io::Result<u64> {
 /// the zip is unreadable; records that are not OSV are counted out, not fatal.
 fn index_zip(path: &Path) -> Result<(BTreeMap<String, Vec<String>>, usize), String> {
     let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
-    let mut zip = zip::ZipArchive::new(file).map_err(|e| e.to_string())?;
+    let mut zip = zip::ZipArchive::new(std::io::BufReader::new(file)).map_err(|e| e.to_string())?;
     let mut index: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut records = 0;
     for i in 0..zip.len() {

@@ -9,12 +9,12 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::pep::{self, Range, Want};
-use super::{DepError, Dependency, FileKind, line_at};
+use super::{DepError, Dependency, FileKind, Lines};
 
 type Parsed = Result<(Vec<Dependency>, Vec<DepError>), DepError>;
 
 fn syntax_error(rel: &str, text: &str, e: &toml::de::Error) -> DepError {
-    let line = e.span().map(|s| line_at(text, s.start).0);
+    let line = e.span().map(|s| Lines::new(text).at(s.start).0);
     DepError {
         path: rel.to_string(),
         line,
@@ -27,7 +27,7 @@ fn syntax_error(rel: &str, text: &str, e: &toml::de::Error) -> DepError {
 
 struct Builder<'a> {
     rel: &'a str,
-    text: &'a str,
+    lines: Lines<'a>,
     kind: FileKind,
     deps: Vec<Dependency>,
     errors: Vec<DepError>,
@@ -37,7 +37,7 @@ impl<'a> Builder<'a> {
     fn new(rel: &'a str, text: &'a str, kind: FileKind) -> Self {
         Builder {
             rel,
-            text,
+            lines: Lines::new(text),
             kind,
             deps: Vec::new(),
             errors: Vec::new(),
@@ -45,7 +45,7 @@ impl<'a> Builder<'a> {
     }
 
     fn push(&mut self, name: &str, want: Want, spec: String, at: usize, group: Option<String>) {
-        let (line, source_line) = line_at(self.text, at);
+        let (line, source_line) = self.lines.at(at);
         self.deps.push(Dependency {
             name: pep::normalize_name(name),
             want,
@@ -102,7 +102,7 @@ impl<'a> Builder<'a> {
         let at = req.span().start;
         match pep::parse_requirement(req.get_ref(), dir) {
             Ok(p) => {
-                let (line, source_line) = line_at(self.text, at);
+                let (line, source_line) = self.lines.at(at);
                 self.deps.push(Dependency {
                     name: pep::normalize_name(&p.name),
                     want: p.want,
@@ -130,7 +130,7 @@ impl<'a> Builder<'a> {
     fn error(&mut self, at: usize, message: String) {
         self.errors.push(DepError {
             path: self.rel.to_string(),
-            line: Some(line_at(self.text, at).0),
+            line: Some(self.lines.at(at).0),
             message,
         });
     }

@@ -209,23 +209,46 @@ pub fn collect(root: &Path, files: &[(String, std::path::PathBuf)]) -> Inventory
     inv
 }
 
-/// 1-based line of byte offset `at` in `text`, and that line's text.
-pub(crate) fn line_at(text: &str, at: usize) -> (u32, String) {
-    let at = at.min(text.len());
-    let before = &text.as_bytes()[..at];
-    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-    let start = before
+/// Line lookups in one file: the start of every line, found once (a lock file with
+/// thousands of packages asks for thousands of lines).
+pub(crate) struct Lines<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> Lines<'a> {
+    pub(crate) fn new(text: &'a str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(memchr_newlines(text.as_bytes()).map(|i| i + 1));
+        Lines { text, starts }
+    }
+
+    /// 1-based line of byte offset `at`, and that line's text.
+    pub(crate) fn at(&self, at: usize) -> (u32, String) {
+        let at = at.min(self.text.len());
+        let idx = self.starts.partition_point(|&s| s <= at).saturating_sub(1);
+        let start = self.starts[idx];
+        let end = self
+            .starts
+            .get(idx + 1)
+            .map_or(self.text.len(), |next| next - 1);
+        (
+            u32::try_from(idx + 1).unwrap_or(u32::MAX),
+            self.text
+                .get(start..end)
+                .unwrap_or("")
+                .trim_end_matches('\r')
+                .to_string(),
+        )
+    }
+}
+
+fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    bytes
         .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(0, |i| i + 1);
-    let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-    (
-        u32::try_from(line).unwrap_or(u32::MAX),
-        text.get(start..end)
-            .unwrap_or("")
-            .trim_end_matches('\r')
-            .to_string(),
-    )
+        .enumerate()
+        .filter(|(_, b)| **b == b'\n')
+        .map(|(i, _)| i)
 }
 
 /// The Django release the project pins, for judging its settings: an exact version in a
@@ -292,6 +315,17 @@ mod tests {
         let inv = collect(&dir, &list);
         let _ = std::fs::remove_dir_all(&dir);
         inv
+    }
+
+    #[test]
+    fn line_lookup() {
+        let lines = Lines::new("a\r\nbb\n\nccc");
+        assert_eq!(lines.at(0), (1, "a".to_string()));
+        assert_eq!(lines.at(3), (2, "bb".to_string()));
+        assert_eq!(lines.at(6), (3, String::new()));
+        assert_eq!(lines.at(7), (4, "ccc".to_string()));
+        assert_eq!(lines.at(99), (4, "ccc".to_string()));
+        assert_eq!(Lines::new("").at(0), (1, String::new()));
     }
 
     #[test]

@@ -506,7 +506,8 @@ impl Database {
     /// Read a zip of advisories; with `only`, just the entries named there.
     pub fn load_zip(&mut self, path: &Path, only: Option<&[String]>) -> Result<(), String> {
         let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let mut zip = zip::ZipArchive::new(file)
+        // Buffered: the central directory is read in many small pieces.
+        let mut zip = zip::ZipArchive::new(std::io::BufReader::new(file))
             .map_err(|e| format!("{}: not a readable zip ({e})", path.display()))?;
         let names: Vec<String> = match only {
             Some(list) => list.to_vec(),
