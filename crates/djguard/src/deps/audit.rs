@@ -650,6 +650,25 @@ impl Cx<'_> {
                 d.name
             ),
         };
+        // A fix inside a series that is itself past its end of support is a stopgap.
+        let eol_note = if d.name == "django" {
+            let today = self.opts.today.as_str();
+            match (
+                self.calendar.series_of(v),
+                self.calendar.newest_supported_lts(today),
+            ) {
+                (Some(s), Some(lts)) if s.end_extended.as_deref().is_some_and(|e| e < today) => {
+                    format!(
+                        " {} itself is past its end of support (DJG301): plan the move to {} LTS.",
+                        s.series, lts.series
+                    )
+                }
+                _ => String::new(),
+            }
+        } else {
+            String::new()
+        };
+        let fix_text = fix_text + &eol_note;
         for g in hits {
             let ai = g.info(&d.name);
             let fixed_here = g
