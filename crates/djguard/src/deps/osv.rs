@@ -729,5 +729,22 @@ mod tests {
             Some(Severity::High)
         );
         assert_eq!(cvss_severity("nonsense"), None);
+        // Incomplete, duplicated or unknown metrics are not a severity (and never a panic).
+        for v in [
+            "CVSS:3.1/AV:N",
+            "CVSS:3.1/AV:N/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H",
+            "CVSS:4.0/AV:N",
+            "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N/E:X/E:A",
+            "CVSS:9.9/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H",
+            "CVSS:3.1/",
+            "CVSS:",
+            "",
+        ] {
+            let _ = cvss_severity(v);
+        }
+        assert_eq!(
+            cvss_severity("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N"),
+            Some(Severity::Critical)
+        );
     }
 }
