@@ -351,7 +351,7 @@ fn run_db(command: DbCommand) -> Result<i32> {
         return Ok(if report.failed { 2 } else { 0 });
     }
     let cache = db::Cache::new(dir.clone());
-    match cache.status(&db::today()) {
+    match cache.open().map(|s| s.status(&db::today())) {
         Some(st) => println!(
             "advisory database: {} ({} records, downloaded {}, last checked {}, {} day(s) ago)",
             st.path, st.records, st.downloaded, st.checked, st.age_days

@@ -260,7 +260,8 @@ pub fn run(inv: Inventory, opts: &DepsOptions, enabled: &dyn Fn(&RuleMeta) -> bo
     names.sort();
     names.dedup();
     let mut db = Database::default();
-    let calendar = load_calendar(opts, &mut summary);
+    let cache = super::db::cache_dir(opts.cache_dir.as_deref()).map(super::db::Cache::new);
+    let calendar = load_calendar(cache.as_ref(), &mut summary);
     if opts.builtin {
         let (generated, list) = django_data::advisories();
         let n = list.len();
@@ -276,12 +277,12 @@ pub fn run(inv: Inventory, opts: &DepsOptions, enabled: &dyn Fn(&RuleMeta) -> bo
             summary.notes.push(format!("the built-in Django advisories are {age} days old; `djguard db update` or a newer djguard adds newer ones"));
         }
     }
-    match super::db::cache_dir(opts.cache_dir.as_deref()) {
-        Some(dir) => {
-            let cache = super::db::Cache::new(dir);
-            match cache.status(&opts.today) {
-                Some(st) => match cache.load(&mut db, &names) {
+    match &cache {
+        Some(cache) => {
+            match cache.open() {
+                Some(stored) => match stored.load(&mut db, &names) {
                     Ok(()) => {
+                        let st = stored.status(&opts.today);
                         summary.sources.push(format!("OSV PyPI database in {} ({} records, downloaded {})", st.path, st.records, st.downloaded));
                         if st.age_days > super::db::OLD_AFTER_DAYS {
                             summary.notes.push(format!("the advisory database was last refreshed {} days ago; run `djguard db update`", st.age_days));
@@ -447,11 +448,9 @@ pub fn audit(
     findings
 }
 
-fn load_calendar(opts: &DepsOptions, summary: &mut DepsSummary) -> Calendar {
+fn load_calendar(cache: Option<&super::db::Cache>, summary: &mut DepsSummary) -> Calendar {
     let embedded = Calendar::embedded();
-    let cached = super::db::cache_dir(opts.cache_dir.as_deref())
-        .map(super::db::Cache::new)
-        .and_then(|c| c.calendar());
+    let cached = cache.and_then(|c| c.calendar());
     let cal = match cached {
         Some(c) if c.series.len() >= embedded.series.len() => c,
         _ => embedded,
@@ -671,11 +670,11 @@ impl Cx<'_> {
         let fix_text = fix_text + &eol_note;
         for g in hits {
             let ai = g.info(&d.name);
-            let fixed_here = g
-                .fixed(&d.name)
-                .into_iter()
-                .find(|f| f > v && pep::series(f) == pep::series(v))
-                .or_else(|| g.fixed(&d.name).into_iter().find(|f| f > v));
+            let fixed = g.fixed(&d.name);
+            let fixed_here = fixed
+                .iter()
+                .find(|f| *f > v && pep::series(f) == pep::series(v))
+                .or_else(|| fixed.iter().find(|f| *f > v));
             let fixed_text = match fixed_here {
                 Some(f) => format!(" Fixed in {f}."),
                 None => " No fixed release is known.".into(),

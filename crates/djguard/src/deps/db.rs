@@ -83,45 +83,52 @@ impl Cache {
         serde_json::from_str(&text).ok()
     }
 
-    /// The cache's state, or `None` when there is no usable database.
-    pub fn status(&self, today: &str) -> Option<CacheStatus> {
+    /// The downloaded database, its index read once; `None` when there is none or the zip
+    /// and its index disagree (an interrupted update).
+    pub fn open(&self) -> Option<Stored> {
         let meta = self.meta()?;
-        let size = std::fs::metadata(self.dir.join(ZIP)).ok()?.len();
-        if size != meta.size {
-            return None;
-        }
-        Some(CacheStatus {
-            path: self.dir.join(ZIP).display().to_string(),
-            age_days: days_between(meta.checked.get(..10).unwrap_or(""), today).unwrap_or(0),
-            downloaded: meta.downloaded,
-            checked: meta.checked,
-            records: meta.records,
-        })
-    }
-
-    /// Load the records of these packages into `db`.
-    pub fn load(&self, db: &mut osv::Database, packages: &[String]) -> Result<(), String> {
-        let meta = self.meta().ok_or("no advisory database in the cache")?;
         let zip = self.dir.join(ZIP);
-        let size = std::fs::metadata(&zip).map_err(|e| e.to_string())?.len();
-        if size != meta.size {
-            return Err("the cached database and its index disagree (an interrupted update?); run `djguard db update`".into());
-        }
-        let mut entries: Vec<String> = packages
-            .iter()
-            .filter_map(|p| meta.index.get(p))
-            .flatten()
-            .cloned()
-            .collect();
-        entries.sort();
-        entries.dedup();
-        db.load_zip(&zip, Some(&entries))
+        let size = std::fs::metadata(&zip).ok()?.len();
+        (size == meta.size).then_some(Stored { meta, zip })
     }
 
     /// Django's release list as last refreshed, if any.
     pub fn calendar(&self) -> Option<Calendar> {
         let text = std::fs::read_to_string(self.dir.join(CALENDAR)).ok()?;
         serde_json::from_str(&text).ok()
+    }
+}
+
+/// An opened database: the zip and its package index.
+pub struct Stored {
+    meta: Meta,
+    zip: PathBuf,
+}
+
+impl Stored {
+    /// The database's state, for reports.
+    pub fn status(&self, today: &str) -> CacheStatus {
+        let m = &self.meta;
+        CacheStatus {
+            path: self.zip.display().to_string(),
+            age_days: days_between(m.checked.get(..10).unwrap_or(""), today).unwrap_or(0),
+            downloaded: m.downloaded.clone(),
+            checked: m.checked.clone(),
+            records: m.records,
+        }
+    }
+
+    /// Load the records of these packages into `db`.
+    pub fn load(&self, db: &mut osv::Database, packages: &[String]) -> Result<(), String> {
+        let mut entries: Vec<String> = packages
+            .iter()
+            .filter_map(|p| self.meta.index.get(p))
+            .flatten()
+            .cloned()
+            .collect();
+        entries.sort();
+        entries.dedup();
+        db.load_zip(&self.zip, Some(&entries))
     }
 }
 
