@@ -12,6 +12,7 @@ pub mod project;
 pub mod python;
 pub mod render;
 pub mod rules;
+#[cfg(feature = "scan")]
 pub mod scan;
 pub mod settings;
 pub mod source;

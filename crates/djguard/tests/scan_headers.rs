@@ -1,3 +1,4 @@
+#![cfg(feature = "scan")]
 //! The live checkup's header analysers against what real sites sent: the recorded answers of
 //! the Django test site in its configurations (`tests/scan/observed.jsonl`, written by
 //! `tests/scan/observe.py` against runserver, gunicorn and nginx).
