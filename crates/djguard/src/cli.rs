@@ -24,6 +24,11 @@ pub enum Command {
     /// Pipfile.lock, pdm.lock, pylock.toml, Pipfile and pyproject.toml (no Python parsing).
     /// Takes the same options as `check`.
     Deps(Box<CheckArgs>),
+    /// Live checkup of deployed sites over HTTP(S): transport and TLS, security headers,
+    /// cookies and Django probes (DEBUG pages, ALLOWED_HOSTS, development server, admin,
+    /// exposed files), graded A+ to F. Many sites at once with `--from` and `--concurrency`.
+    #[cfg(feature = "scan")]
+    Scan(Box<ScanArgs>),
     /// Manage the local advisory database.
     Db {
         #[command(subcommand)]
@@ -199,4 +204,105 @@ pub enum ColorChoice {
     Auto,
     Always,
     Never,
+}
+
+#[cfg(feature = "scan")]
+#[derive(Parser, Debug)]
+pub struct ScanArgs {
+    /// Sites to scan: URLs (`https://example.com/`, `http://localhost:8000/path`) or bare
+    /// host names (scanned as https://HOST/ and http://HOST/).
+    #[arg(value_name = "URL")]
+    pub urls: Vec<String>,
+    /// Read more sites from FILE, one per line (`#` starts a comment; `-` is standard input).
+    #[arg(long = "from", value_name = "FILE")]
+    pub from: Vec<PathBuf>,
+    /// Output format: text, json (one document), ndjson (one line per site as it finishes,
+    /// then a summary line).
+    #[arg(long, value_enum, default_value_t = ScanFormat::Text)]
+    pub format: ScanFormat,
+    /// Sites scanned at the same time. A site's own requests are always one at a time, and
+    /// two sites on the same host:port never run together.
+    #[arg(long, value_name = "N", default_value_t = 16)]
+    pub concurrency: usize,
+    /// Seconds allowed for DNS, TCP connect and the TLS handshake, each.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
+    pub connect_timeout: f64,
+    /// Seconds allowed for a response's headers, and again for its body.
+    #[arg(long, value_name = "SECONDS", default_value_t = 15.0)]
+    pub timeout: f64,
+    /// Seconds allowed for a whole site (every request and probe); past it the site is
+    /// reported as not graded.
+    #[arg(long, value_name = "SECONDS", default_value_t = 120.0)]
+    pub site_timeout: f64,
+    /// Read at most this many bytes of a body (after gzip decoding).
+    #[arg(long, value_name = "BYTES", default_value_t = 2 * 1024 * 1024)]
+    pub max_body: usize,
+    /// Follow at most this many redirects per chain.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub max_redirects: usize,
+    /// Retries of the home page after a timeout or a dropped connection (backing off 0.5 s,
+    /// 1 s, 2 s, ...).
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub retries: u32,
+    /// Milliseconds to wait between two requests to the same site.
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    pub delay_ms: u64,
+    /// Also trust the CA certificates in this PEM file (a private or test CA). Repeatable.
+    #[arg(long, value_name = "PEM")]
+    pub ca_file: Vec<PathBuf>,
+    /// A request header for sites behind a login, `Name: value`. Repeatable. Sent over
+    /// HTTPS only, unless --send-auth-over-http.
+    #[arg(long, value_name = "HEADER")]
+    pub header: Vec<String>,
+    /// A cookie to send, `name=value`. Repeatable. HTTPS only, like --header.
+    #[arg(long, value_name = "COOKIE")]
+    pub cookie: Vec<String>,
+    /// Also send --header and --cookie over plain HTTP (they can be read on the way).
+    #[arg(long)]
+    pub send_auth_over_http: bool,
+    /// Connect to ADDRESS for HOST:PORT instead of resolving it, like curl's --resolve
+    /// (`www.example.com:443:10.0.0.5`). Repeatable.
+    #[arg(long, value_name = "HOST:PORT:ADDRESS")]
+    pub resolve: Vec<String>,
+    /// Where plain HTTP is served when the URL is https on a port other than 443 (to test
+    /// the HTTP->HTTPS redirect).
+    #[arg(long, value_name = "PORT")]
+    pub http_port: Option<u16>,
+    /// Where HTTPS is served when the URL is http on a port other than 80.
+    #[arg(long, value_name = "PORT")]
+    pub https_port: Option<u16>,
+    /// Skip the Django probes (missing page, made-up Host, /admin/, /accounts/login/,
+    /// /.env, /.git/HEAD, /api/, TRACE, CORS): only the home page chains are fetched.
+    #[arg(long)]
+    pub no_probes: bool,
+    /// Skip the TLS 1.0/1.1 handshake probes.
+    #[arg(long)]
+    pub no_legacy_tls: bool,
+    /// Warn when the certificate expires within this many days (high within 7).
+    #[arg(long, value_name = "DAYS", default_value_t = 30)]
+    pub expiry_warn_days: i64,
+    /// Exit 1 when a site grades below this letter (A+, A, A-, B+ ... F).
+    #[arg(long, value_name = "GRADE")]
+    pub min_grade: Option<String>,
+    /// Exit 1 when a finding is at or above this severity (critical, high, medium, low,
+    /// info). Default: low.
+    #[arg(long, value_name = "SEVERITY")]
+    pub fail_on: Option<String>,
+    /// Drop findings of these rules (ids or prefixes: DJG415, DJG41). Repeatable.
+    #[arg(long, value_name = "RULE")]
+    pub ignore: Vec<String>,
+    /// The User-Agent header.
+    #[arg(long, value_name = "TEXT", default_value = concat!("djguard/", env!("CARGO_PKG_VERSION"), " (+https://pypi.org/project/djguard/)"))]
+    pub user_agent: String,
+    /// No progress bar (it is drawn only on a terminal, for more than one site).
+    #[arg(long)]
+    pub no_progress: bool,
+}
+
+#[cfg(feature = "scan")]
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScanFormat {
+    Text,
+    Json,
+    Ndjson,
 }

@@ -59,6 +59,8 @@ fn run(cli: Cli) -> Result<i32> {
         Command::Check(args) => run_check(*args, false),
         Command::Deps(args) => run_check(*args, true),
         Command::Db { command } => run_db(command),
+        #[cfg(feature = "scan")]
+        Command::Scan(args) => run_scan(*args),
         Command::Settings(args) => {
             let opts = check_options(&args)?.0;
             let doc = check::dump_settings(&opts)?;
@@ -403,4 +405,143 @@ fn write_baseline(path: &Path, report: &check::Report) -> Result<()> {
     let doc = serde_json::json!({"tool": "djguard", "version": env!("CARGO_PKG_VERSION"), "fingerprints": fps});
     std::fs::write(path, serde_json::to_string_pretty(&doc)? + "\n")
         .with_context(|| format!("cannot write baseline {}", path.display()))
+}
+
+#[cfg(feature = "scan")]
+fn run_scan(a: cli::ScanArgs) -> Result<i32> {
+    use djguard::scan::{fetch, probe, render, run};
+    use std::io::{IsTerminal, Read};
+    use std::time::Duration;
+    let mut sites: Vec<String> = a.urls.clone();
+    for f in &a.from {
+        let text = if f.as_os_str() == "-" {
+            let mut s = String::new();
+            std::io::stdin()
+                .read_to_string(&mut s)
+                .map_err(|e| anyhow::anyhow!("cannot read sites from standard input: {e}"))?;
+            s
+        } else {
+            std::fs::read_to_string(f)
+                .map_err(|e| anyhow::anyhow!("cannot read --from {}: {e}", f.display()))?
+        };
+        for line in text.lines() {
+            let l = line.split('#').next().unwrap_or("").trim();
+            if !l.is_empty() {
+                sites.push(l.to_string());
+            }
+        }
+    }
+    if sites.is_empty() {
+        bail!("no site to scan: give URLs or --from FILE");
+    }
+    let secs = |v: f64, name: &str| -> Result<Duration> {
+        if v.is_finite() && v > 0.0 && v < 86_400.0 {
+            Ok(Duration::from_secs_f64(v))
+        } else {
+            bail!("{name} must be a positive number of seconds")
+        }
+    };
+    let fail_on = match &a.fail_on {
+        Some(s) => Severity::parse(s)
+            .ok_or_else(|| anyhow::anyhow!("--fail-on: unknown severity `{s}`"))?,
+        None => Severity::Low,
+    };
+    let min_grade = match &a.min_grade {
+        Some(g) => Some(djguard::scan::grade::rank(g).ok_or_else(|| {
+            anyhow::anyhow!(
+                "--min-grade: `{g}` is not a grade (A+, A, A-, B+, B, B-, C+, C, C-, D+, D, D-, F)"
+            )
+        })?),
+        None => None,
+    };
+    for sel in &a.ignore {
+        if !rules::selector_is_known(sel) {
+            bail!("--ignore: unknown rule `{sel}` (see `djguard rules`)");
+        }
+    }
+    let mut auth = Vec::new();
+    for h in &a.header {
+        let Some((k, v)) = h.split_once(':') else {
+            bail!("--header `{h}`: expected `Name: value`");
+        };
+        let k = k.trim();
+        if k.is_empty()
+            || !k
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-_".contains(&b))
+        {
+            bail!("--header `{h}`: `{k}` is not a header name");
+        }
+        if v.bytes().any(|b| b == b'\r' || b == b'\n') {
+            bail!("--header `{h}`: line breaks are not allowed");
+        }
+        auth.push((k.to_ascii_lowercase(), v.trim().to_string()));
+    }
+    if !a.cookie.is_empty() {
+        for c in &a.cookie {
+            if !c.contains('=') || c.bytes().any(|b| b == b'\r' || b == b'\n' || b == b';') {
+                bail!("--cookie `{c}`: expected `name=value`");
+            }
+        }
+        auth.push(("cookie".into(), a.cookie.join("; ")));
+    }
+    let mut resolve = Vec::new();
+    for r in &a.resolve {
+        let mut parts = r.splitn(3, ':');
+        let (Some(h), Some(p), Some(addr)) = (parts.next(), parts.next(), parts.next()) else {
+            bail!("--resolve `{r}`: expected HOST:PORT:ADDRESS");
+        };
+        let port: u16 = p
+            .parse()
+            .map_err(|_| anyhow::anyhow!("--resolve `{r}`: `{p}` is not a port"))?;
+        let ip: std::net::IpAddr = addr
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse()
+            .map_err(|_| anyhow::anyhow!("--resolve `{r}`: `{addr}` is not an IP address"))?;
+        resolve.push((h.to_string(), port, ip));
+    }
+    let client = fetch::Client::new(fetch::ClientOptions {
+        connect_timeout: secs(a.connect_timeout, "--connect-timeout")?,
+        read_timeout: secs(a.timeout, "--timeout")?,
+        max_body: a.max_body.max(1024),
+        user_agent: a.user_agent.clone(),
+        auth_headers: auth,
+        auth_over_http: a.send_auth_over_http,
+        resolve,
+        ca_files: a.ca_file.clone(),
+    })
+    .map_err(|e| anyhow::anyhow!(e))?;
+    let ndjson = a.format == cli::ScanFormat::Ndjson;
+    let (reports, summary) = run::run(
+        client,
+        sites,
+        run::RunOptions {
+            concurrency: a.concurrency.max(1),
+            site_timeout: secs(a.site_timeout, "--site-timeout")?,
+            probe: probe::ProbeOptions {
+                max_redirects: a.max_redirects,
+                http_port: a.http_port,
+                https_port: a.https_port,
+                django_probes: !a.no_probes,
+                legacy_tls: !a.no_legacy_tls,
+                retries: a.retries.min(10),
+                delay: Duration::from_millis(a.delay_ms),
+            },
+            expiry_warn_days: a.expiry_warn_days,
+            ignore: a.ignore.clone(),
+            progress: !a.no_progress && std::io::stderr().is_terminal(),
+            ndjson,
+        },
+    );
+    match a.format {
+        cli::ScanFormat::Json => out(&render::json(&reports, &summary)),
+        cli::ScanFormat::Ndjson => out(&render::ndjson_summary(&summary)),
+        cli::ScanFormat::Text => out(&render::text(
+            &reports,
+            &summary,
+            std::io::stdout().is_terminal(),
+        )),
+    }
+    Ok(run::exit_code(&reports, fail_on, min_grade))
 }

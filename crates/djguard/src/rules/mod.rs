@@ -5,6 +5,7 @@
 pub mod code;
 pub mod deps;
 pub mod django;
+pub mod live;
 pub mod project;
 pub mod templates;
 
@@ -34,6 +35,7 @@ pub fn all() -> Vec<&'static RuleMeta> {
     v.extend(code::PATTERN_RULES.iter().map(|r| &r.meta));
     v.extend(templates::TEMPLATE_RULES.iter().map(|r| &r.meta));
     v.extend(deps::ALL.iter().copied());
+    v.extend(live::ALL.iter().copied());
     v.sort_by(|a, b| a.id.cmp(b.id));
     v
 }

@@ -7,6 +7,7 @@ use cookie::{Cookie, SameSite};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SetCookie {
     pub name: String,
+    pub value: String,
     pub secure: bool,
     pub http_only: bool,
     /// `None` when the header does not say.
@@ -20,6 +21,7 @@ pub fn parse(header: &str) -> Option<SetCookie> {
     let c = Cookie::parse(header.to_string()).ok()?;
     Some(SetCookie {
         name: c.name().to_string(),
+        value: c.value().to_string(),
         secure: c.secure().unwrap_or(false),
         http_only: c.http_only().unwrap_or(false),
         same_site: c.same_site().map(|s| match s {
