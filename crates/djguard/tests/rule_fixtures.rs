@@ -63,6 +63,9 @@ fn every_djg_rule_fires_on_its_fixtures_and_not_on_lookalikes() {
         .iter()
         .filter_map(|r| r["id"].as_str())
         .filter(|id| id.starts_with("DJG"))
+        // Live-site rules (`DJG4xx`) judge what a running site answers, not a project on disk:
+        // `check` never emits them, and the scan's own tests cover them.
+        .filter(|id| !id.starts_with("DJG4"))
     {
         let dir = root.join(rule);
         let mut files: Vec<_> = std::fs::read_dir(&dir)

@@ -791,7 +791,7 @@ fn headers(ctx: &mut Ctx, auto: &Response, https_ok: bool) {
         ctx.add(
             issue.rule,
             Some(issue.severity),
-            issue.message.clone(),
+            format!("{}: {}", auto.url, issue.message),
             fix,
             Some(csp_ev.clone()),
         );
