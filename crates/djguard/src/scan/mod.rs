@@ -1,6 +1,10 @@
-//! The live checkup (`djguard scan`, issue 7), being built: so far the header analysers that
-//! judge what a site sent, without any networking. They are pure functions over header
-//! values so that the transport (redirect hops, TLS) and the grading can be tested apart.
+//! The live checkup, `djguard scan URL...`: deployed sites judged from the outside.
+//!
+//! `fetch` is the transport (hop by hop, TLS verdict recorded, everything bounded),
+//! `legacy_tls` the TLS 1.0/1.1 prober, `probe` the requests made per site, `analyse` turns
+//! what they showed into `DJG4xx` findings and Observatory-compatible tests (with the pure
+//! header analysers `hsts`, `csp`, `cookies`, `html`), `grade` the score and letter, `run` a
+//! fleet with bounded concurrency, `render` the output.
 
 pub mod analyse;
 pub mod cookies;
