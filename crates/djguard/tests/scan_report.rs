@@ -22,7 +22,10 @@ struct Site {
 /// Secure, no HSTS), 404 elsewhere, 400 to a Host that is not its own (ALLOWED_HOSTS).
 fn site() -> Site {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-    let url = format!("http://127.0.0.1:{}/", listener.local_addr().expect("addr").port());
+    let url = format!(
+        "http://127.0.0.1:{}/",
+        listener.local_addr().expect("addr").port()
+    );
     let requests = Arc::new(Mutex::new(Vec::new()));
     let log = requests.clone();
     std::thread::spawn(move || {
@@ -43,7 +46,11 @@ fn site() -> Site {
                 log.lock().unwrap().push(head.clone());
                 let known_host = head.to_ascii_lowercase().contains("\r\nhost: 127.0.0.1:");
                 let (status, extra, body) = if !known_host {
-                    ("400 Bad Request", "", "<!doctype html><html lang=\"en\"><head><title>Bad Request (400)</title></head><body><h1>Bad Request (400)</h1></body></html>")
+                    (
+                        "400 Bad Request",
+                        "",
+                        "<!doctype html><html lang=\"en\"><head><title>Bad Request (400)</title></head><body><h1>Bad Request (400)</h1></body></html>",
+                    )
                 } else if line.starts_with("GET / ") {
                     (
                         "200 OK",
@@ -104,7 +111,9 @@ fn check_keys(v: &Value, s: &Value, root: &Value, at: &str) {
                     sub.is_some() || s.get("additionalProperties").is_some_and(Value::is_object),
                     "{at}.{k} is not in schema/scan.schema.json"
                 );
-                let sub = sub.or(s.get("additionalProperties")).unwrap_or(&Value::Null);
+                let sub = sub
+                    .or(s.get("additionalProperties"))
+                    .unwrap_or(&Value::Null);
                 check_keys(child, sub, root, &format!("{at}.{k}"));
             }
             if let Some(req) = s.get("required").and_then(Value::as_array) {
@@ -147,7 +156,12 @@ fn report_follows_the_schema_and_findings_are_right() {
         BTreeSet::from(["DJG402", "DJG408", "DJG415"]),
         "{site:#}"
     );
-    assert!(site["notes"][0].as_str().unwrap().contains("HTTPS was not tried"));
+    assert!(
+        site["notes"][0]
+            .as_str()
+            .unwrap()
+            .contains("HTTPS was not tried")
+    );
     assert_eq!(site["django"]["session_cookie"], "sessionid");
     assert_eq!(site["django"]["csrf_cookie"], "csrftoken");
     assert!(site["django"]["detected"].as_bool().unwrap());
@@ -206,7 +220,11 @@ fn from_file_and_ndjson() {
     let b = site();
     let dir = tempfile::tempdir().unwrap();
     let list = dir.path().join("sites.txt");
-    std::fs::write(&list, format!("# fleet\n{}\n\n{}  # second\n", a.url, b.url)).unwrap();
+    std::fs::write(
+        &list,
+        format!("# fleet\n{}\n\n{}  # second\n", a.url, b.url),
+    )
+    .unwrap();
     let (code, out, err) = djguard(&[
         "--from",
         list.to_str().unwrap(),
@@ -221,7 +239,10 @@ fn from_file_and_ndjson() {
         .map(|l| serde_json::from_str(l).expect("one JSON value per line"))
         .collect();
     assert_eq!(lines.len(), 3, "{out}");
-    let urls: BTreeSet<&str> = lines[..2].iter().map(|l| l["url"].as_str().unwrap()).collect();
+    let urls: BTreeSet<&str> = lines[..2]
+        .iter()
+        .map(|l| l["url"].as_str().unwrap())
+        .collect();
     assert_eq!(urls, BTreeSet::from([a.url.as_str(), b.url.as_str()]));
     assert_eq!(lines[2]["summary"]["sites"], 2);
     let (code, _, err) = djguard(&["--from", "/nonexistent/list.txt"]);
@@ -244,7 +265,10 @@ fn auth_headers_stay_off_plain_http_unless_allowed() {
     djguard(&args);
     let seen = s.requests.lock().unwrap().join("\n").to_ascii_lowercase();
     assert!(!seen.is_empty());
-    assert!(!seen.contains("s3cret") && !seen.contains("sessionid=abc"), "{seen}");
+    assert!(
+        !seen.contains("s3cret") && !seen.contains("sessionid=abc"),
+        "{seen}"
+    );
     s.requests.lock().unwrap().clear();
     let mut with = args.to_vec();
     with.push("--send-auth-over-http");

@@ -1614,3 +1614,60 @@ fn django_probes(ctx: &mut Ctx, obs: &Observations, auto: &Response, signs: &mut
     }
     signs.detected = !signs.signs.is_empty();
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_pages_old_and_new_wording() {
+        // Django 3.0+ (curly apostrophe) and 2.2 (straight) footers of the technical 404.
+        let new = "<title>Page not found at /x/</title><p>Using the URLconf defined in <code>site.urls</code>, Django tried these URL patterns, in this order:</p><p>You\u{2019}re seeing this error because you have <code>DEBUG = True</code> in your Django settings file.</p>";
+        let old = new.replace('\u{2019}', "'");
+        assert!(is_debug_page(new.as_bytes()));
+        assert!(is_debug_page(old.as_bytes()));
+        // Django's production 404 and a page that merely talks about DEBUG.
+        assert!(!is_debug_page(
+            b"<title>Not Found</title><p>The requested resource was not found on this server.</p>"
+        ));
+        assert!(!is_debug_page(
+            b"<p>Never run with DEBUG = True in production.</p>"
+        ));
+    }
+
+    #[test]
+    fn version_from_technical_pages() {
+        let new = b"<tr><th scope=\"row\">Django Version:</th>\n      <td>5.2.19</td></tr>";
+        let old = b"<tr><th>Django Version:</th><td>1.11.29</td></tr>";
+        assert_eq!(django_version(new).as_deref(), Some("5.2.19"));
+        assert_eq!(django_version(old).as_deref(), Some("1.11.29"));
+        assert_eq!(
+            django_version(b"<th>Django Version:</th><td><script>"),
+            None
+        );
+        assert_eq!(django_version(b"Django Version:</th>"), None);
+    }
+
+    #[test]
+    fn secret_file_contents() {
+        assert!(looks_dotenv(
+            b"# prod\nSECRET_KEY=abc\nDATABASE_URL=postgres://x\n"
+        ));
+        assert!(looks_dotenv(b"export DEBUG=0\n"));
+        assert!(!looks_dotenv(
+            b"<!doctype html><html><body>SECRET_KEY=x</body></html>"
+        ));
+        assert!(!looks_dotenv(b"User-agent: *\nDisallow: /admin/\n"));
+        assert!(!looks_dotenv(b""));
+        assert!(looks_git_head(b"ref: refs/heads/main\n"));
+        assert!(looks_git_head(b"4b825dc642cb6eb9a060e54bf8d69288fbee4904"));
+        assert!(!looks_git_head(b"<html>ref: refs/heads/main"));
+    }
+
+    #[test]
+    fn script_sites() {
+        assert!(same_site("static.example.com", "www.example.com"));
+        assert!(!same_site("cdn.jsdelivr.net", "www.example.com"));
+        assert!(same_site("localhost", "localhost"));
+    }
+}
