@@ -330,10 +330,14 @@ pub fn analyse(obs: &Observations, o: &AnalyseOptions, elapsed_ms: u64) -> SiteR
     }
     let http_last = obs.http.as_ref().and_then(|c| c.last());
     let https_last = obs.https.as_ref().and_then(|c| c.last());
+    // A chain cut short (a redirect loop, too many redirects) is graded on the last answer
+    // it got, as the Observatory does, and the loop is a finding of its own.
     let auto = https_last
         .filter(|r| r.url.starts_with("https:"))
         .or(http_last)
-        .or(https_last);
+        .or(https_last)
+        .or_else(|| obs.https.as_ref().and_then(|c| c.last_received()))
+        .or_else(|| obs.http.as_ref().and_then(|c| c.last_received()));
     let https_ok = auto.is_some_and(|r| r.url.starts_with("https:"));
     // TLS: from the first https response.
     let tls = [&obs.https, &obs.http]
@@ -531,6 +535,49 @@ fn transport(
                 ),
             }),
         );
+    }
+    for chain in [&obs.http, &obs.https].into_iter().flatten() {
+        let Some(e) = &chain.error else { continue };
+        if !matches!(
+            e.kind,
+            ErrorKind::RedirectLoop | ErrorKind::TooManyRedirects
+        ) || chain.hops.is_empty()
+        {
+            continue;
+        }
+        let Some(first) = chain.hops.first() else {
+            continue;
+        };
+        let path = chain
+            .hops
+            .iter()
+            .map(|h| format!("{} {}", h.status, h.url))
+            .collect::<Vec<_>>()
+            .join(" -> ");
+        let to_https_self = chain.hops.iter().any(|h| {
+            h.url.starts_with("https:")
+                && h.header("location")
+                    .is_some_and(|l| l.starts_with("https:") || l.starts_with('/'))
+        });
+        let msg = if to_https_self {
+            format!(
+                "{} never settles: {e} (an HTTPS request is redirected to HTTPS again, the classic sign of SECURE_SSL_REDIRECT behind a TLS-terminating proxy without SECURE_PROXY_SSL_HEADER). Browsers show an error instead of the site.",
+                first.url
+            )
+        } else {
+            format!(
+                "{} never settles: {e}. Browsers show an error instead of the site.",
+                first.url
+            )
+        };
+        ctx.add(
+            "DJG402",
+            Some(Severity::High),
+            msg,
+            "Behind a proxy that terminates TLS, set SECURE_PROXY_SSL_HEADER = (\"HTTP_X_FORWARDED_PROTO\", \"https\") and have the proxy send `proxy_set_header X-Forwarded-Proto $scheme;` (and only then SECURE_SSL_REDIRECT = True); otherwise remove the redirect that points back at itself.",
+            Some(with_detail(evidence(first, &["location"]), path)),
+        );
+        break;
     }
     redirection(obs, ctx, tls);
 }
@@ -916,7 +963,16 @@ fn headers(ctx: &mut Ctx, auto: &Response, https_ok: bool) {
     const REF_FIX: &str = "SECURE_REFERRER_POLICY = \"same-origin\" (Django's default) or \"strict-origin-when-cross-origin\".";
     let ref_ev = evidence(auto, &["referrer-policy"]);
     match (tokens.is_empty(), valid) {
-        (true, _) => ctx.test("referrer-policy", "referrer-policy-not-implemented", 0),
+        (true, _) => {
+            ctx.test("referrer-policy", "referrer-policy-not-implemented", 0);
+            ctx.add(
+                "DJG413",
+                Some(Severity::Info),
+                format!("{} sends no Referrer-Policy, so each browser's default decides what other sites learn of its URLs.", auto.url),
+                REF_FIX,
+                Some(ref_ev.clone()),
+            );
+        }
         (false, Some(t)) if PRIVATE.contains(&t.as_str()) => {
             ctx.test("referrer-policy", "referrer-policy-private", 5)
         }

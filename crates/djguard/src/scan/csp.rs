@@ -1024,18 +1024,22 @@ fn obs_parse(policy: &str, duplicate_warning: &mut bool) -> Option<ObsPolicy> {
     Some(out)
 }
 
-/// Within one directive, a source that another one is a prefix of is superfluous (and an
-/// exact repeat is dropped).
+/// Within one directive, once sorted, a source that starts with the source just before it
+/// is dropped as superfluous (an exact repeat too). Only the neighbour counts, as in the
+/// Observatory (which sorts with `Intl.Collator`; byte order differs only for odd tokens).
 fn drop_prefixed(mut values: Vec<String>) -> Vec<String> {
     values.sort_unstable();
-    let mut out: Vec<String> = Vec::with_capacity(values.len());
-    for v in values {
-        if out.last().is_some_and(|last| v.starts_with(last.as_str())) {
-            continue;
+    let mut keep = vec![true; values.len()];
+    for (i, pair) in values.windows(2).enumerate() {
+        if let ([prev, v], Some(k)) = (pair, keep.get_mut(i + 1)) {
+            *k = !v.starts_with(prev.as_str());
         }
-        out.push(v);
     }
-    out
+    values
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(v, k)| k.then_some(v))
+        .collect()
 }
 
 /// `a` covers `b`: equal, or `a` ends with `/` and its path segments start `b`'s.

@@ -770,4 +770,10 @@ impl Chain {
         }
         self.hops.last().filter(|r| !r.is_redirect())
     }
+
+    /// The last response received, even when the chain was cut (a redirect loop, too many
+    /// redirects, a later hop that failed): the best a site offers to be graded on.
+    pub fn last_received(&self) -> Option<&Response> {
+        self.last().or(self.hops.last())
+    }
 }

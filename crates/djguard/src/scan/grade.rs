@@ -13,6 +13,7 @@
 //! | DJG422 DEBUG pages exposed | -50 |
 //! | DJG427 secret files exposed | -50 |
 //! | DJG424 development server | -20 |
+//! | DJG403 certificate not valid | -20 |
 //! | DJG423 any Host header accepted | -10 |
 //! | DJG405 TLS 1.0/1.1 accepted | -10 |
 //! | DJG404 certificate expires within 30 days | -5 (-10 within 7) |
@@ -88,7 +89,7 @@ pub fn rank(letter: &str) -> Option<usize> {
 pub fn django_modifier(rule: &str, severity: crate::finding::Severity) -> i32 {
     match rule {
         "DJG422" | "DJG427" => -50,
-        "DJG424" => -20,
+        "DJG424" | "DJG403" => -20,
         "DJG423" | "DJG405" => -10,
         "DJG404" => {
             if severity >= crate::finding::Severity::High {

@@ -228,7 +228,13 @@ pub async fn observe(
     let landing = [obs.https.as_ref(), obs.http.as_ref()]
         .into_iter()
         .flatten()
-        .find_map(|c| c.last().map(|r| r.url.clone()));
+        .find_map(|c| c.last().map(|r| r.url.clone()))
+        .or_else(|| {
+            [obs.https.as_ref(), obs.http.as_ref()]
+                .into_iter()
+                .flatten()
+                .find_map(|c| c.last_received().map(|r| r.url.clone()))
+        });
     let Some(landing) = landing.and_then(|u| Url::parse(&u).ok()) else {
         obs.requests = p.requests.load(Ordering::Relaxed);
         return Ok(obs);

@@ -11,10 +11,11 @@
 //! ## Why is this bad?
 //! The debug pages give any visitor a map and a toolbox: every URL pattern of the project,
 //! hidden and internal ones included; full tracebacks with the local variables of each frame;
-//! the request's headers and environment; the settings, where Django masks only names that look
-//! secret (`SECRET_KEY`, `PASSWORD`, `TOKEN`, `API`, ...) and shows the rest (hosts, bucket
-//! names, custom credentials); file paths; and the exact Django and Python versions. A single
-//! crafted error can reveal enough to take over the site.
+//! the request's headers and environment; the settings, where Django masks only the names
+//! containing `API`, `AUTH`, `TOKEN`, `KEY`, `SECRET`, `PASS` or `SIGNATURE` and shows the rest
+//! (database hosts, storage bucket names, credentials kept under other names); file paths; and
+//! the exact Django and Python versions. A single error page can reveal enough to take over the
+//! site.
 //!
 //! ## Example
 //! ```text
