@@ -513,12 +513,13 @@ fn run_scan(a: cli::ScanArgs) -> Result<i32> {
     })
     .map_err(|e| anyhow::anyhow!(e))?;
     let ndjson = a.format == cli::ScanFormat::Ndjson;
+    let site_timeout = secs(a.site_timeout, "--site-timeout")?;
     let (reports, summary) = run::run(
         client,
         sites,
         run::RunOptions {
             concurrency: a.concurrency.max(1),
-            site_timeout: secs(a.site_timeout, "--site-timeout")?,
+            site_timeout,
             probe: probe::ProbeOptions {
                 max_redirects: a.max_redirects,
                 http_port: a.http_port,
@@ -527,6 +528,7 @@ fn run_scan(a: cli::ScanArgs) -> Result<i32> {
                 legacy_tls: !a.no_legacy_tls,
                 retries: a.retries.min(10),
                 delay: Duration::from_millis(a.delay_ms),
+                budget: site_timeout,
             },
             expiry_warn_days: a.expiry_warn_days,
             ignore: a.ignore.clone(),

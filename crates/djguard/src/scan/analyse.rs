@@ -82,6 +82,11 @@ pub struct Hop {
     pub request: String,
     pub status: u16,
     pub headers: Vec<(String, String)>,
+    /// The body was longer than --max-body and was cut (checks that read it saw a part).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub body_truncated: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body_error: Option<String>,
 }
 
 /// Why we think the site runs Django.
@@ -325,6 +330,8 @@ pub fn analyse(obs: &Observations, o: &AnalyseOptions, elapsed_ms: u64) -> SiteR
                 request: format!("{} {}", h.method, h.url),
                 status: h.status,
                 headers: h.headers.clone(),
+                body_truncated: h.body_truncated,
+                body_error: h.body_error.clone(),
             });
         }
     }
@@ -374,6 +381,61 @@ pub fn analyse(obs: &Observations, o: &AnalyseOptions, elapsed_ms: u64) -> SiteR
     }
     for (name, e) in &obs.probe_errors {
         report.errors.push(format!("{name} probe: {e}"));
+    }
+    // Chains cut after a first answer: said, even though the site is graded.
+    for (name, chain, start) in [
+        ("http://", &obs.http, &obs.http_start),
+        ("https://", &obs.https, &obs.https_start),
+    ] {
+        if let Some(c) = chain
+            && !c.hops.is_empty()
+            && let Some(e) = &c.error
+        {
+            report.errors.push(format!(
+                "the {name} chain from {} was cut after {} response(s): {e}",
+                start.as_deref().unwrap_or("?"),
+                c.hops.len()
+            ));
+        }
+    }
+    // Bodies read only in part: the checks that read them saw what arrived.
+    let mut bodies: Vec<&Response> = Vec::new();
+    for c in [&obs.http, &obs.https, &obs.admin, &obs.login]
+        .into_iter()
+        .flatten()
+    {
+        bodies.extend(c.hops.iter());
+    }
+    bodies.extend(
+        [
+            &obs.not_found,
+            &obs.bogus_host,
+            &obs.dotenv,
+            &obs.git_head,
+            &obs.api,
+            &obs.trace,
+            &obs.cors,
+        ]
+        .into_iter()
+        .flatten(),
+    );
+    let mut said_bodies = std::collections::BTreeSet::new();
+    for r in bodies {
+        let what = if r.body_truncated {
+            format!(
+                "the body of {} {} was truncated: cut at {} bytes (--max-body); checks that read it saw only that part",
+                r.method,
+                r.url,
+                r.body.len()
+            )
+        } else if let Some(e) = &r.body_error {
+            format!("the body of {} {} was read in part: {e}", r.method, r.url)
+        } else {
+            continue;
+        };
+        if said_bodies.insert(what.clone()) {
+            report.notes.push(what);
+        }
     }
 
     let hsts_ok = hsts_test(&mut ctx, obs, auto, https_ok, cert_bad);
@@ -625,7 +687,17 @@ fn redirection(obs: &Observations, ctx: &mut Ctx, tls: Option<&TlsInfo>) {
         );
         return;
     }
-    let last_url = chain.hops.last().map_or("", |h| h.url.as_str());
+    // Where the chain went: the last hop's own URL, or where its redirect pointed when the
+    // chain was cut there.
+    let last_url_owned = match chain.hops.last() {
+        Some(h) if h.is_redirect() => h
+            .header("location")
+            .and_then(|l| url::Url::parse(&h.url).ok()?.join(l).ok())
+            .map_or_else(|| h.url.clone(), |u| u.to_string()),
+        Some(h) => h.url.clone(),
+        None => String::new(),
+    };
+    let last_url = last_url_owned.as_str();
     let next = chain
         .hops
         .get(1)

@@ -604,7 +604,7 @@ fn injection(policies: &[Policy], https: bool, issues: &mut Vec<CspIssue>) {
                 add(
                     &d.name,
                     format!(
-                        "{} has 'strict-dynamic' without a nonce or hash, so browsers block the page's own scripts and older ones fall back to the rest of the list (Django omits CSP.NONCE on pages that never render csp_nonce)",
+                        "{} has 'strict-dynamic' without a nonce or hash, so browsers block the page's own scripts (Django omits CSP.NONCE on pages that never render csp_nonce)",
                         d.name
                     ),
                 );
@@ -659,11 +659,23 @@ fn active_directive(name: &str) -> bool {
 
 /// `(directive, insecure tokens)` across the policies, for the active or the other
 /// directives, in the order met.
+/// With `upgrade-insecure-requests` in any policy, browsers fetch `http://` (and `ws://`)
+/// subresources over HTTPS, so only navigations, `<base>`, framing and reports are left.
 fn insecure_sources(policies: &[Policy], active: bool) -> Vec<(&str, Vec<&str>)> {
+    let upgraded = policies
+        .iter()
+        .any(|p| p.contains_a_directive_whose_name_is("upgrade-insecure-requests"));
     let mut out: Vec<(&str, Vec<&str>)> = Vec::new();
     for p in policies {
         for d in &p.directive_set {
             if active_directive(&d.name) != active {
+                continue;
+            }
+            let navigation = matches!(
+                d.name.as_str(),
+                "form-action" | "frame-src" | "child-src" | "fenced-frame-src" | "base-uri" | "frame-ancestors" | "report-uri"
+            );
+            if upgraded && !navigation {
                 continue;
             }
             let tokens: Vec<&str> = d
@@ -1007,7 +1019,6 @@ fn obs_parse(policy: &str, duplicate_warning: &mut bool) -> Option<ObsPolicy> {
         if values.is_empty() && name.ends_with("-src") {
             values.push("'none'".into());
         }
-        let values = drop_prefixed(values);
         if let Some(&at) = index.get(&name) {
             if name != "report-uri" && name != "report-to" {
                 return None;
@@ -1093,10 +1104,13 @@ fn obs_merge(policies: &[ObsPolicy]) -> HashMap<String, Vec<String>> {
     for (k, policy) in policies.iter().enumerate() {
         for (name, values) in policy {
             if k == 0 {
+                // Only the first policy's sources are pruned: a later policy's are kept when
+                // they match one of the first's, superfluous or not.
+                let values = drop_prefixed(values.clone());
                 map.insert(
                     name.clone(),
                     Merged {
-                        values: values.clone(),
+                        values,
                         intersected: false,
                     },
                 );
@@ -1223,19 +1237,26 @@ fn observatory_result(input: &CspInput) -> &'static str {
         meta.push(m);
     }
     let mut duplicate_warning = false;
+    let mut meta_duplicate = false;
     let mut parsed: Vec<ObsPolicy> = Vec::new();
-    for p in header.iter().chain(&meta) {
-        match obs_parse(p, &mut duplicate_warning) {
+    for (i, p) in header.iter().chain(&meta).enumerate() {
+        let mut warned = false;
+        match obs_parse(p, &mut warned) {
             Some(policy) => parsed.push(policy),
             None => return INVALID,
         }
+        duplicate_warning |= warned;
+        meta_duplicate |= warned && i >= header.len();
     }
     let (header_parsed, meta_parsed) = parsed.split_at(header.len().min(parsed.len()));
     let header_names = header_parsed.iter().any(|p| !p.is_empty());
-    let meta_names = meta_parsed.iter().any(|p| {
-        p.iter()
-            .any(|(n, _)| !matches!(n.as_str(), "frame-ancestors" | "report-uri" | "sandbox"))
-    });
+    // The Observatory counts the keys of its parsed maps, and its note of repeated
+    // report-uri/report-to is one of them: a <meta> with only a repeated report-uri counts.
+    let meta_names = meta_duplicate
+        || meta_parsed.iter().any(|p| {
+            p.iter()
+                .any(|(n, _)| !matches!(n.as_str(), "frame-ancestors" | "report-uri" | "sandbox"))
+        });
     if !header_names && !meta_names {
         return if input.report_only.iter().any(|v| !v.is_empty()) {
             "csp-not-implemented-but-reporting-enabled"

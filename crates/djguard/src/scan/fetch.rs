@@ -424,6 +424,28 @@ pub fn rfc3339(secs: i64) -> String {
     )
 }
 
+/// A hyper error with its causes ("connection error: Connection reset by peer"), and a
+/// cancelled request said for what it is: the server closed the connection first.
+fn hyper_text(e: &hyper::Error) -> String {
+    if e.is_canceled() {
+        return "the server closed the connection before answering".to_string();
+    }
+    let mut text = e.to_string();
+    let mut src = std::error::Error::source(e);
+    while let Some(cause) = src {
+        let c = cause.to_string();
+        if !text.contains(&c) {
+            text.push_str(": ");
+            text.push_str(&c);
+        }
+        src = cause.source();
+    }
+    if text.contains("message head is too large") {
+        text.push_str(" (over 256 KiB of headers, or too many headers: over 8,192 lines)");
+    }
+    text
+}
+
 trait Io: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send {}
 impl<T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send> Io for T {}
 
@@ -546,9 +568,15 @@ impl Client {
         let io = hyper_util::rt::TokioIo::new(io);
         let (mut sender, conn) = hyper::client::conn::http1::Builder::new()
             .max_buf_size(256 * 1024)
+            .max_headers(8192)
             .handshake::<_, http_body_util::Empty<Bytes>>(io)
             .await
-            .map_err(|e| FetchError::new(ErrorKind::Protocol, format!("HTTP set-up: {e}")))?;
+            .map_err(|e| {
+                FetchError::new(
+                    ErrorKind::Protocol,
+                    format!("HTTP set-up: {}", hyper_text(&e)),
+                )
+            })?;
         let conn_task = tokio::spawn(async move {
             let _ = conn.await;
         });
@@ -600,7 +628,7 @@ impl Client {
                 conn_task.abort();
                 return Err(FetchError::new(
                     ErrorKind::Protocol,
-                    format!("bad HTTP response: {e}"),
+                    format!("bad HTTP response: {}", hyper_text(&e)),
                 ));
             }
             Ok(Ok(r)) => r,
@@ -644,7 +672,7 @@ impl Client {
                     }
                     Ok(None) => break,
                     Ok(Some(Err(e))) => {
-                        out.body_error = Some(format!("body cut short: {e}"));
+                        out.body_error = Some(format!("body cut short: {}", hyper_text(&e)));
                         break;
                     }
                     Ok(Some(Ok(frame))) => {
@@ -706,7 +734,23 @@ impl Client {
                 }
                 Ok(resp) => {
                     let next = if resp.is_redirect() {
-                        resp.header("location").and_then(|l| req.url.join(l).ok())
+                        let loc = resp.header("location").unwrap_or("").to_string();
+                        match req.url.join(&loc) {
+                            Ok(u) => Some(u),
+                            Err(e) => {
+                                hops.push(resp);
+                                return Chain {
+                                    hops,
+                                    error: Some(FetchError::new(
+                                        ErrorKind::BadUrl,
+                                        format!(
+                                            "the redirect's Location `{}` is not a valid URL: {e}",
+                                            loc.chars().take(200).collect::<String>()
+                                        ),
+                                    )),
+                                };
+                            }
+                        }
                     } else {
                         None
                     };

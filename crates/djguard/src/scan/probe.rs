@@ -30,6 +30,9 @@ pub struct ProbeOptions {
     pub retries: u32,
     /// Pause between two requests to the same site.
     pub delay: Duration,
+    /// The whole site's time budget: requests that would run past it are cut or skipped,
+    /// so what was gathered before is still graded.
+    pub budget: Duration,
 }
 
 /// The result of one legacy-TLS handshake attempt.
@@ -138,6 +141,15 @@ struct Prober<'a> {
     client: &'a Client,
     o: &'a ProbeOptions,
     requests: AtomicU32,
+    /// When the site's budget runs out.
+    until: tokio::time::Instant,
+}
+
+fn out_of_time() -> FetchError {
+    FetchError::new(
+        ErrorKind::Timeout,
+        "the site's time budget (--site-timeout) ran out; request not made or cut",
+    )
 }
 
 impl Prober<'_> {
@@ -149,15 +161,31 @@ impl Prober<'_> {
 
     async fn send(&self, req: Request) -> Result<Response, FetchError> {
         self.pause().await;
+        if tokio::time::Instant::now() >= self.until {
+            return Err(out_of_time());
+        }
         self.requests.fetch_add(1, Ordering::Relaxed);
-        self.client.send(&req).await
+        tokio::time::timeout_at(self.until, self.client.send(&req))
+            .await
+            .unwrap_or_else(|_| Err(out_of_time()))
     }
 
     async fn follow(&self, req: Request, max: usize, retries: u32) -> Chain {
         let mut attempt = 0;
         loop {
             self.pause().await;
-            let chain = self.client.follow(req.clone(), max).await;
+            if tokio::time::Instant::now() >= self.until {
+                return Chain {
+                    hops: Vec::new(),
+                    error: Some(out_of_time()),
+                };
+            }
+            let chain = tokio::time::timeout_at(self.until, self.client.follow(req.clone(), max))
+                .await
+                .unwrap_or_else(|_| Chain {
+                    hops: Vec::new(),
+                    error: Some(out_of_time()),
+                });
             self.requests.fetch_add(
                 (chain.hops.len() + usize::from(chain.error.is_some())) as u32,
                 Ordering::Relaxed,
@@ -188,6 +216,7 @@ pub async fn observe(
         client,
         o,
         requests: AtomicU32::new(0),
+        until: tokio::time::Instant::now() + o.budget,
     };
     let mut obs = Observations {
         input: input.to_string(),
@@ -266,7 +295,13 @@ async fn legacy(p: &Prober<'_>, landing: &Url, obs: &mut Observations) {
         (LegacyVersion::Tls11, "TLSv1.1"),
     ] {
         p.pause().await;
-        let out = probe(addr, sni, v, p.client.inner.connect_timeout).await;
+        if tokio::time::Instant::now() >= p.until {
+            break;
+        }
+        let out =
+            tokio::time::timeout_at(p.until, probe(addr, sni, v, p.client.inner.connect_timeout))
+                .await
+                .unwrap_or_else(|_| LegacyOutcome::Error(out_of_time().message));
         let (accepted, detail) = match out {
             LegacyOutcome::Accepted { cipher } => {
                 (true, format!("handshake accepted (cipher 0x{cipher:04x})"))

@@ -158,7 +158,10 @@ fn failed(site: &str, why: String) -> SiteReport {
 
 async fn scan_one(client: &Client, site: &str, o: &RunOptions) -> SiteReport {
     let start = Instant::now();
-    let obs = tokio::time::timeout(o.site_timeout, probe::observe(client, site, &o.probe)).await;
+    // The probes keep to the budget themselves (what was gathered is graded); this outer
+    // limit is only a backstop.
+    let backstop = o.site_timeout + Duration::from_secs(5);
+    let obs = tokio::time::timeout(backstop, probe::observe(client, site, &o.probe)).await;
     let mut report = match obs {
         Err(_) => failed(
             site,

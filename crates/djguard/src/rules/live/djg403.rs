@@ -1,9 +1,9 @@
 //! # DJG403: TLS certificate not valid
 //!
 //! ## What it does
-//! Validates the certificate chain the server sends for the scanned host name, against the
-//! system's trusted roots and without fetching missing intermediates (the way rustls/webpki and
-//! most non-browser clients do). Fires when the certificate has expired or is not yet valid, when
+//! Validates the certificate chain the server sends for the scanned host name, against Mozilla's
+//! trusted root certificates (plus any `--ca-file`) and without fetching missing intermediates,
+//! as rustls/webpki and most non-browser clients do. Fires when the certificate has expired or is not yet valid, when
 //! none of its subject alternative names matches the host, or when the chain does not lead to a
 //! trusted root: a self-signed certificate, a private CA, or an intermediate certificate the
 //! server forgot to send. The finding says so when the scan then went on without verification:

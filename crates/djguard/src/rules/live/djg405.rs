@@ -8,9 +8,9 @@
 //! ## Why is this bad?
 //! TLS 1.0 and 1.1 were formally deprecated in 2021 (RFC 8996). They depend on MD5 and SHA-1 in
 //! the handshake, lack the AEAD cipher suites of TLS 1.2 and 1.3, and have a history of practical
-//! attacks on their CBC constructions (BEAST, Lucky Thirteen). Every current
-//! browser has dropped them, so keeping them on serves no real user and fails compliance
-//! regimes such as PCI DSS.
+//! attacks on their CBC constructions (BEAST, Lucky Thirteen). Every current browser has
+//! dropped them, so keeping them on serves no real user and fails compliance regimes such as
+//! PCI DSS.
 //!
 //! ## Example
 //! ```text
