@@ -361,7 +361,7 @@ fn is_base64_value(v: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'_' | b'-'))
 }
 
-/// The value of a `'nonce-…'` source, well-formed or not.
+/// The value of a `'nonce-…'` source, well-formed or not (`None` for an unclosed one).
 fn nonce_value(t: &str) -> Option<&str> {
     strip_prefix_ci(t, "'nonce-")?.strip_suffix('\'')
 }
@@ -400,16 +400,27 @@ fn host_part(t: &str) -> &str {
     rest.get(..end).unwrap_or(rest)
 }
 
-/// A source that matches any web origin: `*`, `http:`/`https:` (CSP3 lets `http:` match
-/// HTTPS too), or a host-source whose host is `*` (`https://*`, `*:*`) or `*.*`.
+/// A source that matches any web origin: `*`; a scheme that matches `https:` URLs
+/// (CSP3's scheme-part match lets `http:`, `ws:` and `wss:` match HTTPS too, so
+/// `script-src wss:` allows any HTTPS script); or a host-source whose host is `*`
+/// (`https://*`, `*:*`) or `*.*` under such a scheme (or none).
 fn any_origin(t: &str) -> bool {
+    let web = |s: &str| {
+        ["http", "https", "ws", "wss"]
+            .iter()
+            .any(|w| s.eq_ignore_ascii_case(w))
+    };
     if t == "*" {
         return true;
     }
     if let Some(s) = scheme_only(t) {
-        return s.eq_ignore_ascii_case("http") || s.eq_ignore_ascii_case("https");
+        return web(s);
     }
-    !t.starts_with('\'') && matches!(host_part(t), "*" | "*.*")
+    if t.starts_with('\'') {
+        return false;
+    }
+    let scheme_ok = t.split_once("://").is_none_or(|(s, _)| web(s));
+    scheme_ok && matches!(host_part(t), "*" | "*.*")
 }
 
 /// `http:`, `ftp:` or `ws:` sources, or hosts under those schemes.
@@ -533,43 +544,52 @@ fn injection(policies: &[Policy], https: bool, issues: &mut Vec<CspIssue>) {
         issues.push(issue("DJG409", Severity::Medium, directive, message));
     };
     let elem = across(policies, SCRIPT_ELEM, inline_allowed);
+    let attr = across(policies, SCRIPT_ATTR, inline_allowed);
     let mut named: Vec<(String, String)> = Vec::new(); // (directive, token) already reported
+    let unrestricted = matches!(elem, Allows::Unrestricted);
+    let same = match (&elem, &attr) {
+        (Allows::By(e, _), Allows::By(a, _)) => e.name == a.name,
+        (Allows::Unrestricted, Allows::Unrestricted) => true,
+        _ => false,
+    };
     match &elem {
-        Allows::Unrestricted => {
-            add(
-                "script-src",
-                "no script-src or default-src restricts scripts, so injected inline and remote scripts run".into(),
-            );
-        }
-        Allows::By(d, tokens) => {
-            add(
+        Allows::Unrestricted if same => add(
+            "script-src",
+            "no script-src or default-src restricts scripts, so injected inline scripts, event handlers and remote scripts all run".into(),
+        ),
+        Allows::Unrestricted => add(
+            "script-src",
+            "no script-src or default-src restricts <script> elements, so injected inline and remote scripts run".into(),
+        ),
+        Allows::By(d, tokens) => add(
+            &d.name,
+            format!(
+                "{} allows {} without a nonce or hash, so injected inline scripts{} run",
+                d.name,
+                joined(tokens),
+                if same { " and event handlers" } else { "" }
+            ),
+        ),
+        Allows::Blocked => {}
+    }
+    if !same {
+        match &attr {
+            Allows::By(d, tokens) => add(
                 &d.name,
                 format!(
-                    "{} allows {} without a nonce or hash, so any injected <script> runs",
+                    "{} allows {}, so injected event handlers such as onerror= run",
                     d.name,
                     joined(tokens)
                 ),
-            );
-        }
-        Allows::Blocked => {}
-    }
-    let unrestricted = matches!(elem, Allows::Unrestricted);
-    if !unrestricted {
-        let elem_directive = match &elem {
-            Allows::By(d, _) => Some(d.name.as_str()),
-            _ => None,
-        };
-        match across(policies, SCRIPT_ATTR, inline_allowed) {
-            Allows::By(d, tokens) if Some(d.name.as_str()) != elem_directive => add(
-                &d.name,
-                format!("{} allows {}, so injected event handlers such as onerror= run", d.name, joined(&tokens)),
             ),
             Allows::Unrestricted => add(
                 "script-src-attr",
-                "only <script> elements are restricted (no script-src or default-src), so injected event handlers such as onerror= run".into(),
+                "event handlers fall back to no script-src or default-src, so injected ones such as onerror= run".into(),
             ),
-            _ => {}
+            Allows::Blocked => {}
         }
+    }
+    if !unrestricted {
         if let Allows::By(d, tokens) = across(policies, SCRIPT_ELEM, remote_allowed) {
             named.extend(
                 tokens
@@ -673,10 +693,23 @@ fn insecure_sources(policies: &[Policy], active: bool) -> Vec<(&str, Vec<&str>)>
             }
             let navigation = matches!(
                 d.name.as_str(),
-                "form-action" | "frame-src" | "child-src" | "fenced-frame-src" | "base-uri" | "frame-ancestors" | "report-uri"
+                "form-action"
+                    | "frame-src"
+                    | "child-src"
+                    | "fenced-frame-src"
+                    | "base-uri"
+                    | "frame-ancestors"
+                    | "report-uri"
             );
             if upgraded && !navigation {
                 continue;
+            }
+            let script = matches!(
+                d.name.as_str(),
+                "script-src" | "script-src-elem" | "script-src-attr"
+            );
+            if script && has_kw(&d.value, "'strict-dynamic'") {
+                continue; // browsers ignore its host and scheme sources
             }
             let tokens: Vec<&str> = d
                 .value
@@ -951,15 +984,15 @@ fn token_problem<'t>(
             "{directive} lists {t} in double quotes; CSP keywords take single quotes"
         ));
     }
-    if let Some(v) = nonce_value(t) {
+    if strip_prefix_ci(t, "'nonce-").is_some() {
         if !nonces_seen.insert(t) {
             return None;
         }
-        if !is_base64_value(v) {
+        let Some(v) = nonce_value(t).filter(|v| is_base64_value(v)) else {
             return Some(format!(
                 "{directive} nonce {t} is not base64, so browsers ignore it"
             ));
-        }
+        };
         let len = v.trim_end_matches('=').len();
         if len < 16 {
             return Some(format!(

@@ -10,10 +10,10 @@
 //! ## Why is this bad?
 //! With the origin reflected and credentials allowed, any web page the user visits can send
 //! requests to your site with the user's cookies and read the answers: profile data, API keys,
-//! CSRF tokens, anything the logged-in user can see. Browsers never send cookies on a `*`
-//! answer, so the wildcard exposes only what can be read without logging in; that is correct
-//! for a public API, but not for data protected by network position (an intranet, an IP
-//! allowlist).
+//! CSRF tokens, anything the logged-in user can see. Browsers do not let a page read a
+//! credentialed response answered with `*`, so the wildcard exposes only what can be read
+//! without logging in; that is correct for a public API, but not for data protected by network
+//! position (an intranet, an IP allowlist).
 //!
 //! ## Example
 //! ```text

@@ -11,8 +11,9 @@
 //! A cookie without `Secure` is also sent on plain-HTTP requests to the host: a typed bare
 //! domain, an old `http://` link, an image in an e-mail. An attacker on the network can trigger
 //! such a request and read the cookie; with the session cookie they are logged in as the user,
-//! with the CSRF cookie they can forge the user's form posts. HSTS narrows this window (DJG406)
-//! but does not cover a first visit, an expired policy, or subdomains outside it.
+//! and the CSRF cookie hands over the secret Django's CSRF protection relies on. HSTS narrows
+//! this window (DJG406) but does not cover a first visit, an expired policy, or subdomains
+//! outside it.
 //!
 //! ## Example
 //! ```text

@@ -3,10 +3,10 @@
 //! ## What it does
 //! Fires when the site's session cookie is set without `HttpOnly`: the cookie named by
 //! `SESSION_COOKIE_NAME` (default `sessionid`), or another cookie the site evidently uses as its
-//! session (a name containing `session` or `sess`). Django's CSRF cookie is not reported: Django's
-//! documentation notes that making it `HttpOnly` brings no real protection, since a script able
-//! to read cookies can read the token from the page's forms as well, and JavaScript clients
-//! often need to read it.
+//! session (a name containing `sess`). Django's CSRF cookie is not reported: Django's
+//! documentation notes that making it `HttpOnly` brings no real protection, since a script
+//! able to read cookies can read the token from the page's forms as well, and JavaScript
+//! clients often need to read it.
 //!
 //! ## Why is this bad?
 //! Any cross-site scripting bug can read `document.cookie` and send the session id to the
