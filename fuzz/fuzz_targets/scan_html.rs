@@ -38,13 +38,22 @@ fuzz_target!(|data: &[u8]| {
     ];
     for (headers, meta, report_only) in inputs {
         for https in [false, true] {
-            let input = CspInput { headers, report_only, meta, https };
+            let input = CspInput {
+                headers,
+                report_only,
+                meta,
+                https,
+            };
             let v = judge(&input);
             assert_eq!(v.modifier, observatory_modifier(v.observatory));
             assert!(v.observatory.starts_with("csp-"));
             // DJG408, then DJG409, then DJG410; DJG408 stands alone among the first two.
             assert!(v.issues.windows(2).all(|w| w[0].rule <= w[1].rule));
-            assert!(v.issues.iter().all(|i| matches!(i.rule, "DJG408" | "DJG409" | "DJG410")));
+            assert!(
+                v.issues
+                    .iter()
+                    .all(|i| matches!(i.rule, "DJG408" | "DJG409" | "DJG410"))
+            );
             assert!(v.issues.iter().all(|i| !i.message.is_empty()));
             let no_policy = v.issues.iter().any(|i| i.rule == "DJG408");
             assert!(!(no_policy && v.issues.iter().any(|i| i.rule == "DJG409")));
