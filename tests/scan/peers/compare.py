@@ -244,7 +244,7 @@ def reconcile(dj_site: dict, obs_doc: dict, plain_port_of_tls_site: bool = False
         # port artifacts, which are not about scoring).
         if b is not None:
             adjusted.append(b_mod if ((name in RESCORED and a_res == b_res) or kind.startswith("port")) else a_mod)
-        if kind:
+        if kind and not (kind.startswith("expected: test not in") and a_mod == 0):
             rows.append((name, f"{a_res} {a_mod:+d}" if a else "-", f"{b_res} {b_mod:+d}" if b else "-", kind))
         if kind == "UNEXPECTED":
             unexpected.append((name, a_res, a_mod, b_res, b_mod))
@@ -390,7 +390,7 @@ def render(results: list[dict], binary: str) -> str:
     L.append("")
     L.append("For the plain-HTTP port of an nginx site, the Observatory follows the redirect to the HTTPS port for "
              "its page but asks `https://` on the plain port itself for HSTS, which fails; djguard takes HSTS from "
-             "the HTTPS page the redirect reached. Those rows are marked 'port artifact' and taken at the "
+             "the HTTPS page the redirect reached. Those rows are labelled `port` and taken at the "
              "Observatory's value in 'djguard as v4'.")
     L.append("")
     L.append("| site | port | Observatory (v4) | djguard `observatory_score` | djguard as v4 | differing tests: djguard vs Observatory |")
@@ -422,7 +422,7 @@ def render(results: list[dict], binary: str) -> str:
     else:
         L.append("No per-test difference outside X-Frame-Options / COOP / COEP.")
     L.append("")
-    L.append("Labels: `v6 only` = COOP/COEP, tests algorithm 4 does not have; `v6 rescored` = same result, other "
+    L.append("Labels (tests that differ only by a 0-modifier COOP/COEP result are not listed): `v6 only` = COOP/COEP, tests algorithm 4 does not have; `v6 rescored` = same result, other "
              "modifier (X-Frame-Options: DENY/SAMEORIGIN is +5 in djguard, 0 in algorithm 4); `port` / `port, via "
              "HSTS` = the one-port artifact described above; `unexpected` = anything else.")
     L.append("")
