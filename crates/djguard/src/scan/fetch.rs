@@ -24,21 +24,13 @@ use url::Url;
 /// How the scanner talks to sites; shared by every request of a run.
 #[derive(Clone)]
 pub struct Client {
-    pub(crate) inner: Arc<ClientInner>,
+    inner: Arc<ClientInner>,
 }
 
-pub(crate) struct ClientInner {
-    pub connect_timeout: Duration,
-    pub read_timeout: Duration,
-    pub max_body: usize,
-    pub user_agent: String,
-    /// Extra headers (authentication) sent on https requests only, unless allowed over http.
-    pub auth_headers: Vec<(String, String)>,
-    pub auth_over_http: bool,
-    /// `--resolve host:port:addr` overrides, as curl's.
-    pub resolve: Vec<(String, u16, IpAddr)>,
-    pub verifier: Arc<rustls::client::WebPkiServerVerifier>,
-    pub provider: Arc<rustls::crypto::CryptoProvider>,
+struct ClientInner {
+    o: ClientOptions,
+    verifier: Arc<rustls::client::WebPkiServerVerifier>,
+    provider: Arc<rustls::crypto::CryptoProvider>,
 }
 
 /// Settings a client is built from.
@@ -88,13 +80,7 @@ impl Client {
         .map_err(|e| format!("TLS set-up: {e}"))?;
         Ok(Client {
             inner: Arc::new(ClientInner {
-                connect_timeout: o.connect_timeout,
-                read_timeout: o.read_timeout,
-                max_body: o.max_body,
-                user_agent: o.user_agent,
-                auth_headers: o.auth_headers,
-                auth_over_http: o.auth_over_http,
-                resolve: o.resolve,
+                o,
                 verifier,
                 provider,
             }),
@@ -102,13 +88,17 @@ impl Client {
     }
 
     pub fn max_body(&self) -> usize {
-        self.inner.max_body
+        self.inner.o.max_body
+    }
+
+    pub fn connect_timeout(&self) -> Duration {
+        self.inner.o.connect_timeout
     }
 
     /// Addresses for a host: `--resolve` first, then IP literals, then the system resolver.
     pub async fn resolve(&self, host: &str, port: u16) -> Result<Vec<SocketAddr>, FetchError> {
         let bare = host.trim_start_matches('[').trim_end_matches(']');
-        for (h, p, ip) in &self.inner.resolve {
+        for (h, p, ip) in &self.inner.o.resolve {
             if h.eq_ignore_ascii_case(bare) && *p == port {
                 return Ok(vec![SocketAddr::new(*ip, port)]);
             }
@@ -117,7 +107,7 @@ impl Client {
             return Ok(vec![SocketAddr::new(ip, port)]);
         }
         let lookup = tokio::net::lookup_host((bare, port));
-        match tokio::time::timeout(self.inner.connect_timeout, lookup).await {
+        match tokio::time::timeout(self.inner.o.connect_timeout, lookup).await {
             Err(_) => Err(FetchError::new(ErrorKind::Dns, "DNS lookup timed out")),
             Ok(Err(e)) => Err(FetchError::new(
                 ErrorKind::Dns,
@@ -463,7 +453,7 @@ impl Client {
         let mut tcp = None;
         for addr in addrs {
             match tokio::time::timeout(
-                self.inner.connect_timeout,
+                self.inner.o.connect_timeout,
                 tokio::net::TcpStream::connect(addr),
             )
             .await
@@ -483,7 +473,7 @@ impl Client {
                         ErrorKind::Timeout,
                         format!(
                             "connecting to {addr} timed out after {} s",
-                            self.inner.connect_timeout.as_secs_f32()
+                            self.inner.o.connect_timeout.as_secs_f32()
                         ),
                     ))
                 }
@@ -512,7 +502,7 @@ impl Client {
         config.alpn_protocols = vec![b"http/1.1".to_vec()];
         let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
         let tls =
-            match tokio::time::timeout(self.inner.connect_timeout, connector.connect(name, tcp))
+            match tokio::time::timeout(self.inner.o.connect_timeout, connector.connect(name, tcp))
                 .await
             {
                 Err(_) => {
@@ -520,7 +510,7 @@ impl Client {
                         ErrorKind::Timeout,
                         format!(
                             "TLS handshake with {bare}:{port} timed out after {} s",
-                            self.inner.connect_timeout.as_secs_f32()
+                            self.inner.o.connect_timeout.as_secs_f32()
                         ),
                     ));
                 }
@@ -593,7 +583,7 @@ impl Client {
             .method(req.method)
             .uri(path)
             .header("host", req.host_header.as_deref().unwrap_or(&host))
-            .header("user-agent", &self.inner.user_agent)
+            .header("user-agent", &self.inner.o.user_agent)
             .header(
                 "accept",
                 "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
@@ -603,15 +593,15 @@ impl Client {
         for (k, v) in &req.headers {
             builder = builder.header(k.as_str(), v.as_str());
         }
-        if req.url.scheme() == "https" || self.inner.auth_over_http {
-            for (k, v) in &self.inner.auth_headers {
+        if req.url.scheme() == "https" || self.inner.o.auth_over_http {
+            for (k, v) in &self.inner.o.auth_headers {
                 builder = builder.header(k.as_str(), v.as_str());
             }
         }
         let request = builder
             .body(http_body_util::Empty::<Bytes>::new())
             .map_err(|e| FetchError::new(ErrorKind::BadUrl, format!("bad request: {e}")))?;
-        let read_timeout = self.inner.read_timeout;
+        let read_timeout = self.inner.o.read_timeout;
         let head = tokio::time::timeout(read_timeout, sender.send_request(request)).await;
         let resp = match head {
             Err(_) => {
@@ -656,7 +646,7 @@ impl Client {
             elapsed_ms: 0,
         };
         if req.read_body && req.method != "HEAD" {
-            let cap = self.inner.max_body;
+            let cap = self.inner.o.max_body;
             let mut body = resp.into_body();
             let deadline = Instant::now() + read_timeout;
             let mut raw: Vec<u8> = Vec::new();

@@ -298,10 +298,9 @@ async fn legacy(p: &Prober<'_>, landing: &Url, obs: &mut Observations) {
         if tokio::time::Instant::now() >= p.until {
             break;
         }
-        let out =
-            tokio::time::timeout_at(p.until, probe(addr, sni, v, p.client.inner.connect_timeout))
-                .await
-                .unwrap_or_else(|_| LegacyOutcome::Error(out_of_time().message));
+        let out = tokio::time::timeout_at(p.until, probe(addr, sni, v, p.client.connect_timeout()))
+            .await
+            .unwrap_or_else(|_| LegacyOutcome::Error(out_of_time().message));
         let (accepted, detail) = match out {
             LegacyOutcome::Accepted { cipher } => {
                 (true, format!("handshake accepted (cipher 0x{cipher:04x})"))
