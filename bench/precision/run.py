@@ -85,8 +85,9 @@ def verdict_of(f, labels):
 
 
 def text_order(f):
-    """The order of the text output: most severe first, then most confident, then path order."""
-    return (-SEV[f["severity"]], -CONF[f["confidence"]], f["path"], f["line"], f["column"], f["rule"])
+    """The order of the text output (render/text.rs `text_order`): most severe first, then most
+    confident, then by rule, then path order."""
+    return (-SEV[f["severity"]], -CONF[f["confidence"]], f["rule"], f["path"], f["line"], f["column"])
 
 
 def pct(right, total):
