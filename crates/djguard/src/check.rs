@@ -384,7 +384,6 @@ pub fn run(opts: &CheckOptions) -> Result<Report, CheckError> {
         })
         .collect();
     let mut suppressed = templates.suppressed;
-    let mut below_confidence = 0;
     findings.retain(|f: &Finding| {
         let meta = rules::find(&f.rule);
         let ignored_here = per_file.iter().any(|(set, ids)| {
@@ -392,10 +391,6 @@ pub fn run(opts: &CheckOptions) -> Result<Report, CheckError> {
                 && meta.is_some_and(|m| ids.iter().any(|i| rules::selector_matches(i, m)))
         });
         if ignored_here {
-            return false;
-        }
-        if f.confidence < opts.min_confidence {
-            below_confidence += 1;
             return false;
         }
         let line = project
@@ -411,6 +406,10 @@ pub fn run(opts: &CheckOptions) -> Result<Report, CheckError> {
     apply_severity_overrides(opts, &mut findings);
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings.dedup_by(|a, b| a.fingerprint == b.fingerprint);
+    // Counted last, so the number equals what `--min-confidence low` adds to the list.
+    let before = findings.len();
+    findings.retain(|f| f.confidence >= opts.min_confidence);
+    let below_confidence = before - findings.len();
     undecided.sort_by(|a, b| (&a.settings_module, &a.rule).cmp(&(&b.settings_module, &b.rule)));
 
     let mut errors = project.errors.clone();

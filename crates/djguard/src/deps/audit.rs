@@ -617,9 +617,19 @@ impl Cx<'_> {
         }
     }
 
-    /// DJG304: one finding per vulnerability affecting an exact version.
+    /// DJG304: one finding per vulnerable package version, listing every advisory that
+    /// applies and the one smallest upgrade that clears them all (one root cause, one finding).
+    /// An advisory named in an inline suppression on the line is left out of the list.
     fn exact(&mut self, d: &Dependency, v: &Version, groups: &[Group], calendar: &Calendar) {
-        let hits: Vec<&Group> = groups.iter().filter(|g| g.affects(&d.name, v)).collect();
+        let mut hits: Vec<&Group> = groups.iter().filter(|g| g.affects(&d.name, v)).collect();
+        let before = hits.len();
+        hits.retain(|g| {
+            !g.info(&d.name)
+                .ids
+                .iter()
+                .any(|id| crate::suppress::suppressed(&d.source_line, id))
+        });
+        self.suppressed += before - hits.len();
         if hits.is_empty() {
             return;
         }
@@ -668,7 +678,10 @@ impl Cx<'_> {
             String::new()
         };
         let fix_text = fix_text + &eol_note;
-        for g in hits {
+        let mut infos: Vec<AdvisoryInfo> = Vec::new();
+        let mut severity: Option<Severity> = None;
+        let mut lines: Vec<String> = Vec::new();
+        for g in &hits {
             let ai = g.info(&d.name);
             let fixed = g.fixed(&d.name);
             let fixed_here = fixed
@@ -676,52 +689,67 @@ impl Cx<'_> {
                 .find(|f| *f > v && pep::series(f) == pep::series(v))
                 .or_else(|| fixed.iter().find(|f| *f > v));
             let fixed_text = match fixed_here {
-                Some(f) => format!(" Fixed in {f}."),
-                None => " No fixed release is known.".into(),
+                Some(f) => format!("fixed in {f}"),
+                None => "no fixed release known".into(),
             };
-            let others: Vec<&String> = ai.ids.iter().filter(|i| **i != ai.id).collect();
+            let others: Vec<&str> = ai
+                .ids
+                .iter()
+                .filter(|i| **i != ai.id)
+                .map(String::as_str)
+                .collect();
             let aka = if others.is_empty() {
                 String::new()
             } else {
-                format!(
-                    " ({})",
-                    others
-                        .iter()
-                        .map(|s| s.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
+                format!(" ({})", others.join(", "))
             };
             let summary = if ai.summary.is_empty() {
                 String::new()
             } else {
                 format!(": {}", ai.summary.trim_end_matches('.'))
             };
-            let severity = g.severity().unwrap_or(Severity::Medium);
-            let ids = ai.ids.clone();
-            let message = format!(
-                "{} {v} is affected by {}{aka}{summary}.{fixed_text}",
-                d.name, ai.id
-            );
-            let info = PackageInfo {
-                name: d.name.clone(),
-                version: Some(v.to_string()),
-                spec: String::new(),
-                advisories: vec![ai.clone()],
-                fix: fix.as_ref().map(|(f, _)| f.to_string()),
-            };
-            self.push(
-                &r::djg304::META,
-                d,
-                &format!("{v}:{}", ai.id),
-                Confidence::High,
-                Some(severity),
-                message,
-                fix_text.clone(),
-                info,
-                &ids,
-            );
+            lines.push(format!("{}{aka}{summary} ({fixed_text})", ai.id));
+            let sev = g.severity().unwrap_or(Severity::Medium);
+            severity = Some(severity.map_or(sev, |s: Severity| s.max(sev)));
+            infos.push(ai);
         }
+        // The message names every advisory; past a handful, the rest are counted (the JSON's
+        // `package.advisories` lists them all).
+        const SHOWN: usize = 5;
+        let message = if lines.len() == 1 {
+            format!("{} {v} is affected by {}.", d.name, lines[0])
+        } else {
+            let more = lines.len().saturating_sub(SHOWN);
+            format!(
+                "{} {v} is affected by {} known advisories: {}{}.",
+                d.name,
+                lines.len(),
+                lines[..lines.len().min(SHOWN)].join("; "),
+                if more > 0 {
+                    format!("; and {more} more")
+                } else {
+                    String::new()
+                }
+            )
+        };
+        let info = PackageInfo {
+            name: d.name.clone(),
+            version: Some(v.to_string()),
+            spec: String::new(),
+            advisories: infos,
+            fix: fix.as_ref().map(|(f, _)| f.to_string()),
+        };
+        self.push(
+            &r::djg304::META,
+            d,
+            &format!("{v}:vulnerable"),
+            Confidence::High,
+            severity,
+            message,
+            fix_text,
+            info,
+            &[],
+        );
     }
 
     /// DJG305 (and DJG301 for Django ranges that allow only unsupported series).

@@ -1,12 +1,15 @@
-//! Output for people: findings grouped by file, each with the source line, a caret under the
-//! offending code and the fix (the rustc/ruff look, via annotate-snippets), then a summary.
+//! Output for people: a summary first (counts by severity and by rule, the settings module and
+//! why it was chosen), then the findings most severe first, each with the source line, a caret
+//! under the offending code and the fix (the rustc/ruff look, via annotate-snippets). Findings
+//! of one rule that share their advice are listed under one heading that says it once. Machine
+//! formats keep the contract's path order; only this view reorders.
 
 use std::fmt::Write;
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
 use crate::check::Report;
-use crate::finding::Severity;
+use crate::finding::{Finding, Severity};
 
 pub fn render(report: &Report, color: bool) -> String {
     let renderer = if color {
@@ -15,52 +18,34 @@ pub fn render(report: &Report, color: bool) -> String {
         Renderer::plain()
     };
     let mut out = String::new();
-    for f in &report.findings {
-        let level = match f.severity {
-            Severity::Critical | Severity::High => Level::ERROR,
-            Severity::Medium => Level::WARNING,
-            Severity::Low | Severity::Info => Level::NOTE,
-        };
-        let title = format!(
-            "{} [{}, {} confidence]",
-            f.message,
-            f.severity.as_str(),
-            f.confidence.as_str()
-        );
-        let line_text = f.source_line.as_str();
-        let start = char_to_byte(line_text, f.column.saturating_sub(1) as usize);
-        let end = if f.end_line == f.line {
-            char_to_byte(line_text, f.end_column.saturating_sub(1) as usize)
-        } else {
-            line_text.len()
-        };
-        // A zero-width location (a setting left at its default) marks one character.
-        let end = if end <= start {
-            line_text[start..]
-                .chars()
-                .next()
-                .map_or(start, |c| start + c.len_utf8())
-        } else {
-            end
-        };
-        let mut groups = vec![
-            level
-                .primary_title(title)
-                .id(f.rule.as_str())
-                .element(
-                    Snippet::source(line_text)
-                        .line_start(f.line as usize)
-                        .path(f.path.as_str())
-                        .annotation(AnnotationKind::Primary.span(start..end)),
-                )
-                .element(Level::HELP.message(format!("fix: {}", f.fix))),
-        ];
-        if let Some(m) = &f.settings_module {
-            groups.push(Group::with_title(
-                Level::NOTE.secondary_title(format!("evaluated for settings module {m}")),
-            ));
+    out.push_str(&header(report));
+    let order = text_order(report);
+    let mut i = 0;
+    while i < order.len() {
+        // A run of findings of one rule with the same advice (in text order) is one group.
+        let first = &report.findings[order[i]];
+        let mut j = i + 1;
+        while j < order.len() && {
+            let g = &report.findings[order[j]];
+            g.rule == first.rule && g.fix == first.fix && g.severity == first.severity
+        } {
+            j += 1;
         }
-        let _ = writeln!(out, "{}\n", renderer.render(&groups));
+        let grouped = j - i >= 3;
+        if grouped {
+            let title = crate::rules::find(&first.rule).map_or("", |m| m.title);
+            let _ = writeln!(
+                out,
+                "== {} ({} findings): {title}\n   fix (for each of them): {}\n",
+                first.rule,
+                j - i,
+                first.fix
+            );
+        }
+        for &k in &order[i..j] {
+            render_one(&mut out, &renderer, &report.findings[k], !grouped);
+        }
+        i = j;
     }
     if !report.undecided.is_empty() {
         let _ = writeln!(
@@ -74,6 +59,120 @@ pub fn render(report: &Report, color: bool) -> String {
         out.push('\n');
     }
     let _ = writeln!(out, "{}", summary_line(report));
+    out
+}
+
+/// One finding in the rustc/ruff look; `with_fix` is false inside a group whose heading gave
+/// the advice.
+fn render_one(out: &mut String, renderer: &Renderer, f: &Finding, with_fix: bool) {
+    let level = match f.severity {
+        Severity::Critical | Severity::High => Level::ERROR,
+        Severity::Medium => Level::WARNING,
+        Severity::Low | Severity::Info => Level::NOTE,
+    };
+    let title = format!(
+        "{} [{}, {} confidence]",
+        f.message,
+        f.severity.as_str(),
+        f.confidence.as_str()
+    );
+    let line_text = f.source_line.as_str();
+    let start = char_to_byte(line_text, f.column.saturating_sub(1) as usize);
+    let end = if f.end_line == f.line {
+        char_to_byte(line_text, f.end_column.saturating_sub(1) as usize)
+    } else {
+        line_text.len()
+    };
+    // A zero-width location (a setting left at its default) marks one character.
+    let end = if end <= start {
+        line_text[start..]
+            .chars()
+            .next()
+            .map_or(start, |c| start + c.len_utf8())
+    } else {
+        end
+    };
+    let mut main = level.primary_title(title).id(f.rule.as_str()).element(
+        Snippet::source(line_text)
+            .line_start(f.line as usize)
+            .path(f.path.as_str())
+            .annotation(AnnotationKind::Primary.span(start..end)),
+    );
+    if with_fix {
+        main = main.element(Level::HELP.message(format!("fix: {}", f.fix)));
+    }
+    let mut groups = vec![main];
+    if let Some(m) = &f.settings_module {
+        groups.push(Group::with_title(
+            Level::NOTE.secondary_title(format!("evaluated for settings module {m}")),
+        ));
+    }
+    let _ = writeln!(out, "{}\n", renderer.render(&groups));
+}
+
+/// Indices of the findings in the order people read them: most severe first, then most
+/// confident, then by rule (so a rule's findings stand together), then path order.
+pub fn text_order(report: &Report) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..report.findings.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (a, b) = (&report.findings[a], &report.findings[b]);
+        b.severity
+            .cmp(&a.severity)
+            .then(b.confidence.cmp(&a.confidence))
+            .then(a.rule.cmp(&b.rule))
+            .then(a.sort_key().cmp(&b.sort_key()))
+    });
+    order
+}
+
+/// The opening summary: what was found, by severity and by rule, and which settings module
+/// was judged and why.
+fn header(report: &Report) -> String {
+    let mut out = String::new();
+    if report.findings.is_empty() {
+        return out;
+    }
+    let mut by_sev: std::collections::BTreeMap<std::cmp::Reverse<Severity>, usize> =
+        std::collections::BTreeMap::new();
+    let mut by_rule: std::collections::BTreeMap<&str, (Severity, usize)> =
+        std::collections::BTreeMap::new();
+    for f in &report.findings {
+        *by_sev.entry(std::cmp::Reverse(f.severity)).or_default() += 1;
+        let e = by_rule.entry(f.rule.as_str()).or_insert((f.severity, 0));
+        e.0 = e.0.max(f.severity);
+        e.1 += 1;
+    }
+    let sev: Vec<String> = by_sev
+        .iter()
+        .map(|(s, n)| format!("{n} {}", s.0.as_str()))
+        .collect();
+    let _ = writeln!(
+        out,
+        "djguard: {} finding(s): {}.",
+        report.findings.len(),
+        sev.join(", ")
+    );
+    let mut rules: Vec<(&str, Severity, usize)> =
+        by_rule.into_iter().map(|(r, (s, n))| (r, s, n)).collect();
+    rules.sort_by(|a, b| b.1.cmp(&a.1).then(b.2.cmp(&a.2)).then(a.0.cmp(b.0)));
+    for (rule, severity, n) in rules {
+        let title = crate::rules::find(rule).map_or("", |m| m.title);
+        let _ = writeln!(out, "  {n:>4}  {rule:<14} {:<8} {title}", severity.as_str());
+    }
+    for s in &report.settings {
+        let _ = writeln!(
+            out,
+            "Settings judged: {} ({}){}.",
+            s.module,
+            s.selected,
+            if s.deploy {
+                ""
+            } else {
+                "; development settings, deployment checks skipped"
+            }
+        );
+    }
+    out.push('\n');
     out
 }
 
