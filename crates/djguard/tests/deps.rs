@@ -265,7 +265,19 @@ fn django_4_2_7_gets_the_calendar_and_its_advisories() {
     // 4.2 reached its end of support on 2026-04-30; 4.2.8 to 4.2.30 without the yanked
     // 4.2.12 are 22 releases.
     assert_eq!(rules.iter().filter(|r| **r == "DJG301").count(), 1);
-    let behind = findings.iter().find(|f| f["rule"] == "DJG303").unwrap();
+    // Advisories apply to 4.2.7, so DJG304 names the upgrade and DJG303 does not repeat it;
+    // with DJG304 switched off, DJG303 says how far behind the version is.
+    assert!(!rules.contains(&"DJG303"));
+    let without = deps_json(
+        cache.path(),
+        &[proj.path().to_str().unwrap(), "--ignore", "DJG304"],
+    );
+    let behind = without["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "DJG303")
+        .expect("DJG303 without DJG304");
     assert!(
         behind["message"]
             .as_str()

@@ -596,7 +596,11 @@ impl Cx<'_> {
                 format!("Plan the upgrade before {}. {upgrade}", eol.unwrap_or("then")), info.clone(), &[]);
         }
         let newer: Vec<Version> = series.versions().into_iter().filter(|r| r > v).collect();
-        if let Some(newest) = newer.last() {
+        // One root cause, one finding: when advisories apply to this version, DJG304 lists
+        // them with the upgrade, and "behind the newest patch" would say the same again.
+        let vulnerable = (self.enabled)(&r::djg304::META)
+            && groups.iter().any(|g| g.affects("django", v));
+        if let Some(newest) = newer.last().filter(|_| !vulnerable) {
             let fixed_since: Vec<String> = groups
                 .iter()
                 .filter(|g| g.affects("django", v) && !g.affects("django", newest))

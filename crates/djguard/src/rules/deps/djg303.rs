@@ -2,8 +2,10 @@
 //!
 //! ## What it does
 //! Fires when the pinned Django version is older than the newest release of the same
-//! series (4.2.7 when 4.2.30 exists), saying how many releases behind it is and which of
-//! Django's advisories the newer releases fix.
+//! series (4.2.7 when 4.2.30 exists) and no known advisory applies to the pinned version,
+//! saying how many releases behind it is. When advisories do apply, DJG304 reports them with
+//! the upgrade instead (one root cause, one finding); with DJG304 switched off, this rule
+//! names the advisories the newer releases fix.
 //!
 //! ## Why is this bad?
 //! Django's patch releases carry the security fixes, and they are made to be safe to take
