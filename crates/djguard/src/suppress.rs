@@ -31,7 +31,6 @@ pub const NOQA_CODES: &[(&str, &[&str])] = &[
     ("S610", &["DJG101"]),                     // django-extra
     ("S611", &["DJG101"]),                     // django-raw-sql
     ("S701", &["DJG209"]),                     // jinja2-autoescape-false
-    ("S702", &["DJG209"]),                     // mako-templates
     ("S704", &["DJG102"]),                     // unsafe-markup-use
     ("DJ007", &["DJG115"]),                    // django-all-with-model-form
     ("DJ006", &["DJG115"]),                    // django-exclude-with-model-form

@@ -598,8 +598,8 @@ impl Cx<'_> {
         let newer: Vec<Version> = series.versions().into_iter().filter(|r| r > v).collect();
         // One root cause, one finding: when advisories apply to this version, DJG304 lists
         // them with the upgrade, and "behind the newest patch" would say the same again.
-        let vulnerable = (self.enabled)(&r::djg304::META)
-            && groups.iter().any(|g| g.affects("django", v));
+        let vulnerable =
+            (self.enabled)(&r::djg304::META) && groups.iter().any(|g| g.affects("django", v));
         if let Some(newest) = newer.last().filter(|_| !vulnerable) {
             let fixed_since: Vec<String> = groups
                 .iter()
