@@ -668,20 +668,23 @@ impl<'a> ast::visitor::Visitor<'a> for CallFinder<'_, 'a> {
                     }
                     view = first;
                 }
-                let kwargs = match c.arguments.args.first() {
-                    Some(Expr::StringLiteral(p)) => Some({
-                        let pattern = p.value.to_str();
+                let kwargs = match c.arguments.args.first().and_then(pattern_text) {
+                    Some(pattern) => {
                         if self
                             .ix
                             .qualname(self.file, &c.func)
                             .is_some_and(|q| q.ends_with(".path"))
                         {
-                            path_kwargs(pattern)
+                            Some(path_kwargs(&pattern))
+                        } else if unnamed_group(&pattern) && !pattern.contains("(?P<") {
+                            // Unnamed groups (without named ones) pass positional arguments:
+                            // which parameters they fill is not known here.
+                            None
                         } else {
-                            regex_kwargs(pattern)
+                            Some(regex_kwargs(&pattern))
                         }
-                    }),
-                    _ => None,
+                    }
+                    None => None,
                 };
                 self.routes.push(Route {
                     file: self.file,
@@ -696,6 +699,85 @@ impl<'a> ast::visitor::Visitor<'a> for CallFinder<'_, 'a> {
             ast::visitor::walk_expr(self, expr);
         });
     }
+}
+
+/// The text of a URL pattern: a literal, a translated literal (`_("register/")`,
+/// `pgettext("urls", "register/")`), or a literal `%`-formatted or concatenated with those.
+fn pattern_text(e: &Expr) -> Option<String> {
+    match e {
+        Expr::StringLiteral(s) => Some(s.value.to_str().to_string()),
+        Expr::Call(c) => {
+            let name = match &*c.func {
+                Expr::Name(n) => n.id.as_str(),
+                Expr::Attribute(a) => a.attr.id.as_str(),
+                _ => return None,
+            };
+            let translated = matches!(
+                name,
+                "_" | "gettext"
+                    | "gettext_lazy"
+                    | "ugettext"
+                    | "ugettext_lazy"
+                    | "pgettext"
+                    | "pgettext_lazy"
+            );
+            if !translated || !c.arguments.keywords.is_empty() {
+                return None;
+            }
+            match c.arguments.args.last()? {
+                Expr::StringLiteral(s) => Some(s.value.to_str().to_string()),
+                _ => None,
+            }
+        }
+        Expr::BinOp(b) if b.op == ast::Operator::Add => {
+            Some(pattern_text(&b.left)? + &pattern_text(&b.right)?)
+        }
+        Expr::BinOp(b) if b.op == ast::Operator::Mod => {
+            let Expr::StringLiteral(fmt) = &*b.left else {
+                return None;
+            };
+            let fmt = fmt.value.to_str();
+            let parts: Vec<String> = match &*b.right {
+                Expr::Tuple(t) => t.elts.iter().map(pattern_text).collect::<Option<_>>()?,
+                other => vec![pattern_text(other)?],
+            };
+            let pieces: Vec<&str> = fmt.split("%s").collect();
+            if pieces.len() != parts.len() + 1 || pieces.iter().any(|p| p.contains('%')) {
+                return None;
+            }
+            let mut out = String::new();
+            for (i, piece) in pieces.iter().enumerate() {
+                out.push_str(piece);
+                if let Some(p) = parts.get(i) {
+                    out.push_str(p);
+                }
+            }
+            Some(out)
+        }
+        _ => None,
+    }
+}
+
+/// Whether a regex has a capturing group without a name (`(\d+)`): its match is passed
+/// positionally.
+fn unnamed_group(pattern: &str) -> bool {
+    let b = pattern.as_bytes();
+    let mut escaped = false;
+    let mut in_class = false;
+    for (i, &c) in b.iter().enumerate() {
+        if escaped {
+            escaped = false;
+            continue;
+        }
+        match c {
+            b'\\' => escaped = true,
+            b'[' => in_class = true,
+            b']' => in_class = false,
+            b'(' if !in_class && b.get(i + 1) != Some(&b'?') => return true,
+            _ => {}
+        }
+    }
+    false
 }
 
 /// `path()` captures: `<int:pk>` and friends; `int`, `slug` and `uuid` admit no markup, quote,

@@ -2,6 +2,7 @@
 //! findings. Runs after parsing, over every Python file of the scan.
 
 pub mod index;
+pub mod tags;
 pub mod taint;
 
 use crate::finding::{Finding, FlowStep};

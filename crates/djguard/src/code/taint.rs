@@ -33,6 +33,17 @@ use crate::python::{Ranged, TextRange};
 use crate::rules::RuleMeta;
 use crate::rules::code::{ArgRef, CallSite, Checked, Low, Sink};
 
+/// What the project's templates pass for an argument of a filter or tag.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum TemplateUse {
+    /// Some template passes a variable.
+    Fed,
+    /// Every template that uses it passes a literal (or leaves the default).
+    Literal,
+    /// No template uses the filter or tag.
+    Unused,
+}
+
 /// One step of a flow: where it happened and what it was.
 #[derive(Clone, Debug)]
 pub struct Step {
@@ -48,6 +59,8 @@ pub struct Flow {
     /// The source is data that may come from a user but is not proven to (the value a
     /// template filter receives): flows from it are medium confidence.
     pub weak: bool,
+    /// For a weak source: the template filter or tag and the index of its parameter.
+    pub tag: Option<(FuncId, u16)>,
 }
 
 /// Flows longer than this keep their first steps and the sink; the rest is elided.
@@ -70,6 +83,7 @@ impl Flow {
         Flow {
             steps,
             weak: self.weak,
+            tag: self.tag,
         }
     }
 
@@ -84,6 +98,7 @@ impl Flow {
         Flow {
             steps,
             weak: self.weak,
+            tag: self.tag,
         }
     }
 }
@@ -103,6 +118,7 @@ impl Taint {
             source: Some(Arc::new(Flow {
                 steps: vec![step],
                 weak: false,
+                tag: None,
             })),
             params: Vec::new(),
         }
@@ -162,6 +178,16 @@ pub enum Kind {
     UrlKwargs(ClassId),
     /// A sanitiser used as a value (`esc = conditional_escape if autoescape else str`).
     Sanitiser,
+    /// The `autoescape` parameter of a `needs_autoescape` filter: true unless a template turns
+    /// escaping off itself, so `if autoescape:` is taken as always holding.
+    AutoEscape,
+    /// A value a guard proved to be one of a fixed set or accepted by a validator
+    /// (`if x in ALLOWED:`, `if url_has_allowed_host_and_scheme(x, ...):`).
+    Checked,
+    /// `request.FILES`.
+    Files,
+    /// An uploaded file (`request.FILES["f"]`): its `.name` is a base name.
+    Upload,
 }
 
 /// The abstract value of an expression.
@@ -179,6 +205,9 @@ pub struct AVal {
     /// `https://host/`), or is the request's own path: a redirect or fetch to it stays on a
     /// known origin whatever follows.
     pub anchored: bool,
+    /// Anchored when the argument for this parameter of the current function is (a URL built
+    /// as `f"{base}{query}"` from a parameter `base`): decided at each call.
+    pub anchored_if: Option<u16>,
     /// A dict with these literal string keys (a template context being built): what each
     /// key holds. Other keys may exist; only these are known.
     pub keys: Option<Arc<Vec<(String, AVal)>>>,
@@ -290,6 +319,27 @@ fn anchored_start(prefix: &str, first: Option<bool>) -> bool {
     at_start && first == Some(true)
 }
 
+/// A URL built from parts that starts with a parameter of the current function
+/// (`f"{base}{query}"`, `"https://%s/" % (host,)`): anchored whenever the argument for that
+/// parameter is, which each call decides.
+fn anchor_param(prefix: &str, first: Option<&AVal>) -> Option<u16> {
+    let at_start = prefix.is_empty()
+        || prefix.strip_suffix("://").is_some_and(|s| {
+            !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '+')
+        });
+    let v = first?;
+    if !at_start || v.anchored {
+        return None;
+    }
+    if v.anchored_if.is_some() {
+        return v.anchored_if;
+    }
+    match (&v.taint.source, v.taint.params.as_slice()) {
+        (None, [(p, _)]) => Some(*p),
+        _ => None,
+    }
+}
+
 /// The constant text an f-string starts with.
 fn fstring_prefix(f: &ast::ExprFString) -> String {
     let mut p = String::new();
@@ -347,10 +397,14 @@ impl AVal {
         if self.kind == Kind::Plain {
             self.kind = other.kind;
         }
+        // Either escaped or constant on each side: harmless to mark safe.
+        self.safe = (self.safe || self.konst) && (other.safe || other.konst);
         self.konst &= other.konst;
         self.formatted |= other.formatted;
-        self.safe &= other.safe;
         self.anchored = anchored;
+        if self.anchored_if != other.anchored_if {
+            self.anchored_if = None;
+        }
         join_keys(&mut self.keys, &other.keys);
     }
 }
@@ -381,6 +435,18 @@ pub struct Summary {
     /// The function returns a dict with these known keys (a context builder,
     /// `get_context_data`, an inclusion tag).
     pub returns_keys: Option<Arc<Vec<(String, AVal)>>>,
+    /// Every return value is escaped or constant (an encoder: `s.replace("<", "\\u003c")`).
+    pub returns_safe: bool,
+    /// Tainted return values are anchored when the arguments for these parameters are
+    /// (see [`AVal::anchored_if`]).
+    pub anchored_needs: Vec<u16>,
+    /// Parameters the function validates: whenever it returns a true value, they passed a
+    /// check (`return url_has_allowed_host_and_scheme(url, ...)`, `return lang in LANGS`,
+    /// `if x in ALLOWED: return True`).
+    pub validates: Vec<u16>,
+    /// Parameters checked on every normal return: the function raises (or never returns)
+    /// unless they pass a check (`if not ok(x): raise ValidationError(...)`).
+    pub checks: Vec<u16>,
 }
 
 /// What the engine reports to the taint rules.
@@ -394,6 +460,8 @@ pub struct Event {
     pub what: &'static str,
     /// `what` is a whole sentence tail (the API is unsafe whatever its input).
     pub always: bool,
+    /// An unproven report whose value holds a template filter's or tag's argument.
+    pub tag: Option<(FuncId, u16)>,
 }
 
 pub struct Engine<'x, 'a> {
@@ -605,7 +673,6 @@ const PROPAGATING_METHODS: &[&str] = &[
     "lists",
     "dict",
     "copy",
-    "urlencode",
     "pop",
     "setdefault",
     "popitem",
@@ -699,7 +766,26 @@ impl<'x, 'a> Engine<'x, 'a> {
                 cx.walk_body(&p.module.body);
             }
         }
-        let mut events = self.events.into_inner();
+        let mut events = std::mem::take(&mut *self.events.borrow_mut());
+        // A filter's or tag's argument is template data only where some template passes a
+        // variable for it: flows from arguments every template fixes are dropped.
+        if events
+            .iter()
+            .any(|e| e.tag.is_some() || e.flow.as_ref().is_some_and(|f| f.tag.is_some()))
+        {
+            let uses = crate::code::tags::Uses::scan(self.ix.project);
+            events.retain(|e| {
+                if let Some((fid, param)) = e.flow.as_ref().and_then(|f| f.tag) {
+                    return self.template_use(&uses, fid, param) == TemplateUse::Fed;
+                }
+                // A non-constant value that is a template argument: unknown unless every
+                // template passes a literal there.
+                if let Some((fid, param)) = e.tag {
+                    return self.template_use(&uses, fid, param) != TemplateUse::Literal;
+                }
+                true
+            });
+        }
         // The strongest event per (rule, sink) survives.
         events.sort_by(|a, b| {
             (a.sink.rule.id, a.sink.file, a.sink.range.start())
@@ -759,11 +845,14 @@ impl<'x, 'a> Engine<'x, 'a> {
             f.def.name.as_str(),
             "get" | "post" | "put" | "patch" | "delete" | "head" | "options"
         );
+        let fname = f.def.name.as_str();
+        // Hooks Django calls itself (middleware, a class's own protocol) take no URL arguments.
+        let hook = fname.starts_with("process_") || fname.starts_with("__");
         let url_args = is_view
             && ((view_class && handler)
                 || self.ix.is_routed(Def::Func(fid))
-                || !self.ix.called_names.contains(f.def.name.as_str()));
-        let fname = f.def.name.as_str();
+                || (!hook && !self.ix.called_names.contains(f.def.name.as_str())));
+        let mut tracked: Vec<(u16, &str)> = Vec::new();
         for (i, p) in params.iter().enumerate() {
             let name = p.name.as_str();
             let idx = u16::try_from(i).unwrap_or(u16::MAX);
@@ -794,7 +883,15 @@ impl<'x, 'a> Engine<'x, 'a> {
                     kind: Kind::Form(f.class.and_then(|c| self.form_class_of(c))),
                     ..AVal::default()
                 }
-            } else if template_function && name != "context" && name != "autoescape" {
+            } else if template_function && name == "autoescape" {
+                AVal {
+                    kind: Kind::AutoEscape,
+                    ..AVal::default()
+                }
+            } else if template_function && name != "context" {
+                // What a template passes in (maybe a user's data), and for direct Python
+                // callers an ordinary parameter: the weak source stays inside the function.
+                tracked.push((idx, name));
                 AVal {
                     taint: Taint {
                         source: Some(Arc::new(Flow {
@@ -804,8 +901,20 @@ impl<'x, 'a> Engine<'x, 'a> {
                                 text: format!("argument `{name}` of template filter {fname}()"),
                             }],
                             weak: true,
+                            tag: Some((fid, idx)),
                         })),
-                        params: Vec::new(),
+                        params: vec![(
+                            idx,
+                            Arc::new(Flow {
+                                steps: vec![Step {
+                                    file: f.file,
+                                    range: p.range(),
+                                    text: format!("parameter `{name}` of {fname}()"),
+                                }],
+                                weak: false,
+                                tag: None,
+                            }),
+                        )],
                     },
                     ..AVal::default()
                 }
@@ -829,6 +938,7 @@ impl<'x, 'a> Engine<'x, 'a> {
                     ..AVal::default()
                 }
             } else {
+                tracked.push((idx, name));
                 AVal {
                     taint: Taint {
                         source: None,
@@ -841,6 +951,7 @@ impl<'x, 'a> Engine<'x, 'a> {
                                     text: format!("parameter `{name}` of {fname}()"),
                                 }],
                                 weak: false,
+                                tag: None,
                             }),
                         )],
                     },
@@ -855,21 +966,119 @@ impl<'x, 'a> Engine<'x, 'a> {
             // are read in this function, also when returned to a caller.
             cx.checks();
         }
+        cx.tracked = tracked;
         cx.walk_body(&f.def.body);
+        if !terminates(&f.def.body) {
+            let now = cx.validated_now();
+            cx.exit_valid(&now);
+        }
         Summary {
             returns_anchored: cx.returns_anchored,
             returns: cx.returns,
             param_sinks: cx.param_sinks,
             returns_keys: cx.returns_keys,
+            returns_safe: cx.any_return && cx.returns_safe,
+            anchored_needs: cx.anchored_needs,
+            validates: cx.valid_ret.unwrap_or_default(),
+            checks: cx.valid_exit.unwrap_or_default(),
+        }
+    }
+
+    /// What the project's templates pass for this parameter of a template filter or tag.
+    fn template_use(&self, uses: &crate::code::tags::Uses, fid: FuncId, param: u16) -> TemplateUse {
+        let f = &self.ix.funcs[fid];
+        let params = param_list(f.def);
+        let Some(p) = params.get(usize::from(param)) else {
+            return TemplateUse::Fed;
+        };
+        let mut fed = false;
+        let mut used = false;
+        let mut registered = false;
+        for d in &f.def.decorator_list {
+            let (callee, call) = match &d.expression {
+                Expr::Call(c) => (&*c.func, Some(c)),
+                other => (other, None),
+            };
+            let text = self.ix.text(f.file, callee.range());
+            let filter = text.ends_with(".filter") || text.ends_with("stringfilter");
+            let tag = text.ends_with(".simple_tag") || text.ends_with(".inclusion_tag");
+            if !filter && !tag {
+                continue;
+            }
+            registered = true;
+            // The name templates use: `@register.filter("json")`, `name="..."`, else the
+            // function's.
+            let name = call
+                .and_then(|c| {
+                    c.arguments
+                        .keywords
+                        .iter()
+                        .find(|k| k.arg.as_ref().is_some_and(|a| a.id.as_str() == "name"))
+                        .map(|k| &k.value)
+                        .or_else(|| c.arguments.args.first().filter(|_| filter))
+                })
+                .and_then(string_literal)
+                .unwrap_or(f.def.name.as_str());
+            let takes_context = call.is_some_and(|c| {
+                c.arguments.keywords.iter().any(|k| {
+                    k.arg
+                        .as_ref()
+                        .is_some_and(|a| a.id.as_str() == "takes_context")
+                        && matches!(&k.value, Expr::BooleanLiteral(b) if b.value)
+                })
+            });
+            let offset = usize::from(takes_context);
+            let Some(position) = usize::from(param).checked_sub(offset) else {
+                return TemplateUse::Fed;
+            };
+            fed |= uses.fed(name, filter, position, p.name.as_str());
+            used |= uses.used(name, filter);
+            // `*args`/`**kwargs` collect whatever the template passes.
+            if f.def
+                .parameters
+                .vararg
+                .as_ref()
+                .is_some_and(|v| v.name == p.name)
+                || f.def
+                    .parameters
+                    .kwarg
+                    .as_ref()
+                    .is_some_and(|v| v.name == p.name)
+            {
+                return TemplateUse::Fed;
+            }
+        }
+        if fed || !registered {
+            TemplateUse::Fed
+        } else if used {
+            TemplateUse::Literal
+        } else {
+            TemplateUse::Unused
         }
     }
 
     /// The project form class a view names in `form_class = ...`.
     fn form_class_of(&self, view: ClassId) -> Option<ClassId> {
         let (owner, e) = self.ix.class_attr(view, "form_class")?;
-        match self.ix.resolve_def(self.ix.classes[owner].file, e)? {
-            Def::Class(c) => Some(c),
-            Def::Func(_) => None,
+        match self.ix.resolve_def(self.ix.classes[owner].file, e) {
+            Some(Def::Class(c)) => Some(c),
+            Some(Def::Func(_)) => None,
+            // Bound by a loader the index does not follow (`Form = get_class("app.forms",
+            // "Form")`): the project's only class of that name.
+            None => {
+                let Expr::Name(n) = e else {
+                    return None;
+                };
+                let mut found = self
+                    .ix
+                    .classes
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, c)| c.def.name.as_str() == n.id.as_str())
+                    .map(|(i, _)| i);
+                let first = found.next()?;
+                found.next().is_none().then_some(first)
+            }
         }
     }
 
@@ -1038,6 +1247,97 @@ struct FnCx<'e, 'x, 'a> {
     /// branches are open.
     log: Vec<(Key<'a>, Option<AVal>)>,
     marks: usize,
+    /// The function's parameters that carry their own taint, by index and name.
+    tracked: Vec<(u16, &'a str)>,
+    any_return: bool,
+    returns_safe: bool,
+    anchored_needs: Vec<u16>,
+    /// Parameters checked at every return of a true value / at every normal exit so far.
+    valid_ret: Option<Vec<u16>>,
+    valid_exit: Option<Vec<u16>>,
+    /// Names holding the outcome of a check (`ok = isinstance(text, SafeData)`).
+    flags: FxHashMap<&'a str, Guards<'a>>,
+}
+
+/// What a condition proves when it holds (`yes`) and when it fails (`no`): the names it
+/// checked against a fixed set or a validator.
+#[derive(Clone, Debug, Default)]
+struct Guards<'a> {
+    yes: Vec<Key<'a>>,
+    no: Vec<Key<'a>>,
+    /// The condition's value when it is known (`if autoescape:` in a filter).
+    known: Option<bool>,
+}
+
+impl<'a> Guards<'a> {
+    fn is_empty(&self) -> bool {
+        self.yes.is_empty() && self.no.is_empty() && self.known.is_none()
+    }
+
+    fn negate(self) -> Guards<'a> {
+        Guards {
+            yes: self.no,
+            no: self.yes,
+            known: self.known.map(|k| !k),
+        }
+    }
+}
+
+/// Whether a block always leaves the function (`return`, `raise`): what it binds never
+/// reaches the code after it.
+fn terminates(body: &[Stmt]) -> bool {
+    body.iter().any(|s| match s {
+        Stmt::Return(_) | Stmt::Raise(_) => true,
+        Stmt::If(i) => {
+            terminates(&i.body)
+                && i.elif_else_clauses.iter().any(|c| c.test.is_none())
+                && i.elif_else_clauses.iter().all(|c| terminates(&c.body))
+        }
+        _ => false,
+    })
+}
+
+/// A literal that is false in a condition (`return False`, `return None`, `return ""`).
+fn falsy_literal(e: &Expr) -> bool {
+    match e {
+        Expr::BooleanLiteral(b) => !b.value,
+        Expr::NoneLiteral(_) => true,
+        Expr::NumberLiteral(n) => matches!(&n.value, ast::Number::Int(i) if *i == ast::Int::ZERO),
+        Expr::StringLiteral(s) => s.value.to_str().is_empty(),
+        Expr::List(l) => l.elts.is_empty(),
+        Expr::Tuple(t) => t.elts.is_empty(),
+        _ => false,
+    }
+}
+
+/// The environment key of a name or `obj.attr`.
+fn key_of(e: &Expr) -> Option<Key<'_>> {
+    match e {
+        Expr::Name(n) => Some((n.id.as_str(), "")),
+        _ => attr_key(e),
+    }
+}
+
+/// Types whose instances carry no markup or path (`isinstance(x, int)`), or that are already
+/// escaped (`isinstance(x, SafeData)`).
+fn safe_type(name: &str) -> bool {
+    let last = name.rsplit('.').next().unwrap_or(name);
+    matches!(
+        last,
+        "SafeData"
+            | "SafeString"
+            | "SafeText"
+            | "Markup"
+            | "int"
+            | "float"
+            | "bool"
+            | "UUID"
+            | "Decimal"
+            | "date"
+            | "datetime"
+            | "time"
+            | "timedelta"
+    )
 }
 
 impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
@@ -1057,6 +1357,253 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
             loop_depth: 0,
             log: Vec::new(),
             marks: 0,
+            tracked: Vec::new(),
+            any_return: false,
+            returns_safe: true,
+            anchored_needs: Vec::new(),
+            valid_ret: None,
+            valid_exit: None,
+            flags: FxHashMap::default(),
+        }
+    }
+
+    /// The tracked parameters a check has validated at this point.
+    fn validated_now(&self) -> Vec<u16> {
+        self.tracked
+            .iter()
+            .filter(|(p, name)| {
+                self.env.get(&(*name, "")).is_some_and(|v| {
+                    v.kind == Kind::Checked && !v.taint.params.iter().any(|(q, _)| q == p)
+                })
+            })
+            .map(|(p, _)| *p)
+            .collect()
+    }
+
+    fn exit_valid(&mut self, now: &[u16]) {
+        intersect(&mut self.valid_exit, now);
+    }
+
+    /// A value a check accepted: it carries nothing of the request any more.
+    fn checked() -> AVal {
+        AVal {
+            kind: Kind::Checked,
+            safe: true,
+            ..AVal::default()
+        }
+    }
+
+    /// Rebind the names a condition proved.
+    fn narrow(&mut self, keys: &[Key<'a>]) {
+        for k in keys {
+            self.set(*k, Self::checked());
+        }
+    }
+
+    /// Evaluate a condition and say what it proves.
+    fn test(&mut self, e: &'a Expr) -> (AVal, Guards<'a>) {
+        match e {
+            Expr::UnaryOp(u) if u.op == ast::UnaryOp::Not => {
+                let (_, g) = self.test(&u.operand);
+                (AVal::safe(), g.negate())
+            }
+            Expr::BoolOp(b) => {
+                let and = b.op == ast::BoolOp::And;
+                let mut out = AVal::built();
+                let mut acc: Option<Guards<'a>> = None;
+                for v in &b.values {
+                    let (x, g) = self.test(v);
+                    out.absorb(&x);
+                    acc = Some(match acc {
+                        None => g,
+                        Some(a) => {
+                            // and: every part holds (union of `yes`), one fails (common `no`).
+                            let (union, common) = if and {
+                                (combine(a.yes, g.yes, true), combine(a.no, g.no, false))
+                            } else {
+                                (combine(a.no, g.no, true), combine(a.yes, g.yes, false))
+                            };
+                            if and {
+                                Guards {
+                                    yes: union,
+                                    no: common,
+                                    known: None,
+                                }
+                            } else {
+                                Guards {
+                                    yes: common,
+                                    no: union,
+                                    known: None,
+                                }
+                            }
+                        }
+                    });
+                }
+                (out, acc.unwrap_or_default())
+            }
+            Expr::Compare(c) if c.ops.len() == 1 && c.comparators.len() == 1 => {
+                let l = self.eval(&c.left);
+                let right = &c.comparators[0];
+                let r = self.eval(right);
+                let mut g = Guards::default();
+                let keys: Vec<Key<'a>> = match c.ops[0] {
+                    // Membership in a collection the client does not control.
+                    ast::CmpOp::In | ast::CmpOp::NotIn => key_of(&c.left)
+                        .filter(|_| r.taint.is_empty() && matches!(r.kind, Kind::Plain))
+                        .into_iter()
+                        .collect(),
+                    // Equality with a constant.
+                    ast::CmpOp::Eq | ast::CmpOp::NotEq | ast::CmpOp::Is | ast::CmpOp::IsNot => {
+                        let mut k = Vec::new();
+                        if r.konst
+                            && let Some(key) = key_of(&c.left)
+                        {
+                            k.push(key);
+                        }
+                        if l.konst
+                            && let Some(key) = key_of(right)
+                        {
+                            k.push(key);
+                        }
+                        k
+                    }
+                    _ => Vec::new(),
+                };
+                if matches!(c.ops[0], ast::CmpOp::In | ast::CmpOp::Eq | ast::CmpOp::Is) {
+                    g.yes = keys;
+                } else {
+                    g.no = keys;
+                }
+                // `if os.path.sep in name: raise`: without a separator it names no other folder.
+                if path_separator(&c.left)
+                    && let Some(key) = key_of(right)
+                {
+                    match c.ops[0] {
+                        ast::CmpOp::In => g.no.push(key),
+                        ast::CmpOp::NotIn => g.yes.push(key),
+                        _ => {}
+                    }
+                }
+                (AVal::safe(), g)
+            }
+            Expr::Call(c) => {
+                let v = self.eval(e);
+                let yes = self.validated_args(c);
+                (
+                    v,
+                    Guards {
+                        yes,
+                        ..Guards::default()
+                    },
+                )
+            }
+            Expr::Name(n) => {
+                let v = self.eval(e);
+                if v.kind == Kind::AutoEscape {
+                    return (
+                        v,
+                        Guards {
+                            known: Some(true),
+                            ..Guards::default()
+                        },
+                    );
+                }
+                let g = self.flags.get(n.id.as_str()).cloned().unwrap_or_default();
+                (v, g)
+            }
+            _ => (self.eval(e), Guards::default()),
+        }
+    }
+
+    /// The arguments a call validates when it returns a true value: a known validator
+    /// (`url_has_allowed_host_and_scheme`, `str.isdigit`, `isinstance(x, int)`) or a project
+    /// function whose summary says so.
+    fn validated_args(&mut self, c: &'a ast::ExprCall) -> Vec<Key<'a>> {
+        let first = || {
+            c.arguments.args.first().or_else(|| {
+                c.arguments
+                    .keywords
+                    .iter()
+                    .find(|k| k.arg.as_ref().is_some_and(|a| a.id.as_str() == "url"))
+                    .map(|k| &k.value)
+            })
+        };
+        match &*c.func {
+            Expr::Attribute(a) => {
+                let m = a.attr.id.as_str();
+                if matches!(
+                    m,
+                    "isdigit" | "isdecimal" | "isnumeric" | "isalnum" | "isalpha" | "isidentifier"
+                ) {
+                    return key_of(&a.value).into_iter().collect();
+                }
+                if matches!(m, "url_has_allowed_host_and_scheme" | "is_safe_url") {
+                    return first().and_then(key_of).into_iter().collect();
+                }
+            }
+            Expr::Name(n) => match n.id.as_str() {
+                "url_has_allowed_host_and_scheme" | "is_safe_url" => {
+                    return first().and_then(key_of).into_iter().collect();
+                }
+                "isinstance" if !self.env.contains_key(&("isinstance", "")) => {
+                    let (Some(x), Some(t)) = (c.arguments.args.first(), c.arguments.args.get(1))
+                    else {
+                        return Vec::new();
+                    };
+                    let types: Vec<&Expr> = match t {
+                        Expr::Tuple(t) => t.elts.iter().collect(),
+                        other => vec![other],
+                    };
+                    let all_safe = types
+                        .iter()
+                        .all(|t| safe_type(self.ix.text(self.file, t.range())));
+                    return if all_safe {
+                        key_of(x).into_iter().collect()
+                    } else {
+                        Vec::new()
+                    };
+                }
+                _ => {}
+            },
+            _ => {}
+        }
+        let Some((fid, offset)) = self.project_callee(c) else {
+            return Vec::new();
+        };
+        let summary = self.engine.summary(fid);
+        summary
+            .validates
+            .iter()
+            .filter_map(|p| arg_expr(self.ix.funcs[fid].def, offset, c, *p))
+            .filter_map(key_of)
+            .collect()
+    }
+
+    /// The project function a call runs, with how many leading parameters the call fills
+    /// implicitly (`self`).
+    fn project_callee(&self, c: &'a ast::ExprCall) -> Option<(FuncId, usize)> {
+        if let Expr::Attribute(a) = &*c.func
+            && matches!(&*a.value, Expr::Name(n) if n.id.as_str() == "self")
+        {
+            let class = self.func.and_then(|f| self.ix.funcs[f].class)?;
+            let fid = self.ix.method(class, a.attr.id.as_str())?;
+            let offset = usize::from(!has_decorator(self.ix.funcs[fid].def, "staticmethod"));
+            return Some((fid, offset));
+        }
+        if !self.ix.may_be_project(self.file, &c.func) {
+            return None;
+        }
+        let q = self.callee_name(&c.func)?;
+        match self
+            .ix
+            .lookup(&q)
+            .or_else(|| self.ix.resolve_def(self.file, &c.func))?
+        {
+            Def::Func(fid) => Some((
+                fid,
+                usize::from(has_decorator(self.ix.funcs[fid].def, "classmethod")),
+            )),
+            Def::Class(_) => None,
         }
     }
 
@@ -1101,14 +1648,24 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
         self.checks.get_or_insert_with(|| {
             let mut redirect = HashSet::new();
             let mut path = HashSet::new();
+            let mut aliases = Vec::new();
             let mut v = Prescan {
                 ix: self.ix,
                 file: self.file,
                 redirect: &mut redirect,
                 path: &mut path,
+                aliases: &mut aliases,
             };
             for s in body {
                 ast::visitor::Visitor::visit_stmt(&mut v, s);
+            }
+            // `real = os.path.realpath(path)` then a check of `real`: `path` is checked too.
+            for _ in 0..2 {
+                for (resolved, name) in &aliases {
+                    if path.contains(resolved) {
+                        path.insert(name);
+                    }
+                }
             }
             (redirect, path)
         })
@@ -1223,9 +1780,19 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                 self.eval(&e.value);
             }
             Stmt::Assign(a) => {
-                let v = self.eval(&a.value);
+                // `ok = isinstance(text, SafeData)`: remember what `ok` proves.
+                let (v, g) = match &*a.value {
+                    Expr::Compare(_) | Expr::Call(_) | Expr::UnaryOp(_) => self.test(&a.value),
+                    _ => (self.eval(&a.value), Guards::default()),
+                };
                 for t in &a.targets {
                     self.bind(t, &v);
+                }
+                if let [Expr::Name(n)] = a.targets.as_slice()
+                    && !g.is_empty()
+                    && g.known.is_none()
+                {
+                    self.flags.insert(n.id.as_str(), g);
                 }
             }
             Stmt::AnnAssign(a) => {
@@ -1250,22 +1817,90 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                 self.bind(&a.target, &v);
             }
             Stmt::Return(r) => {
+                let now = self.validated_now();
+                self.exit_valid(&now);
                 if let Some(value) = &r.value {
-                    let v = self.eval(value);
+                    let (v, g) = match &**value {
+                        Expr::Compare(_) | Expr::Call(_) | Expr::UnaryOp(_) | Expr::BoolOp(_) => {
+                            self.test(value)
+                        }
+                        _ => (self.eval(value), Guards::default()),
+                    };
+                    self.any_return = true;
+                    self.returns_safe &= v.safe || v.konst;
                     self.returns.union(&v.taint);
-                    self.returns_anchored &= origin_safe(&v);
+                    if !origin_safe(&v) {
+                        match v.anchored_if {
+                            Some(p) => {
+                                if !self.anchored_needs.contains(&p) {
+                                    self.anchored_needs.push(p);
+                                }
+                            }
+                            None => self.returns_anchored = false,
+                        }
+                    }
                     join_keys(&mut self.returns_keys, &v.keys);
+                    if !falsy_literal(value) {
+                        let mut valid = now;
+                        for (p, name) in &self.tracked {
+                            if g.yes.contains(&(*name, "")) && !valid.contains(p) {
+                                valid.push(*p);
+                            }
+                        }
+                        intersect(&mut self.valid_ret, &valid);
+                    }
                 }
             }
             Stmt::If(s) => {
-                self.eval(&s.test);
-                let mut outcomes = vec![self.branch(None, &s.body)];
+                let (_, g) = self.test(&s.test);
+                let mut outcomes = Vec::new();
+                // What the earlier conditions proved by failing.
+                let mut failed: Vec<Guards<'a>> = Vec::new();
                 let mut has_else = false;
+                let mut decided = false;
+                if g.known != Some(false) {
+                    let m = self.mark();
+                    self.narrow(&g.yes);
+                    self.walk_body(&s.body);
+                    let o = self.rollback(m);
+                    if !terminates(&s.body) {
+                        outcomes.push(o);
+                    }
+                }
+                decided |= g.known == Some(true);
+                failed.push(g);
                 for clause in &s.elif_else_clauses {
                     has_else |= clause.test.is_none();
-                    outcomes.push(self.branch(clause.test.as_ref(), &clause.body));
+                    if decided {
+                        break;
+                    }
+                    let m = self.mark();
+                    for f in &failed {
+                        self.narrow(&f.no);
+                    }
+                    let g = match &clause.test {
+                        Some(t) => self.test(t).1,
+                        None => Guards::default(),
+                    };
+                    if g.known != Some(false) {
+                        self.narrow(&g.yes);
+                        self.walk_body(&clause.body);
+                    }
+                    let o = self.rollback(m);
+                    if !terminates(&clause.body) && g.known != Some(false) {
+                        outcomes.push(o);
+                    }
+                    decided |= g.known == Some(true);
+                    failed.push(g);
                 }
-                self.merge(outcomes, !has_else);
+                if !has_else && !decided {
+                    let m = self.mark();
+                    for f in &failed {
+                        self.narrow(&f.no);
+                    }
+                    outcomes.push(self.rollback(m));
+                }
+                self.merge(outcomes, false);
             }
             Stmt::For(s) => {
                 let it = self.eval(&s.iter);
@@ -1273,7 +1908,7 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                 self.walk_loop(&s.body, &s.orelse);
             }
             Stmt::While(s) => {
-                self.eval(&s.test);
+                self.test(&s.test);
                 self.walk_loop(&s.body, &s.orelse);
             }
             Stmt::With(s) => {
@@ -1292,7 +1927,10 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                 let mut outcomes = Vec::new();
                 for h in &s.handlers {
                     let ast::ExceptHandler::ExceptHandler(h) = h;
-                    outcomes.push(self.branch(None, &h.body));
+                    let o = self.branch(None, &h.body);
+                    if !terminates(&h.body) {
+                        outcomes.push(o);
+                    }
                 }
                 outcomes.push(self.branch(None, &s.orelse));
                 self.merge(outcomes, false);
@@ -1312,7 +1950,8 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                 }
             }
             Stmt::Assert(a) => {
-                self.eval(&a.test);
+                let (_, g) = self.test(&a.test);
+                self.narrow(&g.yes);
             }
             // Nested functions and classes are analysed on their own.
             _ => {}
@@ -1322,6 +1961,7 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
     fn bind(&mut self, target: &'a Expr, v: &AVal) {
         match target {
             Expr::Name(n) => {
+                self.flags.remove(n.id.as_str());
                 self.set((n.id.as_str(), ""), v.clone());
             }
             Expr::Tuple(t) => {
@@ -1417,6 +2057,14 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                     {
                         AVal::safe()
                     }
+                    Kind::Files => {
+                        let taint = self.refine(&base.taint, s.value.range(), s.range);
+                        AVal {
+                            taint,
+                            kind: Kind::Upload,
+                            ..AVal::default()
+                        }
+                    }
                     Kind::CleanedData(form) => {
                         if let Some(key) = string_literal(&s.slice)
                             && self.typed_field(form, key)
@@ -1446,19 +2094,22 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
             Expr::FString(f) => {
                 let mut out = AVal::built();
                 let prefix = fstring_prefix(f);
-                let mut first: Option<bool> = None;
+                let mut first: Option<AVal> = None;
                 for part in f.value.iter() {
                     if let ast::FStringPart::FString(fs) = part {
                         for el in &fs.elements {
                             if let ast::InterpolatedStringElement::Interpolation(i) = el {
                                 let v = self.eval(&i.expression);
-                                first.get_or_insert(origin_safe(&v));
                                 out.absorb(&v);
+                                first.get_or_insert(v);
                             }
                         }
                     }
                 }
-                out.anchored = anchored_start(&prefix, first);
+                out.anchored = anchored_start(&prefix, first.as_ref().map(origin_safe));
+                if !out.anchored {
+                    out.anchored_if = anchor_param(&prefix, first.as_ref());
+                }
                 self.formatted(out, f.range, "f-string")
             }
             Expr::BinOp(b) => {
@@ -1499,6 +2150,9 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                             Some(text) => anchored_start(text, first_elt),
                             None => starts_fixed(&l),
                         };
+                        if !out.anchored && string_literal(&b.left).is_none() {
+                            out.anchored_if = anchor_param("", Some(&l));
+                        }
                         self.formatted(out, b.range, "concatenation")
                     }
                     _ => AVal {
@@ -1519,9 +2173,20 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                 out
             }
             Expr::If(i) => {
-                self.eval(&i.test);
+                let (_, g) = self.test(&i.test);
+                match g.known {
+                    Some(true) => return self.eval(&i.body),
+                    Some(false) => return self.eval(&i.orelse),
+                    None => {}
+                }
+                let m = self.mark();
+                self.narrow(&g.yes);
                 let mut a = self.eval(&i.body);
+                self.rollback(m);
+                let m = self.mark();
+                self.narrow(&g.no);
                 let b = self.eval(&i.orelse);
+                self.rollback(m);
                 a.join(&b);
                 a
             }
@@ -1642,6 +2307,11 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
         match base.kind {
             Kind::Request if REQUEST_SOURCES.contains(&attr) => AVal {
                 taint: self.source(a.range),
+                kind: if attr == "FILES" {
+                    Kind::Files
+                } else {
+                    Kind::Plain
+                },
                 // The path matched one of the project's URL patterns, which start with their
                 // own prefix; only a catch-all root pattern lets `//host` through.
                 anchored: matches!(attr, "path" | "path_info"),
@@ -1764,6 +2434,12 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
             return v;
         }
 
+        // Encoders: percent-encoding, and replacing every `<` (no tag can open).
+        if let Some(m) = method
+            && self.encodes(m, call)
+        {
+            return AVal::safe();
+        }
         // The receiver decides first.
         if let (Some(m), Some(r)) = (method, &recv) {
             match r.kind {
@@ -1788,6 +2464,14 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                     };
                 }
                 Kind::Request => return AVal::default(),
+                Kind::Files if m == "get" => {
+                    let inner = receiver.map_or(call.range(), Ranged::range);
+                    return AVal {
+                        taint: self.refine(&r.taint, inner, call.range()),
+                        kind: Kind::Upload,
+                        ..AVal::default()
+                    };
+                }
                 Kind::SelfOf { class, .. } => {
                     if let Some(fid) = self.ix.method(class, m) {
                         let offset =
@@ -1838,6 +2522,26 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
             return AVal::safe();
         }
         if let Some(q) = qualname.as_deref() {
+            if matches!(
+                q,
+                "django.template.defaultfilters.urlize"
+                    | "django.template.defaultfilters.urlizetrunc"
+            ) || (q == "django.utils.html.urlize" && !kws.is_empty())
+            {
+                // Escapes unless told `autoescape=False`.
+                let off = call.arguments.keywords.iter().any(|k| {
+                    k.arg
+                        .as_ref()
+                        .is_some_and(|a| a.id.as_str() == "autoescape")
+                        && matches!(&k.value, Expr::BooleanLiteral(b) if !b.value)
+                });
+                if !off {
+                    return AVal::safe();
+                }
+            }
+            if q == "json.dumps" && self.escaping_encoder(call) {
+                return AVal::safe();
+            }
             if known(q) == Some(Known::Sanitiser) {
                 return AVal::safe();
             }
@@ -1899,6 +2603,16 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                         for v in &args {
                             out.absorb(v);
                         }
+                        // `"?".join([reverse(...), query])`: the first part fixes the origin.
+                        if let Some(
+                            Expr::List(ast::ExprList { elts, .. })
+                            | Expr::Tuple(ast::ExprTuple { elts, .. }),
+                        ) = call.arguments.args.first()
+                            && let Some(first) = elts.first()
+                        {
+                            let v = self.eval(first);
+                            out.anchored = starts_fixed(&v);
+                        }
                         return self.formatted(out, call.range(), "str.join()");
                     }
                     _ => return AVal::konst(),
@@ -1912,19 +2626,105 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                     ..AVal::default()
                 };
             }
-            if r.kind != Kind::Plain {
+            if !matches!(r.kind, Kind::Plain | Kind::Checked) {
                 return AVal::default();
             }
             if r.safe
                 && matches!(
                     m,
-                    "strip" | "lower" | "upper" | "replace" | "encode" | "decode"
+                    "strip"
+                        | "lstrip"
+                        | "rstrip"
+                        | "lower"
+                        | "upper"
+                        | "replace"
+                        | "encode"
+                        | "decode"
+                        | "split"
+                        | "splitlines"
                 )
             {
                 return AVal::safe();
             }
         }
         AVal::default()
+    }
+
+    /// Whether a method call encodes its receiver so no markup survives: `QueryDict.urlencode()`
+    /// (percent-encoding), `s.replace("<", "&lt;")`, `s.translate(table)` with a table that
+    /// maps `<`.
+    fn encodes(&self, m: &str, call: &'a ast::ExprCall) -> bool {
+        match m {
+            "urlencode" => true,
+            "replace" => {
+                let (Some(from), Some(to)) = (
+                    call.arguments.args.first().and_then(string_literal),
+                    call.arguments.args.get(1).and_then(string_literal),
+                ) else {
+                    return false;
+                };
+                from == "<" && !to.contains('<')
+            }
+            "translate" => {
+                let Some(table) = call.arguments.args.first() else {
+                    return false;
+                };
+                let text = match table {
+                    Expr::Name(n) => self.module_value(n.id.as_str()),
+                    other => Some(self.ix.text(self.file, other.range())),
+                };
+                text.is_some_and(|t| {
+                    t.contains("'<'")
+                        || t.contains("\"<\"")
+                        || t.to_ascii_lowercase().contains("0x3c")
+                })
+            }
+            _ => false,
+        }
+    }
+
+    /// The source text of a module-level assignment `name = ...` in the current file.
+    fn module_value(&self, name: &str) -> Option<&'a str> {
+        let parsed = self.ix.files[self.file].parsed?;
+        parsed.module.body.iter().rev().find_map(|s| match s {
+            Stmt::Assign(a)
+                if a.targets
+                    .iter()
+                    .any(|t| matches!(t, Expr::Name(n) if n.id.as_str() == name)) =>
+            {
+                Some(self.ix.text(self.file, a.value.range()))
+            }
+            _ => None,
+        })
+    }
+
+    /// `json.dumps(value, cls=Encoder)` where `Encoder` is a project class that escapes what it
+    /// encodes (a method of it, or of a project base, calls an HTML escaper or replaces `<`).
+    fn escaping_encoder(&self, call: &'a ast::ExprCall) -> bool {
+        let Some(cls) = call
+            .arguments
+            .keywords
+            .iter()
+            .find(|k| k.arg.as_ref().is_some_and(|a| a.id.as_str() == "cls"))
+        else {
+            return false;
+        };
+        let Some(Def::Class(c)) = self.ix.resolve_def(self.file, &cls.value) else {
+            return false;
+        };
+        self.ix.mro(c).into_iter().any(|c| {
+            let class = &self.ix.classes[c];
+            let text = self.ix.text(class.file, class.def.range());
+            [
+                "conditional_escape",
+                "escapejs",
+                "html.escape(",
+                "replace('<'",
+                "replace(\"<\"",
+            ]
+            .iter()
+            .any(|e| text.contains(e))
+        })
     }
 
     /// Calls that build a dict with known keys: `dict(k=v)`, `ctx.update(...)`,
@@ -2106,10 +2906,19 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
         };
         let call_step = self.step(call.range(), format!("{fname}()"));
         let mut out = AVal {
-            anchored: summary.returns_anchored,
+            anchored: summary.returns_anchored
+                && summary
+                    .anchored_needs
+                    .iter()
+                    .all(|p| arg_for(*p).is_some_and(origin_safe)),
+            safe: summary.returns_safe,
             ..AVal::default()
         };
-        if let Some(src) = &summary.returns.source {
+        // A template filter's argument is a source inside the filter only: a direct caller
+        // passes its own values, followed as parameters.
+        if let Some(src) = &summary.returns.source
+            && !src.weak
+        {
             out.taint.source = Some(src.clone());
         }
         for (p, flow) in &summary.returns.params {
@@ -2164,6 +2973,13 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
             }
             out.keys = Some(Arc::new(keys));
         }
+        // A validator that raises unless its argument passes: after the call, the argument
+        // is checked.
+        for p in &summary.checks {
+            if let Some(key) = arg_expr(f.def, offset, call, *p).and_then(key_of) {
+                self.set(key, Self::checked());
+            }
+        }
         for ps in &summary.param_sinks {
             let Some(arg) = arg_for(ps.param) else {
                 continue;
@@ -2179,6 +2995,7 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                     flow: Some(src.clone()),
                     what: "",
                     always: false,
+                    tag: None,
                 });
             }
             for (p, flow) in t.params {
@@ -2268,6 +3085,12 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
             func: self.func,
         });
         let sink_step = self.step(call.range(), sink.name.clone());
+        let weak_tag = combined
+            .taint
+            .source
+            .as_ref()
+            .filter(|s| s.weak)
+            .and_then(|s| s.tag);
         if let Some(src) = &combined.taint.source {
             self.engine.emit(Event {
                 sink: site.clone(),
@@ -2275,8 +3098,11 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                 flow: Some(Arc::new(src.with(sink_step.clone()))),
                 what: "",
                 always: false,
+                tag: None,
             });
-            return;
+            if !src.weak {
+                return;
+            }
         }
         for (p, flow) in &combined.taint.params {
             if self.param_sinks.len() < 256 {
@@ -2307,9 +3133,59 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                 flow: None,
                 what,
                 always,
+                tag: weak_tag,
             });
         }
     }
+}
+
+/// Intersect a running set with the parameters valid at one more exit.
+fn intersect(acc: &mut Option<Vec<u16>>, now: &[u16]) {
+    match acc {
+        Some(a) => a.retain(|p| now.contains(p)),
+        None => *acc = Some(now.to_vec()),
+    }
+}
+
+/// The union (`all`) or the intersection of two key lists.
+fn combine<'a>(a: Vec<Key<'a>>, b: Vec<Key<'a>>, union: bool) -> Vec<Key<'a>> {
+    if union {
+        let mut out = a;
+        for k in b {
+            if !out.contains(&k) {
+                out.push(k);
+            }
+        }
+        out
+    } else {
+        a.into_iter().filter(|k| b.contains(k)).collect()
+    }
+}
+
+/// The argument expression a call passes for parameter `p` of `def`, `offset` leading
+/// parameters being filled implicitly.
+fn arg_expr<'e>(
+    def: &ast::StmtFunctionDef,
+    offset: usize,
+    call: &'e ast::ExprCall,
+    p: u16,
+) -> Option<&'e Expr> {
+    let p = usize::from(p);
+    let params = param_list(def);
+    let name = params.get(p)?.name.as_str();
+    if let Some(k) = call
+        .arguments
+        .keywords
+        .iter()
+        .find(|k| k.arg.as_ref().is_some_and(|a| a.id.as_str() == name))
+    {
+        return Some(&k.value);
+    }
+    let positional = def.parameters.posonlyargs.len() + def.parameters.args.len();
+    if p < positional && p >= offset {
+        return call.arguments.args.get(p - offset);
+    }
+    None
 }
 
 /// An element of a collection carries the collection's taint.
@@ -2360,6 +3236,32 @@ struct Prescan<'s, 'x, 'a> {
     file: usize,
     redirect: &'s mut HashSet<&'a str>,
     path: &'s mut HashSet<&'a str>,
+    /// `resolved = os.path.realpath(name)`: (resolved, name).
+    aliases: &'s mut Vec<(&'a str, &'a str)>,
+}
+
+/// The names inside an argument of a containment check: `x`, `[a, b]`, `realpath(x)`.
+fn names_in(e: &Expr) -> Vec<&str> {
+    match e {
+        Expr::Name(n) => vec![n.id.as_str()],
+        Expr::List(ast::ExprList { elts, .. }) | Expr::Tuple(ast::ExprTuple { elts, .. }) => {
+            elts.iter().flat_map(names_in).collect()
+        }
+        Expr::Call(c) => c.arguments.args.iter().flat_map(names_in).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// A separator or parent reference: `if os.path.sep in name: raise` refuses paths.
+fn path_separator(e: &Expr) -> bool {
+    match e {
+        Expr::StringLiteral(s) => {
+            let v = s.value.to_str();
+            v == "/" || v == "\\" || v == ".."
+        }
+        Expr::Attribute(a) => matches!(a.attr.id.as_str(), "sep" | "altsep" | "pardir"),
+        _ => false,
+    }
 }
 
 impl<'a> ast::visitor::Visitor<'a> for Prescan<'_, '_, 'a> {
@@ -2367,12 +3269,39 @@ impl<'a> ast::visitor::Visitor<'a> for Prescan<'_, '_, 'a> {
         if matches!(stmt, Stmt::FunctionDef(_) | Stmt::ClassDef(_)) {
             return;
         }
+        if let Stmt::Assign(a) = stmt
+            && let [Expr::Name(target)] = a.targets.as_slice()
+            && let Expr::Call(c) = &*a.value
+        {
+            let last = match &*c.func {
+                Expr::Name(n) => n.id.as_str(),
+                Expr::Attribute(a) => a.attr.id.as_str(),
+                _ => "",
+            };
+            let arg = match &*c.func {
+                Expr::Attribute(a) if last == "resolve" => Some(&*a.value),
+                _ => c.arguments.args.first(),
+            };
+            if matches!(last, "realpath" | "abspath" | "normpath" | "resolve")
+                && let Some(Expr::Name(n)) = arg
+            {
+                self.aliases.push((target.id.as_str(), n.id.as_str()));
+            }
+        }
         stacker::maybe_grow(64 * 1024, 4 * 1024 * 1024, || {
             ast::visitor::walk_stmt(self, stmt);
         });
     }
 
     fn visit_expr(&mut self, expr: &'a Expr) {
+        if let Expr::Compare(c) = expr
+            && let ([op], [right]) = (&*c.ops, &*c.comparators)
+            && matches!(op, ast::CmpOp::In | ast::CmpOp::NotIn)
+            && path_separator(&c.left)
+            && let Expr::Name(n) = right
+        {
+            self.path.insert(n.id.as_str());
+        }
         if let Expr::Call(c) = expr {
             // Matched by spelling: these names are specific enough, and resolving every call
             // through the imports would cost more than the whole check.
@@ -2407,20 +3336,7 @@ impl<'a> ast::visitor::Visitor<'a> for Prescan<'_, '_, 'a> {
                     }
                 }
                 Some("commonpath" | "commonprefix") => {
-                    self.path.extend(c.arguments.args.iter().flat_map(|a| {
-                        match a {
-                            Expr::Name(n) => vec![n.id.as_str()],
-                            Expr::List(l) => l
-                                .elts
-                                .iter()
-                                .filter_map(|e| match e {
-                                    Expr::Name(n) => Some(n.id.as_str()),
-                                    _ => None,
-                                })
-                                .collect(),
-                            _ => Vec::new(),
-                        }
-                    }));
+                    self.path.extend(c.arguments.args.iter().flat_map(names_in));
                 }
                 _ => {}
             }

@@ -8,7 +8,21 @@
 //! output of an escaper (`escape`, `format_html`, `render_to_string`...), and `format_html` of
 //! a pre-formatted string, are reported with low confidence. The arguments of custom template
 //! filters and simple tags (`@register.filter`, `@register.simple_tag`) can hold user data
-//! from the template context: marking them safe unescaped is medium confidence.
+//! from the template context: marking them safe unescaped is medium confidence, but only for
+//! an argument some template of the project passes a variable for (an argument every
+//! template gives as a literal, or a filter no template uses, is not template data; Python
+//! callers of a filter are followed with their own arguments). A `needs_autoescape` filter's
+//! `if autoescape:` branch is taken as the one that runs.
+//!
+//! Values a check accepted are clean on the branch where it holds: membership in a
+//! collection the client does not control (`if lang in settings.LANGUAGES:`, or
+//! `if x not in ALLOWED: x = DEFAULT`), equality with a constant, `isinstance(x, SafeData)`,
+//! and project functions that return such a check's verdict or return their argument only
+//! when it passes. Encoders clean a value: `QueryDict.urlencode()`, `urlencode`/`quote`,
+//! `json_script`, `escapejs`, `s.replace("<", ...)`, `s.translate(table)` with a table that
+//! maps `<`, `json.dumps(..., cls=Encoder)` whose project encoder escapes, `urlize()` with
+//! autoescaping, and project helpers whose every return value is escaped. Plain
+//! `json.dumps()` escapes none of `<`, `>`, `&` and is not an encoder.
 //!
 //! ## Why is this bad?
 //! Templates escape variables unless they are marked safe. A marked-safe string that contains

@@ -5,10 +5,18 @@
 //! `HttpResponseRedirect()` and `HttpResponsePermanentRedirect()`. Only proven flows are
 //! reported. A value passed to `url_has_allowed_host_and_scheme()` (or the older
 //! `is_safe_url()`) in the same function counts as checked, also when the function returns it
-//! to its caller, and so is a form field with its own `clean_<field>()` method. A URL that
+//! to its caller, and so is a form field with its own `clean_<field>()` method (the view's
+//! `form_class`, found by name when a loader binds it). A project function that returns
+//! `url_has_allowed_host_and_scheme()`'s verdict validates its argument on the branch where
+//! it returned true, and one that raises unless the URL passes validates it after the call.
+//! A middleware hook's `response`, and parameters of a routed view that its URL pattern does
+//! not capture (patterns built from translated literals, `_("register/")`, are read too),
+//! are not request data. A URL that
 //! starts with a constant path (`"/orders/?" + query`, but not a bare `"/"`), a fixed
 //! `scheme://host/`, or is the request's own path (`request.get_full_path()`,
-//! `request.path`) stays on a known site and is not reported. (`request.path` can start with
+//! `request.path`) stays on a known site and is not reported; so does
+//! `"?".join([reverse(...), query])`, and a helper's `f"{base}{query}"` when the caller's
+//! `base` is such a URL. (`request.path` can start with
 //! `//` only under a catch-all pattern at the site root; djguard does not model that case.)
 //!
 //! ## Why is this bad?

@@ -5,7 +5,9 @@
 //! `requests.request`, `httpx.get/post/...`, `urllib.request.urlopen()` and
 //! `urllib.request.Request()`. Only proven flows are reported, and not when the URL starts
 //! with a constant that already fixes the scheme and host (`f"https://api.example.com/search?q={q}"`,
-//! also through variables) or when user data only goes into `params=`.
+//! also through variables) or when user data only goes into `params=`. A template tag's
+//! argument is template data only when some template of the project passes a variable
+//! for it.
 //!
 //! ## Why is this bad?
 //! The server fetches whatever the client names, from inside your network: cloud metadata

@@ -3,11 +3,15 @@
 //! ## What it does
 //! Follows request data into file system calls: `open()`, `io.open()`, `pathlib.Path`
 //! reads and writes, `os.remove/unlink/rmdir`, `shutil.rmtree/copy/copyfile/move`,
-//! `FileResponse()` and the storage API (`default_storage.open/save/delete`), also through
+//! `FileResponse()` and the storage API (`default_storage.open/delete/path`), also through
 //! `os.path.join(BASE, name)`. Only proven flows are reported. `os.path.basename()`,
 //! `get_valid_filename()` and `safe_join()` clean a value; so does a containment check on the
 //! same variable in the function (`full.startswith(BASE)`, `is_relative_to`,
-//! `os.path.commonpath`).
+//! `os.path.commonpath`, also of its `os.path.realpath()`), and a guard that refuses
+//! separators before the use (`if os.path.sep in name: raise ...`). `default_storage.save()`
+//! is not a sink: Storage.save() refuses absolute names and `..` parts and never overwrites
+//! a file. A template filter's or tag's argument counts as template data only when some
+//! template passes a variable for it.
 //!
 //! ## Why is this bad?
 //! `../../etc/passwd` or an absolute path in a file name parameter reads or overwrites files
@@ -55,7 +59,6 @@ pub static RULE: TaintRule = TaintRule {
         "copy2",
         "move",
         "FileResponse",
-        "save",
         "delete",
         "path",
         "read_text",
@@ -114,8 +117,10 @@ fn sinks(site: &CallSite, out: &mut Vec<Sink>) {
             }
             _ => {}
         }
+        // Not `save()`: Storage.save() refuses absolute names and `..` parts, and never
+        // overwrites (it picks a free name).
         if let Some(m) = q.strip_prefix("django.core.files.storage.default_storage.")
-            && matches!(m, "open" | "save" | "delete" | "path")
+            && matches!(m, "open" | "delete" | "path")
         {
             push(format!("default_storage.{m}()"), ArgRef::PosOrKw(0, "name"));
             return;
