@@ -5,11 +5,21 @@
 //! `@method_decorator(csrf_exempt, name="dispatch")` on a class-based view,
 //! `@method_decorator(csrf_exempt)` on `dispatch`, and `csrf_exempt(view)` written in a URL
 //! conf. Views restricted to safe methods (`@require_GET`, `@require_safe`,
-//! `require_http_methods(["GET"])`, or classes that only define `get`/`head`/`options`) are
-//! left alone: the exemption does nothing there. So are views that other servers call by
-//! design and that authenticate the caller their own way: names or files that say webhook,
-//! callback, IPN, notification, inbound, report, beacon, RPC, OAuth/OIDC/SSO, return,
-//! complete, confirm, verify or activate.
+//! `require_http_methods(["GET"])`, `http_method_names = ["get"]`, a project decorator that
+//! answers 405 to other methods, or classes that only define `get`/`head`/`options`) are
+//! left alone: the exemption does nothing there. So are views that do not rely on cookies:
+//! a project decorator or the view itself checks an `Authorization`/API-key header or compares
+//! a token with `hmac.compare_digest`/`constant_time_compare`, unsigns a signed URL
+//! (`Signer`/`TimestampSigner.unsign`, `signing.loads`), requires `X-Requested-With` (a
+//! cross-site form cannot send it), or runs `CsrfViewMiddleware`'s check by hand. And views
+//! that other servers call by design: names or files that say webhook, hook, callback, IPN,
+//! ping, bounce, bot, heartbeat, notification, inbound, report, beacon, RPC, OAuth/OIDC/SSO,
+//! return, complete, confirm, verify or activate, in any plural or verb form (`pings`,
+//! `bounced`, `notifications`, `verified`).
+//!
+//! Findings are medium confidence: whether the view is reached with a logged-in user's
+//! cookies (rather than by a server or a script with its own credentials) is context djguard
+//! cannot see.
 //!
 //! ## Why is this bad?
 //! Without the CSRF check, any web page a logged-in user visits can submit a form to this
@@ -40,7 +50,7 @@ use super::{Hit, PatternRule};
 use crate::code::index::{ClassId, Def, Index};
 use crate::finding::{Confidence, Severity};
 use crate::python::Ranged;
-use crate::python::ast::Expr;
+use crate::python::ast::{self, Expr};
 use crate::rules::RuleMeta;
 
 pub static RULE: PatternRule = PatternRule {
@@ -100,6 +110,161 @@ fn only_get(ix: &Index, class: ClassId) -> bool {
         && !WRITE_HANDLERS.iter().any(|m| ix.method(class, m).is_some())
 }
 
+/// Why a view does not rely on cookies even though it is exempt: what its project decorators
+/// or its own body check before doing anything (a header token compared in constant time, a
+/// signed URL, a header a cross-site form cannot send, Django's CSRF check run by hand).
+fn guard_in(text: &str) -> Option<&'static str> {
+    let lower = text.to_ascii_lowercase();
+    let any = |ms: &[&str]| ms.iter().any(|m| lower.contains(m));
+    if any(&["csrfviewmiddleware", "_check_token", "check_csrf"]) {
+        Some("it runs the CSRF check itself")
+    } else if any(&[
+        ".unsign(",
+        "unsign_object",
+        "timestampsigner",
+        "signing.loads",
+        "signer(",
+    ]) {
+        Some("it is authenticated by a signed URL or token")
+    } else if any(&["x-requested-with", "http_x_requested_with", "is_ajax"]) {
+        Some("it requires an X-Requested-With header a cross-site form cannot send")
+    } else if any(&[
+        "http_authorization",
+        "\"authorization\"",
+        "'authorization'",
+        "compare_digest",
+        "constant_time_compare",
+        "x-api-key",
+        "http_x_api_key",
+    ]) {
+        Some("it is authenticated by a header token, not cookies")
+    } else {
+        None
+    }
+}
+
+/// The project functions used as decorators in `list`.
+fn project_decorators(ix: &Index, file: usize, list: &[ast::Decorator]) -> Vec<usize> {
+    list.iter()
+        .filter_map(|d| {
+            let e = match &d.expression {
+                Expr::Call(c) => &*c.func,
+                e => e,
+            };
+            match ix.resolve_def(file, e) {
+                Some(Def::Func(fid)) => Some(fid),
+                _ => None,
+            }
+        })
+        .collect()
+}
+
+/// A project decorator that answers 405 to everything but safe methods
+/// (`return HttpResponseNotAllowed(["GET"])`).
+fn safe_only_decorator(ix: &Index, fid: usize) -> bool {
+    let f = &ix.funcs[fid];
+    let mut safe = false;
+    super::support::each_expr(&f.def.body, &mut |e| {
+        let Expr::Call(c) = e else { return };
+        let callee = ix.text(f.file, c.func.range());
+        if last(callee) != "HttpResponseNotAllowed" {
+            return;
+        }
+        let elts: Vec<String> = match c.arguments.args.first() {
+            Some(Expr::List(l)) => l
+                .elts
+                .iter()
+                .map(|x| {
+                    ix.text(f.file, x.range())
+                        .trim_matches(|c| c == '"' || c == '\'')
+                        .to_ascii_uppercase()
+                })
+                .collect(),
+            Some(Expr::Tuple(t)) => t
+                .elts
+                .iter()
+                .map(|x| {
+                    ix.text(f.file, x.range())
+                        .trim_matches(|c| c == '"' || c == '\'')
+                        .to_ascii_uppercase()
+                })
+                .collect(),
+            _ => return,
+        };
+        safe = !elts.is_empty() && only_safe_methods(&elts);
+    });
+    safe
+}
+
+/// Why an exempt function (or class, through its handlers) is not a cookie-CSRF risk.
+fn guarded(
+    ix: &Index,
+    file: usize,
+    decos: &[ast::Decorator],
+    bodies: &[usize],
+) -> Option<&'static str> {
+    for d in project_decorators(ix, file, decos) {
+        if safe_only_decorator(ix, d) {
+            return Some("safe methods only");
+        }
+        let f = &ix.funcs[d];
+        if let Some(why) = guard_in(ix.text(f.file, f.def.range)) {
+            return Some(why);
+        }
+    }
+    bodies.iter().find_map(|&fid| {
+        let f = &ix.funcs[fid];
+        guard_in(ix.text(f.file, f.def.range))
+    })
+}
+
+/// `http_method_names = ["get", "head"]` on the class or a project ancestor.
+fn http_methods_safe(ix: &Index, class: ClassId) -> bool {
+    let Some((owner, e)) = ix.class_attr(class, "http_method_names") else {
+        return false;
+    };
+    let file = ix.classes[owner].file;
+    let elts: Vec<String> = match e {
+        Expr::List(l) => l
+            .elts
+            .iter()
+            .map(|x| {
+                ix.text(file, x.range())
+                    .trim_matches(|c| c == '"' || c == '\'')
+                    .to_ascii_uppercase()
+            })
+            .collect(),
+        Expr::Tuple(t) => t
+            .elts
+            .iter()
+            .map(|x| {
+                ix.text(file, x.range())
+                    .trim_matches(|c| c == '"' || c == '\'')
+                    .to_ascii_uppercase()
+            })
+            .collect(),
+        _ => return false,
+    };
+    !elts.is_empty() && only_safe_methods(&elts)
+}
+
+/// The handlers of a class that take unsafe methods (and `dispatch`), through project ancestors.
+fn class_bodies(ix: &Index, class: ClassId) -> Vec<usize> {
+    ["dispatch", "post", "put", "patch", "delete"]
+        .iter()
+        .filter_map(|m| ix.method(class, m))
+        .collect()
+}
+
+/// Why an exempt class-based view is not a cookie-CSRF risk.
+fn class_guarded(ix: &Index, class: ClassId) -> Option<&'static str> {
+    if http_methods_safe(ix, class) {
+        return Some("safe methods only");
+    }
+    let c = &ix.classes[class];
+    guarded(ix, c.file, &c.def.decorator_list, &class_bodies(ix, class))
+}
+
 fn check(ix: &Index, out: &mut Vec<Hit>) {
     let hit = |file: usize, range, name: &str, how: &str| Hit {
         file,
@@ -109,9 +274,10 @@ fn check(ix: &Index, out: &mut Vec<Hit>) {
         ),
         fix: FIX.to_string(),
         key: name.to_string(),
-        confidence: Confidence::High,
+        // Whether the view is cookie-authenticated is context djguard cannot see.
+        confidence: Confidence::Medium,
     };
-    for f in &ix.funcs {
+    for (fid, f) in ix.funcs.iter().enumerate() {
         let decos = decorators(ix, f.file, &f.def.decorator_list);
         let direct = decos.iter().any(|d| is_exempt(d));
         let via_method = f
@@ -140,6 +306,16 @@ fn check(ix: &Index, out: &mut Vec<Hit>) {
         {
             continue;
         }
+        let mut bodies = vec![fid];
+        if let Some(class) = f.class {
+            if http_methods_safe(ix, class) {
+                continue;
+            }
+            bodies.extend(class_bodies(ix, class));
+        }
+        if guarded(ix, f.file, &f.def.decorator_list, &bodies).is_some() {
+            continue;
+        }
         out.push(hit(
             f.file,
             f.def.name.range(),
@@ -160,6 +336,7 @@ fn check(ix: &Index, out: &mut Vec<Hit>) {
         });
         if exempt
             && !only_get(ix, cid)
+            && class_guarded(ix, cid).is_none()
             && !super::support::external_entry_point(c.def.name.as_str(), ix.rel(c.file))
         {
             out.push(hit(
@@ -180,8 +357,9 @@ fn check(ix: &Index, out: &mut Vec<Hit>) {
                 let f = &ix.funcs[fid];
                 allowed_methods(ix, f.file, &f.def.decorator_list)
                     .is_some_and(|m| only_safe_methods(&m))
+                    || guarded(ix, f.file, &f.def.decorator_list, &[fid]).is_some()
             }
-            Some(Def::Class(cid)) => only_get(ix, cid),
+            Some(Def::Class(cid)) => only_get(ix, cid) || class_guarded(ix, cid).is_some(),
             None => false,
         };
         let name = ix.text(r.file, view.range()).to_string();

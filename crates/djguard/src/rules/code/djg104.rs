@@ -9,6 +9,11 @@
 //! that external flows send users to by design (payment and SSO returns, callbacks,
 //! confirmation and activation links) are left alone.
 //!
+//! A GET view that first checks a secret the link carries (a signed value, a token
+//! generator's `check_token`, a constant-time comparison, a `check_*`/`verify_*` call on a
+//! token, hash or secret from the URL) is an e-mail confirmation link another site cannot
+//! forge, and is left alone.
+//!
 //! ## Why is this bad?
 //! Django's CSRF protection only covers unsafe methods. A state change behind GET can be
 //! triggered by an `<img src>` on any page a logged-in user visits, by link prefetchers and by
@@ -74,6 +79,9 @@ fn check(ix: &Index, out: &mut Vec<Hit>) {
             .class
             .map_or(f.def.name.as_str(), |c| ix.classes[c].def.name.as_str());
         if super::support::external_entry_point(owner, ix.rel(f.file)) {
+            continue;
+        }
+        if signed_link(ix, f.file, &f.def.body) {
             continue;
         }
         let mut found: Option<(crate::python::TextRange, String)> = None;
@@ -159,4 +167,56 @@ fn shorten(s: &str) -> String {
     } else {
         s
     }
+}
+
+/// The view checks a secret carried by the link before changing anything: a signed value
+/// (`Signer.unsign`, `signing.loads`, a token generator's `check_token`), a constant-time
+/// comparison, or a project check (`check_*`/`verify_*`/`validate_*`) of a token, hash or
+/// secret from the URL. Another site cannot forge such a link, so GET is the e-mail
+/// confirmation it is meant to be.
+fn signed_link(ix: &Index, file: usize, body: &[crate::python::ast::Stmt]) -> bool {
+    let mut found = false;
+    super::support::each_expr(body, &mut |e| {
+        if found {
+            return;
+        }
+        let Expr::Call(c) = e else { return };
+        let callee = match &*c.func {
+            Expr::Attribute(a) => a.attr.id.as_str(),
+            Expr::Name(n) => n.id.as_str(),
+            _ => return,
+        };
+        if matches!(
+            callee,
+            "unsign"
+                | "unsign_object"
+                | "loads"
+                | "check_token"
+                | "compare_digest"
+                | "constant_time_compare"
+        ) && (callee != "loads" || ix.text(file, c.func.range()).contains("signing"))
+        {
+            found = true;
+            return;
+        }
+        let checks = super::support::words(callee)
+            .iter()
+            .any(|w| matches!(w.as_str(), "check" | "verify" | "validate"));
+        found = checks
+            && c.arguments
+                .args
+                .iter()
+                .chain(c.arguments.keywords.iter().map(|k| &k.value))
+                .any(|a| {
+                    super::support::words(ix.text(file, a.range()))
+                        .iter()
+                        .any(|w| {
+                            matches!(
+                                w.as_str(),
+                                "token" | "secret" | "hash" | "signature" | "sig"
+                            )
+                        })
+                });
+    });
+    found
 }

@@ -5,10 +5,15 @@
 //! `exclude` on a model with privilege fields: a user model (`django.contrib.auth` User,
 //! `get_user_model()`, a project model deriving from AbstractUser, AbstractBaseUser or
 //! PermissionsMixin) or a project model that declares `is_staff`, `is_superuser`,
-//! `is_admin`, `is_active`, `role`, `permissions`, `groups`, `owner`, `user`, `balance`,
-//! `credits` or `plan`. Also finds request data spread into a model:
-//! `Model(**request.POST.dict())`, `.objects.create(**request.data)`, `.update(**...)`, and
-//! `setattr(obj, key, value)` in a loop over `request.POST.items()`. A form or serializer whose
+//! `is_admin`, `role`, `permissions`, `groups`, `owner`, `user`, `balance` or `credits`;
+//! `is_active`, `is_verified` and `plan` count only on user-like models (a user, account,
+//! member, profile, customer or subscription; `is_active` on a build is a domain flag). A
+//! form bound only to `request.GET` wherever it is created and never saved is a search form,
+//! not mass assignment. Also finds request data spread into a model:
+//! `Model(**request.POST.dict())`, `.objects.create(**request.data)`, `.update(**...)` on a
+//! manager or queryset, and `setattr(obj, key, value)` in a loop over `request.POST.items()`.
+//! Lookups (`.get(**data)`, `.filter(**data)`) assign nothing, and `.update()` of a plain dict
+//! is no model, so neither is reported. A form or serializer whose
 //! privilege fields are all listed in `read_only_fields` or `exclude`, marked read-only in
 //! `extra_kwargs`, or declared by hand (`owner = HiddenField(default=CurrentUserDefault())`)
 //! is left alone.
@@ -36,7 +41,7 @@
 //! - OWASP Mass Assignment Cheat Sheet
 //! - CWE-915: Improperly Controlled Modification of Dynamically-Determined Object Attributes
 
-use super::support::last;
+use super::support::{enclosing_func, last, words};
 use super::{Hit, PatternRule};
 use crate::code::index::{ClassId, Def, Index};
 use crate::finding::{Confidence, Severity};
@@ -86,6 +91,10 @@ fn user_base(b: &str) -> bool {
     )
 }
 
+/// Fields that grant something only on a user-like model (`is_active` on a build or a plan
+/// is a domain flag, `plan` of a test run is the plan it belongs to).
+const USER_LIKE_ONLY: &[&str] = &["is_active", "is_verified", "plan"];
+
 /// The privilege fields of Django's user model.
 const USER_PRIVILEGED: &[&str] = &["is_staff", "is_superuser", "groups", "user_permissions"];
 
@@ -110,9 +119,18 @@ fn privileged_model(ix: &Index, file: usize, model: &Expr) -> Option<(String, Ve
     if ix.inherits(cid, &|b| user_base(b)) {
         return Some(("a user model".to_string(), USER_PRIVILEGED.to_vec()));
     }
+    let user_like = words(ix.classes[cid].def.name.as_str()).iter().any(|w| {
+        matches!(
+            w.as_str(),
+            "user" | "account" | "member" | "profile" | "customer" | "subscription"
+        )
+    }) || ["is_staff", "is_superuser", "password", "last_login"]
+        .iter()
+        .any(|f| ix.class_attr(cid, f).is_some());
     let fields: Vec<&'static str> = PRIVILEGED
         .iter()
         .copied()
+        .filter(|f| user_like || !USER_LIKE_ONLY.contains(f))
         .filter(|f| ix.class_attr(cid, f).is_some())
         .collect();
     let first = fields.first()?;
@@ -175,6 +193,83 @@ fn is_model_form(ix: &Index, cid: ClassId) -> Option<&'static str> {
     }
 }
 
+/// A form created only from `request.GET` (wherever the project instantiates it) and never
+/// saved there: a search or filter form, which assigns nothing.
+fn bound_only_to_get(ix: &Index, cid: ClassId) -> bool {
+    let name = ix.classes[cid].def.name.as_str();
+    // Used as a view's form_class: bound to POST by the view.
+    if ix.classes.iter().any(|c| {
+        c.attrs
+            .get("form_class")
+            .is_some_and(|e| ix.text(c.file, e.range()).rsplit('.').next() == Some(name))
+    }) {
+        return false;
+    }
+    let mut seen = 0;
+    let mut all_get = true;
+    for (file, info) in ix.files.iter().enumerate() {
+        if info.parsed.is_none() || !all_get {
+            continue;
+        }
+        ix.each_expr(file, &mut |e| {
+            let Expr::Call(c) = e else { return };
+            if ix.text(file, c.func.range()).rsplit('.').next() != Some(name)
+                || ix.resolve_def(file, &c.func) != Some(Def::Class(cid))
+            {
+                return;
+            }
+            seen += 1;
+            let data = c.arguments.args.first().or_else(|| {
+                c.arguments
+                    .keywords
+                    .iter()
+                    .find(|k| k.arg.as_ref().is_some_and(|a| a.id.as_str() == "data"))
+                    .map(|k| &k.value)
+            });
+            let get = data.is_some_and(|d| {
+                let t = ix.text(file, d.range());
+                t.contains("request.GET") || t.contains("query_params")
+            });
+            // Saved where it is bound: `form.save()` in the same function.
+            let saved = enclosing_func(ix, file, c.range()).is_some_and(|f| {
+                let f = &ix.funcs[f];
+                ix.text(f.file, f.def.range).contains(".save(")
+            });
+            all_get &= get && !saved;
+        });
+    }
+    seen > 0 && all_get
+}
+
+/// The call assigns to a model: a constructor (`Ticket(**data)`), or `create`/`update`/
+/// `get_or_create`/`update_or_create` on a manager or queryset. Lookups (`get`, `filter`)
+/// and methods of other objects (`dict.update`) do not.
+fn assigns_model(ix: &Index, file: usize, func: &Expr) -> bool {
+    match func {
+        Expr::Name(n) => n.id.as_str().starts_with(char::is_uppercase),
+        Expr::Attribute(a) => {
+            let m = a.attr.id.as_str();
+            if m.starts_with(char::is_uppercase) {
+                return true;
+            }
+            if !matches!(
+                m,
+                "create" | "update" | "get_or_create" | "update_or_create"
+            ) {
+                return false;
+            }
+            let recv = ix.text(file, a.value.range());
+            recv.contains("objects")
+                || recv.contains("queryset")
+                || recv.contains("filter(")
+                || recv.contains("exclude(")
+                || recv.contains(".all()")
+                || recv.contains("serializer")
+        }
+        _ => false,
+    }
+}
+
 fn request_spread(text: &str) -> bool {
     let t = text.trim_start_matches("self.");
     t.starts_with("request.")
@@ -212,6 +307,9 @@ fn check(ix: &Index, out: &mut Vec<Hit>) {
         let Some((why, fields)) = privileged_model(ix, c.file, model) else {
             continue;
         };
+        if kind == "ModelForm" && bound_only_to_get(ix, cid) {
+            continue;
+        }
         // Every privilege field read-only, excluded or declared by hand: nothing to assign.
         let protected = protected_fields(ix, cid, meta);
         if fields.iter().all(|f| protected.contains(f)) {
@@ -235,7 +333,10 @@ fn check(ix: &Index, out: &mut Vec<Hit>) {
         ix.each_expr(file, &mut |e| {
             let Expr::Call(call) = e else { return };
             for k in &call.arguments.keywords {
-                if k.arg.is_none() && request_spread(ix.text(file, k.value.range())) {
+                if k.arg.is_none()
+                    && request_spread(ix.text(file, k.value.range()))
+                    && assigns_model(ix, file, &call.func)
+                {
                     let func = ix.text(file, call.func.range());
                     let spread = ix.text(file, k.value.range());
                     out.push(Hit {

@@ -7,8 +7,12 @@
 //! characters assigned to a variable, attribute, keyword argument or dict key named
 //! password, passwd, secret, api_key, access_key, secret_key, private_key, client_secret,
 //! auth_token, access_token or api_token. Placeholders (`changeme`, `your-api-key`,
-//! `<password>`, `xxx`) and values read from the environment are left alone; settings
-//! modules are DJG016's.
+//! `<password>`, `xxx`, a value that only repeats the name such as
+//! `consumer_secret = "consumer-secret"`) and values read from the environment are left alone;
+//! settings modules (also `*_settings.py` used only to build or test the package) are DJG016's.
+//! Not reported either: code after an unconditional `raise` (a template nobody runs), test
+//! code (`test.py` helper modules, `TestCase` subclasses anywhere) and functions that build
+//! sample or preview data (`sample_orders()`, `dummy_user()`).
 //!
 //! ## Why is this bad?
 //! Code is copied, forked, pasted into tickets and packaged into images; a credential in it
@@ -28,7 +32,7 @@
 //! - OWASP Secrets Management Cheat Sheet
 //! - CWE-798: Use of Hard-coded Credentials
 
-use super::support::{is_settings_file, is_test_file, target_name, words};
+use super::support::{is_settings_file, is_test_file, last, target_name, words};
 use super::{Hit, PatternRule};
 use crate::code::index::Index;
 use crate::finding::{Confidence, Severity};
@@ -77,8 +81,18 @@ fn credential_name(name: &str) -> bool {
 
 fn credential_value(name: &str, v: &str) -> bool {
     let lower = v.to_ascii_lowercase();
-    // `PASSWORD = "password"`: a constant naming the thing, not a value of it.
-    if words(name).contains(&lower) {
+    // `PASSWORD = "password"`, `consumer_secret = "consumer-secret"`: a placeholder naming
+    // the thing, not a value of it.
+    let name_words = words(name);
+    if name_words.contains(&lower) {
+        return false;
+    }
+    let value_words = words(v);
+    if !value_words.is_empty()
+        && value_words
+            .iter()
+            .all(|w| name_words.contains(w) || matches!(w.as_str(), "your" | "my" | "the" | "here"))
+    {
         return false;
     }
     // `"mail.password": "EMAIL_HOST_PASSWORD"`: the name of a setting.
@@ -107,12 +121,31 @@ fn check(ix: &Index, out: &mut Vec<Hit>) {
         let examples = rel
             .split('/')
             .any(|d| matches!(d, "examples" | "example" | "apidocs" | "docs" | "conf"));
-        if is_test_file(rel) || is_settings_file(rel) || examples {
+        if is_test_file(rel) || is_settings_file(rel) || examples || helper_or_build_module(rel) {
             continue;
         }
+        let Some(parsed) = info.parsed else { continue };
+        // Literals nobody runs (after an unconditional raise), in test cases, or in functions
+        // that build sample data.
+        let mut skip = dead_code(&parsed.module.body);
+        for (cid, c) in ix.classes.iter().enumerate() {
+            if c.file == file
+                && ix.inherits(cid, &|b| {
+                    last(b).ends_with("TestCase") || last(b).ends_with("TestMixin")
+                })
+            {
+                skip.push(c.def.range);
+            }
+        }
+        for f in ix.funcs.iter().filter(|f| f.file == file) {
+            if sample_name(f.def.name.as_str()) {
+                skip.push(f.def.range);
+            }
+        }
+        let skipped = |r: TextRange| skip.iter().any(|s| s.contains_range(r));
         let mut seen: std::collections::HashSet<TextRange> = std::collections::HashSet::new();
         let mut push = |out: &mut Vec<Hit>, range: TextRange, msg: String, key: String, c| {
-            if seen.insert(range) {
+            if !skipped(range) && seen.insert(range) {
                 out.push(Hit {
                     file,
                     range,
@@ -204,4 +237,58 @@ fn short_hash(v: &str) -> String {
     use sha2::{Digest, Sha256};
     let d = Sha256::digest(v.as_bytes());
     d.iter().take(4).map(|b| format!("{b:02x}")).collect()
+}
+
+/// Test helper modules (`test.py`) and settings used only to build or test the project
+/// (`_build_settings.py`, `test_settings.py`): DJG016 judges deployment settings.
+fn helper_or_build_module(rel: &str) -> bool {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    let stem = name.strip_suffix(".py").unwrap_or(name);
+    stem == "test" || stem.ends_with("_settings") || stem.ends_with("settings_build")
+}
+
+/// Functions that build sample or placeholder data (`sample_order`, `_event_sample`,
+/// `preview_context`, `dummy_user`).
+fn sample_name(name: &str) -> bool {
+    words(name).iter().any(|w| {
+        matches!(
+            w.as_str(),
+            "sample"
+                | "samples"
+                | "example"
+                | "examples"
+                | "dummy"
+                | "demo"
+                | "preview"
+                | "fake"
+                | "mock"
+        )
+    })
+}
+
+/// Statements after an unconditional `raise` in the same block: never run.
+fn dead_code(body: &[Stmt]) -> Vec<TextRange> {
+    use crate::python::Ranged;
+    use crate::python::ast::visitor::{self, Visitor};
+    struct V(Vec<TextRange>);
+    impl<'a> Visitor<'a> for V {
+        fn visit_body(&mut self, body: &'a [Stmt]) {
+            if let Some(i) = body.iter().position(|s| matches!(s, Stmt::Raise(_)))
+                && let (Some(first), Some(end)) = (body.get(i + 1), body.last())
+            {
+                self.0
+                    .push(TextRange::new(first.range().start(), end.range().end()));
+            }
+            visitor::walk_body(self, body);
+        }
+        fn visit_stmt(&mut self, stmt: &'a Stmt) {
+            stacker::maybe_grow(64 * 1024, 4 * 1024 * 1024, || {
+                visitor::walk_stmt(self, stmt)
+            });
+        }
+        fn visit_expr(&mut self, _expr: &'a Expr) {}
+    }
+    let mut v = V(Vec::new());
+    v.visit_body(body);
+    v.0
 }

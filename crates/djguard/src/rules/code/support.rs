@@ -97,28 +97,62 @@ fn entry_point(name: &str, rel: &str, strong_only: bool) -> bool {
         return true;
     }
     words(name).iter().any(|w| {
-        MACHINE_WORDS.contains(&w.as_str()) || !strong_only && FLOW_WORDS.contains(&w.as_str())
+        MACHINE_WORDS.iter().any(|m| same_stem(w, m))
+            || !strong_only && FLOW_WORDS.iter().any(|m| same_stem(w, m))
     })
 }
 
-/// Names only machine-to-machine endpoints have.
+/// Whether `word` is `entry` or one of its plural, verb or noun forms (`pings`, `bounced`,
+/// `notification`, `verified`, `activation`, `callbacks`).
+pub fn same_stem(word: &str, entry: &str) -> bool {
+    if word == entry {
+        return true;
+    }
+    let stem = entry
+        .strip_suffix('y')
+        .or_else(|| entry.strip_suffix('e'))
+        .unwrap_or(entry);
+    let Some(rest) = word.strip_prefix(stem) else {
+        return false;
+    };
+    matches!(
+        rest,
+        "s" | "es"
+            | "d"
+            | "ed"
+            | "ing"
+            | "ies"
+            | "ied"
+            | "er"
+            | "ers"
+            | "ion"
+            | "ions"
+            | "ation"
+            | "ations"
+            | "ication"
+            | "ications"
+    )
+}
+
+/// Names only machine-to-machine endpoints have (their plural and verb forms count too).
 const MACHINE_WORDS: &[&str] = &[
     "webhook",
-    "webhooks",
     "hook",
-    "hooks",
     "callback",
     "ipn",
     "inbound",
     "beacon",
     "rpc",
     "interaction",
-    "interactions",
     "installed",
     "uninstalled",
     "oauth",
     "oidc",
     "sso",
+    "ping",
+    "bounce",
+    "bot",
+    "heartbeat",
 ];
 
 /// Names of the end points of external flows (notifications, payment returns, confirmation
@@ -126,7 +160,6 @@ const MACHINE_WORDS: &[&str] = &[
 const FLOW_WORDS: &[&str] = &[
     "notify",
     "notification",
-    "notifications",
     "report",
     "return",
     "complete",
@@ -256,3 +289,109 @@ pub const WRITE_HANDLERS: &[&str] = &[
     "perform_destroy",
     "form_valid",
 ];
+
+/// The innermost project function whose body holds `range`.
+pub fn enclosing_func(ix: &Index, file: usize, range: crate::python::TextRange) -> Option<usize> {
+    ix.funcs
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.file == file && f.def.range.contains_range(range))
+        .min_by_key(|(_, f)| f.def.range.len())
+        .map(|(id, _)| id)
+}
+
+/// The names of a function's parameters (positional, keyword-only, `*args`, `**kwargs`).
+pub fn param_names(def: &ast::StmtFunctionDef) -> Vec<&str> {
+    let p = &def.parameters;
+    let mut out: Vec<&str> = p
+        .posonlyargs
+        .iter()
+        .chain(p.args.iter())
+        .chain(p.kwonlyargs.iter())
+        .map(|a| a.parameter.name.as_str())
+        .collect();
+    out.extend(p.vararg.iter().map(|v| v.name.as_str()));
+    out.extend(p.kwarg.iter().map(|v| v.name.as_str()));
+    out
+}
+
+/// The values a function body assigns to each local name (`x = v`, `a, b = v`, `x: T = v`,
+/// `for x in v`, `with v as x`), every assignment kept.
+pub fn local_values(body: &[Stmt]) -> std::collections::HashMap<&str, Vec<&Expr>> {
+    fn bind<'a>(
+        t: &'a Expr,
+        v: &'a Expr,
+        out: &mut std::collections::HashMap<&'a str, Vec<&'a Expr>>,
+    ) {
+        match t {
+            Expr::Name(n) => out.entry(n.id.as_str()).or_default().push(v),
+            Expr::Tuple(tu) => tu.elts.iter().for_each(|e| bind(e, v, out)),
+            Expr::List(l) => l.elts.iter().for_each(|e| bind(e, v, out)),
+            Expr::Starred(s) => bind(&s.value, v, out),
+            _ => {}
+        }
+    }
+    let mut out = std::collections::HashMap::new();
+    each_stmt(body, &mut |s| match s {
+        Stmt::Assign(a) => a.targets.iter().for_each(|t| bind(t, &a.value, &mut out)),
+        Stmt::AnnAssign(a) => {
+            if let Some(v) = &a.value {
+                bind(&a.target, v, &mut out);
+            }
+        }
+        Stmt::AugAssign(a) => bind(&a.target, &a.value, &mut out),
+        Stmt::For(f) => bind(&f.target, &f.iter, &mut out),
+        Stmt::With(w) => {
+            for item in &w.items {
+                if let Some(v) = &item.optional_vars {
+                    bind(v, &item.context_expr, &mut out);
+                }
+            }
+        }
+        _ => {}
+    });
+    out
+}
+
+/// Where request data an attacker chooses is read: `request.GET`/`POST`/`body`/`headers`/
+/// `META`/`COOKIES`/`FILES`/`data`/`query_params`, a form's `cleaned_data`, a serializer's
+/// `validated_data`/`initial_data`. (`request.user` and `request.session` are server-side.)
+pub fn reads_request_data(text: &str) -> bool {
+    const ATTRS: &[&str] = &[
+        "GET",
+        "POST",
+        "body",
+        "headers",
+        "META",
+        "COOKIES",
+        "FILES",
+        "data",
+        "query_params",
+        "query",
+        "content_params",
+        "json",
+        "args",
+        "form",
+        "values",
+    ];
+    let mut rest = text;
+    while let Some(i) = rest.find("request.") {
+        let after = &rest[i + "request.".len()..];
+        let ident: &str = after
+            .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .next()
+            .unwrap_or("");
+        if ATTRS.contains(&ident) {
+            return true;
+        }
+        rest = after;
+    }
+    [
+        ".cleaned_data",
+        ".validated_data",
+        ".initial_data",
+        "self.data",
+    ]
+    .iter()
+    .any(|m| text.contains(m))
+}
