@@ -317,6 +317,14 @@ impl TemplateFile<'_> {
         if gettext_call(base) {
             return Kind::Constant;
         }
+        // Jinja's `a or b`: either operand.
+        if !base.contains(['"', '\'', '(']) && base.contains(" or ") {
+            return base
+                .split(" or ")
+                .map(|part| self.base_kind(at, part, depth + 1))
+                .max()
+                .unwrap_or(Kind::Unknown);
+        }
         if let Some(k) = url_call(base) {
             return k;
         }
@@ -473,10 +481,14 @@ pub fn js_string_quote(t: &TemplateFile, script_end: usize, tok: &Token) -> Opti
     for other in t
         .tokens
         .iter()
-        .filter(|k| k.start >= script_end && k.start < tok.start)
+        .filter(|k| k.end > script_end && k.start < tok.start)
     {
         let text = match other.kind {
-            TokenKind::Text => t.text(other),
+            // The text token may begin before the script (with its start tag).
+            TokenKind::Text => t
+                .src
+                .get(other.start.max(script_end)..other.end)
+                .unwrap_or(""),
             TokenKind::Var => "0",
             _ => continue,
         };
