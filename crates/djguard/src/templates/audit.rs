@@ -13,6 +13,7 @@ use crate::finding::Finding;
 use crate::project::{FileError, Project};
 use crate::rules::RuleMeta;
 use crate::rules::templates::{TEMPLATE_RULES, TemplateFile};
+use crate::templates::library::Library;
 use crate::templates::set::{self, TemplateSet};
 use crate::templates::{html, lexer};
 
@@ -184,13 +185,22 @@ pub fn run(
         ))
     }));
     let by_template = context_map(contexts, &set);
+    let library = Library::new(project);
     out.linked = lexed
         .iter()
         .filter(|l| l.name.is_some_and(|n| by_template.contains_key(n)))
         .count();
     let per_file: Vec<_> = lexed
         .par_iter()
-        .map(|l| audit_lexed(l, &rules, l.name.and_then(|n| by_template.get(n)), &set))
+        .map(|l| {
+            audit_lexed(
+                l,
+                &rules,
+                l.name.and_then(|n| by_template.get(n)),
+                &set,
+                &library,
+            )
+        })
         .collect();
     for (l, (findings, suppressed)) in lexed.iter().zip(per_file) {
         out.findings.extend(findings);
@@ -261,7 +271,11 @@ pub struct Lexed<'r> {
 
 impl<'r> Lexed<'r> {
     pub fn new(rel: &'r str, name: Option<&'r str>, jinja: bool, src: String) -> Lexed<'r> {
-        let (tokens, diagnostics) = lexer::lex(&src);
+        let (tokens, diagnostics) = if jinja {
+            lexer::lex_jinja(&src)
+        } else {
+            lexer::lex(&src)
+        };
         let (blocks, block_diags) = lexer::blocks(&src, &tokens);
         Lexed {
             rel,
@@ -285,7 +299,8 @@ pub fn audit_one(
 ) -> (Vec<Finding>, usize, usize) {
     let l = Lexed::new(rel, template_name(rel), is_jinja(rel), src.to_string());
     let set = TemplateSet::default();
-    let (findings, suppressed) = audit_lexed(&l, rules, context, &set);
+    let library = Library::default();
+    let (findings, suppressed) = audit_lexed(&l, rules, context, &set, &library);
     (findings, l.diagnostics, suppressed)
 }
 
@@ -295,6 +310,7 @@ fn audit_lexed(
     rules: &[&&crate::rules::templates::TemplateRule],
     context: Option<&HashMap<String, Vec<&TemplateContext>>>,
     set: &TemplateSet,
+    library: &Library,
 ) -> (Vec<Finding>, usize) {
     let (rel, src) = (l.rel, l.src.as_str());
     let analysis = html::analyse(src, &l.tokens);
@@ -309,6 +325,7 @@ fn audit_lexed(
         jinja: l.jinja,
         context,
         set,
+        library,
     };
     let mut findings = Vec::new();
     let mut suppressed = 0;

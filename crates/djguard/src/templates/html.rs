@@ -108,12 +108,32 @@ pub fn analyse(src: &str, tokens: &[Token]) -> Analysis {
             TokenKind::Var | TokenKind::Block => {
                 // `{% else %}` starts another branch: what the branch before printed is not
                 // in front of what this one prints.
-                let branch = token.kind == TokenKind::Block
-                    && matches!(
-                        super::lexer::tag_name(token.inner(src)),
-                        "else" | "elif" | "empty"
-                    );
+                let name = if token.kind == TokenKind::Block {
+                    super::lexer::tag_name(token.inner(src))
+                } else {
+                    ""
+                };
+                let branch = matches!(name, "else" | "elif" | "empty");
+                if matches!(name, "if" | "for") {
+                    tracker.branches.push(tracker.state.clone());
+                }
                 tracker.hole(index, token, branch);
+                match name {
+                    // A script (or other raw-text element) a branch left open, say by a
+                    // malformed tag, is not open in the next branch when the `if` started
+                    // in plain HTML.
+                    _ if branch => {
+                        if tracker.branches.last() == Some(&State::Data)
+                            && matches!(tracker.state, State::Raw(_))
+                        {
+                            tracker.state = State::Data;
+                        }
+                    }
+                    "endif" | "endfor" => {
+                        tracker.branches.pop();
+                    }
+                    _ => {}
+                }
             }
             TokenKind::Comment => {}
         }
@@ -201,6 +221,8 @@ struct Tracker {
     attrs: Vec<Attr>,
     attr: Option<PendingAttr>,
     analysis: Analysis,
+    /// The state at each open `{% if %}` / `{% for %}`.
+    branches: Vec<State>,
 }
 
 impl Default for Tracker {
@@ -212,6 +234,7 @@ impl Default for Tracker {
             attrs: Vec::new(),
             attr: None,
             analysis: Analysis::default(),
+            branches: Vec::new(),
         }
     }
 }
@@ -680,6 +703,16 @@ mod tests {
         let cs = contexts("<a href=\"{% if a %}{{ a }}{% else %}{{ b }}{% endif %}\">");
         assert_eq!(cs.get(1), Some(&href(true)));
         assert_eq!(cs.get(3), Some(&href(true)));
+    }
+
+    #[test]
+    fn a_script_left_open_by_one_branch_is_not_open_in_the_next() {
+        let src = "{% if a %}<script src=\"{{ a }}\"</script>{% else %}<script src=\"{{ b }}\"></script>{% endif %}";
+        let cs = contexts(src);
+        assert_eq!(cs.get(3), Some(&value("src", Some('"'), true, "script")));
+        // Inside a script, branches stay script.
+        let cs = contexts("<script>{% if a %}{{ a }}{% else %}{{ b }}{% endif %}</script>");
+        assert_eq!(cs.get(3), Some(&Context::Script));
     }
 
     #[test]

@@ -4,8 +4,10 @@
 //! yields tokens plus diagnostics.
 //!
 //! Tags may span lines (Jinja allows it; Django does not, but a multi-line tag in a Django
-//! template is almost always a mistake worth reading as a tag anyway). A tag ends at the first
-//! closing delimiter, as in Django: `{{ "}}" }}` ends inside the string.
+//! template is almost always a mistake worth reading as a tag anyway). In Django a tag ends at
+//! the first closing delimiter (`{{ "}}" }}` ends inside the string, as Django's own regex
+//! does); in Jinja2 ([`lex_jinja`]) a closing delimiter inside a string literal does not end
+//! the tag (`{{ '}}' }}` prints `}}`), as Jinja's lexer reads it.
 
 /// What a token is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -61,12 +63,22 @@ impl Diagnostic {
 
 /// Split `src` into tokens. Concatenating the tokens' `source` reproduces `src` exactly.
 pub fn lex(src: &str) -> (Vec<Token>, Vec<Diagnostic>) {
+    lex_with(src, false)
+}
+
+/// [`lex`] for a Jinja2 template: string literals inside `{{ }}` and `{% %}` may hold the
+/// closing delimiter.
+pub fn lex_jinja(src: &str) -> (Vec<Token>, Vec<Diagnostic>) {
+    lex_with(src, true)
+}
+
+fn lex_with(src: &str, jinja: bool) -> (Vec<Token>, Vec<Diagnostic>) {
     let mut tokens = Vec::new();
     let mut diagnostics = Vec::new();
     let mut text_from = 0;
     let mut search_from = 0;
     while let Some(open) = find_tag_open(src, search_from) {
-        let Some(tag) = scan_tag(src, open) else {
+        let Some(tag) = scan_tag(src, open, jinja) else {
             let (opener, closer) = delimiters(src, open);
             diagnostics.push(Diagnostic::new(
                 open,
@@ -185,10 +197,42 @@ fn delimiters(src: &str, open: usize) -> (&'static str, &'static str) {
 }
 
 /// The tag opening at `open` (which holds `{{`, `{%` or `{#`), or None when it never closes.
-fn scan_tag(src: &str, open: usize) -> Option<Token> {
-    let (_, closer) = delimiters(src, open);
-    let close = find_from(src, open + 2, closer)?;
+/// With `strings` (Jinja2), a closer inside a quoted string of a `{{ }}` or `{% %}` does not
+/// end it; when the quotes never balance, the first closer does.
+fn scan_tag(src: &str, open: usize, strings: bool) -> Option<Token> {
+    let (opener, closer) = delimiters(src, open);
+    let first = find_from(src, open + 2, closer)?;
+    let close = if strings && opener != "{#" {
+        closer_outside_strings(src, open + 2, closer).unwrap_or(first)
+    } else {
+        first
+    };
     Some(tag_token(src, open, close))
+}
+
+/// The first `closer` at or after `from` that is not inside a quoted string.
+fn closer_outside_strings(src: &str, from: usize, closer: &str) -> Option<usize> {
+    let rest = src.get(from..)?;
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for (at, c) in rest.char_indices() {
+        if let Some(q) = quote {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == q {
+                quote = None;
+            }
+            continue;
+        }
+        if c == '"' || c == '\'' {
+            quote = Some(c);
+        } else if rest.get(at..).is_some_and(|r| r.starts_with(closer)) {
+            return Some(from + at);
+        }
+    }
+    None
 }
 
 /// Build the token for a tag opening at `open` whose closing delimiter starts at `close`.
@@ -663,6 +707,25 @@ mod tests {
         ] {
             assert_round_trip(src);
         }
+    }
+
+    #[test]
+    fn jinja_strings_may_hold_the_closer() {
+        let src = "a{{ '{{' }}id{{ '}}' }}b{% set x = \"%}\" %}";
+        assert_round_trip(src);
+        let (tokens, _) = lex_jinja(src);
+        let inner: Vec<_> = tokens
+            .iter()
+            .filter(|t| t.kind != TokenKind::Text)
+            .map(|t| t.inner(src))
+            .collect();
+        assert_eq!(inner, vec![" '{{' ", " '}}' ", " set x = \"%}\" "]);
+        // Django ends at the first closer; an unbalanced quote in Jinja falls back to it.
+        let (tokens, _) = lex("{{ '}}' }}");
+        assert_eq!(tokens[0].inner("{{ '}}' }}"), " '");
+        let src = "{{ it's }}x";
+        let (tokens, _) = lex_jinja(src);
+        assert_eq!(tokens[0].inner(src), " it's ");
     }
 
     #[test]

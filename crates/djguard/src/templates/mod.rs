@@ -6,6 +6,7 @@
 pub mod audit;
 pub mod html;
 pub mod lexer;
+pub mod library;
 pub mod set;
 
 #[cfg(test)]

@@ -26,6 +26,9 @@ pub struct Info {
     pub has_token: bool,
     /// Each `{% block name %}`: whether its content prints a token, and what it includes.
     pub blocks: Vec<(String, bool, Vec<Include>)>,
+    /// Jinja macros whose body prints a token (`{% macro csrf_field() %}<input
+    /// name="csrfmiddlewaretoken" ...>{% endmacro %}`).
+    pub token_macros: Vec<String>,
 }
 
 /// A quoted literal's text, or None for a variable.
@@ -39,17 +42,41 @@ fn literal(word: &str) -> Option<String> {
     }
 }
 
-/// Whether a token prints a CSRF token.
+/// Whether a token prints a CSRF token: `{% csrf_token %}`, `{{ csrf_input }}`,
+/// `{{ csrf_token }}` (in a hidden input), or a call that is handed the token to print
+/// (`{{ macros.csrf_field(csrf_token) }}`).
 pub fn is_token(src: &str, t: &Token) -> bool {
     let inner = t.inner(src);
     match t.kind {
         TokenKind::Block => lexer::tag_name(inner) == "csrf_token",
         TokenKind::Var => {
             let base = lexer::parse_var(inner).base;
-            base == "csrf_input" || base == "csrf_token"
+            let bare = base.trim_end_matches("()");
+            bare == "csrf_input" || bare == "csrf_token" || passes_token(&base)
         }
         _ => false,
     }
+}
+
+/// A call with `csrf_token` (or `csrf_input`) among its arguments.
+fn passes_token(expr: &str) -> bool {
+    let Some((_, args)) = expr.split_once('(') else {
+        return false;
+    };
+    args.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.'))
+        .any(|w| matches!(w, "csrf_token" | "csrf_input" | "request.csrf_token"))
+}
+
+/// The macro a `{{ name(...) }}` or `{{ lib.name(...) }}` calls.
+pub fn macro_call(src: &str, t: &Token) -> Option<String> {
+    if t.kind != TokenKind::Var {
+        return None;
+    }
+    let base = lexer::parse_var(t.inner(src)).base;
+    let (callee, _) = base.split_once('(')?;
+    let name = callee.rsplit('.').next()?.trim();
+    (!name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_'))
+        .then(|| name.to_string())
 }
 
 /// The include a tag token makes, if it is `{% include %}`.
@@ -107,6 +134,28 @@ impl Info {
             let includes = inside.iter().filter_map(|t| include_of(src, t)).collect();
             info.blocks.push((name, token, includes));
         }
+        for b in blocks.iter().filter(|b| b.name == "macro") {
+            let Some(open) = tokens.get(b.open) else {
+                continue;
+            };
+            let header = open.inner(src).trim_start();
+            let name = header
+                .get(5..)
+                .unwrap_or("")
+                .split('(')
+                .next()
+                .unwrap_or("")
+                .trim();
+            let end = b.close.unwrap_or(tokens.len());
+            let inside = tokens.get(b.open + 1..end).unwrap_or(&[]);
+            let token = inside.iter().any(|t| {
+                is_token(src, t)
+                    || (t.kind == TokenKind::Text && t.source(src).contains("csrfmiddlewaretoken"))
+            });
+            if token && !name.is_empty() {
+                info.token_macros.push(name.to_string());
+            }
+        }
         info
     }
 }
@@ -140,6 +189,19 @@ impl TemplateSet {
 
     pub fn get(&self, name: &str) -> Option<&Info> {
         self.by_name.get(name)
+    }
+
+    /// Whether some project template defines a macro of this name that prints a token.
+    pub fn macro_has_token(&self, name: &str) -> bool {
+        self.by_name
+            .values()
+            .any(|i| i.token_macros.iter().any(|m| m == name))
+    }
+
+    /// Whether the project template `name` (or one it includes) prints a token; None when it
+    /// is not in the project.
+    pub fn template_has_token(&self, name: &str) -> Option<bool> {
+        self.token_in(name, 0)
     }
 
     /// Whether including `name` prints a CSRF token: None when the template is not in the

@@ -1,9 +1,18 @@
 //! # DJG202: Template variable inside a `<script>` block
 //!
 //! ## What it does
-//! Finds `{{ variable }}` printed inside `<script>...</script>`. Variables passed through
-//! `escapejs`, identifiers and counts (`obj.pk`, `forloop.counter`) and scripts that are not
-//! JavaScript (`type="text/template"`, JSON data blocks) are left alone.
+//! Finds `{{ variable }}` printed inside `<script>...</script>`. Left alone: scripts that are
+//! not JavaScript (`type="text/template"`, JSON data blocks) and values that cannot end a
+//! string or the script (see `values.rs`): identifiers, counts, booleans, dates and UUIDs
+//! (`obj.pk`, `forloop.counter`, `loop.index`, `|length`, `|date:"U"`, `|yesno:"a,b"`),
+//! `csrf_token` and Django's settings constants (`LANGUAGE_CODE`, `STATIC_URL`,
+//! `CSRF_COOKIE_NAME`...), reversed URLs (`{% url ... as u %}`, Jinja `url("name", obj.pk)`),
+//! JSON that escapes `<` (`escapejs`, `json_script`, `tojson`, djblets' `json_dumps`, project
+//! filters that return only literals or `json.dumps(...)` with `<` replaced), literals and
+//! translations the template sets (`{% trans "x" as y %}`, `{% set y = gettext("x") %}`).
+//! HTML-escaped text (Django's auto-escaping, or `|escape`) inside a quoted JavaScript string
+//! is left alone too, unless another variable that could end in a backslash follows on the
+//! same line. `{{ data|safe }}` of plain `json.dumps` is still reported.
 //!
 //! Linked to the views (see DJG201): a variable a view fills from the request is high
 //! confidence, one every view gives as a constant is not reported.
@@ -11,11 +20,14 @@
 //! ## Why is this bad?
 //! HTML escaping does not make a value safe in JavaScript: inside a script, `</script>`, a
 //! quote, a backslash or a line separator in the data can end the string or the script and
-//! run the attacker's code. Django's auto-escaping was designed for HTML text, not for code.
+//! run the attacker's code. Django's auto-escaping was designed for HTML text, not for code:
+//! it keeps a value from closing a quoted string, but a trailing backslash still escapes the
+//! closing quote, so the next value on the line runs as code.
 //!
 //! ## Example
 //! ```html
-//! <script>const user = "{{ request.user.get_full_name }}";</script>
+//! <script>const user = {{ user_json|safe }};</script>
+//! <script>init("{{ first_name }}", "{{ last_name }}");</script>
 //! ```
 //!
 //! ## Fix
@@ -28,11 +40,12 @@
 //! - OWASP Cross Site Scripting Prevention Cheat Sheet → JavaScript contexts
 //! - CWE-79: Improper Neutralization of Input During Web Page Generation
 
+use super::values::{self, Kind};
 use super::{Hit, TemplateFile, TemplateRule, shown};
 use crate::finding::{Confidence, Severity};
 use crate::rules::RuleMeta;
 use crate::templates::html::Context;
-use crate::templates::lexer;
+use crate::templates::lexer::{self, TokenKind};
 
 pub static RULE: TemplateRule = TemplateRule {
     meta: RuleMeta {
@@ -47,13 +60,17 @@ pub static RULE: TemplateRule = TemplateRule {
 };
 
 fn check(t: &TemplateFile, out: &mut Vec<Hit>) {
-    for (tok, ctx) in t.var_contexts() {
+    for (index, ctx) in &t.html.contexts {
+        let Some(tok) = t.tokens.get(*index).filter(|k| k.kind == TokenKind::Var) else {
+            continue;
+        };
         if !matches!(ctx, Context::Script) {
             continue;
         }
         let var = lexer::parse_var(t.inner(tok));
+        let script = super::enclosing_script(t, tok.start);
         // `<script type="text/template">`, JSON data blocks and the like are not run.
-        let script_type = super::enclosing_script(t, tok.start)
+        let script_type = script
             .and_then(|s| s.attr("type"))
             .and_then(|a| a.value.clone())
             .unwrap_or_default()
@@ -65,10 +82,16 @@ fn check(t: &TemplateFile, out: &mut Vec<Hit>) {
         if !javascript || super::numeric(&var.base) {
             continue;
         }
-        if var
-            .filters
-            .iter()
-            .any(|f| matches!(f.name.as_str(), "escapejs" | "tojson" | "json_script"))
+        // Values that cannot end a string or the script: numbers, tokens, reversed URLs,
+        // JSON with `<` escaped, constants.
+        let kind = t.value_kind(tok, &var);
+        if matches!(kind, Kind::Constant | Kind::Inert | Kind::ScriptSafe) {
+            continue;
+        }
+        // HTML-escaped text (or a percent-encoded URL) inside a quoted JavaScript string:
+        // no quote, `<` or `>` can appear to close the string or the script.
+        if let Some(quote) = script.and_then(|s| values::js_string_quote(t, s.end, tok))
+            && (values::html_escaped(t, *index, &var) || (kind == Kind::NoSpace && quote == '"'))
         {
             continue;
         }

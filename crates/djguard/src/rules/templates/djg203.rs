@@ -2,7 +2,10 @@
 //!
 //! ## What it does
 //! Finds `{{ variable }}` used as an HTML attribute value without quotes:
-//! `<input value={{ name }}>`.
+//! `<input value={{ name }}>`. Values that cannot hold a space are left alone: identifiers,
+//! counts, booleans and dates (`obj.pk`, `|length`), reversed URLs (`{% url ... as u %}`,
+//! Jinja `url(...)`, `get_absolute_url`), `csrf_token` and Django's settings constants, and
+//! literals or translations the template sets.
 //!
 //! Linked to the views (see DJG201): a variable a view fills from the request is high
 //! confidence, one every view gives as a constant is not reported.
@@ -24,6 +27,7 @@
 //! - OWASP Cross Site Scripting Prevention Cheat Sheet → Rule #2 (attribute encoding)
 //! - CWE-83: Improper Neutralization of Script in Attributes in a Web Page
 
+use super::values::Kind;
 use super::{Hit, TemplateFile, TemplateRule, shown};
 use crate::finding::{Confidence, Severity};
 use crate::rules::RuleMeta;
@@ -51,6 +55,13 @@ fn check(t: &TemplateFile, out: &mut Vec<Hit>) {
             continue;
         };
         let var = lexer::parse_var(t.inner(tok));
+        // Values without spaces: numbers, tokens, reversed URLs, constants.
+        if matches!(
+            t.value_kind(tok, &var),
+            Kind::Constant | Kind::Inert | Kind::NoSpace
+        ) {
+            continue;
+        }
         let Some((confidence, from)) = t.linked(&var.base, Confidence::Medium) else {
             continue;
         };

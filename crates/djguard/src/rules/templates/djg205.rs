@@ -2,7 +2,10 @@
 //!
 //! ## What it does
 //! Finds `{{ variable }}` inside an `on*` attribute (`onclick`, `onload`, `onerror`...),
-//! unless it goes through `escapejs`.
+//! unless it goes through `escapejs` or cannot hold a quote: identifiers, counts, booleans
+//! and dates (`obj.pk`, `|length`), reversed URLs with constant arguments, `csrf_token` and
+//! Django's settings constants, and literals or translations the template sets
+//! (`{% trans "Delete?" as msg %}`).
 //!
 //! Linked to the views (see DJG201): a variable a view fills from the request is high
 //! confidence, one every view gives as a constant is not reported.
@@ -24,6 +27,7 @@
 //! - OWASP Cross Site Scripting Prevention Cheat Sheet → event handlers
 //! - CWE-79: Improper Neutralization of Input During Web Page Generation
 
+use super::values::Kind;
 use super::{Hit, TemplateFile, TemplateRule, shown};
 use crate::finding::{Confidence, Severity};
 use crate::rules::RuleMeta;
@@ -51,7 +55,9 @@ fn check(t: &TemplateFile, out: &mut Vec<Hit>) {
             continue;
         }
         let var = lexer::parse_var(t.inner(tok));
-        if var.filters.iter().any(|f| f.name == "escapejs") || super::numeric(&var.base) {
+        if var.filters.iter().any(|f| f.name == "escapejs")
+            || matches!(t.value_kind(tok, &var), Kind::Constant | Kind::Inert)
+        {
             continue;
         }
         let Some((confidence, from)) = t.linked(&var.base, Confidence::Medium) else {

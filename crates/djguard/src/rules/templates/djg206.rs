@@ -11,6 +11,15 @@
 //! forms whose body includes a template that is not in the project (or named by a variable),
 //! blocks no project template fills, and forms that do not end in the same template.
 //!
+//! Tags that print the token count as the token: `{% crispy form %}` (django-crispy-forms
+//! prints `{% csrf_token %}` for POST helpers; when the project sets `disable_csrf` anywhere,
+//! the finding is medium), django-mailman3's `bootstrap_form` and `bootstrap_form_horizontal`,
+//! project inclusion tags whose template prints the token, Jinja2 macros whose body prints it
+//! and calls handed `csrf_token` (`{{ macros.csrf_field(csrf_token) }}`). A form whose body
+//! uses another tag with arguments that is neither Django's, nor a project simple tag, nor a
+//! known field renderer (django-bootstrap3/4/5, widget-tweaks, floppyforms) may be rendered by
+//! it with its token: medium confidence.
+//!
 //! ## Why is this bad?
 //! With `CsrfViewMiddleware` on, the form fails with 403 for every user; the usual "fix" is
 //! `@csrf_exempt` on the view, which opens it to cross-site request forgery.
@@ -35,6 +44,7 @@ use super::{Hit, TemplateFile, TemplateRule};
 use crate::finding::{Confidence, Severity};
 use crate::rules::RuleMeta;
 use crate::templates::lexer::{self, TokenKind};
+use crate::templates::library::Tag;
 use crate::templates::set;
 
 pub static RULE: TemplateRule = TemplateRule {
@@ -89,6 +99,7 @@ fn check(t: &TemplateFile, out: &mut Vec<Hit>) {
         else {
             continue;
         };
+        let loaded = loaded_libraries(t);
         let mut has_token = false;
         let mut opaque = false;
         // The token may come from another template: an include, or a block that templates
@@ -100,6 +111,12 @@ fn check(t: &TemplateFile, out: &mut Vec<Hit>) {
             .filter(|k| k.start >= tag.start && k.end <= end)
         {
             if set::is_token(t.src, tok) {
+                has_token = true;
+                continue;
+            }
+            if let Some(m) = set::macro_call(t.src, tok)
+                && t.set.macro_has_token(&m)
+            {
                 has_token = true;
                 continue;
             }
@@ -131,7 +148,12 @@ fn check(t: &TemplateFile, out: &mut Vec<Hit>) {
                     }
                 }
                 "extends" => opaque = true,
-                _ => {}
+                name => match tag_prints_token(t, name, inner, &loaded) {
+                    Some(true) => has_token = true,
+                    // A tag whose output is not known renders the form: medium at most.
+                    None => across = true,
+                    Some(false) => {}
+                },
             }
         }
         if has_token || opaque {
@@ -150,4 +172,154 @@ fn check(t: &TemplateFile, out: &mut Vec<Hit>) {
             },
         });
     }
+}
+
+/// Tags of Django and Jinja2 that print no token, and end tags.
+const BUILTIN_TAGS: &[&str] = &[
+    "autoescape",
+    "block",
+    "comment",
+    "csrf_token",
+    "cycle",
+    "debug",
+    "elif",
+    "else",
+    "empty",
+    "extends",
+    "filter",
+    "firstof",
+    "for",
+    "if",
+    "ifchanged",
+    "include",
+    "load",
+    "lorem",
+    "now",
+    "plural",
+    "querystring",
+    "regroup",
+    "resetcycle",
+    "spaceless",
+    "templatetag",
+    "url",
+    "verbatim",
+    "widthratio",
+    "with",
+    "static",
+    "get_static_prefix",
+    "get_media_prefix",
+    "trans",
+    "translate",
+    "blocktrans",
+    "blocktranslate",
+    "get_current_language",
+    "get_available_languages",
+    "get_language_info",
+    "get_language_info_list",
+    "language",
+    "get_current_language_bidi",
+    "localize",
+    "localtime",
+    "timezone",
+    "get_current_timezone",
+    "cache",
+    "set",
+    "macro",
+    "call",
+    "raw",
+    "do",
+    "pluralize",
+    "from",
+    "import",
+    "break",
+    "continue",
+    "elseif",
+    "ifequal",
+    "ifnotequal",
+];
+
+/// Form-rendering tags of libraries that print `{% csrf_token %}` themselves: (the library
+/// `{% load %}` names, the tag).
+const TOKEN_TAGS: &[(&str, &str)] = &[
+    // django-crispy-forms: `{% crispy form %}` renders `whole_uni_form.html`, which prints
+    // `{% csrf_token %}` when the helper's form_method is post and disable_csrf is not set.
+    ("crispy_forms_tags", "crispy"),
+    // django-mailman3 `bootstrap_tags`: inclusion tags whose templates
+    // (`django_mailman3/bootstrap/form.html`, `form-horizontal.html`) print `{% csrf_token %}`.
+    ("bootstrap_tags", "bootstrap_form"),
+    ("bootstrap_tags", "bootstrap_form_horizontal"),
+];
+
+/// Form-rendering tags known to print fields only, never the token: django-bootstrap3/4/5
+/// (`bootstrap_form`, `bootstrap_field`...; their docs put `{% csrf_token %}` next to them),
+/// django-widget-tweaks (`render_field`), django-floppyforms (`form`, `formfield`),
+/// crispy-forms' field tags.
+const FIELD_TAGS: &[&str] = &[
+    "bootstrap_form",
+    "bootstrap_field",
+    "bootstrap_formset",
+    "bootstrap_form_errors",
+    "bootstrap_formset_errors",
+    "bootstrap_button",
+    "bootstrap_label",
+    "bootstrap_messages",
+    "bootstrap_icon",
+    "buttons",
+    "render_field",
+    "form",
+    "formfield",
+    "formrow",
+    "formconfig",
+    "crispy_field",
+    "as_crispy_field",
+];
+
+/// The tag libraries the template loads (`{% load a b %}`, `{% load x from a %}`).
+fn loaded_libraries(t: &TemplateFile) -> Vec<String> {
+    let mut out = Vec::new();
+    for (_, tok) in t.tags() {
+        let inner = t.inner(tok);
+        if lexer::tag_name(inner) != "load" {
+            continue;
+        }
+        let args = lexer::tag_args(inner);
+        match args.iter().position(|a| a == "from") {
+            Some(i) => out.extend(args.get(i + 1).cloned()),
+            None => out.extend(args),
+        }
+    }
+    out
+}
+
+/// Whether the tag `name` prints a CSRF token: Some(true) for a library or project tag known
+/// to, Some(false) for tags known not to (Django's own, field renderers, project simple
+/// tags, tags without arguments), None when what it renders is not known.
+fn tag_prints_token(t: &TemplateFile, name: &str, inner: &str, loaded: &[String]) -> Option<bool> {
+    if BUILTIN_TAGS.contains(&name) || name.starts_with("end") || name.is_empty() {
+        return Some(false);
+    }
+    if let Some(tag) = t.library.tags.get(name) {
+        return match tag {
+            Tag::Inclusion(template) => match t.set.template_has_token(template) {
+                Some(true) => Some(true),
+                Some(false) => Some(false),
+                None => None,
+            },
+            Tag::Simple => Some(false),
+            Tag::Other => None,
+        };
+    }
+    if let Some((lib, _)) = TOKEN_TAGS
+        .iter()
+        .find(|(lib, tag)| *tag == name && loaded.iter().any(|l| l == lib))
+    {
+        if *lib == "crispy_forms_tags" && t.library.crispy_csrf_disabled {
+            return None;
+        }
+        return Some(true);
+    }
+    if FIELD_TAGS.contains(&name) || lexer::tag_args(inner).is_empty() {
+        return Some(false);
+    }
+    None
 }

@@ -137,7 +137,7 @@ fn visit(expr: &Expr, arg: &str, found: &mut bool, building: &mut bool) {
 }
 
 /// `return` statements of a function body (not of nested functions).
-fn returns<'a>(body: &'a [Stmt], out: &mut Vec<&'a Expr>) {
+pub fn returns<'a>(body: &'a [Stmt], out: &mut Vec<&'a Expr>) {
     for s in body {
         match s {
             Stmt::Return(r) => out.extend(r.value.as_deref()),

@@ -22,6 +22,7 @@ pub mod djg207;
 pub mod djg208;
 pub mod djg209;
 pub mod djg210;
+pub mod values;
 
 /// One template, read and analysed once for all rules.
 pub struct TemplateFile<'a> {
@@ -38,6 +39,8 @@ pub struct TemplateFile<'a> {
         Option<&'a std::collections::HashMap<String, Vec<&'a crate::code::TemplateContext>>>,
     /// Every template of the project, for includes and inheritance.
     pub set: &'a crate::templates::set::TemplateSet,
+    /// The project's own filters and inclusion tags.
+    pub library: &'a crate::templates::library::Library,
 }
 
 /// Where the value of a template variable comes from, as far as the views tell.
@@ -176,16 +179,10 @@ pub static TEMPLATE_RULES: &[&TemplateRule] = &[
     &djg208::RULE,
 ];
 
-/// A variable that names an identifier or a count (`obj.pk`, `item.id`, `forloop.counter`):
-/// printed, it is a number, whatever the context.
+/// A variable that names an identifier, a count or a flag (`obj.pk`, `item.id`,
+/// `forloop.counter`): printed, it is a number, whatever the context.
 pub fn numeric(base: &str) -> bool {
-    let last = base.rsplit('.').next().unwrap_or(base);
-    matches!(
-        last,
-        "pk" | "id" | "count" | "counter" | "counter0" | "length"
-    ) || last.ends_with("_id")
-        || last.ends_with("_pk")
-        || last.ends_with("_count")
+    values::numeric(base)
 }
 
 /// The `<script>` element a token sits in: the nearest script start tag before it.
