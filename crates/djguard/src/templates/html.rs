@@ -122,12 +122,11 @@ pub fn analyse(src: &str, tokens: &[Token]) -> Analysis {
                     // A script (or other raw-text element) a branch left open, say by a
                     // malformed tag, is not open in the next branch when the `if` started
                     // in plain HTML.
-                    _ if branch => {
-                        if tracker.branches.last() == Some(&State::Data)
-                            && matches!(tracker.state, State::Raw(_))
-                        {
-                            tracker.state = State::Data;
-                        }
+                    _ if branch
+                        && tracker.branches.last() == Some(&State::Data)
+                        && matches!(tracker.state, State::Raw(_)) =>
+                    {
+                        tracker.state = State::Data;
                     }
                     "endif" | "endfor" => {
                         tracker.branches.pop();

@@ -300,11 +300,7 @@ fn tag_prints_token(t: &TemplateFile, name: &str, inner: &str, loaded: &[String]
     }
     if let Some(tag) = t.library.tags.get(name) {
         return match tag {
-            Tag::Inclusion(template) => match t.set.template_has_token(template) {
-                Some(true) => Some(true),
-                Some(false) => Some(false),
-                None => None,
-            },
+            Tag::Inclusion(template) => t.set.template_has_token(template),
             Tag::Simple => Some(false),
             Tag::Other => None,
         };

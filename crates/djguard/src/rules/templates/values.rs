@@ -279,27 +279,36 @@ impl TemplateFile<'_> {
             let arg = f.arg.as_deref();
             if inert_filter(name, arg) {
                 kind = kind.min(Kind::Inert);
-            } else if SCRIPT_SAFE_FILTERS.contains(&name) {
+                continue;
+            }
+            if SCRIPT_SAFE_FILTERS.contains(&name) {
                 kind = kind.min(Kind::ScriptSafe);
-            } else if PASSTHROUGH.contains(&name) {
-            } else if matches!(name, "default" | "default_if_none" | "d") {
+                continue;
+            }
+            if PASSTHROUGH.contains(&name) {
+                continue;
+            }
+            if matches!(name, "default" | "default_if_none" | "d") {
                 let a = arg.unwrap_or("");
                 let k = if literal(a).is_some_and(library::inert_text) || is_number(a) {
                     Kind::Inert
                 } else if literal(a).is_some() {
-                    Kind::Constant.max(Kind::ScriptSafe)
+                    Kind::ScriptSafe
                 } else {
                     Kind::Unknown
                 };
                 kind = kind.max(k);
-            } else if let Some(out) = self.library.filters.get(name) {
+                continue;
+            }
+            if let Some(out) = self.library.filters.get(name) {
                 kind = match out {
                     Output::Inert => kind.min(Kind::Inert),
                     Output::ScriptSafe => kind.min(Kind::ScriptSafe),
                 };
-            } else if literal_base && arg.is_none_or(|a| literal(a).is_some() || is_number(a)) {
-                // A filter of a constant with constant arguments prints a constant.
-            } else {
+                continue;
+            }
+            // A filter of a constant with constant arguments prints a constant.
+            if !(literal_base && arg.is_none_or(|a| literal(a).is_some() || is_number(a))) {
                 kind = Kind::Unknown;
             }
         }
@@ -540,16 +549,11 @@ pub fn js_string_quote(t: &TemplateFile, script_end: usize, tok: &Token) -> Opti
     // Later variables on the same line must not be able to follow a trailing backslash.
     for other in t.tokens.iter().filter(|k| k.start >= tok.end) {
         match other.kind {
-            TokenKind::Text => {
-                if t.text(other).contains('\n') {
-                    break;
-                }
-            }
-            TokenKind::Var => {
-                let var = lexer::parse_var(t.inner(other));
-                if t.value_kind(other, &var) > Kind::Inert {
-                    return None;
-                }
+            TokenKind::Text if t.text(other).contains('\n') => break,
+            TokenKind::Var
+                if t.value_kind(other, &lexer::parse_var(t.inner(other))) > Kind::Inert =>
+            {
+                return None;
             }
             _ => {}
         }
