@@ -12,7 +12,9 @@
 //! settings modules (also `*_settings.py` used only to build or test the package) are DJG016's.
 //! Not reported either: code after an unconditional `raise` (a template nobody runs), test
 //! code (`test.py` helper modules, `TestCase` subclasses anywhere) and functions that build
-//! sample or preview data (`sample_orders()`, `dummy_user()`).
+//! sample or preview data (`sample_orders()`, `dummy_user()`), tables of sample records (a
+//! list of two or more dicts) and the URL arguments of a link being reversed
+//! (`reverse(..., kwargs={"secret": ...})`).
 //!
 //! ## Why is this bad?
 //! Code is copied, forked, pasted into tickets and packaged into images; a credential in it
@@ -36,8 +38,9 @@ use super::support::{is_settings_file, is_test_file, last, target_name, words};
 use super::{Hit, PatternRule};
 use crate::code::index::Index;
 use crate::finding::{Confidence, Severity};
+use crate::python::Ranged;
 use crate::python::TextRange;
-use crate::python::ast::{Expr, Stmt};
+use crate::python::ast::{self, Expr, Stmt};
 use crate::rules::RuleMeta;
 use crate::rules::project::support::{placeholder, token_kind};
 
@@ -142,6 +145,25 @@ fn check(ix: &Index, out: &mut Vec<Hit>) {
                 skip.push(f.def.range);
             }
         }
+        // A table of sample records (a list of two or more dicts) and the URL arguments of a
+        // link being reversed are data, not credentials used to log in anywhere.
+        super::support::each_expr(&parsed.module.body, &mut |e| match e {
+            Expr::List(ast::ExprList { elts, .. }) | Expr::Tuple(ast::ExprTuple { elts, .. })
+                if elts.iter().filter(|x| matches!(x, Expr::Dict(_))).count() >= 2 =>
+            {
+                skip.extend(elts.iter().map(|x| x.range()));
+            }
+            Expr::Call(c) if last(ix.text(file, c.func.range())).contains("reverse") => {
+                skip.extend(
+                    c.arguments
+                        .keywords
+                        .iter()
+                        .filter(|k| k.arg.as_ref().is_some_and(|a| a.id.as_str() == "kwargs"))
+                        .map(|k| k.value.range()),
+                );
+            }
+            _ => {}
+        });
         let skipped = |r: TextRange| skip.iter().any(|s| s.contains_range(r));
         let mut seen: std::collections::HashSet<TextRange> = std::collections::HashSet::new();
         let mut push = |out: &mut Vec<Hit>, range: TextRange, msg: String, key: String, c| {
@@ -268,7 +290,6 @@ fn sample_name(name: &str) -> bool {
 
 /// Statements after an unconditional `raise` in the same block: never run.
 fn dead_code(body: &[Stmt]) -> Vec<TextRange> {
-    use crate::python::Ranged;
     use crate::python::ast::visitor::{self, Visitor};
     struct V(Vec<TextRange>);
     impl<'a> Visitor<'a> for V {
