@@ -8,6 +8,11 @@ PyPI (into .cache/envlibs), once by `djguard settings --env ...`. The values mus
 with their types; where the library raises (a required variable is unset, a value does not
 parse), djguard must say "unknown" instead of inventing a value.
 
+The same is done for django-split-settings: small projects whose settings package `include()`s
+component files (wildcards, `optional()` files present and missing, a required file missing),
+imported by real Python with the library and read by djguard; every named setting must agree, and
+where the import raises djguard must say "unknown".
+
 Usage: python3 tests/envlibs/run.py [--djguard target/debug/djguard]
 """
 
@@ -21,7 +26,7 @@ import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 LIBS = os.path.join(ROOT, ".cache", "envlibs")
-PACKAGES = ["django-environ==0.14.0", "python-decouple==3.8", "environs==15.2.0", "pydantic-settings==2.16.3", "dj-database-url==3.1.2"]
+PACKAGES = ["django-environ==0.14.0", "python-decouple==3.8", "environs==15.2.0", "pydantic-settings==2.16.3", "dj-database-url==3.1.2", "django-split-settings==1.3.2"]
 
 HEADER = """import os
 import environ
@@ -135,6 +140,103 @@ except Exception as e:
 """
 
 
+SPLIT_INIT = """import os
+from split_settings.tools import include, optional
+"""
+SPLIT_BASE = 'DEBUG = False\nALLOWED_HOSTS = ["a.example"]\nINSTALLED_APPS = ["django.contrib.auth"]\n'
+SPLIT_SECURITY = ('SESSION_COOKIE_SECURE = not DEBUG\nALLOWED_HOSTS += ["b.example"]\n'
+                  'SECRET_KEY = os.environ.get("APP_KEY", "fallback-key")\n')
+# (files of the settings package, names to compare, environments)
+SPLIT_CASES = [
+    ({"__init__.py": SPLIT_INIT + 'include("components/base.py", "components/security.py", optional("local.py"))\n',
+      "components/base.py": SPLIT_BASE, "components/security.py": SPLIT_SECURITY},
+     ["DEBUG", "ALLOWED_HOSTS", "SESSION_COOKIE_SECURE"], [UNSET]),
+    ({"__init__.py": SPLIT_INIT + 'include("components/base.py", "components/security.py", optional("local.py"))\n',
+      "components/base.py": SPLIT_BASE, "components/security.py": SPLIT_SECURITY,
+      "local.py": 'DEBUG = True\nALLOWED_HOSTS = ["*"]\n'},
+     ["DEBUG", "ALLOWED_HOSTS", "SESSION_COOKIE_SECURE", "SECRET_KEY"], [UNSET, {"APP_KEY": "k"}]),
+    ({"__init__.py": SPLIT_INIT + 'include("components/*.py")\nX_COUNT = len(INSTALLED_APPS)\n',
+      "components/apps.py": 'INSTALLED_APPS = ["django.contrib.auth", "django.contrib.admin"]\n',
+      "components/secret.py": 'import os\nSECRET_KEY = os.environ.get("APP_KEY", "fallback-key")\n'},
+     ["INSTALLED_APPS", "SECRET_KEY", "X_COUNT"], [UNSET, {"APP_KEY": "k"}]),
+    ({"__init__.py": SPLIT_INIT + 'DEBUG = True\ninclude("components/base.py")\n',
+      "components/base.py": 'include("more.py")\nTIME_ZONE = "UTC"\n', "components/more.py": 'DEBUG = False\n'},
+     ["DEBUG", "TIME_ZONE"], [UNSET]),
+    ({"__init__.py": SPLIT_INIT + 'include("components/missing.py")\n', "components/base.py": SPLIT_BASE},
+     ["DEBUG", "ALLOWED_HOSTS"], [UNSET]),
+]
+
+SPLIT_DUMP = r"""
+import importlib, json, sys
+names = sys.argv[1].split(",")
+def enc(v):
+    if v is None or isinstance(v, (bool, int, float, str)):
+        return v
+    if isinstance(v, (list, tuple)):
+        return [enc(x) for x in v]
+    return {"object": type(v).__name__}
+try:
+    mod = importlib.import_module("proj.settings")
+    print(json.dumps({"values": {n: enc(getattr(mod, n)) for n in names if hasattr(mod, n)}}))
+except Exception as e:
+    print(json.dumps({"raises": type(e).__name__ + ": " + str(e)[:120]}))
+"""
+
+
+def run_split_cases(djguard, work):
+    failures = 0
+    total = 0
+    for i, (files, names, environments) in enumerate(SPLIT_CASES):
+        case_dir = os.path.join(work, f"split{i:03d}")
+        pkg = os.path.join(case_dir, "proj", "settings")
+        os.makedirs(pkg)
+        open(os.path.join(case_dir, "proj", "__init__.py"), "w").close()
+        for rel, text in files.items():
+            path = os.path.join(pkg, rel)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "w") as fh:
+                fh.write(text)
+        for environment in environments:
+            total += 1
+            clean = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "SYSTEMROOT")}
+            clean.update(environment)
+            clean["PYTHONPATH"] = os.pathsep.join([case_dir, LIBS])
+            clean["PYTHONDONTWRITEBYTECODE"] = "1"
+            py = subprocess.run([sys.executable, "-c", SPLIT_DUMP, ",".join(names)], env=clean, cwd=case_dir,
+                                capture_output=True, text=True, timeout=60)
+            try:
+                truth = json.loads(py.stdout.strip().splitlines()[-1])
+            except (IndexError, json.JSONDecodeError):
+                print(f"harness failure for split-settings case {i}: {py.stderr[-500:]}")
+                failures += 1
+                continue
+            cmd = [djguard, "settings", case_dir, "--settings", "proj/settings/__init__.py", "--no-config"]
+            for k, v in environment.items():
+                cmd += ["--env", f"{k}={v}"]
+            dj = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+            if dj.returncode != 0:
+                print(f"djguard failed for split-settings case {i}: {dj.stderr.strip()}")
+                failures += 1
+                continue
+            settings = json.loads(dj.stdout)["modules"][0]["settings"]
+            bad = []
+            for n in names:
+                ours = settings.get(n, {}).get("value")
+                ours_unknown = isinstance(ours, dict) and set(ours) == {"unknown"}
+                if "raises" in truth:
+                    ok = ours_unknown
+                elif n not in truth["values"]:
+                    ok = True
+                else:
+                    ok = not ours_unknown and typed(ours) == typed(truth["values"][n])
+                if not ok:
+                    bad.append(f"{n}: library {truth.get('values', truth).get(n, truth) if 'values' in truth else truth}, djguard {ours}")
+            if bad:
+                failures += 1
+                print(f"DIFFERENT  split-settings case {i} env={environment}\n    " + "\n    ".join(bad))
+    return total, failures
+
+
 def ensure_libs():
     marker = os.path.join(LIBS, ".installed-" + "-".join(PACKAGES).replace("=", ""))
     if os.path.exists(marker):
@@ -206,10 +308,14 @@ def main():
                 if not ok:
                     failures += 1
                     print(f"DIFFERENT  {expr}  env={environment}\n    library: {truth}\n    djguard: {ours}")
+        split_total, split_failures = run_split_cases(args.djguard, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    print(f"django-split-settings: {split_total - split_failures}/{split_total} projects read as the library "
+          "imports them")
     print(f"environment readers: {total - failures}/{total} readings identical to the libraries "
           f"({', '.join(PACKAGES)})")
+    failures += split_failures
     return 1 if failures else 0
 
 

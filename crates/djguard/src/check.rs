@@ -504,12 +504,10 @@ fn run_project_rules(
     if !selection.enabled(meta) {
         return;
     }
-    for (idx, file) in project
-        .python
-        .iter()
-        .enumerate()
-        .filter(|(_, f)| rules::project::djg018::is_local_settings(&f.rel))
-    {
+    for (idx, file) in project.python.iter().enumerate().filter(|(_, f)| {
+        rules::project::djg018::is_local_settings(&f.rel)
+            && settings_discover::non_deployment_path(&f.rel).is_none()
+    }) {
         let scope = evaluator.module(idx);
         let mut names: Vec<(&String, &crate::settings::eval::Binding)> = scope
             .names

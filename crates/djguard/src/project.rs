@@ -57,6 +57,11 @@ pub struct Project {
     pub others: Vec<(String, PathBuf)>,
     pub errors: Vec<FileError>,
     modules: HashMap<String, usize>,
+    /// Every file a dotted name can mean, with the import root (folder) it is named from.
+    candidates: HashMap<String, Vec<(usize, String)>>,
+    /// Folders Python puts on the import path for the project: the scan root, folders holding
+    /// a manage.py, `src/`.
+    bases: Vec<String>,
     /// Python files by relative path (findings are mapped back to files by path).
     by_rel: HashMap<String, usize>,
 }
@@ -147,9 +152,14 @@ impl Project {
         }
 
         let mut modules = HashMap::new();
+        let mut candidates: HashMap<String, Vec<(usize, String)>> = HashMap::new();
         for (i, f) in python.iter().enumerate() {
             if let Some(name) = &f.module_name {
                 modules.entry(name.clone()).or_insert(i);
+                candidates
+                    .entry(name.clone())
+                    .or_default()
+                    .push((i, import_root(f)));
             }
         }
         // Namespace-package fallbacks: the path relative to the scan root and to each folder
@@ -166,7 +176,11 @@ impl Project {
                 if let Some(rest) = f.rel.strip_prefix(base.as_str())
                     && let Some((name, _)) = dotted_from_path(rest)
                 {
-                    modules.entry(name).or_insert(i);
+                    modules.entry(name.clone()).or_insert(i);
+                    let list = candidates.entry(name).or_default();
+                    if !list.iter().any(|(j, r)| *j == i && r == base) {
+                        list.push((i, base.clone()));
+                    }
                 }
             }
         }
@@ -183,8 +197,39 @@ impl Project {
             others,
             errors,
             modules,
+            candidates,
+            bases,
             by_rel,
         }
+    }
+
+    /// The file `import dotted` means when written in `importer`: a module named from the
+    /// importer's own import root or from one of the project's import roots (the scan root, a
+    /// folder holding manage.py, `src/`). A same-named file deep in an unrelated folder (build
+    /// or docs helpers with no `__init__.py` chain) is not what Python would import.
+    pub fn module_from(&self, dotted: &str, importer: usize) -> Option<usize> {
+        let list = self.candidates.get(dotted)?;
+        let own = self.python.get(importer).map(import_root);
+        list.iter()
+            .find(|(_, root)| own.as_deref() == Some(root.as_str()))
+            .or_else(|| list.iter().find(|(_, root)| self.bases.contains(root)))
+            .map(|(i, _)| *i)
+    }
+
+    /// The folder a file's dotted module name is counted from (`""` for the scan root).
+    pub fn import_root_of(&self, file: usize) -> String {
+        self.python.get(file).map(import_root).unwrap_or_default()
+    }
+
+    /// Whether a module or package importable from `importer` starts with this top-level name.
+    pub fn has_top_level_from(&self, top: &str, importer: usize) -> bool {
+        let own = self.python.get(importer).map(import_root);
+        self.candidates.iter().any(|(k, list)| {
+            k.split('.').next() == Some(top)
+                && list.iter().any(|(_, root)| {
+                    own.as_deref() == Some(root.as_str()) || self.bases.contains(root)
+                })
+        })
     }
 
     pub fn module(&self, dotted: &str) -> Option<usize> {
@@ -203,6 +248,21 @@ impl Project {
     pub fn file_by_rel(&self, rel: &str) -> Option<usize> {
         self.by_rel.get(rel).copied()
     }
+}
+
+/// The folder (with a trailing `/`, empty for the scan root) a file's module name is counted
+/// from.
+fn import_root(f: &PythonFile) -> String {
+    let Some(name) = &f.module_name else {
+        return f
+            .rel
+            .rsplit_once('/')
+            .map_or(String::new(), |(d, _)| format!("{d}/"));
+    };
+    let depth = name.split('.').count() + usize::from(f.is_package);
+    let parts: Vec<&str> = f.rel.split('/').collect();
+    let keep = parts.len().saturating_sub(depth);
+    parts[..keep].iter().map(|p| format!("{p}/")).collect()
 }
 
 /// The dotted name a path spells (`a/b/c.py` → `a.b.c`, `a/b/__init__.py` → `a.b`) and

@@ -91,6 +91,229 @@ pub fn looks_like_dev(module: &str) -> bool {
     })
 }
 
+/// Words of a path component that mark a tree as not a deployment: test suites, CI, docs,
+/// examples, demos and sandboxes.
+fn non_deployment_word(w: &str) -> bool {
+    matches!(
+        w,
+        "test"
+            | "tests"
+            | "testing"
+            | "testproject"
+            | "testproj"
+            | "testapp"
+            | "testsite"
+            | "ci"
+            | "docs"
+            | "doc"
+            | "example"
+            | "examples"
+            | "demo"
+            | "demos"
+            | "sandbox"
+            | "sample"
+            | "samples"
+            | "tutorial"
+            | "scaffold"
+            | "skeleton"
+            | "fixtures"
+    )
+}
+
+/// Why a settings file, by its place in the tree, is not a deployment's settings: a folder of
+/// tests, CI, documentation, examples, demos or sandboxes, a hidden folder (`.github/`), or a
+/// project scaffold (`project_template/`); every path component counts, not only the module's
+/// own name.
+pub fn non_deployment_path(rel: &str) -> Option<String> {
+    let parts: Vec<&str> = rel.split('/').collect();
+    let (file, dirs) = parts.split_last()?;
+    for d in dirs {
+        let lower = d.to_ascii_lowercase();
+        if lower.starts_with('.') && lower.len() > 1 {
+            return Some(format!(
+                "it lives in the hidden folder {d}/ (CI or tooling)"
+            ));
+        }
+        if lower.contains("{{") || lower.split(['_', '-']).any(|w| w == "template") {
+            return Some(format!("it lives in {d}/, a project scaffold"));
+        }
+        if lower.split(['_', '-', '.']).any(non_deployment_word) {
+            return Some(format!(
+                "it lives in {d}/ (tests, CI, documentation or an example project)"
+            ));
+        }
+    }
+    let stem = file
+        .strip_suffix(".py")
+        .unwrap_or(file)
+        .to_ascii_lowercase();
+    if stem
+        .split(['_', '-'])
+        .any(|w| non_deployment_word(w) && !matches!(w, "docs" | "doc"))
+    {
+        return Some(format!("its name {file} marks tests or an example"));
+    }
+    None
+}
+
+/// Template placeholders of `django-admin startproject`-style scaffolds.
+pub fn is_scaffold_text(text: &str) -> bool {
+    [
+        "project_name",
+        "docs_version",
+        "django_version",
+        "secret_key",
+        "project_directory",
+    ]
+    .iter()
+    .any(|v| text.contains(&format!("{{{{ {v} }}}}")) || text.contains(&format!("{{{{{v}}}}}")))
+}
+
+/// Why the file at `file` is not a deployment's settings, if it is not: its place in the tree,
+/// or scaffold placeholders in it or in a project module it star-imports.
+pub fn not_deployment(project: &Project, file: usize) -> Option<String> {
+    let py = &project.python[file];
+    if let Some(why) = non_deployment_path(&py.rel) {
+        return Some(why);
+    }
+    let mut seen = vec![file];
+    let mut queue = vec![file];
+    while let Some(i) = queue.pop() {
+        let Some(parsed) = &project.python[i].parsed else {
+            continue;
+        };
+        if is_scaffold_text(&parsed.text) {
+            return Some(format!(
+                "{} holds project-template placeholders (a scaffold)",
+                project.python[i].rel
+            ));
+        }
+        for m in star_imports(project, i) {
+            if seen.len() < 16 && !seen.contains(&m) {
+                seen.push(m);
+                queue.push(m);
+            }
+        }
+    }
+    None
+}
+
+/// Project modules `from X import *` brings into a file (top level, also under `if`/`try`).
+fn star_imports(project: &Project, file: usize) -> Vec<usize> {
+    let py = &project.python[file];
+    let Some(parsed) = &py.parsed else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let package = py.package();
+    let mut stack: Vec<&ast::Stmt> = parsed.module.body.iter().collect();
+    while let Some(stmt) = stack.pop() {
+        match stmt {
+            ast::Stmt::ImportFrom(s) if s.names.iter().any(|a| a.name.id.as_str() == "*") => {
+                let module = s.module.as_ref().map(|m| m.id.as_str());
+                if let Some(target) =
+                    crate::python::semantic::resolve_relative(&package, s.level, module)
+                    && let Some(i) = project.module_from(&target, file)
+                    && i != file
+                {
+                    out.push(i);
+                }
+            }
+            ast::Stmt::If(s) => {
+                stack.extend(s.body.iter());
+                for c in &s.elif_else_clauses {
+                    stack.extend(c.body.iter());
+                }
+            }
+            ast::Stmt::Try(s) => {
+                stack.extend(s.body.iter());
+                for h in &s.handlers {
+                    let ast::ExceptHandler::ExceptHandler(h) = h;
+                    stack.extend(h.body.iter());
+                }
+                stack.extend(s.orelse.iter());
+                stack.extend(s.finalbody.iter());
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Names a settings module of a project sets; a module that assigns few of them is a fragment
+/// for others to import, not a project's settings.
+const CORE_SETTINGS: &[&str] = &[
+    "INSTALLED_APPS",
+    "MIDDLEWARE",
+    "MIDDLEWARE_CLASSES",
+    "DATABASES",
+    "ROOT_URLCONF",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "TEMPLATES",
+    "WSGI_APPLICATION",
+    "DEBUG",
+    "STATIC_URL",
+    "AUTH_PASSWORD_VALIDATORS",
+];
+
+/// Whether a module looks like a project's settings: it (or the project modules it
+/// star-imports) assigns at least three of the core settings.
+pub fn looks_like_settings(project: &Project, file: usize) -> bool {
+    let mut found: Vec<&str> = Vec::new();
+    let mut seen = vec![file];
+    let mut queue = vec![file];
+    while let Some(i) = queue.pop() {
+        if let Some(parsed) = &project.python[i].parsed {
+            let mut stack: Vec<&ast::Stmt> = parsed.module.body.iter().collect();
+            while let Some(stmt) = stack.pop() {
+                match stmt {
+                    ast::Stmt::Assign(a) => {
+                        for t in &a.targets {
+                            if let Expr::Name(n) = t
+                                && let Some(c) = CORE_SETTINGS.iter().find(|c| **c == n.id.as_str())
+                                && !found.contains(c)
+                            {
+                                found.push(c);
+                            }
+                        }
+                    }
+                    ast::Stmt::AnnAssign(a) => {
+                        if let Expr::Name(n) = &*a.target
+                            && let Some(c) = CORE_SETTINGS.iter().find(|c| **c == n.id.as_str())
+                            && !found.contains(c)
+                        {
+                            found.push(c);
+                        }
+                    }
+                    ast::Stmt::If(s) => {
+                        stack.extend(s.body.iter());
+                        for c in &s.elif_else_clauses {
+                            stack.extend(c.body.iter());
+                        }
+                    }
+                    ast::Stmt::Try(s) => {
+                        stack.extend(s.body.iter());
+                        for h in &s.handlers {
+                            let ast::ExceptHandler::ExceptHandler(h) = h;
+                            stack.extend(h.body.iter());
+                        }
+                        stack.extend(s.orelse.iter());
+                    }
+                    _ => {}
+                }
+            }
+        }
+        for m in star_imports(project, i) {
+            if seen.len() < 16 && !seen.contains(&m) {
+                seen.push(m);
+                queue.push(m);
+            }
+        }
+    }
+    found.len() >= 3
+}
+
 fn looks_like_prod(module: &str) -> bool {
     let last = module
         .rsplit('.')
@@ -165,7 +388,10 @@ pub fn select(project: &Project, explicit: &[usize]) -> Vec<SettingsTarget> {
             _ => continue,
         };
         for m in settings_module_names(&parsed.module) {
-            if let Some(i) = project.module(&m) {
+            if let Some(i) = project
+                .module_from(&m, project.file_by_rel(&f.rel).unwrap_or(0))
+                .or_else(|| project.module(&m))
+            {
                 bucket.push((i, f.rel.clone()));
             }
         }
@@ -176,7 +402,13 @@ pub fn select(project: &Project, explicit: &[usize]) -> Vec<SettingsTarget> {
             return;
         }
         let module = project.python[file].module_name.clone().unwrap_or_default();
-        let deploy = !looks_like_dev(&module);
+        // A guessed module counts only when it looks like a project's settings.
+        if matches!(selection, Selection::ProductionName | Selection::Fallback)
+            && !looks_like_settings(project, file)
+        {
+            return;
+        }
+        let deploy = !looks_like_dev(&module) && not_deployment(project, file).is_none();
         out.push(SettingsTarget {
             file,
             module,

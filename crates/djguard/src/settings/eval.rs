@@ -69,7 +69,16 @@ pub struct Evaluator<'p> {
     pydantic: RefCell<Vec<readers::PydClass>>,
     cache: RefCell<HashMap<usize, Rc<ModuleScope>>>,
     in_progress: RefCell<HashSet<usize>>,
+    /// Nesting of project-function calls being evaluated.
+    call_depth: std::cell::Cell<usize>,
 }
+
+const SPLIT_INCLUDE: &str = "split_settings.tools.include";
+const SPLIT_OPTIONAL: &str = "split_settings.tools.optional";
+const SPLIT_OPTIONAL_MARK: &str = "split_settings.optional:";
+
+/// Deepest chain of project-function calls evaluated from settings.
+const MAX_CALL_DEPTH: usize = 6;
 
 pub struct Frame {
     file: usize,
@@ -81,6 +90,10 @@ pub struct Frame {
     reads: Vec<EnvDep>,
     /// Dependencies of the enclosing `if` conditions.
     cond: Vec<EnvDep>,
+    /// The last `raise` run, with the environment variables its branch depends on.
+    raised: Option<(TextRange, Vec<EnvDep>)>,
+    /// Files django-split-settings' `include()` already ran in this namespace.
+    included: Vec<usize>,
 }
 
 impl<'p> Evaluator<'p> {
@@ -92,6 +105,7 @@ impl<'p> Evaluator<'p> {
             pydantic: RefCell::new(Vec::new()),
             cache: RefCell::new(HashMap::new()),
             in_progress: RefCell::new(HashSet::new()),
+            call_depth: std::cell::Cell::new(0),
         }
     }
 
@@ -118,16 +132,39 @@ impl<'p> Evaluator<'p> {
             scope: ModuleScope::default(),
             reads: Vec::new(),
             cond: Vec::new(),
+            raised: None,
+            included: Vec::new(),
         };
         match &py.parsed {
             Some(parsed) if parsed.syntax_errors.is_empty() => {
                 if let Flow::Raise(_) = self.exec_body(&mut frame, &parsed.module.body) {
                     // Importing this module would fail; what ran so far is kept, the rest is
                     // unknown.
-                    frame.scope.opaque.get_or_insert(Unknown::new(format!(
-                        "{} raises an exception while importing",
-                        py.rel
-                    )));
+                    let why = match &frame.raised {
+                        Some((range, deps)) => {
+                            let at = frame.abs_path_line(self, *range);
+                            let vars: Vec<&str> = deps
+                                .iter()
+                                .filter(|d| !d.provided)
+                                .map(|d| d.var.as_str())
+                                .collect();
+                            if vars.is_empty() {
+                                format!("{} raises an exception while importing ({at})", py.rel)
+                            } else {
+                                format!(
+                                    "{} raises an exception while importing ({at}), depending on {}; give the deployment's value with {}",
+                                    py.rel,
+                                    vars.join(", "),
+                                    vars.iter()
+                                        .map(|v| format!("--env {v}=…"))
+                                        .collect::<Vec<_>>()
+                                        .join(" ")
+                                )
+                            }
+                        }
+                        None => format!("{} raises an exception while importing", py.rel),
+                    };
+                    frame.scope.opaque.get_or_insert(Unknown::new(why));
                 }
             }
             Some(_) => {
@@ -172,6 +209,17 @@ impl<'p> Evaluator<'p> {
     fn exec(&self, f: &mut Frame, stmt: &Stmt) -> Flow {
         f.reads.clear();
         match stmt {
+            Stmt::Assign(s)
+                if s.targets.iter().any(|t| {
+                    matches!(t, Expr::Subscript(_))
+                        && touches_namespace(&f_slice_full(self, f, t.range()))
+                }) =>
+            {
+                f.scope.opaque.get_or_insert(Unknown::new(format!(
+                    "the module's names are written through a subscript ({}), which may set any setting",
+                    f.abs_path_line(self, s.range)
+                )));
+            }
             Stmt::Assign(s) => {
                 let value = self.eval(f, &s.value);
                 for target in &s.targets {
@@ -232,6 +280,20 @@ impl<'p> Evaluator<'p> {
                 self.bind(f, s.name.id.as_str(), value, s.range);
             }
             Stmt::ClassDef(s) => {
+                // django-configurations: the settings are the attributes of the class that
+                // DJANGO_CONFIGURATION names, copied into the module when Django imports it.
+                let configuration = s.arguments.as_ref().is_some_and(|a| {
+                    a.args.iter().any(|b| {
+                        matches!(self.peek_name(f, b), Value::Object { qualname, .. } if qualname.starts_with("configurations."))
+                            || matches!(b, Expr::Attribute(at) if at.attr.id.as_str() == "Configuration" && matches!(&*at.value, Expr::Name(n) if n.id.as_str() == "configurations"))
+                    })
+                });
+                if configuration {
+                    f.scope.opaque.get_or_insert(Unknown::new(format!(
+                        "the settings are attributes of django-configurations classes ({}), chosen by DJANGO_CONFIGURATION; not followed",
+                        f.abs_path_line(self, s.range)
+                    )));
+                }
                 let value = match self.pydantic_class(f, s) {
                     Some(idx) => Value::Object {
                         qualname: format!("{PYD_CLASS}{idx}"),
@@ -247,6 +309,14 @@ impl<'p> Evaluator<'p> {
             Stmt::If(s) => return self.exec_if(f, s),
             Stmt::Try(s) => return self.exec_try(f, s),
             Stmt::With(s) => return self.exec_body(f, &s.body),
+            Stmt::For(_) | Stmt::While(_) | Stmt::Match(_)
+                if touches_namespace(&f_slice_full(self, f, stmt.range())) =>
+            {
+                f.scope.opaque.get_or_insert(Unknown::new(format!(
+                    "a loop writes the module's names ({}), which may set any setting",
+                    f.abs_path_line(self, stmt.range())
+                )));
+            }
             Stmt::For(_) | Stmt::While(_) | Stmt::Match(_) => {
                 let line_reason = format!(
                     "assigned inside a loop or match statement ({})",
@@ -261,7 +331,10 @@ impl<'p> Evaluator<'p> {
                     }
                 }
             }
-            Stmt::Raise(_) => return Flow::Raise(Exception::Other),
+            Stmt::Raise(_) => {
+                f.raised = Some((stmt.range(), f.cond.clone()));
+                return Flow::Raise(Exception::Other);
+            }
             _ => {}
         }
         Flow::Normal
@@ -391,10 +464,18 @@ impl<'p> Evaluator<'p> {
             Ok(false) => self.exec_branches(f, rest),
             Err(u) => {
                 let at = test.map_or_else(String::new, |t| f.abs_path_line(self, t.range()));
-                let why = format!(
-                    "differs between the branches of the condition at {at} ({})",
-                    u.short()
-                );
+                // An undecided test keeps the root cause: a test unknown because of an earlier
+                // undecided branch is not re-labelled.
+                let why = if u.reason.starts_with("differs between the branches")
+                    || u.reason.starts_with("bound in only some branches")
+                {
+                    u.reason.clone()
+                } else {
+                    format!(
+                        "differs between the branches of the condition at {at} ({})",
+                        u.short()
+                    )
+                };
                 let before = f.scope.clone();
                 let flow_a = self.exec_body(f, body);
                 let scope_a = std::mem::replace(&mut f.scope, before);
@@ -454,9 +535,10 @@ impl<'p> Evaluator<'p> {
         let module = s.module.as_ref().map(|m| m.id.as_str());
         let Some(target) = crate::python::semantic::resolve_relative(&f.package, s.level, module)
         else {
+            self.missing_star_import(f, s);
             return Flow::Raise(Exception::ImportError);
         };
-        let project_module = self.project.module(&target);
+        let project_module = self.project.module_from(&target, f.file);
         match project_module {
             Some(idx) => {
                 let scope = self.module(idx);
@@ -517,15 +599,21 @@ impl<'p> Evaluator<'p> {
                 // A relative import, or one naming a package of this project, that the project
                 // does not contain fails at import time.
                 let top = target.split('.').next().unwrap_or("");
-                if s.level > 0 || (self.project.has_top_level(top) && top != f.module_name) {
+                if s.level > 0
+                    || (self.project.has_top_level_from(top, f.file) && top != f.module_name)
+                {
+                    self.missing_star_import(f, s);
                     return Flow::Raise(Exception::ImportError);
                 }
                 for alias in &s.names {
                     let name = alias.name.id.as_str();
                     if name == "*" {
-                        f.scope.opaque.get_or_insert(Unknown::new(format!(
-                            "`from {target} import *` imports names from outside the project"
-                        )));
+                        let u = Unknown::new(format!(
+                            "`from {target} import *` ({}) imports names from a module that is not in the project, which may set any setting",
+                            f.abs_path_line(self, s.range)
+                        ));
+                        overridable(&mut f.scope, &u);
+                        f.scope.opaque.get_or_insert(u);
                         continue;
                     }
                     let local = alias.asname.as_ref().map_or(name, |a| a.id.as_str());
@@ -541,9 +629,33 @@ impl<'p> Evaluator<'p> {
         }
     }
 
+    /// `try: from .local import * except ImportError: pass` of a module the project does not
+    /// hold: it is made where the site is deployed, and whatever it sets is not known here.
+    fn missing_star_import(&self, f: &mut Frame, s: &ast::StmtImportFrom) {
+        if s.names.iter().any(|a| a.name.id.as_str() == "*") {
+            let module = s.module.as_ref().map_or("", |m| m.id.as_str());
+            let u = Unknown::new(format!(
+                "`from {}{module} import *` ({}) names a module that is not in the project (made at deployment?), which may set any setting",
+                ".".repeat(s.level as usize),
+                f.abs_path_line(self, s.range)
+            ));
+            overridable(&mut f.scope, &u);
+            f.scope.opaque.get_or_insert(u);
+        }
+    }
+
     /// Expression statements: in-place mutations of containers (`MIDDLEWARE.append(...)`).
     fn exec_expr_stmt(&self, f: &mut Frame, e: &Expr) {
         let Expr::Call(call) = e else { return };
+        if let Some(why) = self.dynamic_export(f, call) {
+            f.scope.opaque.get_or_insert(Unknown::new(why));
+            return;
+        }
+        // A plain call: run what can be followed (`include(...)`, project functions).
+        if !matches!(&*call.func, Expr::Attribute(_)) {
+            let _ = self.eval(f, e);
+            return;
+        }
         let passes_namespace = call.arguments.args.iter().chain(call.arguments.keywords.iter().map(|k| &k.value)).any(|a| {
             matches!(a, Expr::Call(c) if matches!(&*c.func, Expr::Name(n) if matches!(n.id.as_str(), "locals" | "globals" | "vars")))
         });
@@ -961,6 +1073,33 @@ impl<'p> Evaluator<'p> {
     }
 
     fn eval_call(&self, f: &mut Frame, c: &ast::ExprCall) -> Value {
+        let callee = self.peek_name(f, &c.func);
+        if let Value::Object { qualname, .. } = &callee {
+            match qualname.as_str() {
+                SPLIT_INCLUDE => return self.split_include(f, c),
+                SPLIT_OPTIONAL => {
+                    let arg = c.arguments.args.first().map(|a| self.eval(f, a));
+                    return match arg {
+                        Some(Value::Str(p)) => Value::Object {
+                            qualname: format!("{SPLIT_OPTIONAL_MARK}{p}"),
+                            callable: false,
+                        },
+                        Some(Value::None) => Value::Object {
+                            qualname: SPLIT_OPTIONAL_MARK.to_string(),
+                            callable: false,
+                        },
+                        Some(Value::Unknown(u)) => Value::Unknown(u),
+                        _ => Value::unknown("optional() of a value that is not a string"),
+                    };
+                }
+                _ => {}
+            }
+        }
+        if let Some(why) = self.dynamic_export(f, c) {
+            let u = Unknown::new(why);
+            f.scope.opaque.get_or_insert(u.clone());
+            return Value::Unknown(u);
+        }
         let func = self.eval(f, &c.func);
         let mut args = Vec::new();
         for a in c.arguments.args.iter() {
@@ -1017,12 +1156,394 @@ impl<'p> Evaluator<'p> {
                 return obj;
             }
         }
+        if let Value::Object { qualname, .. } = &func
+            && let Some(v) = self.call_project_function(f, c, qualname, &args, &kwargs)
+        {
+            return v;
+        }
         match &func {
             Value::Object { qualname, .. } => call_function(qualname, &args, &kwargs),
             Value::Unknown(u) => Value::Unknown(u.clone()),
             other => Value::unknown(format!("'{}' object is not callable", other.type_name())),
         }
     }
+}
+
+impl<'p> Evaluator<'p> {
+    /// A call through which the module's names may change in ways not followed: `exec` of other
+    /// code, `runpy`, a call handed the module's namespace (`globals()`, `locals()`, `vars()`,
+    /// `sys.modules[...]`, or `__name__`, as dynaconf's `DjangoDynaconf(__name__)` takes it), a
+    /// method that copies values into the globals (`namespace.update_globals()`), or a project
+    /// function whose body writes the module namespace.
+    fn dynamic_export(&self, f: &mut Frame, c: &ast::ExprCall) -> Option<String> {
+        let at = f.abs_path_line(self, c.range());
+        let callee = f_slice(self, f, c.func.range());
+        let tail = expr_tail_name(&c.func).unwrap_or("");
+        if matches!(tail, "exec" | "execfile") && matches!(&*c.func, Expr::Name(_))
+            || matches!(tail, "run_path" | "run_module") && callee.contains("runpy")
+        {
+            return Some(format!(
+                "`{callee}` ({at}) runs other code in the module, which may set any setting"
+            ));
+        }
+        if tail.to_ascii_lowercase().contains("globals") {
+            return Some(format!(
+                "`{callee}` ({at}) copies values into the module's globals, which may set any setting"
+            ));
+        }
+        let logger = {
+            let l = tail.to_ascii_lowercase();
+            l.contains("logger") || callee.starts_with("logging.")
+        };
+        for a in c
+            .arguments
+            .args
+            .iter()
+            .chain(c.arguments.keywords.iter().map(|k| &k.value))
+        {
+            let handle = match a {
+                Expr::Call(i) => {
+                    matches!(&*i.func, Expr::Name(n) if matches!(n.id.as_str(), "locals" | "globals" | "vars"))
+                        && i.arguments.args.is_empty()
+                }
+                Expr::Name(n) => n.id.as_str() == "__name__" && !logger,
+                Expr::Subscript(sub) => f_slice(self, f, sub.value.range()) == "sys.modules",
+                _ => false,
+            };
+            if handle {
+                return Some(format!(
+                    "the module namespace is handed to `{callee}` ({at}), which may set any setting"
+                ));
+            }
+        }
+        if let Value::Object { qualname, .. } = self.peek_name(f, &c.func)
+            && let Some((file, def)) = self.project_function(f, &qualname)
+            && let Some(p) = &self.project.python[file].parsed
+            && touches_namespace(p.slice(def.range()))
+        {
+            return Some(format!(
+                "`{callee}` ({at}) calls a project function that writes the module's names, which may set any setting"
+            ));
+        }
+        None
+    }
+
+    /// django-split-settings' `include('components/*.py', optional('local.py'))`: each file
+    /// matching a pattern (relative to the including file's folder, in name order) runs in this
+    /// module's namespace. A required pattern that matches nothing raises `OSError` in Python;
+    /// an optional one that matches nothing is a file made at deployment, whose settings are
+    /// not known here.
+    fn split_include(&self, f: &mut Frame, c: &ast::ExprCall) -> Value {
+        let at = f.abs_path_line(self, c.range());
+        let mut patterns: Vec<(String, bool)> = Vec::new();
+        for a in c.arguments.args.iter() {
+            match self.eval(f, a) {
+                Value::Str(p) => patterns.push((p, false)),
+                Value::Object { qualname, .. } if qualname.starts_with(SPLIT_OPTIONAL_MARK) => {
+                    let p = &qualname[SPLIT_OPTIONAL_MARK.len()..];
+                    if !p.is_empty() {
+                        patterns.push((p.to_string(), true));
+                    }
+                }
+                other => {
+                    let u = other.as_unknown().cloned().unwrap_or_else(|| {
+                        Unknown::new(format!("include() of a value not followed ({at})"))
+                    });
+                    f.scope.opaque.get_or_insert(u.clone());
+                    return Value::Unknown(u);
+                }
+            }
+        }
+        if self.call_depth.get() >= MAX_CALL_DEPTH {
+            let u = Unknown::new(format!("include() nested too deeply ({at})"));
+            f.scope.opaque.get_or_insert(u.clone());
+            return Value::Unknown(u);
+        }
+        let here = &self.project.python[f.file].rel;
+        let dir = here.rsplit_once('/').map_or("", |(d, _)| d);
+        for (pattern, optional) in patterns {
+            let rel = normalize_path(&join_path(dir, &pattern));
+            let matcher = globset::GlobBuilder::new(&rel)
+                .literal_separator(true)
+                .build()
+                .map(|g| g.compile_matcher());
+            let Ok(matcher) = matcher else {
+                let u = Unknown::new(format!(
+                    "include() pattern `{pattern}` not understood ({at})"
+                ));
+                f.scope.opaque.get_or_insert(u.clone());
+                return Value::Unknown(u);
+            };
+            let mut files: Vec<usize> = self
+                .project
+                .python
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| matcher.is_match(&p.rel))
+                .map(|(i, _)| i)
+                .collect();
+            files.sort_by(|a, b| {
+                self.project.python[*a]
+                    .rel
+                    .cmp(&self.project.python[*b].rel)
+            });
+            if files.is_empty() {
+                let u = Unknown::new(if optional {
+                    format!(
+                        "include(optional(\"{pattern}\")) ({at}) names a file that is not in the project (made at deployment?), which may set any setting"
+                    )
+                } else {
+                    format!(
+                        "include(\"{pattern}\") ({at}) names no file of the project; Python raises OSError"
+                    )
+                });
+                f.scope.opaque.get_or_insert(u.clone());
+                if !optional {
+                    return Value::Unknown(u);
+                }
+                continue;
+            }
+            for file in files {
+                if f.included.contains(&file) || file == f.file {
+                    continue;
+                }
+                f.included.push(file);
+                let Some(parsed) = self.project.python[file].parsed.as_ref() else {
+                    continue;
+                };
+                let saved = f.file;
+                f.file = file;
+                self.call_depth.set(self.call_depth.get() + 1);
+                let flow = self.exec_body(f, &parsed.module.body);
+                self.call_depth.set(self.call_depth.get() - 1);
+                f.file = saved;
+                if let Flow::Raise(_) = flow {
+                    let u = Unknown::new(format!(
+                        "{} raises an exception when included ({at})",
+                        self.project.python[file].rel
+                    ));
+                    f.scope.opaque.get_or_insert(u.clone());
+                    return Value::Unknown(u);
+                }
+            }
+        }
+        Value::None
+    }
+
+    /// The value of a plain name or dotted name without recording reads.
+    fn peek_name(&self, f: &Frame, e: &Expr) -> Value {
+        match e {
+            Expr::Name(n) => f
+                .scope
+                .names
+                .get(n.id.as_str())
+                .map_or(Value::None, |b| b.value.clone()),
+            _ => Value::None,
+        }
+    }
+
+    /// A function defined at the top level of a project module, by qualified name.
+    fn project_function(
+        &self,
+        f: &Frame,
+        qualname: &str,
+    ) -> Option<(usize, &'p ast::StmtFunctionDef)> {
+        let (module, name) = match qualname.rsplit_once('.') {
+            Some((m, n)) => (m, n),
+            None => ("", qualname),
+        };
+        let file = if module == f.module_name {
+            f.file
+        } else {
+            self.project
+                .module_from(module, f.file)
+                .or_else(|| self.project.module(module))?
+        };
+        let parsed = self.project.python.get(file)?.parsed.as_ref()?;
+        parsed.module.body.iter().rev().find_map(|s| match s {
+            Stmt::FunctionDef(d) if d.name.id.as_str() == name => Some((file, d)),
+            _ => None,
+        })
+    }
+
+    /// Evaluate a small, pure project function called from settings (`env_flag("DEBUG",
+    /// "True")`): parameters bound, then assignments, `if` with a decidable test and `return`.
+    /// `None` when the callee is not a project function; an unknown value naming the call when
+    /// the body does anything else.
+    fn call_project_function(
+        &self,
+        f: &mut Frame,
+        c: &ast::ExprCall,
+        qualname: &str,
+        args: &[Value],
+        kwargs: &[(String, Value)],
+    ) -> Option<Value> {
+        let (file, def) = self.project_function(f, qualname)?;
+        let at = f.abs_path_line(self, c.range());
+        let callee = f_slice(self, f, c.func.range());
+        let give_up = |why: &str| {
+            Value::unknown(format!(
+                "the project function `{callee}` called at {at} could not be evaluated ({why})"
+            ))
+        };
+        if def.is_async || !def.decorator_list.is_empty() {
+            return Some(give_up("async or decorated"));
+        }
+        let p = &def.parameters;
+        if p.vararg.is_some() || p.kwarg.is_some() {
+            return Some(give_up("it takes *args or **kwargs"));
+        }
+        if self.call_depth.get() >= MAX_CALL_DEPTH {
+            return Some(give_up("calls nested too deeply"));
+        }
+        let py = &self.project.python[file];
+        let mut child = Frame {
+            file,
+            module_name: py.module_name.clone().unwrap_or_default(),
+            package: py.package(),
+            abs_path: if file == f.file {
+                f.abs_path.clone()
+            } else {
+                std::path::absolute(&py.abs)
+                    .unwrap_or_else(|_| py.abs.clone())
+                    .to_string_lossy()
+                    .into_owned()
+            },
+            scope: if file == f.file {
+                f.scope.clone()
+            } else {
+                (*self.module(file)).clone()
+            },
+            reads: Vec::new(),
+            cond: Vec::new(),
+            raised: None,
+            included: Vec::new(),
+        };
+        let positional: Vec<&ast::ParameterWithDefault> =
+            p.posonlyargs.iter().chain(p.args.iter()).collect();
+        if args.len() > positional.len() {
+            return Some(give_up("too many arguments"));
+        }
+        for (name, _) in kwargs {
+            let known = positional
+                .iter()
+                .copied()
+                .chain(p.kwonlyargs.iter())
+                .any(|a| a.parameter.name.id.as_str() == name);
+            if !known {
+                return Some(give_up("unexpected keyword argument"));
+            }
+        }
+        let mut bound: Vec<(String, Value)> = Vec::new();
+        for (i, a) in positional
+            .iter()
+            .copied()
+            .chain(p.kwonlyargs.iter())
+            .enumerate()
+        {
+            let name = a.parameter.name.id.as_str();
+            let value = if i < positional.len() && i < args.len() {
+                args[i].clone()
+            } else if let Some((_, v)) = kwargs.iter().find(|(k, _)| k == name) {
+                v.clone()
+            } else if let Some(d) = &a.default {
+                self.eval(&mut child, d)
+            } else {
+                return Some(give_up("a parameter has no value"));
+            };
+            bound.push((name.to_string(), value));
+        }
+        let range = def.range();
+        for (name, value) in bound {
+            self.bind(&mut child, &name, value, range);
+        }
+        self.call_depth.set(self.call_depth.get() + 1);
+        let result = self.run_function_body(&mut child, &def.body);
+        self.call_depth.set(self.call_depth.get() - 1);
+        let mut deps = child.reads.clone();
+        merge_deps(&mut deps, &child.cond);
+        merge_deps(&mut f.reads, &deps);
+        Some(match result {
+            Ok(v) => v.unwrap_or(Value::None),
+            Err(why) => give_up(&why),
+        })
+    }
+
+    /// Run a function body; `Some` when it returned.
+    fn run_function_body(&self, f: &mut Frame, body: &[Stmt]) -> Result<Option<Value>, String> {
+        for (i, stmt) in body.iter().enumerate() {
+            match stmt {
+                Stmt::Expr(e) if i == 0 && matches!(&*e.value, Expr::StringLiteral(_)) => {}
+                Stmt::Pass(_) => {}
+                Stmt::Return(r) => {
+                    let keep = std::mem::take(&mut f.reads);
+                    let v = r.value.as_ref().map_or(Value::None, |e| self.eval(f, e));
+                    merge_deps(&mut f.reads, &keep);
+                    return Ok(Some(v));
+                }
+                Stmt::Assign(_) | Stmt::AnnAssign(_) | Stmt::AugAssign(_) => {
+                    let keep = std::mem::take(&mut f.reads);
+                    if let Flow::Raise(_) = self.exec(f, stmt) {
+                        return Err("it raises".into());
+                    }
+                    merge_deps(&mut f.reads, &keep);
+                }
+                Stmt::If(s) => {
+                    let mut branches: Vec<(Option<&Expr>, &[Stmt])> =
+                        vec![(Some(&s.test), &s.body)];
+                    for clause in &s.elif_else_clauses {
+                        branches.push((clause.test.as_ref(), &clause.body));
+                    }
+                    for (test, body) in branches {
+                        let keep = std::mem::take(&mut f.reads);
+                        let taken = match test {
+                            None => Ok(true),
+                            Some(t) => self.eval(f, t).truthy(),
+                        };
+                        let reads = std::mem::replace(&mut f.reads, keep);
+                        merge_deps(&mut f.cond, &reads);
+                        match taken {
+                            Ok(true) => {
+                                if let Some(v) = self.run_function_body(f, body)? {
+                                    return Ok(Some(v));
+                                }
+                                break;
+                            }
+                            Ok(false) => {}
+                            Err(u) => return Err(u.short()),
+                        }
+                    }
+                }
+                _ => return Err("its body does more than assign, branch and return".into()),
+            }
+        }
+        Ok(None)
+    }
+}
+
+/// A star import of a module that is not known may rebind every setting written so far: their
+/// values become unknown (where they were written stays known).
+fn overridable(scope: &mut ModuleScope, u: &Unknown) {
+    for (name, b) in scope.names.iter_mut() {
+        if crate::settings::value::is_setting_name(name) {
+            b.value = Value::Unknown(u.clone());
+        }
+    }
+}
+
+/// Whether source text writes a module's namespace (`globals()`, `sys.modules`, a frame's
+/// globals).
+fn touches_namespace(text: &str) -> bool {
+    [
+        "globals()",
+        "sys.modules",
+        "f_globals",
+        "f_locals",
+        "setattr(module",
+        "__dict__.update",
+    ]
+    .iter()
+    .any(|m| text.contains(m))
 }
 
 impl Frame {
@@ -1059,6 +1580,14 @@ fn f_slice(ev: &Evaluator, f: &Frame, range: TextRange) -> String {
         s.push('…');
     }
     s
+}
+
+fn f_slice_full(ev: &Evaluator, f: &Frame, range: TextRange) -> String {
+    ev.project.python[f.file]
+        .parsed
+        .as_ref()
+        .map(|p| p.slice(range).to_string())
+        .unwrap_or_default()
 }
 
 fn qualify(module: &str, name: &str) -> String {
@@ -1244,7 +1773,10 @@ fn merge_scopes(into: &mut ModuleScope, other: ModuleScope, why: &str) {
                 }
             }
             (Some(only), None) | (None, Some(only)) => Binding {
-                value: Value::unknown(format!("bound in only some branches: {why}")),
+                value: match &only.value {
+                    Value::Unknown(_) => only.value.clone(),
+                    _ => Value::unknown(format!("bound in only some branches: {why}")),
+                },
                 origin: only.origin,
                 env: only.env.clone(),
             },
@@ -1259,6 +1791,13 @@ fn merge_scopes(into: &mut ModuleScope, other: ModuleScope, why: &str) {
 fn join(a: &Value, b: &Value, why: &str) -> Value {
     if a.py_eq(b) == Ok(true) {
         return a.clone();
+    }
+    // A value already unknown keeps its own reason: the branch did not cause it.
+    if let Value::Unknown(_) = a {
+        return a.clone();
+    }
+    if let Value::Unknown(_) = b {
+        return b.clone();
     }
     let common = |x: &[Value], y: &[Value]| -> Vec<Value> {
         let mut rest: Vec<&Value> = y.iter().collect();

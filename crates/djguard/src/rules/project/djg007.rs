@@ -5,7 +5,11 @@
 //! AUTHENTICATION_BACKENDS limits failed logins: none of django-axes, django-defender, django-
 //! ratelimit or django-allauth (which rate-limits logins itself), and no entry whose name says it
 //! limits requests (`ratelimit`, `throttle`, `lockout`, `brute`), as a project's own limiter
-//! middleware would.
+//! middleware would. Nor does it fire when the project's own login code limits attempts: a call
+//! or decorator named like a limiter (`is_ratelimited(request, ...)`, `@ratelimit(...)`,
+//! `@axes_dispatch`, `throttle`) in a module about logins (its path says auth, login or account,
+//! or it authenticates users) of the same import root as the settings; test and example code
+//! does not count.
 //!
 //! ## Why is this bad?
 //! Django's login view accepts unlimited attempts. Attackers replay leaked credential lists
@@ -77,6 +81,93 @@ fn names_a_limiter(cx: &DjangoCx, setting: &str) -> Known<bool> {
     }))
 }
 
+/// Words of a function or decorator name that limits request or login rates.
+fn limiter_name(name: &str) -> bool {
+    let l = name.to_ascii_lowercase();
+    [
+        "ratelimit",
+        "rate_limit",
+        "throttl",
+        "lockout",
+        "brute",
+        "axes",
+    ]
+    .iter()
+    .any(|w| l.contains(w))
+}
+
+/// Whether the project's own authentication code limits logins: a call or decorator named like
+/// a limiter (`is_ratelimited(...)`, `@ratelimit(...)`, `@axes_dispatch`) in a module about
+/// logins (its path says auth/login/account, or it authenticates users).
+fn project_limits_logins(project: &crate::project::Project, settings_file: usize) -> bool {
+    use ruff_python_ast::visitor::{self, Visitor};
+    struct Finder(bool);
+    impl<'a> Visitor<'a> for Finder {
+        fn visit_expr(&mut self, e: &'a crate::python::ast::Expr) {
+            use crate::python::ast::Expr;
+            let callee = match e {
+                Expr::Call(c) => Some(&*c.func),
+                _ => None,
+            };
+            if let Some(Expr::Name(n)) = callee
+                && limiter_name(n.id.as_str())
+            {
+                self.0 = true;
+            }
+            if let Some(Expr::Attribute(a)) = callee
+                && limiter_name(a.attr.id.as_str())
+            {
+                self.0 = true;
+            }
+            visitor::walk_expr(self, e);
+        }
+        fn visit_decorator(&mut self, d: &'a crate::python::ast::Decorator) {
+            use crate::python::ast::Expr;
+            match &d.expression {
+                Expr::Name(n) if limiter_name(n.id.as_str()) => self.0 = true,
+                Expr::Attribute(a) if limiter_name(a.attr.id.as_str()) => self.0 = true,
+                _ => {}
+            }
+            visitor::walk_decorator(self, d);
+        }
+    }
+    let root = project.import_root_of(settings_file);
+    project.python.iter().enumerate().any(|(i, f)| {
+        let Some(parsed) = &f.parsed else {
+            return false;
+        };
+        // Code of this project: modules named from the same import root as its settings.
+        if project.import_root_of(i) != root {
+            return false;
+        }
+        if crate::settings::discover::non_deployment_path(&f.rel).is_some() {
+            return false;
+        }
+        let rel = f.rel.to_ascii_lowercase();
+        let about_logins = ["auth", "login", "account"].iter().any(|w| rel.contains(w))
+            || parsed.text.contains("authenticate(")
+            || parsed.text.contains("AuthenticationForm")
+            || parsed.text.contains("LoginView");
+        if !about_logins
+            || ![
+                "ratelimit",
+                "rate_limit",
+                "throttl",
+                "lockout",
+                "brute",
+                "axes",
+            ]
+            .iter()
+            .any(|w| parsed.text.to_ascii_lowercase().contains(w))
+        {
+            return false;
+        }
+        let mut finder = Finder(false);
+        finder.visit_body(&parsed.module.body);
+        finder.0
+    })
+}
+
 fn check(cx: &DjangoCx) -> Outcome {
     if !cx.contains("INSTALLED_APPS", "django.contrib.auth")? {
         return Ok(Vec::new());
@@ -95,6 +186,9 @@ fn check(cx: &DjangoCx) -> Outcome {
                     .map(|s| names_a_limiter(cx, s)),
             ),
     );
+    if protected == Ok(false) && project_limits_logins(cx.project, cx.settings.file) {
+        return Ok(Vec::new());
+    }
     crate::rules::django::fire_if(crate::rules::django::not(protected), || {
         Hit::new(
         "INSTALLED_APPS",

@@ -7,7 +7,9 @@
 //! PRIVATE_KEY (for example AWS_SECRET_ACCESS_KEY), and any setting whose value has the shape of
 //! a known token: AWS access key ids, GitHub, Slack, live Stripe, Google API and SendGrid keys,
 //! PEM private keys. Values read from the environment do not count; empty strings, obvious
-//! placeholders and dotted code paths (`"app.TokenModel"`) do not either.
+//! placeholders and dotted code paths (`"app.TokenModel"`) do not either, nor settings whose name
+//! says they hold where a secret is or what it is called rather than the secret itself (names
+//! ending `_FILE`, `_FILENAME`, `_PATH`, `_DIR`, `_NAME`, …: `SECRET_KEY_FILENAME = "SECRET_KEY"`).
 //!
 //! ## Why is this bad?
 //! Credentials in the repository travel with every clone, fork, backup and CI log, and outlive the
@@ -87,7 +89,13 @@ fn names_code(name: &str) -> bool {
         "_CLASS",
         "_BACKEND",
         "_FILE",
+        "_FILENAME",
+        "_FILES",
+        "_FILEPATH",
         "_PATH",
+        "_PATHS",
+        "_DIR",
+        "_DIRS",
         "_NAME",
         "_HEADER",
         "_FIELD",

@@ -7,7 +7,8 @@
 //! (`.env.example`, `.env.sample`, `.env.template`, `.env.dist`) and placeholder values are left
 //! alone. The same holds for local settings modules (`local_settings.py`, `settings_local.py`,
 //! `local.py` inside a settings package): a secret-looking setting assigned a literal there is
-//! reported where it is written.
+//! reported where it is written, unless the module lives in a tree that is not a deployment
+//! (tests, CI, documentation builds, examples, project scaffolds; see DJG002's settings choice).
 //!
 //! ## Why is this bad?
 //! A dotenv file is where real credentials live on a developer's or server's disk. When the
