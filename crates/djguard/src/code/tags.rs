@@ -101,21 +101,22 @@ fn filters_in(expr: &str, out: &mut Vec<(String, Use)>) {
                     }
                     u.positional.push(literal(&expr[j + 1..k]));
                     j = k;
-                } else if j < b.len() && b[j] == b'(' {
-                    if let Some(end) = expr[j..].find(')') {
-                        for a in expr[j + 1..j + end].split(',') {
-                            if a.trim().is_empty() {
-                                continue;
-                            }
-                            match a.split_once('=') {
-                                Some((k, v)) if !k.contains(['"', '\'']) => {
-                                    u.keywords.push((k.trim().to_string(), literal(v)));
-                                }
-                                _ => u.positional.push(literal(a)),
-                            }
+                } else if j < b.len()
+                    && b[j] == b'('
+                    && let Some(end) = expr[j..].find(')')
+                {
+                    for a in expr[j + 1..j + end].split(',') {
+                        if a.trim().is_empty() {
+                            continue;
                         }
-                        j += end;
+                        match a.split_once('=') {
+                            Some((k, v)) if !k.contains(['"', '\'']) => {
+                                u.keywords.push((k.trim().to_string(), literal(v)));
+                            }
+                            _ => u.positional.push(literal(a)),
+                        }
                     }
+                    j += end;
                 }
                 if !name.is_empty() {
                     out.push((name.to_string(), u));

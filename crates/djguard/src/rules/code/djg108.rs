@@ -3,7 +3,8 @@
 //! ## What it does
 //! Reports deserialisers that can construct arbitrary objects: `pickle.load(s)`,
 //! `marshal.load(s)`, `shelve.open`, `dill.load(s)`, `jsonpickle.decode`,
-//! `yaml.unsafe_load`, and `yaml.load` without a safe loader. With request data flowing in,
+//! `yaml.unsafe_load`, and `yaml.load` without a safe loader (a project subclass of
+//! `yaml.SafeLoader`/`BaseLoader` counts as safe). With request data flowing in,
 //! the finding is high confidence; `yaml.load` without `Loader=yaml.SafeLoader` is medium
 //! confidence whatever its input (it is the unsafe API); the others on data djguard cannot
 //! trace to a request are low confidence (a cache or a file you wrote yourself is usually
@@ -105,6 +106,16 @@ fn sinks(site: &CallSite, out: &mut Vec<Sink>) {
             })
         });
         if loader.as_deref().is_some_and(|l| SAFE_LOADERS.contains(&l)) {
+            return;
+        }
+        // A project subclass of a safe loader (`class Loader(yaml.SafeLoader)`) is safe too.
+        let loader_expr = site
+            .keyword("Loader")
+            .or_else(|| site.call.arguments.args.get(1));
+        if let Some(e) = loader_expr
+            && let Some(crate::code::index::Def::Class(c)) = site.ix.resolve_def(site.file, e)
+            && site.ix.inherits(c, &|b| SAFE_LOADERS.contains(&b))
+        {
             return;
         }
         Low::Always(
