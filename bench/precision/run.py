@@ -16,7 +16,7 @@ A verdict is one of
   dev       a deployment finding on a development or test settings module (a false alarm)
 `real` and `harmless` count as right.
 
-labels/NAME.tsv columns (tab-separated, `#` comments):
+labels/NAME.tsv (and NAME.PART.tsv) columns (tab-separated, `#` comments):
   rule  path  fingerprint  line  verdict  reason
 A label matches a finding by (rule, path, fingerprint); the line is informative and breaks ties
 when one fingerprint occurs twice.
@@ -50,10 +50,16 @@ def projects():
 
 
 def labels_of(name):
-    path = HERE / "labels" / f"{name}.tsv"
+    # NAME.tsv, plus NAME.PART.tsv when several people labelled parts of one project.
+    paths = [HERE / "labels" / f"{name}.tsv", *sorted((HERE / "labels").glob(f"{name}.*.tsv"))]
     out = collections.defaultdict(list)
-    if not path.exists():
-        return out
+    for path in paths:
+        if path.exists():
+            read_labels(path, out)
+    return out
+
+
+def read_labels(path, out):
     for n, line in enumerate(path.read_text().splitlines(), 1):
         if not line.strip() or line.startswith("#"):
             continue
@@ -62,7 +68,6 @@ def labels_of(name):
             sys.exit(f"{path}:{n}: expected rule, path, fingerprint, line, verdict, reason")
         rule, fpath, fp, ln, verdict, reason = cols[:6]
         out[(rule, fpath, fp)].append((int(ln or 0), verdict, reason))
-    return out
 
 
 def run_djguard(binary, p, extra):

@@ -259,6 +259,19 @@ const CORE_SETTINGS: &[&str] = &[
 
 /// Whether a module looks like a project's settings: it (or the project modules it
 /// star-imports) assigns at least three of the core settings.
+/// Whether a module binds no upper-case name and imports nothing: a docstring-only package
+/// `__init__`, say.
+fn sets_nothing(project: &Project, file: usize) -> bool {
+    let Some(parsed) = project.python[file].parsed.as_ref() else {
+        return false;
+    };
+    parsed.module.body.iter().all(|stmt| match stmt {
+        ast::Stmt::Expr(e) => matches!(&*e.value, Expr::StringLiteral(_)),
+        ast::Stmt::Pass(_) => true,
+        _ => false,
+    })
+}
+
 pub fn looks_like_settings(project: &Project, file: usize) -> bool {
     let mut found: Vec<&str> = Vec::new();
     let mut seen = vec![file];
@@ -402,9 +415,17 @@ pub fn select(project: &Project, explicit: &[usize]) -> Vec<SettingsTarget> {
             return;
         }
         let module = project.python[file].module_name.clone().unwrap_or_default();
-        // A guessed module counts only when it looks like a project's settings.
+        // A guessed module counts only when it looks like a project's settings. A named one
+        // is used as long as it sets anything at all: an empty package `__init__` named by an
+        // entry point (the real module then comes from manage.py or the environment) is not
+        // judged as if it held Django's defaults.
         if matches!(selection, Selection::ProductionName | Selection::Fallback)
             && !looks_like_settings(project, file)
+        {
+            return;
+        }
+        if matches!(selection, Selection::EntryPoint(_) | Selection::Manage(_))
+            && sets_nothing(project, file)
         {
             return;
         }

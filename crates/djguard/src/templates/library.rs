@@ -143,7 +143,12 @@ impl Library {
                             lib.tags.insert(name.to_string(), tag);
                         }
                         "simple_tag" => {
-                            lib.tags.insert(registered(d.name.as_str()), Tag::Simple);
+                            // A simple tag that renders a template (`get_template(t).render(...)`,
+                            // `render_to_string(t, ...)`) prints what that template prints, as an
+                            // inclusion tag would.
+                            let tag = rendered_template(d)
+                                .map_or(Tag::Simple, |t| Tag::Inclusion(t.to_string()));
+                            lib.tags.insert(registered(d.name.as_str()), tag);
                         }
                         "tag" => {
                             lib.tags.insert(registered(d.name.as_str()), Tag::Other);
@@ -154,6 +159,50 @@ impl Library {
             }
         }
         lib
+    }
+}
+
+/// The template a simple tag renders: the body calls a template loader and the only `.html`
+/// name in its literal arguments or parameter defaults is the template.
+fn rendered_template(d: &ast::StmtFunctionDef) -> Option<&str> {
+    use ast::visitor::{self, Visitor};
+    struct Find<'a> {
+        renders: bool,
+        names: Vec<&'a str>,
+    }
+    impl<'a> Visitor<'a> for Find<'a> {
+        fn visit_expr(&mut self, e: &'a Expr) {
+            match e {
+                Expr::Call(c)
+                    if matches!(
+                        callee(&c.func),
+                        "get_template" | "select_template" | "render_to_string"
+                    ) =>
+                {
+                    self.renders = true;
+                }
+                Expr::StringLiteral(s) if s.value.to_str().ends_with(".html") => {
+                    self.names.push(s.value.to_str());
+                }
+                _ => {}
+            }
+            visitor::walk_expr(self, e);
+        }
+    }
+    let mut f = Find {
+        renders: false,
+        names: Vec::new(),
+    };
+    for p in d.parameters.iter_non_variadic_params() {
+        if let Some(default) = p.default.as_deref() {
+            f.visit_expr(default);
+        }
+    }
+    f.visit_body(&d.body);
+    f.names.dedup();
+    match (f.renders, f.names.as_slice()) {
+        (true, [only]) => Some(only),
+        _ => None,
     }
 }
 

@@ -278,6 +278,26 @@ fn request_spread(text: &str) -> bool {
             .any(|s| t.contains(s))
 }
 
+/// Whether the class body's methods remove or rebuild form fields: `del self.fields[...]`,
+/// `self.fields.pop(...)`, `self.fields = ...`, or a call that is handed `self` (a project
+/// helper that prunes the fields).
+fn fields_changed_at_run_time(ix: &Index, c: &crate::code::index::Class) -> bool {
+    c.def.body.iter().any(|stmt| {
+        let Stmt::FunctionDef(f) = stmt else {
+            return false;
+        };
+        let text = ix.text(c.file, f.range());
+        text.contains("del self.fields[")
+            || text.contains("self.fields.pop(")
+            || text.contains("self.fields = ")
+            || (f.name.as_str() == "__init__"
+                && text
+                    .lines()
+                    .filter(|l| !l.contains("super("))
+                    .any(|l| l.contains("(self,") || l.contains("(self)")))
+    })
+}
+
 fn check(ix: &Index, out: &mut Vec<Hit>) {
     for (cid, c) in ix.classes.iter().enumerate() {
         let Some(kind) = is_model_form(ix, cid) else {
@@ -286,6 +306,7 @@ fn check(ix: &Index, out: &mut Vec<Hit>) {
         let Some(meta) = c.meta else { continue };
         let mut model = None;
         let mut how = None;
+        let mut listed = false;
         for s in &meta.body {
             let Stmt::Assign(a) = s else { continue };
             let Some(Expr::Name(n)) = a.targets.first() else {
@@ -297,9 +318,14 @@ fn check(ix: &Index, out: &mut Vec<Hit>) {
                 {
                     how = Some((a.range, "fields = \"__all__\""));
                 }
-                "exclude" => how = Some((a.range, "exclude")),
+                // An explicit list wins: `exclude` then only takes fields out of it.
+                "fields" => listed = true,
+                "exclude" => how = how.or(Some((a.range, "exclude"))),
                 _ => {}
             }
+        }
+        if listed && how.is_some_and(|(_, h)| h == "exclude") {
+            continue;
         }
         let (Some(model), Some((range, how))) = (model, how) else {
             continue;
@@ -317,13 +343,28 @@ fn check(ix: &Index, out: &mut Vec<Hit>) {
         }
         let name = c.def.name.as_str();
         let model_text = ix.text(c.file, model.range());
+        // A form whose own code changes its field set at run time (`del self.fields[...]`,
+        // `self.fields.pop(...)`, a helper handed `self`): the fields a request can set are
+        // not visible, so this is a review item, not a proven exposure.
+        let runtime = fields_changed_at_run_time(ix, c);
         out.push(Hit {
             file: c.file,
             range,
-            message: format!("{kind} {name} uses {how} on {model_text}, {why}, so a request can set fields it should never touch."),
+            message: format!(
+                "{kind} {name} uses {how} on {model_text}, {why}, so a request can set fields it should never touch.{}",
+                if runtime {
+                    " Its own code changes the fields at run time; check that these stay out."
+                } else {
+                    ""
+                }
+            ),
             fix: "List the editable fields explicitly (fields = [\"...\"]) and keep privilege fields read-only.".into(),
             key: format!("{name}:{how}"),
-            confidence: Confidence::High,
+            confidence: if runtime {
+                Confidence::Low
+            } else {
+                Confidence::High
+            },
         });
     }
     for (file, info) in ix.files.iter().enumerate() {

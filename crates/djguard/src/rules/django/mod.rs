@@ -4,6 +4,7 @@
 
 use crate::django::version::DjangoVersion;
 use crate::project::Project;
+use crate::python::ast;
 use crate::rules::RuleMeta;
 pub use crate::settings::value::{Known, Unknown, Value, all_of, any_of};
 use crate::settings::{EffectiveSettings, Setting};
@@ -165,6 +166,72 @@ impl<'a> DjangoCx<'a> {
 
     pub fn middleware(&self, path: &str) -> Known<bool> {
         self.contains("MIDDLEWARE", path)
+    }
+
+    /// The project's own middleware classes listed in MIDDLEWARE (entries whose module is a
+    /// file of the project), as (dotted entry, class definition, class source text).
+    fn project_middleware(&self) -> Vec<(String, &'a ast::StmtClassDef, &'a str)> {
+        let Ok(items) = self.get("MIDDLEWARE").value.iter_elements() else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for item in items {
+            let Value::Str(entry) = item else { continue };
+            let Some((module, class)) = entry.rsplit_once('.') else {
+                continue;
+            };
+            if module.starts_with("django.") {
+                continue;
+            }
+            let Some(file) = self.project.module(module) else {
+                continue;
+            };
+            let Some(parsed) = self.project.python[file].parsed.as_ref() else {
+                continue;
+            };
+            for stmt in &parsed.module.body {
+                if let ast::Stmt::ClassDef(def) = stmt
+                    && def.name.as_str() == class
+                {
+                    let text = parsed
+                        .text
+                        .get(def.range.start().to_usize()..def.range.end().to_usize())
+                        .unwrap_or("");
+                    out.push((entry.clone(), def, text));
+                }
+            }
+        }
+        out
+    }
+
+    /// A project middleware in MIDDLEWARE that does the job of Django's `django_class`: a
+    /// subclass of it (by the base's name), or, when `header` is given, a class whose code
+    /// sets that response header itself. Django's own check looks for the exact dotted name
+    /// only; djguard does not report a protection the project provides another way.
+    pub fn project_middleware_doing(
+        &self,
+        django_class: &str,
+        header: Option<&str>,
+    ) -> Option<String> {
+        let short = django_class.rsplit('.').next().unwrap_or(django_class);
+        self.project_middleware()
+            .into_iter()
+            .find(|(_, def, text)| {
+                let subclass = def.arguments.as_ref().is_some_and(|args| {
+                    args.args.iter().any(|base| match base {
+                        ast::Expr::Name(n) => n.id.as_str() == short,
+                        ast::Expr::Attribute(a) => a.attr.as_str() == short,
+                        _ => false,
+                    })
+                });
+                let sets_header = header.is_some_and(|h| {
+                    let lower = text.to_ascii_lowercase();
+                    let h = h.to_ascii_lowercase();
+                    lower.contains(&format!("\"{h}\"")) || lower.contains(&format!("'{h}'"))
+                });
+                subclass || sets_header
+            })
+            .map(|(entry, _, _)| entry)
     }
 
     pub fn security_middleware(&self) -> Known<bool> {

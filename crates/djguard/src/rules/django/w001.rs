@@ -7,6 +7,9 @@
 //! count. It exists in every Django release djguard models (3.0 and later). Deploy-only, as in
 //! Django (`check --deploy`): djguard skips it for settings modules named like development or test
 //! ones (`dev`, `local`, `test`, `ci`) unless given with `--settings`.
+//! A project middleware listed in `MIDDLEWARE` that subclasses Django's class is
+//! taken as the protection: djguard does not report it, although Django's own check (which
+//! looks for the exact dotted name) does; silence it there with `SILENCED_SYSTEM_CHECKS`.
 //!
 //! ## Why is this bad?
 //! SecurityMiddleware is what turns `SECURE_HSTS_SECONDS`, `SECURE_CONTENT_TYPE_NOSNIFF`,
@@ -63,6 +66,12 @@ pub static RULE: DjangoRule = DjangoRule {
 };
 
 fn check(cx: &DjangoCx) -> Outcome {
+    if cx
+        .project_middleware_doing(SECURITY_MIDDLEWARE, None)
+        .is_some()
+    {
+        return Ok(Vec::new());
+    }
     fire_if(not(cx.security_middleware()), || {
         Hit::new(
             "MIDDLEWARE",

@@ -2,10 +2,14 @@
 //!
 //! ## What it does
 //! Fires when the exact string `"django.middleware.clickjacking.XFrameOptionsMiddleware"` is not an
-//! entry of `MIDDLEWARE` (list membership: order is irrelevant, and a subclass or a project-local
+//! entry of `MIDDLEWARE` (list membership: order is irrelevant; for Django a subclass or a project-local
 //! copy does not count). It exists in every Django release djguard models (3.0 and later).
 //! Deploy-only, as in Django (`check --deploy`): djguard skips it for settings modules named like
 //! development or test ones (`dev`, `local`, `test`, `ci`) unless given with `--settings`.
+//! A project middleware listed in `MIDDLEWARE` that subclasses Django's class or sets the
+//! `X-Frame-Options` header itself is
+//! taken as the protection: djguard does not report it, although Django's own check (which
+//! looks for the exact dotted name) does; silence it there with `SILENCED_SYSTEM_CHECKS`.
 //!
 //! ## Why is this bad?
 //! Without this middleware Django sends no `X-Frame-Options` header, so any other site can load
@@ -57,6 +61,12 @@ pub static RULE: DjangoRule = DjangoRule {
 };
 
 fn check(cx: &DjangoCx) -> Outcome {
+    if cx
+        .project_middleware_doing(XFRAME_MIDDLEWARE, Some("X-Frame-Options"))
+        .is_some()
+    {
+        return Ok(Vec::new());
+    }
     fire_if(not(cx.middleware(XFRAME_MIDDLEWARE)), || {
         Hit::new(
             "MIDDLEWARE",

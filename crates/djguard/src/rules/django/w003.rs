@@ -2,10 +2,13 @@
 //!
 //! ## What it does
 //! Fires when the exact string `"django.middleware.csrf.CsrfViewMiddleware"` is not an entry of
-//! `MIDDLEWARE` (list membership: order is irrelevant, and a subclass does not count). It exists in
+//! `MIDDLEWARE` (list membership: order is irrelevant; for Django a subclass does not count). It exists in
 //! every Django release djguard models (3.0 and later). Deploy-only, as in Django
 //! (`check --deploy`): djguard skips it for settings modules named like development or test ones
 //! (`dev`, `local`, `test`, `ci`) unless given with `--settings`.
+//! A project middleware listed in `MIDDLEWARE` that subclasses Django's class is
+//! taken as the protection: djguard does not report it, although Django's own check (which
+//! looks for the exact dotted name) does; silence it there with `SILENCED_SYSTEM_CHECKS`.
 //!
 //! ## Why is this bad?
 //! The middleware rejects state-changing requests (POST, PUT, PATCH, DELETE) that do not carry a
@@ -56,6 +59,9 @@ pub static RULE: DjangoRule = DjangoRule {
 };
 
 fn check(cx: &DjangoCx) -> Outcome {
+    if cx.project_middleware_doing(CSRF_MIDDLEWARE, None).is_some() {
+        return Ok(Vec::new());
+    }
     fire_if(not(cx.middleware(CSRF_MIDDLEWARE)), || {
         Hit::new(
             "MIDDLEWARE",

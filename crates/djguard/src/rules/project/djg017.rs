@@ -10,6 +10,8 @@
 //! (`csp.middleware.CSPMiddleware` with `CONTENT_SECURITY_POLICY["DIRECTIVES"]` in version 4,
 //! or the `CSP_*` settings of version 3; the middleware alone enforces `default-src 'self'`).
 //! Report-only policies do not count as enforced.
+//! A project middleware in `MIDDLEWARE` that sets the `Content-Security-Policy` header itself
+//! counts as a policy (its content is code djguard does not judge).
 //!
 //! ## Why is this bad?
 //! Autoescaping stops most cross-site scripting, but not all of it: `|safe`, `mark_safe`,
@@ -180,6 +182,14 @@ fn weakness(sources: &Value) -> Known<Option<String>> {
 }
 
 fn check(cx: &DjangoCx) -> Outcome {
+    // A project middleware that writes the header itself: its policy is code djguard does
+    // not judge, but a policy is sent.
+    if cx
+        .project_middleware_doing(CSP_MIDDLEWARE, Some("Content-Security-Policy"))
+        .is_some()
+    {
+        return Ok(Vec::new());
+    }
     let found = policies(cx)?;
     if found.is_empty() {
         return Ok(vec![Hit::new(

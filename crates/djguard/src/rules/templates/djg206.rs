@@ -14,11 +14,14 @@
 //! Tags that print the token count as the token: `{% crispy form %}` (django-crispy-forms
 //! prints `{% csrf_token %}` for POST helpers; when the project sets `disable_csrf` anywhere,
 //! the finding is medium), django-mailman3's `bootstrap_form` and `bootstrap_form_horizontal`,
-//! project inclusion tags whose template prints the token, Jinja2 macros whose body prints it
+//! project inclusion tags (and simple tags that render a template) whose template prints the
+//! token, Jinja2 macros whose body prints it
 //! and calls handed `csrf_token` (`{{ macros.csrf_field(csrf_token) }}`). A form whose body
 //! uses another tag with arguments that is neither Django's, nor a project simple tag, nor a
 //! known field renderer (django-bootstrap3/4/5, widget-tweaks, floppyforms) may be rendered by
 //! it with its token: medium confidence.
+//! A form whose whole `action` is a variable (`action="{{ post_url }}"`) may post to another
+//! site, so it is medium confidence at most.
 //!
 //! ## Why is this bad?
 //! With `CsrfViewMiddleware` on, the form fails with 403 for every user; the usual "fix" is
@@ -90,6 +93,9 @@ fn check(t: &TemplateFile, out: &mut Vec<Hit>) {
         {
             continue;
         }
+        // A whole action URL from a variable may be another site's (a payment gateway's):
+        // where the form posts is not known, so medium at most.
+        let variable_action = action.trim_start().starts_with("{{");
         let Some(end) = t
             .html
             .end_tags
@@ -165,7 +171,7 @@ fn check(t: &TemplateFile, out: &mut Vec<Hit>) {
             message: "This POST form has no {% csrf_token %}: Django rejects it with 403, and the usual workaround, @csrf_exempt, opens the view to cross-site request forgery.".into(),
             fix: "Add {% csrf_token %} inside the form (Jinja2: {{ csrf_input }}).".into(),
             key: format!("form:{}", value("action")),
-            confidence: if across {
+            confidence: if across || variable_action {
                 Confidence::Medium
             } else {
                 Confidence::High
