@@ -637,8 +637,10 @@ fn text_mode_reports_unreadable_files_on_stderr() {
     assert!(!stdout.contains("NUL bytes"));
 }
 
-/// One project per environment library, with split settings, a condition on the environment
-/// and a `local.py` fallback that is absent in production: findings with and without `--env`.
+/// One project per environment library, with split settings and a condition on the
+/// environment: findings with and without `--env`. A `local.py` star import that is not in the
+/// project (made at deployment, or a developer's file) may set any setting: the checks are then
+/// undecided, naming the import.
 #[test]
 fn environment_libraries_in_split_settings() {
     let readers = [
@@ -669,11 +671,7 @@ fn environment_libraries_in_split_settings() {
             "proj/settings/base.py",
             format!("{SECURE}\n{reader}\nif DEBUG:\n    ALLOWED_HOSTS = ['*']\n"),
         );
-        write(
-            root,
-            "proj/settings/production.py",
-            "from .base import *\ntry:\n    from .local import *\nexcept ImportError:\n    pass\n",
-        );
+        write(root, "proj/settings/production.py", "from .base import *\n");
         write(
             root,
             "proj/wsgi.py",
@@ -724,6 +722,27 @@ fn environment_libraries_in_split_settings() {
             ],
         );
         assert_eq!((code, rules_of(&doc)), (0, vec![]), "{library}: {doc}");
+        // An optional local module that is not in the project: undecided, with the reason.
+        write(
+            root,
+            "proj/settings/production.py",
+            "from .base import *\ntry:\n    from .local import *\nexcept ImportError:\n    pass\n",
+        );
+        let (_, doc) = check_json(root, &["--select", "security,DJG003,DJG004"]);
+        assert_eq!(rules_of(&doc), Vec::<String>::new(), "{library}: {doc}");
+        let hosts = doc["undecided"]
+            .as_array()
+            .expect("list")
+            .iter()
+            .find(|u| u["rule"] == "DJG004")
+            .expect("DJG004 undecided");
+        assert!(
+            hosts["reason"]
+                .as_str()
+                .expect("reason")
+                .contains("`from .local import *` (proj/settings/production.py:3)"),
+            "{library}: {hosts}"
+        );
     }
 }
 

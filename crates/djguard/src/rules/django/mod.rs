@@ -169,10 +169,15 @@ impl<'a> DjangoCx<'a> {
     }
 
     /// The project's own middleware classes listed in MIDDLEWARE (entries whose module is a
-    /// file of the project), as (dotted entry, class definition, class source text).
-    fn project_middleware(&self) -> Vec<(String, &'a ast::StmtClassDef, &'a str)> {
-        let Ok(items) = self.get("MIDDLEWARE").value.iter_elements() else {
-            return Vec::new();
+    /// file of the project), as (dotted entry, class definition, module text, module).
+    fn project_middleware(
+        &self,
+    ) -> Vec<(String, &'a ast::StmtClassDef, &'a str, &'a ast::ModModule)> {
+        // The entries present in every branch (one only some branches add protects nothing
+        // for sure); others in the list may be undecided.
+        let items = match &self.get("MIDDLEWARE").value {
+            Value::List(v) | Value::Tuple(v) => v.clone(),
+            _ => return Vec::new(),
         };
         let mut out = Vec::new();
         for item in items {
@@ -193,11 +198,8 @@ impl<'a> DjangoCx<'a> {
                 if let ast::Stmt::ClassDef(def) = stmt
                     && def.name.as_str() == class
                 {
-                    let text = parsed
-                        .text
-                        .get(def.range.start().to_usize()..def.range.end().to_usize())
-                        .unwrap_or("");
-                    out.push((entry.clone(), def, text));
+                    // The class's module: a header may be set by a helper beside the class.
+                    out.push((entry.clone(), def, parsed.text.as_str(), &parsed.module));
                 }
             }
         }
@@ -205,8 +207,8 @@ impl<'a> DjangoCx<'a> {
     }
 
     /// A project middleware in MIDDLEWARE that does the job of Django's `django_class`: a
-    /// subclass of it (by the base's name), or, when `header` is given, a class whose code
-    /// sets that response header itself. Django's own check looks for the exact dotted name
+    /// subclass of it (by the base's name or import alias), or, when `header` is given, a class
+    /// whose module sets that response header itself. Django's own check looks for the exact dotted name
     /// only; djguard does not report a protection the project provides another way.
     pub fn project_middleware_doing(
         &self,
@@ -216,10 +218,23 @@ impl<'a> DjangoCx<'a> {
         let short = django_class.rsplit('.').next().unwrap_or(django_class);
         self.project_middleware()
             .into_iter()
-            .find(|(_, def, text)| {
+            .find(|(_, def, text, module)| {
+                // Django's class under its own name or the alias the module imports it as.
+                let mut names = vec![short.to_string()];
+                for stmt in &module.body {
+                    if let ast::Stmt::ImportFrom(i) = stmt {
+                        for a in &i.names {
+                            if a.name.as_str() == short
+                                && let Some(asname) = &a.asname
+                            {
+                                names.push(asname.to_string());
+                            }
+                        }
+                    }
+                }
                 let subclass = def.arguments.as_ref().is_some_and(|args| {
                     args.args.iter().any(|base| match base {
-                        ast::Expr::Name(n) => n.id.as_str() == short,
+                        ast::Expr::Name(n) => names.iter().any(|x| x == n.id.as_str()),
                         ast::Expr::Attribute(a) => a.attr.as_str() == short,
                         _ => false,
                     })
@@ -231,7 +246,7 @@ impl<'a> DjangoCx<'a> {
                 });
                 subclass || sets_header
             })
-            .map(|(entry, _, _)| entry)
+            .map(|(entry, _, _, _)| entry)
     }
 
     pub fn security_middleware(&self) -> Known<bool> {

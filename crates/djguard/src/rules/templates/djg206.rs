@@ -95,7 +95,14 @@ fn check(t: &TemplateFile, out: &mut Vec<Hit>) {
         }
         // A whole action URL from a variable may be another site's (a payment gateway's):
         // where the form posts is not known, so medium at most.
-        let variable_action = action.trim_start().starts_with("{{");
+        // (Attribute values show every template hole as `{{}}`: look at the tag's own text to
+        // tell a variable from `{% url %}`.)
+        let variable_action = action.trim_start().starts_with("{{")
+            && source
+                .to_ascii_lowercase()
+                .split("action=")
+                .nth(1)
+                .is_some_and(|v| v.trim_start_matches(['"', '\'', ' ']).starts_with("{{"));
         let Some(end) = t
             .html
             .end_tags
