@@ -677,6 +677,9 @@ fn run_one(
                     &target.module,
                 );
                 finding.environment = deps.clone();
+                if let Some(c) = hit.confidence {
+                    finding.confidence = c;
+                }
                 findings.push(finding);
             }
         }

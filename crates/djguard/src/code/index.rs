@@ -445,7 +445,7 @@ impl<'a> Index<'a> {
                 .url_kwargs
                 .get(&def)
                 .and_then(|m| m.as_ref())
-                .is_some_and(|m| !m.contains_key(name))
+                .is_some_and(|m| !m.contains_key(name) && !m.contains_key(ANY_CAPTURE))
     }
 
     pub fn is_routed(&self, def: Def) -> bool {
@@ -684,7 +684,11 @@ impl<'a> ast::visitor::Visitor<'a> for CallFinder<'_, 'a> {
                             Some(regex_kwargs(&pattern))
                         }
                     }
-                    None => None,
+                    // `r"^%s/(?P<id>\d+)/$" % prefix` with a prefix djguard cannot read: the
+                    // literal's own groups are known (a group name is unique in a regex, so the
+                    // prefix cannot capture them again); any other name may come from the
+                    // prefix (`*`: not absent, not known safe).
+                    None => c.arguments.args.first().and_then(partial_regex_kwargs),
                 };
                 self.routes.push(Route {
                     file: self.file,
@@ -795,6 +799,28 @@ fn path_kwargs(pattern: &str) -> Vec<(String, bool)> {
         rest = &rest[start + len + 1..];
     }
     out
+}
+
+/// The name standing for "some capture djguard cannot read" in a route's arguments.
+const ANY_CAPTURE: &str = "*";
+
+/// The captures of a `%`-formatted regex whose arguments are not known: those of the literal
+/// format, plus [`ANY_CAPTURE`].
+fn partial_regex_kwargs(e: &Expr) -> Option<Vec<(String, bool)>> {
+    let Expr::BinOp(b) = e else { return None };
+    if b.op != ast::Operator::Mod {
+        return None;
+    }
+    let Expr::StringLiteral(fmt) = &*b.left else {
+        return None;
+    };
+    let literal = fmt.value.to_str().replace("%s", "");
+    if literal.contains('%') || !literal.contains("(?P<") {
+        return None;
+    }
+    let mut out = regex_kwargs(&literal);
+    out.push((ANY_CAPTURE.to_string(), false));
+    Some(out)
 }
 
 /// `re_path()`/`url()` captures: `(?P<name>regex)`, harmless when the regex only matches

@@ -77,6 +77,9 @@ pub struct Hit {
     pub key: String,
     /// Where to report it, when that is code rather than a setting (file index, range).
     pub at: Option<crate::settings::eval::Origin>,
+    /// Below high when the exact condition holds but the project may provide the protection
+    /// another way djguard cannot judge (a project subclass of the middleware).
+    pub confidence: Option<crate::finding::Confidence>,
 }
 
 impl Hit {
@@ -88,8 +91,30 @@ impl Hit {
             message,
             fix: fix.into(),
             at: None,
+            confidence: None,
         }
     }
+}
+
+/// The finding of W001-W003 when a project middleware stands in for Django's: Django's check
+/// reports it (it looks for the exact dotted name, and djguard keeps that parity), but the
+/// protection may well be there, so it is medium confidence and says so.
+pub fn project_stand_in(django_class: &str, local: &str, header: Option<&str>) -> Hit {
+    let how = match header {
+        Some(h) => format!("sets the {h} header itself or subclasses it"),
+        None => "subclasses it".to_string(),
+    };
+    let mut hit = Hit::new(
+        "MIDDLEWARE",
+        format!(
+            "MIDDLEWARE lists the project's {local}, which {how}, instead of '{django_class}': Django's check reports this because it looks for the exact class, and djguard cannot tell whether the replacement keeps all of Django's protection."
+        ),
+        format!(
+            "If {local} keeps Django's behaviour, silence the check (SILENCED_SYSTEM_CHECKS or # djguard: ignore); otherwise list '{django_class}' in MIDDLEWARE."
+        ),
+    );
+    hit.confidence = Some(crate::finding::Confidence::Medium);
+    hit
 }
 
 pub struct DjangoCx<'a> {

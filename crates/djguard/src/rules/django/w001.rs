@@ -7,9 +7,10 @@
 //! count. It exists in every Django release djguard models (3.0 and later). Deploy-only, as in
 //! Django (`check --deploy`): djguard skips it for settings modules named like development or test
 //! ones (`dev`, `local`, `test`, `ci`) unless given with `--settings`.
-//! A project middleware listed in `MIDDLEWARE` that subclasses Django's class is
-//! taken as the protection: djguard does not report it, although Django's own check (which
-//! looks for the exact dotted name) does; silence it there with `SILENCED_SYSTEM_CHECKS`.
+//! When a project middleware listed in `MIDDLEWARE` subclasses Django's class,
+//! the finding stays (Django's check reports it: it looks for the exact dotted name) but is
+//! medium confidence and names the replacement: djguard cannot tell whether it keeps all of
+//! Django's protection.
 //!
 //! ## Why is this bad?
 //! SecurityMiddleware is what turns `SECURE_HSTS_SECONDS`, `SECURE_CONTENT_TYPE_NOSNIFF`,
@@ -66,11 +67,14 @@ pub static RULE: DjangoRule = DjangoRule {
 };
 
 fn check(cx: &DjangoCx) -> Outcome {
-    if cx
-        .project_middleware_doing(SECURITY_MIDDLEWARE, None)
-        .is_some()
+    if let Some(local) = cx.project_middleware_doing(SECURITY_MIDDLEWARE, None)
+        && !cx.security_middleware()?
     {
-        return Ok(Vec::new());
+        return Ok(vec![super::project_stand_in(
+            SECURITY_MIDDLEWARE,
+            &local,
+            None,
+        )]);
     }
     fire_if(not(cx.security_middleware()), || {
         Hit::new(

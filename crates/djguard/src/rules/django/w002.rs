@@ -6,10 +6,11 @@
 //! copy does not count). It exists in every Django release djguard models (3.0 and later).
 //! Deploy-only, as in Django (`check --deploy`): djguard skips it for settings modules named like
 //! development or test ones (`dev`, `local`, `test`, `ci`) unless given with `--settings`.
-//! A project middleware listed in `MIDDLEWARE` that subclasses Django's class or sets the
-//! `X-Frame-Options` header itself is
-//! taken as the protection: djguard does not report it, although Django's own check (which
-//! looks for the exact dotted name) does; silence it there with `SILENCED_SYSTEM_CHECKS`.
+//! When a project middleware listed in `MIDDLEWARE` subclasses Django's class or sets the
+//! `X-Frame-Options` header itself,
+//! the finding stays (Django's check reports it: it looks for the exact dotted name) but is
+//! medium confidence and names the replacement: djguard cannot tell whether it keeps all of
+//! Django's protection.
 //!
 //! ## Why is this bad?
 //! Without this middleware Django sends no `X-Frame-Options` header, so any other site can load
@@ -61,11 +62,14 @@ pub static RULE: DjangoRule = DjangoRule {
 };
 
 fn check(cx: &DjangoCx) -> Outcome {
-    if cx
-        .project_middleware_doing(XFRAME_MIDDLEWARE, Some("X-Frame-Options"))
-        .is_some()
+    if let Some(local) = cx.project_middleware_doing(XFRAME_MIDDLEWARE, Some("X-Frame-Options"))
+        && !cx.middleware(XFRAME_MIDDLEWARE)?
     {
-        return Ok(Vec::new());
+        return Ok(vec![super::project_stand_in(
+            XFRAME_MIDDLEWARE,
+            &local,
+            Some("X-Frame-Options"),
+        )]);
     }
     fire_if(not(cx.middleware(XFRAME_MIDDLEWARE)), || {
         Hit::new(

@@ -6,9 +6,10 @@
 //! every Django release djguard models (3.0 and later). Deploy-only, as in Django
 //! (`check --deploy`): djguard skips it for settings modules named like development or test ones
 //! (`dev`, `local`, `test`, `ci`) unless given with `--settings`.
-//! A project middleware listed in `MIDDLEWARE` that subclasses Django's class is
-//! taken as the protection: djguard does not report it, although Django's own check (which
-//! looks for the exact dotted name) does; silence it there with `SILENCED_SYSTEM_CHECKS`.
+//! When a project middleware listed in `MIDDLEWARE` subclasses Django's class,
+//! the finding stays (Django's check reports it: it looks for the exact dotted name) but is
+//! medium confidence and names the replacement: djguard cannot tell whether it keeps all of
+//! Django's protection.
 //!
 //! ## Why is this bad?
 //! The middleware rejects state-changing requests (POST, PUT, PATCH, DELETE) that do not carry a
@@ -59,8 +60,10 @@ pub static RULE: DjangoRule = DjangoRule {
 };
 
 fn check(cx: &DjangoCx) -> Outcome {
-    if cx.project_middleware_doing(CSRF_MIDDLEWARE, None).is_some() {
-        return Ok(Vec::new());
+    if let Some(local) = cx.project_middleware_doing(CSRF_MIDDLEWARE, None)
+        && !cx.middleware(CSRF_MIDDLEWARE)?
+    {
+        return Ok(vec![super::project_stand_in(CSRF_MIDDLEWARE, &local, None)]);
     }
     fire_if(not(cx.middleware(CSRF_MIDDLEWARE)), || {
         Hit::new(
