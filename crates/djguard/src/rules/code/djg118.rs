@@ -116,6 +116,19 @@ fn credential_value(name: &str, v: &str) -> bool {
 }
 
 fn check(ix: &Index, out: &mut Vec<Hit>) {
+    // Classes and functions by file, once (not a scan of every definition per file).
+    let mut classes_of: Vec<Vec<usize>> = vec![Vec::new(); ix.files.len()];
+    for (cid, c) in ix.classes.iter().enumerate() {
+        if let Some(v) = classes_of.get_mut(c.file) {
+            v.push(cid);
+        }
+    }
+    let mut funcs_of: Vec<Vec<usize>> = vec![Vec::new(); ix.files.len()];
+    for (fid, f) in ix.funcs.iter().enumerate() {
+        if let Some(v) = funcs_of.get_mut(f.file) {
+            v.push(fid);
+        }
+    }
     for (file, info) in ix.files.iter().enumerate() {
         if info.parsed.is_none() {
             continue;
@@ -131,16 +144,15 @@ fn check(ix: &Index, out: &mut Vec<Hit>) {
         // Literals nobody runs (after an unconditional raise), in test cases, or in functions
         // that build sample data.
         let mut skip = dead_code(&parsed.module.body);
-        for (cid, c) in ix.classes.iter().enumerate() {
-            if c.file == file
-                && ix.inherits(cid, &|b| {
-                    last(b).ends_with("TestCase") || last(b).ends_with("TestMixin")
-                })
-            {
+        for &cid in &classes_of[file] {
+            let c = &ix.classes[cid];
+            if ix.inherits(cid, &|b| {
+                last(b).ends_with("TestCase") || last(b).ends_with("TestMixin")
+            }) {
                 skip.push(c.def.range);
             }
         }
-        for f in ix.funcs.iter().filter(|f| f.file == file) {
+        for f in funcs_of[file].iter().map(|&fid| &ix.funcs[fid]) {
             if sample_name(f.def.name.as_str()) {
                 skip.push(f.def.range);
             }
