@@ -195,36 +195,27 @@ fn is_model_form(ix: &Index, cid: ClassId) -> Option<&'static str> {
 
 /// A form created only from `request.GET` (wherever the project instantiates it) and never
 /// saved there: a search or filter form, which assigns nothing.
-/// Every call in the project, by the last segment of its callee's text (`forms.SearchForm(...)`
-/// under `SearchForm`), for the names asked for: one pass over the expressions instead of one
-/// per form class.
-fn calls_by_name<'a>(
-    ix: &Index<'a>,
-    names: &std::collections::HashSet<&str>,
-) -> std::collections::HashMap<String, Vec<(usize, &'a ast::ExprCall)>> {
-    let mut out: std::collections::HashMap<String, Vec<(usize, &'a ast::ExprCall)>> =
-        std::collections::HashMap::new();
+/// The calls whose callee's text ends in `name` (`forms.SearchForm(...)` for `SearchForm`),
+/// looked for only in the files whose text names it.
+fn calls_named<'a>(ix: &Index<'a>, name: &str) -> Vec<(usize, &'a ast::ExprCall)> {
+    let mut out = Vec::new();
     for (file, info) in ix.files.iter().enumerate() {
-        if info.parsed.is_none() {
+        let Some(parsed) = info.parsed else { continue };
+        if !parsed.text.contains(name) {
             continue;
         }
         ix.each_expr(file, &mut |e| {
             let Expr::Call(c) = e else { return };
             let text = ix.text(file, c.func.range());
-            let tail = text.rsplit('.').next().unwrap_or(text);
-            if names.contains(tail) {
-                out.entry(tail.to_string()).or_default().push((file, c));
+            if text.rsplit('.').next() == Some(name) {
+                out.push((file, c));
             }
         });
     }
     out
 }
 
-fn bound_only_to_get(
-    ix: &Index,
-    cid: ClassId,
-    calls: &std::collections::HashMap<String, Vec<(usize, &ast::ExprCall)>>,
-) -> bool {
+fn bound_only_to_get(ix: &Index, cid: ClassId) -> bool {
     let name = ix.classes[cid].def.name.as_str();
     // Used as a view's form_class: bound to POST by the view.
     if ix.classes.iter().any(|c| {
@@ -236,7 +227,7 @@ fn bound_only_to_get(
     }
     let mut seen = 0;
     let mut all_get = true;
-    for &(file, c) in calls.get(name).into_iter().flatten() {
+    for (file, c) in calls_named(ix, name) {
         if !all_get {
             break;
         }
@@ -325,15 +316,6 @@ fn fields_changed_at_run_time(ix: &Index, c: &crate::code::index::Class) -> bool
 }
 
 fn check(ix: &Index, out: &mut Vec<Hit>) {
-    let form_names: std::collections::HashSet<&str> = ix
-        .classes
-        .iter()
-        .enumerate()
-        .filter(|(cid, _)| is_model_form(ix, *cid) == Some("ModelForm"))
-        .map(|(_, c)| c.def.name.as_str())
-        .collect();
-    // Built on first need: most projects have no candidate form.
-    let calls = std::cell::OnceCell::new();
     for (cid, c) in ix.classes.iter().enumerate() {
         let Some(kind) = is_model_form(ix, cid) else {
             continue;
@@ -368,13 +350,7 @@ fn check(ix: &Index, out: &mut Vec<Hit>) {
         let Some((why, fields)) = privileged_model(ix, c.file, model) else {
             continue;
         };
-        if kind == "ModelForm"
-            && bound_only_to_get(
-                ix,
-                cid,
-                calls.get_or_init(|| calls_by_name(ix, &form_names)),
-            )
-        {
+        if kind == "ModelForm" && bound_only_to_get(ix, cid) {
             continue;
         }
         // Every privilege field read-only, excluded or declared by hand: nothing to assign.

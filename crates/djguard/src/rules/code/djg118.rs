@@ -143,40 +143,51 @@ fn check(ix: &Index, out: &mut Vec<Hit>) {
         let Some(parsed) = info.parsed else { continue };
         // Literals nobody runs (after an unconditional raise), in test cases, or in functions
         // that build sample data.
-        let mut skip = dead_code(&parsed.module.body);
-        for &cid in &classes_of[file] {
-            let c = &ix.classes[cid];
-            if ix.inherits(cid, &|b| {
-                last(b).ends_with("TestCase") || last(b).ends_with("TestMixin")
-            }) {
-                skip.push(c.def.range);
+        // Built only when the file holds a candidate (a full walk of the module otherwise).
+        let skip_cell: std::cell::OnceCell<Vec<TextRange>> = std::cell::OnceCell::new();
+        let compute_skip = || {
+            let mut skip = dead_code(&parsed.module.body);
+            for &cid in &classes_of[file] {
+                let c = &ix.classes[cid];
+                if ix.inherits(cid, &|b| {
+                    last(b).ends_with("TestCase") || last(b).ends_with("TestMixin")
+                }) {
+                    skip.push(c.def.range);
+                }
             }
-        }
-        for f in funcs_of[file].iter().map(|&fid| &ix.funcs[fid]) {
-            if sample_name(f.def.name.as_str()) {
-                skip.push(f.def.range);
+            for f in funcs_of[file].iter().map(|&fid| &ix.funcs[fid]) {
+                if sample_name(f.def.name.as_str()) {
+                    skip.push(f.def.range);
+                }
             }
-        }
-        // A table of sample records (a list of two or more dicts) and the URL arguments of a
-        // link being reversed are data, not credentials used to log in anywhere.
-        super::support::each_expr(&parsed.module.body, &mut |e| match e {
-            Expr::List(ast::ExprList { elts, .. }) | Expr::Tuple(ast::ExprTuple { elts, .. })
-                if elts.iter().filter(|x| matches!(x, Expr::Dict(_))).count() >= 2 =>
-            {
-                skip.extend(elts.iter().map(|x| x.range()));
-            }
-            Expr::Call(c) if last(ix.text(file, c.func.range())).contains("reverse") => {
-                skip.extend(
-                    c.arguments
-                        .keywords
-                        .iter()
-                        .filter(|k| k.arg.as_ref().is_some_and(|a| a.id.as_str() == "kwargs"))
-                        .map(|k| k.value.range()),
-                );
-            }
-            _ => {}
-        });
-        let skipped = |r: TextRange| skip.iter().any(|s| s.contains_range(r));
+            // A table of sample records (a list of two or more dicts) and the URL arguments of a
+            // link being reversed are data, not credentials used to log in anywhere.
+            super::support::each_expr(&parsed.module.body, &mut |e| match e {
+                Expr::List(ast::ExprList { elts, .. })
+                | Expr::Tuple(ast::ExprTuple { elts, .. })
+                    if elts.iter().filter(|x| matches!(x, Expr::Dict(_))).count() >= 2 =>
+                {
+                    skip.extend(elts.iter().map(|x| x.range()));
+                }
+                Expr::Call(c) if last(ix.text(file, c.func.range())).contains("reverse") => {
+                    skip.extend(
+                        c.arguments
+                            .keywords
+                            .iter()
+                            .filter(|k| k.arg.as_ref().is_some_and(|a| a.id.as_str() == "kwargs"))
+                            .map(|k| k.value.range()),
+                    );
+                }
+                _ => {}
+            });
+            skip
+        };
+        let skipped = |r: TextRange| {
+            skip_cell
+                .get_or_init(compute_skip)
+                .iter()
+                .any(|s| s.contains_range(r))
+        };
         let mut seen: std::collections::HashSet<TextRange> = std::collections::HashSet::new();
         let mut push = |out: &mut Vec<Hit>, range: TextRange, msg: String, key: String, c| {
             if !skipped(range) && seen.insert(range) {
