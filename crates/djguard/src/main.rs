@@ -73,12 +73,12 @@ fn run(cli: Cli) -> Result<i32> {
         }
         Command::Rule { id } => match (rules::find(&id), rules::doc(&id)) {
             (Some(meta), Some(doc)) => {
-                println!("{doc}");
-                println!(
-                    "Severity: {}{}",
+                // Through `out`: a reader that closes the pipe early (`| head`) is not an error.
+                out(&format!(
+                    "{doc}\nSeverity: {}{}\n",
                     meta.severity.as_str(),
                     meta.cwe.map(|c| format!(" · CWE-{c}")).unwrap_or_default()
-                );
+                ));
                 Ok(0)
             }
             _ => bail!("unknown rule `{id}` (see `djguard rules`)"),
