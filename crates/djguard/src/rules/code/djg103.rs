@@ -170,27 +170,19 @@ fn safe_only_decorator(ix: &Index, fid: usize) -> bool {
         if last(callee) != "HttpResponseNotAllowed" {
             return;
         }
-        let elts: Vec<String> = match c.arguments.args.first() {
-            Some(Expr::List(l)) => l
-                .elts
-                .iter()
-                .map(|x| {
-                    ix.text(f.file, x.range())
-                        .trim_matches(|c| c == '"' || c == '\'')
-                        .to_ascii_uppercase()
-                })
-                .collect(),
-            Some(Expr::Tuple(t)) => t
-                .elts
-                .iter()
-                .map(|x| {
-                    ix.text(f.file, x.range())
-                        .trim_matches(|c| c == '"' || c == '\'')
-                        .to_ascii_uppercase()
-                })
-                .collect(),
-            _ => return,
+        let (Some(Expr::List(ast::ExprList { elts, .. }))
+        | Some(Expr::Tuple(ast::ExprTuple { elts, .. }))) = c.arguments.args.first()
+        else {
+            return;
         };
+        let elts: Vec<String> = elts
+            .iter()
+            .map(|x| {
+                ix.text(f.file, x.range())
+                    .trim_matches(|c| c == '"' || c == '\'')
+                    .to_ascii_uppercase()
+            })
+            .collect();
         safe = !elts.is_empty() && only_safe_methods(&elts);
     });
     safe

@@ -84,17 +84,18 @@ fn names_a_limiter(cx: &DjangoCx, setting: &str) -> Known<bool> {
 /// Words of a function or decorator name that limits request or login rates.
 fn limiter_name(name: &str) -> bool {
     let l = name.to_ascii_lowercase();
-    [
-        "ratelimit",
-        "rate_limit",
-        "throttl",
-        "lockout",
-        "brute",
-        "axes",
-    ]
-    .iter()
-    .any(|w| l.contains(w))
+    LIMITER_WORDS.iter().any(|w| l.contains(w))
 }
+
+/// The words [`limiter_name`] looks for (also a cheap pre-filter on a module's text).
+const LIMITER_WORDS: &[&str] = &[
+    "ratelimit",
+    "rate_limit",
+    "throttl",
+    "lockout",
+    "brute",
+    "axes",
+];
 
 /// Whether the project's own authentication code limits logins: a call or decorator named like
 /// a limiter (`is_ratelimited(...)`, `@ratelimit(...)`, `@axes_dispatch`) in a module about
@@ -148,18 +149,7 @@ fn project_limits_logins(project: &crate::project::Project, settings_file: usize
             || parsed.text.contains("authenticate(")
             || parsed.text.contains("AuthenticationForm")
             || parsed.text.contains("LoginView");
-        if !about_logins
-            || ![
-                "ratelimit",
-                "rate_limit",
-                "throttl",
-                "lockout",
-                "brute",
-                "axes",
-            ]
-            .iter()
-            .any(|w| parsed.text.to_ascii_lowercase().contains(w))
-        {
+        if !about_logins || !limiter_name(&parsed.text) {
             return false;
         }
         let mut finder = Finder(false);
