@@ -1,13 +1,16 @@
 //! Every djguard rule has fixtures: settings modules that must fire it (`fire_*.py`) and
 //! look-alikes that must not (`pass_*.py`), under `tests/fixtures/rules/<ID>/`. A first line
 //! `# env: KEY=VALUE ...` evaluates the fixture with that deployment environment. A fixture that
-//! is a directory is checked as a whole project.
+//! is a directory is checked as a whole project. A fire fixture named `..._low`, `..._medium`
+//! or `..._high` must fire at exactly that confidence (its most confident finding).
 
 use std::path::Path;
 
 use assert_cmd::Command;
 
-fn fires(rule: &str, file: &Path) -> (bool, String) {
+/// Whether the rule fires on the fixture, the highest confidence of its findings, and the
+/// whole JSON report (for the failure message).
+fn fires(rule: &str, file: &Path) -> (bool, Option<String>, String) {
     let mut cmd = Command::cargo_bin("djguard").expect("binary");
     // Dependency rules: a fixed date for the support calendar, no advisory cache.
     cmd.env("DJGUARD_TODAY", "2026-11-21")
@@ -38,12 +41,18 @@ fn fires(rule: &str, file: &Path) -> (bool, String) {
     ]);
     let out = cmd.output().expect("run");
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
-    let hit = doc["findings"]
+    let hits: Vec<&str> = doc["findings"]
         .as_array()
         .expect("findings")
         .iter()
-        .any(|f| f["rule"] == rule);
-    (hit, doc.to_string())
+        .filter(|f| f["rule"] == rule)
+        .filter_map(|f| f["confidence"].as_str())
+        .collect();
+    let best = ["high", "medium", "low"]
+        .into_iter()
+        .find(|c| hits.contains(c))
+        .map(str::to_string);
+    (!hits.is_empty(), best, doc.to_string())
 }
 
 #[test]
@@ -86,13 +95,25 @@ fn every_djg_rule_fires_on_its_fixtures_and_not_on_lookalikes() {
         );
         for (file, name) in files.iter().zip(&names) {
             let want = name.starts_with("fire_");
-            let (got, doc) = fires(rule, file);
+            let (got, best, doc) = fires(rule, file);
             checked += 1;
             if got != want {
                 failures.push(format!(
                     "{rule}/{name}: expected {}, got {}\n{doc}",
                     if want { "a finding" } else { "none" },
                     if got { "a finding" } else { "none" }
+                ));
+            }
+            // `fire_..._low` / `_medium` / `_high`: the rule's most confident finding there
+            // has exactly that confidence.
+            let stem = name.trim_end_matches(".py");
+            if let Some(level) = ["low", "medium", "high"]
+                .into_iter()
+                .find(|l| want && stem.ends_with(&format!("_{l}")))
+                && best.as_deref() != Some(level)
+            {
+                failures.push(format!(
+                    "{rule}/{name}: expected confidence {level}, got {best:?}\n{doc}"
                 ));
             }
         }

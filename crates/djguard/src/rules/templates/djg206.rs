@@ -21,7 +21,10 @@
 //! known field renderer (django-bootstrap3/4/5, widget-tweaks, floppyforms) may be rendered by
 //! it with its token: medium confidence.
 //! A form whose whole `action` is a variable (`action="{{ post_url }}"`) may post to another
-//! site, so it is medium confidence at most.
+//! site, so it is medium confidence at most. A form that only hands hidden values to a named
+//! frame (`target="payment_frame"`, nothing a user fills in) is the relay of an embedded
+//! third-party page (a payment provider's hosted form, a 3-D Secure challenge), usually
+//! posting to the provider: low confidence.
 //!
 //! ## Why is this bad?
 //! With `CsrfViewMiddleware` on, the form fails with 403 for every user; the usual "fix" is
@@ -172,19 +175,63 @@ fn check(t: &TemplateFile, out: &mut Vec<Hit>) {
         if has_token || opaque {
             continue;
         }
+        let handoff = frame_handoff(t, &value("target"), tag.end, end);
         out.push(Hit {
             start: tag.start,
             end: tag.end,
             message: "This POST form has no {% csrf_token %}: Django rejects it with 403, and the usual workaround, @csrf_exempt, opens the view to cross-site request forgery.".into(),
             fix: "Add {% csrf_token %} inside the form (Jinja2: {{ csrf_input }}).".into(),
             key: format!("form:{}", value("action")),
-            confidence: if across || variable_action {
+            confidence: if handoff {
+                Confidence::Low
+            } else if across || variable_action {
                 Confidence::Medium
             } else {
                 Confidence::High
             },
         });
     }
+}
+
+/// A form that hands a few hidden values to a named frame (`target="gateway_frame"`) and
+/// holds nothing a user fills in: the relay pattern of embedded third-party pages (a payment
+/// provider's hosted form, a 3-D Secure challenge), whose action script sets or which posts
+/// to the provider. Where it posts is not known, so the finding is low confidence.
+fn frame_handoff(t: &TemplateFile, target: &str, body_start: usize, body_end: usize) -> bool {
+    let target = target.trim();
+    if target.is_empty() || target.starts_with('_') || target.contains("{{") {
+        return false;
+    }
+    let tags: Vec<_> = t
+        .html
+        .start_tags
+        .iter()
+        .filter(|s| s.start >= body_start && s.end <= body_end)
+        .collect();
+    let hidden_input = |s: &&crate::templates::html::StartTag| {
+        s.name == "input"
+            && s.attrs.iter().any(|a| {
+                a.name == "type"
+                    && a.value
+                        .as_deref()
+                        .is_some_and(|v| v.trim().eq_ignore_ascii_case("hidden"))
+            })
+    };
+    if tags.is_empty() || !tags.iter().all(hidden_input) {
+        return false;
+    }
+    // Template output outside the inputs' own attributes may render fields.
+    t.tokens
+        .iter()
+        .filter(|k| k.start >= body_start && k.end <= body_end)
+        .all(|k| match k.kind {
+            TokenKind::Var => tags.iter().any(|s| k.start >= s.start && k.end <= s.end),
+            TokenKind::Block => matches!(
+                lexer::tag_name(t.inner(k)),
+                "if" | "elif" | "else" | "endif" | "trans" | "translate"
+            ),
+            TokenKind::Text | TokenKind::Comment => true,
+        })
 }
 
 /// Tags of Django and Jinja2 that print no token, and end tags.
