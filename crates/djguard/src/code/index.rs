@@ -323,10 +323,37 @@ impl<'a> Index<'a> {
         self.stmts = all_stmts;
         self.called_names = called;
         self.redirect_checks = redirect_checks;
-        self.include_captures = routes.iter().any(|r| {
-            r.wrappers.iter().any(|w| w.ends_with(".include"))
-                && r.kwargs.as_ref().is_none_or(|k| !k.is_empty())
-        });
+        // URL arguments an `include()` prefix captures reach every view of the included
+        // URL conf: known per included module when the include names one; an include of
+        // something else (a router's list, a variable) with captures leaves every view's
+        // arguments open.
+        let mut prefixes: IncludePrefixes = HashMap::new();
+        for r in &routes {
+            if !r.wrappers.iter().any(|w| w.ends_with(".include"))
+                || r.kwargs.as_ref().is_some_and(|k| k.is_empty())
+            {
+                continue;
+            }
+            match self.included_module(r.file, r.view) {
+                Some(target) => prefixes
+                    .entry(target)
+                    .or_default()
+                    .push((r.file, r.kwargs.clone())),
+                None => self.include_captures = true,
+            }
+        }
+        let inherited = inherited_captures(&prefixes);
+        for r in &mut routes {
+            match inherited.get(&r.file) {
+                None => {}
+                Some(None) => r.kwargs = None,
+                Some(Some(extra)) => {
+                    if let Some(k) = r.kwargs.as_mut() {
+                        k.extend(extra.iter().cloned());
+                    }
+                }
+            }
+        }
         for r in &routes {
             if let Some(def) = self.resolve_def(r.file, strip_as_view(r.view)) {
                 self.routed.insert(def);
@@ -346,6 +373,16 @@ impl<'a> Index<'a> {
             }
         }
         self.routes = routes;
+    }
+
+    /// The project URL conf an `include()` names: `include("shop.urls")`, or a module object
+    /// imported into the file (`include(shop_urls)`).
+    fn included_module(&self, file: usize, view: &Expr) -> Option<usize> {
+        match view {
+            Expr::StringLiteral(s) => self.project.module(s.value.to_str()),
+            Expr::Name(_) | Expr::Attribute(_) => self.project.module(&self.qualname(file, view)?),
+            _ => None,
+        }
     }
 
     /// The qualified name an expression names in `file`: imports, then the module's own
@@ -690,6 +727,15 @@ impl<'a> ast::visitor::Visitor<'a> for CallFinder<'_, 'a> {
                     // prefix (`*`: not absent, not known safe).
                     None => c.arguments.args.first().and_then(partial_regex_kwargs),
                 };
+                // The extra-arguments dict (`path("x/", view, {"template_name": ...})`) fills
+                // view parameters with the project's own values.
+                let kwargs = match (kwargs, extra_kwargs(c)) {
+                    (Some(mut k), Some(extra)) => {
+                        k.extend(extra);
+                        Some(k)
+                    }
+                    (k, _) => k,
+                };
                 self.routes.push(Route {
                     file: self.file,
                     range: c.range(),
@@ -703,6 +749,71 @@ impl<'a> ast::visitor::Visitor<'a> for CallFinder<'_, 'a> {
             ast::visitor::walk_expr(self, expr);
         });
     }
+}
+
+/// The names an extra-arguments dict of a route passes to the view, all server values
+/// (safe); a dict djguard cannot read may pass any name (`*`, not known safe).
+fn extra_kwargs(c: &ast::ExprCall) -> Option<Vec<(String, bool)>> {
+    let dict = c
+        .arguments
+        .args
+        .get(2)
+        .or_else(|| c.arguments.find_keyword("kwargs").map(|k| &k.value))?;
+    let Expr::Dict(d) = dict else {
+        return Some(vec![(ANY_CAPTURE.to_string(), false)]);
+    };
+    Some(
+        d.items
+            .iter()
+            .map(|item| match &item.key {
+                Some(Expr::StringLiteral(k)) => (k.value.to_str().to_string(), true),
+                _ => (ANY_CAPTURE.to_string(), false),
+            })
+            .collect(),
+    )
+}
+
+/// The URL arguments a route captures, each with whether only harmless characters pass;
+/// `None` when its pattern is not known.
+type Captures = Option<Vec<(String, bool)>>;
+
+/// Per included URL conf file, each including file and what its `include()` prefix captures.
+type IncludePrefixes = HashMap<usize, Vec<(usize, Captures)>>;
+
+/// Per URL conf file, the URL arguments that the prefixes of the `include()`s leading to it
+/// capture (through nested includes); `None` when some prefix is not a literal. Files no
+/// capturing include reaches are absent.
+fn inherited_captures(prefixes: &IncludePrefixes) -> HashMap<usize, Option<Vec<(String, bool)>>> {
+    let mut out: HashMap<usize, Option<Vec<(String, bool)>>> = HashMap::new();
+    // Nested includes are few levels deep; a bounded number of rounds also ends cycles.
+    for _ in 0..8 {
+        let mut changed = false;
+        for (&target, incs) in prefixes {
+            let mut acc: Option<Vec<(String, bool)>> = Some(Vec::new());
+            for (includer, own) in incs {
+                let above = out.get(includer).cloned().unwrap_or(Some(Vec::new()));
+                match (acc.as_mut(), own, above) {
+                    (Some(a), Some(own), Some(above)) => {
+                        a.extend(own.iter().cloned());
+                        a.extend(above);
+                    }
+                    _ => acc = None,
+                }
+            }
+            if let Some(a) = acc.as_mut() {
+                a.sort();
+                a.dedup();
+            }
+            if out.get(&target) != Some(&acc) {
+                out.insert(target, acc);
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    out
 }
 
 /// The text of a URL pattern: a literal, a translated literal (`_("register/")`,
