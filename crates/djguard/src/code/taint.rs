@@ -1311,6 +1311,21 @@ fn falsy_literal(e: &Expr) -> bool {
 }
 
 /// The environment key of a name or `obj.attr`.
+/// The names a checked path argument is made of: the argument itself, or each part of an
+/// `os.path.join(a, b)` (checking the joined path checks the later join of the same parts
+/// under the same base).
+fn joined_keys(e: &Expr) -> Vec<Key<'_>> {
+    if let Expr::Call(c) = e
+        && let Expr::Attribute(a) = &*c.func
+        && a.attr.id.as_str() == "join"
+        && matches!(&*a.value, Expr::Attribute(p) if p.attr.id.as_str() == "path"
+            && matches!(&*p.value, Expr::Name(n) if n.id.as_str() == "os"))
+    {
+        return c.arguments.args.iter().filter_map(key_of).collect();
+    }
+    key_of(e).into_iter().collect()
+}
+
 fn key_of(e: &Expr) -> Option<Key<'_>> {
     match e {
         Expr::Name(n) => Some((n.id.as_str(), "")),
@@ -1575,7 +1590,7 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
             .validates
             .iter()
             .filter_map(|p| arg_expr(self.ix.funcs[fid].def, offset, c, *p))
-            .filter_map(key_of)
+            .flat_map(joined_keys)
             .collect()
     }
 
@@ -1778,6 +1793,22 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
         match stmt {
             Stmt::Expr(e) => {
                 self.eval(&e.value);
+                // `safe_join(base, name)` for its exception alone (`try: safe_join(...)`,
+                // `except SuspiciousFileOperation: ...`): past it, the names are inside base.
+                if let Expr::Call(c) = &*e.value
+                    && self
+                        .callee_name(&c.func)
+                        .is_some_and(|q| q == "django.utils._os.safe_join")
+                {
+                    let keys: Vec<_> = c
+                        .arguments
+                        .args
+                        .iter()
+                        .skip(1)
+                        .flat_map(joined_keys)
+                        .collect();
+                    self.narrow(&keys);
+                }
             }
             Stmt::Assign(a) => {
                 // `ok = isinstance(text, SafeData)`: remember what `ok` proves.
