@@ -2192,16 +2192,18 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                     },
                 }
             }
+            // `a or b` / `a and b` is one of its operands: their join (a URL stays anchored
+            // when every operand is, `next_url(request) or request.get_full_path()`).
             Expr::BoolOp(b) => {
-                let mut out = AVal::built();
+                let mut out: Option<AVal> = None;
                 for v in &b.values {
                     let x = self.eval(v);
-                    out.absorb(&x);
-                    if out.kind == Kind::Plain {
-                        out.kind = x.kind;
+                    match out.as_mut() {
+                        Some(o) => o.join(&x),
+                        None => out = Some(x),
                     }
                 }
-                out
+                out.unwrap_or_else(AVal::built)
             }
             Expr::If(i) => {
                 let (_, g) = self.test(&i.test);
@@ -3100,6 +3102,18 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                 continue;
             }
             any = true;
+            // `f"{location}?next={q}"` with `location` a parameter: where the URL points is the
+            // caller's argument's business (reported at a call passing request data for it),
+            // not the request data after it.
+            if sink.origin_only
+                && let Some(p) = val.anchored_if
+                && let Some(flow) = val.taint.params.iter().find(|(q, _)| *q == p)
+            {
+                combined.taint.params.push(flow.clone());
+                combined.konst = false;
+                combined.safe = false;
+                continue;
+            }
             combined.taint.union(&val.taint);
             combined.konst &= val.konst;
             combined.safe &= val.safe || val.konst;
