@@ -9,12 +9,16 @@
 //! answers 405 to other methods, or classes that only define `get`/`head`/`options`) are
 //! left alone: the exemption does nothing there. So are views that do not rely on cookies:
 //! a project decorator or the view itself checks an `Authorization`/API-key header or compares
-//! a token with `hmac.compare_digest`/`constant_time_compare`, unsigns a signed URL
+//! a token with `hmac.compare_digest`/`constant_time_compare` or computes an HMAC signature
+//! (`hmac.new`), authenticates the caller by credentials sent with the request
+//! (`request.user = authenticate(...)`), unsigns a signed URL
 //! (`Signer`/`TimestampSigner.unsign`, `signing.loads`), requires `X-Requested-With` (a
-//! cross-site form cannot send it), or runs `CsrfViewMiddleware`'s check by hand. And views
+//! cross-site form cannot send it), or runs `CsrfViewMiddleware`'s check by hand, in its own
+//! body or in a project function it calls (two calls deep). And views
 //! that other servers call by design: names or files that say webhook, hook, callback, IPN,
 //! ping, bounce, bot, heartbeat, notification, inbound, report, beacon, RPC, OAuth/OIDC/SSO,
-//! return, complete, confirm, verify or activate, in any plural or verb form (`pings`,
+//! silent (a gateway's silent post), relay, return, thank-you, complete, confirm, verify or
+//! activate, in any plural or verb form (`pings`,
 //! `bounced`, `notifications`, `verified`).
 //!
 //! Findings are medium confidence: whether the view is reached with a logged-in user's
@@ -126,6 +130,10 @@ fn guard_in(text: &str) -> Option<&'static str> {
         "signer(",
     ]) {
         Some("it is authenticated by a signed URL or token")
+    } else if any(&["hmac.new(", "hmac.digest("]) {
+        Some("it checks an HMAC signature of the request")
+    } else if any(&["request.user = authenticate(", "request.user=authenticate("]) {
+        Some("it authenticates the caller by credentials sent with the request, not the session")
     } else if any(&["x-requested-with", "http_x_requested_with", "is_ajax"]) {
         Some("it requires an X-Requested-With header a cross-site form cannot send")
     } else if any(&[
@@ -204,10 +212,32 @@ fn guarded(
             return Some(why);
         }
     }
-    bodies.iter().find_map(|&fid| {
-        let f = &ix.funcs[fid];
-        guard_in(ix.text(f.file, f.def.range))
-    })
+    // The view's body, then the project functions it calls (two levels: a view handing
+    // the request to `validate_api_request(data)`, which signs with `hmac.new`).
+    let mut seen: Vec<usize> = Vec::new();
+    let mut level: Vec<usize> = bodies.to_vec();
+    for _ in 0..3 {
+        let mut next = Vec::new();
+        for fid in level {
+            if seen.contains(&fid) || seen.len() >= 32 {
+                continue;
+            }
+            seen.push(fid);
+            let f = &ix.funcs[fid];
+            if let Some(why) = guard_in(ix.text(f.file, f.def.range)) {
+                return Some(why);
+            }
+            super::support::each_expr(&f.def.body, &mut |e| {
+                if let Expr::Call(c) = e
+                    && let Some(Def::Func(callee)) = ix.resolve_def(f.file, &c.func)
+                {
+                    next.push(callee);
+                }
+            });
+        }
+        level = next;
+    }
+    None
 }
 
 /// `http_method_names = ["get", "head"]` on the class or a project ancestor.

@@ -10,7 +10,8 @@
 //! confirmation and activation links) are left alone.
 //!
 //! A GET view that first checks a secret the link carries (a signed value, a token
-//! generator's `check_token`, a constant-time comparison, a `check_*`/`verify_*` call on a
+//! generator's `check_token`, a constant-time comparison, Django's CSRF token comparison
+//! `_does_token_match` run on an OAuth `state`, a `check_*`/`verify_*` call on a
 //! token, hash or secret from the URL) is an e-mail confirmation link another site cannot
 //! forge, and is left alone.
 //!
@@ -194,6 +195,9 @@ fn signed_link(ix: &Index, file: usize, body: &[crate::python::ast::Stmt]) -> bo
                 | "check_token"
                 | "compare_digest"
                 | "constant_time_compare"
+                // Django's own CSRF token comparison, run by hand on an OAuth `state`.
+                | "_does_token_match"
+                | "_compare_masked_tokens"
         ) && (callee != "loads" || ix.text(file, c.func.range()).contains("signing"))
         {
             found = true;
