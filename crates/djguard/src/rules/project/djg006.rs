@@ -2,8 +2,8 @@
 //!
 //! ## What it does
 //! Fires when `django.contrib.auth` is installed and AUTH_PASSWORD_VALIDATORS has no
-//! `MinimumLengthValidator` (Django's, or a project class of that name), or sets its `min_length`
-//! below 10 (its own default is 8).
+//! `MinimumLengthValidator` (Django's, a project class of that name, or any validator given a
+//! `min_length` option), or sets its `min_length` below 10 (Django's default is 8).
 //!
 //! ## Why is this bad?
 //! Without validators Django accepts any password, including `1` and `password`; short minimums
@@ -63,19 +63,27 @@ fn check(cx: &DjangoCx) -> Outcome {
         .iter_elements()
         .map_err(|u| Unknown::new(format!("AUTH_PASSWORD_VALIDATORS: {}", u.reason)))?;
     let mut length: Option<i128> = None;
+    // The validator that sets the longest minimum (for the message).
+    let mut by = String::from("MinimumLengthValidator");
     for v in &items {
         let name = v.dict_get(&Value::Str("NAME".into())).ok().flatten();
-        // Django's validator or a project's own subclass of the same name.
-        if !matches!(name, Some(Value::Str(n)) if n == MIN_LENGTH || n.ends_with(".MinimumLengthValidator"))
-        {
-            continue;
-        }
         let options = v
             .dict_get(&Value::Str("OPTIONS".into()))
             .ok()
             .flatten()
             .cloned()
             .unwrap_or(Value::Dict(Vec::new()));
+        // Django's validator, a project's own subclass of the same name, or any validator
+        // configured with a `min_length` (a project's `PasswordLengthValidator`).
+        let length_option = matches!(
+            options.dict_get(&Value::Str("min_length".into())),
+            Ok(Some(_)) | Err(_)
+        );
+        if !length_option
+            && !matches!(name, Some(Value::Str(n)) if n == MIN_LENGTH || n.ends_with(".MinimumLengthValidator"))
+        {
+            continue;
+        }
         let min = match options.dict_get(&Value::Str("min_length".into())) {
             Ok(Some(Value::Int(i))) => *i,
             Ok(None) => 8,
@@ -93,11 +101,16 @@ fn check(cx: &DjangoCx) -> Outcome {
             }
             Ok(Some(_)) => 8,
         };
-        length = Some(length.map_or(min, |l: i128| l.max(min)));
+        if length.is_none_or(|l| min > l) {
+            if let Some(Value::Str(n)) = name {
+                by = n.rsplit('.').next().unwrap_or(n).to_string();
+            }
+            length = Some(min);
+        }
     }
     let message = match length {
         None => "AUTH_PASSWORD_VALIDATORS has no MinimumLengthValidator, so users may choose passwords of any length.".to_string(),
-        Some(n) if n < 10 => format!("Passwords need only {n} characters (MinimumLengthValidator), below the 10+ that resists online guessing."),
+        Some(n) if n < 10 => format!("Passwords need only {n} characters ({by}), below the 10+ that resists online guessing."),
         Some(_) => return Ok(Vec::new()),
     };
     Ok(vec![Hit::new(
