@@ -3,7 +3,8 @@
 //! ## What it does
 //! Finds Django REST framework views that accept writes (they define `post`, `put`, `patch`,
 //! `delete`, `create`, `update` or `destroy`, or inherit a writing generic view, mixin or
-//! `ModelViewSet`) while `permission_classes` is `[AllowAny]` or empty, or
+//! `ModelViewSet`, unless the project overrides the write action with a method that stores
+//! nothing: a `create()` that only validates is a validation endpoint) while `permission_classes` is `[AllowAny]` or empty, or
 //! `authentication_classes` is empty; and function views `@api_view(["POST", ...])` with
 //! `@permission_classes([AllowAny])`. Views whose name says they are meant for anonymous
 //! users (login, logout, register, sign-up, token, password reset, webhook, health, contact)
@@ -90,18 +91,6 @@ fn anonymous_by_design(name: &str) -> bool {
     })
 }
 
-fn writing_base(b: &str) -> bool {
-    let l = last(b);
-    b.starts_with("rest_framework.")
-        && (l == "ModelViewSet"
-            || l.starts_with("Create")
-            || l.starts_with("Update")
-            || l.starts_with("Destroy")
-            || l.starts_with("ListCreate")
-            || l.starts_with("RetrieveUpdate")
-            || l.starts_with("RetrieveDestroy"))
-}
-
 fn is_drf(b: &str) -> bool {
     b.starts_with("rest_framework.")
 }
@@ -124,8 +113,114 @@ fn open_list(ix: &Index, file: usize, e: &Expr) -> Option<&'static str> {
     all_allow.then_some("AllowAny")
 }
 
+/// Whether the view writes: a handler of its own that may store, or a write action of a DRF
+/// generic view or mixin it inherits and does not override with a method that stores nothing
+/// (a `create()` that only runs `serializer.is_valid()` and answers 204 is a validation
+/// endpoint).
 fn writes(ix: &Index, cid: ClassId) -> bool {
-    WRITE_HANDLERS.iter().any(|m| ix.method(cid, m).is_some()) || ix.inherits(cid, &writing_base)
+    if WRITE_HANDLERS
+        .iter()
+        .filter_map(|m| ix.method(cid, m))
+        .any(|fid| may_store(ix, cid, fid))
+    {
+        return true;
+    }
+    let action = |names: &'static [&'static str]| {
+        move |b: &str| {
+            let l = last(b);
+            b.starts_with("rest_framework.") && names.iter().any(|n| l.starts_with(n))
+        }
+    };
+    let actions: [(&str, &[&str]); 4] = [
+        ("create", &["ModelViewSet", "Create", "ListCreate"]),
+        ("update", &["ModelViewSet", "Update", "RetrieveUpdate"]),
+        (
+            "partial_update",
+            &["ModelViewSet", "Update", "RetrieveUpdate"],
+        ),
+        (
+            "destroy",
+            &[
+                "ModelViewSet",
+                "Destroy",
+                "RetrieveDestroy",
+                "RetrieveUpdateDestroy",
+            ],
+        ),
+    ];
+    actions.iter().any(|(name, bases)| {
+        ix.inherits(cid, &action(bases))
+            && ix
+                .method(cid, name)
+                .is_none_or(|fid| may_store(ix, cid, fid) || calls_super(ix, fid))
+    })
+}
+
+/// Calls that may store something: model and queryset writes, DRF's `perform_*` hooks, a
+/// serializer's `save()`, and anything sent on.
+const STORES: &[&str] = &[
+    "save",
+    "perform_create",
+    "perform_update",
+    "perform_destroy",
+    "create",
+    "update",
+    "partial_update",
+    "delete",
+    "destroy",
+    "bulk_create",
+    "bulk_update",
+    "get_or_create",
+    "update_or_create",
+    "add",
+    "remove",
+    "set",
+    "clear",
+    "execute",
+    "send",
+    "delay",
+    "apply_async",
+];
+
+/// Whether a project method may store: a call in [`STORES`] (not to `super()`, which the
+/// inherited actions answer for), or a call of another project function or method, which
+/// djguard does not follow here.
+fn may_store(ix: &Index, cid: ClassId, fid: crate::code::index::FuncId) -> bool {
+    let f = &ix.funcs[fid];
+    let mut store = false;
+    super::support::each_expr(&f.def.body, &mut |e| {
+        if store {
+            return;
+        }
+        let Expr::Call(c) = e else { return };
+        store = match &*c.func {
+            Expr::Attribute(a) => {
+                let to_super = matches!(&*a.value, Expr::Call(s) if matches!(&*s.func, Expr::Name(n) if n.id.as_str() == "super"));
+                let to_self = matches!(&*a.value, Expr::Name(n) if n.id.as_str() == "self");
+                !to_super
+                    && (STORES.contains(&a.attr.id.as_str())
+                        || to_self && ix.method(cid, a.attr.id.as_str()).is_some()
+                        || matches!(
+                            ix.resolve_def(f.file, &c.func),
+                            Some(crate::code::index::Def::Func(_))
+                        ))
+            }
+            func => matches!(
+                ix.resolve_def(f.file, func),
+                Some(crate::code::index::Def::Func(_))
+            ),
+        };
+    });
+    store
+}
+
+/// Whether a method hands on to the inherited implementation (`super().create(...)`).
+fn calls_super(ix: &Index, fid: crate::code::index::FuncId) -> bool {
+    let mut found = false;
+    super::support::each_expr(&ix.funcs[fid].def.body, &mut |e| {
+        found |= matches!(e, Expr::Call(c) if matches!(&*c.func, Expr::Name(n) if n.id.as_str() == "super"));
+    });
+    found
 }
 
 fn check(ix: &Index, out: &mut Vec<Hit>) {
