@@ -9,16 +9,17 @@
 //! answers 405 to other methods, or classes that only define `get`/`head`/`options`) are
 //! left alone: the exemption does nothing there. So are views that do not rely on cookies:
 //! a project decorator or the view itself checks an `Authorization`/API-key header or compares
-//! a token with `hmac.compare_digest`/`constant_time_compare` or computes an HMAC signature
-//! (`hmac.new`), authenticates the caller by credentials sent with the request
+//! a token with `hmac.compare_digest`/`constant_time_compare`, computes a signature with a
+//! server secret (`hmac.new`, a `hashlib` digest over a `settings.*KEY*`/`*SECRET*`, Stripe's
+//! `construct_event`), confirms the data with PayPal (IPN `_notify-validate`, PDT
+//! `_notify-synch`), authenticates the caller by credentials sent with the request
 //! (`request.user = authenticate(...)`), unsigns a signed URL
 //! (`Signer`/`TimestampSigner.unsign`, `signing.loads`), requires `X-Requested-With` (a
 //! cross-site form cannot send it), or runs `CsrfViewMiddleware`'s check by hand, in its own
 //! body or in a project function it calls (two calls deep). And views
 //! that other servers call by design: names or files that say webhook, hook, callback, IPN,
 //! ping, bounce, bot, heartbeat, notification, inbound, report, beacon, RPC, OAuth/OIDC/SSO,
-//! silent (a gateway's silent post), relay, return, thank-you, complete, confirm, verify or
-//! activate, in any plural or verb form (`pings`,
+//! return, complete, confirm, verify or activate, in any plural or verb form (`pings`,
 //! `bounced`, `notifications`, `verified`).
 //!
 //! Findings are medium confidence: whether the view is reached with a logged-in user's
@@ -118,7 +119,13 @@ fn only_get(ix: &Index, class: ClassId) -> bool {
 /// or its own body check before doing anything (a header token compared in constant time, a
 /// signed URL, a header a cross-site form cannot send, Django's CSRF check run by hand).
 fn guard_in(text: &str) -> Option<&'static str> {
-    let lower = text.to_ascii_lowercase();
+    // Commented-out code (`# hmac.compare_digest(...)`) guards nothing.
+    let lower: String = text
+        .lines()
+        .filter(|l| !l.trim_start().starts_with('#'))
+        .collect::<Vec<_>>()
+        .join("\n")
+        .to_ascii_lowercase();
     let any = |ms: &[&str]| ms.iter().any(|m| lower.contains(m));
     if any(&["csrfviewmiddleware", "_check_token", "check_csrf"]) {
         Some("it runs the CSRF check itself")
@@ -130,8 +137,22 @@ fn guard_in(text: &str) -> Option<&'static str> {
         "signer(",
     ]) {
         Some("it is authenticated by a signed URL or token")
-    } else if any(&["hmac.new(", "hmac.digest("]) {
-        Some("it checks an HMAC signature of the request")
+    } else if any(&["hmac.new(", "hmac.digest(", "construct_event("])
+        || lower.contains("hashlib.")
+            && lower.split("settings.").skip(1).any(|rest| {
+                let name: String = rest
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                name.contains("key") || name.contains("secret")
+            })
+    {
+        // `hmac.new(key, ...)`, Stripe's `Webhook.construct_event`, or a digest over a secret
+        // setting (`md5(settings.RESPONSE_KEY + ...)`, a gateway's response hash).
+        Some("it checks a signature of the request made with a server secret")
+    } else if any(&["_notify-validate", "_notify-synch"]) {
+        // PayPal IPN / PDT: the data is confirmed with PayPal before it is trusted.
+        Some("it confirms the data with the payment provider")
     } else if any(&["request.user = authenticate(", "request.user=authenticate("]) {
         Some("it authenticates the caller by credentials sent with the request, not the session")
     } else if any(&["x-requested-with", "http_x_requested_with", "is_ajax"]) {

@@ -153,8 +153,6 @@ const MACHINE_WORDS: &[&str] = &[
     "bounce",
     "bot",
     "heartbeat",
-    // A payment gateway's server-to-server post (Authorize.net's "Silent Post URL").
-    "silent",
 ];
 
 /// Names of the end points of external flows (notifications, payment returns, confirmation
@@ -164,10 +162,6 @@ const FLOW_WORDS: &[&str] = &[
     "notification",
     "report",
     "return",
-    // A payment provider's return page (`thank_you`, `thankyou`) and relay response.
-    "thank",
-    "thankyou",
-    "relay",
     "complete",
     "confirm",
     "verify",
