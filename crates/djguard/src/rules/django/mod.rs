@@ -274,6 +274,20 @@ impl<'a> DjangoCx<'a> {
             .map(|(entry, _, _, _)| entry)
     }
 
+    /// A project middleware in MIDDLEWARE whose class raises `exception` itself (`raise
+    /// DisallowedHost(...)`: the project validates the Host header its own way).
+    pub fn project_middleware_raising(&self, exception: &str) -> Option<String> {
+        let needle = format!("raise {exception}(");
+        self.project_middleware()
+            .into_iter()
+            .find(|(_, def, text, _)| {
+                let range = crate::python::Ranged::range(*def);
+                text.get(usize::from(range.start())..usize::from(range.end()))
+                    .is_some_and(|body| body.contains(&needle))
+            })
+            .map(|(entry, _, _, _)| entry)
+    }
+
     pub fn security_middleware(&self) -> Known<bool> {
         self.middleware(SECURITY_MIDDLEWARE)
     }

@@ -2,7 +2,9 @@
 //!
 //! ## What it does
 //! Fires when ALLOWED_HOSTS contains `"*"`, a bare `"."`, or a dot followed by a single label
-//! (`".com"`), any of which lets requests with an arbitrary Host header through.
+//! (`".com"`), any of which lets requests with an arbitrary Host header through, unless a
+//! project middleware listed in MIDDLEWARE validates the host itself (its class raises
+//! `DisallowedHost`, as multi-domain sites checking their own domain table do).
 //!
 //! ## Why is this bad?
 //! Django builds absolute URLs (password-reset e-mails, redirects, `request.build_absolute_uri`)
@@ -66,7 +68,9 @@ fn check(cx: &DjangoCx) -> Outcome {
             _ => None,
         })
         .collect();
-    if bad.is_empty() {
+    // A project middleware that refuses unknown hosts itself (a multi-domain site checking
+    // the Host against its own domain table) does what ALLOWED_HOSTS would.
+    if bad.is_empty() || cx.project_middleware_raising("DisallowedHost").is_some() {
         return Ok(Vec::new());
     }
     Ok(vec![Hit::new(
