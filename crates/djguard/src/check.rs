@@ -368,6 +368,7 @@ pub fn run(opts: &CheckOptions) -> Result<Report, CheckError> {
         linked: templates.linked,
     };
     findings.extend(templates.findings);
+    not_deployed_is_low(&mut findings);
     let mut dep_errors = Vec::new();
     let dependencies = deps_enabled(&selection)
         .then(|| deps_stage(inventory, opts, &selection, &mut findings, &mut dep_errors));
@@ -443,6 +444,23 @@ pub fn run(opts: &CheckOptions) -> Result<Report, CheckError> {
         dependencies,
         deps_only: false,
     })
+}
+
+/// Code and template findings in files no deployment runs (documentation builds, examples,
+/// demos, sandboxes, CI, scaffolds) are kept at low confidence, saying why: the pattern is
+/// there, but not in the site.
+fn not_deployed_is_low(findings: &mut [Finding]) {
+    for f in findings.iter_mut() {
+        let code_or_template = rules::find(&f.rule)
+            .is_some_and(|m| m.groups.iter().any(|g| matches!(*g, "code" | "templates")));
+        if !code_or_template || f.confidence == Confidence::Low {
+            continue;
+        }
+        if let Some(why) = settings_discover::non_deployment_dir(&f.path) {
+            f.confidence = Confidence::Low;
+            f.message = format!("{} (Low confidence: {why}, not a deployment.)", f.message);
+        }
+    }
 }
 
 /// The folders `TEMPLATES[...]["DIRS"]` names, as paths relative to the project root (folders

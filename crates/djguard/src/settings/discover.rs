@@ -125,8 +125,28 @@ fn non_deployment_word(w: &str) -> bool {
 /// project scaffold (`project_template/`); every path component counts, not only the module's
 /// own name.
 pub fn non_deployment_path(rel: &str) -> Option<String> {
+    if let Some(why) = non_deployment_dir(rel) {
+        return Some(why);
+    }
+    let file = rel.rsplit('/').next().unwrap_or(rel);
+    let stem = file
+        .strip_suffix(".py")
+        .unwrap_or(file)
+        .to_ascii_lowercase();
+    if stem
+        .split(['_', '-'])
+        .any(|w| non_deployment_word(w) && !matches!(w, "docs" | "doc"))
+    {
+        return Some(format!("its name {file} marks tests or an example"));
+    }
+    None
+}
+
+/// Why a file, by the folders it lives in, is not part of a deployment: a folder of tests, CI,
+/// documentation, examples, demos or sandboxes, a hidden folder, or a project scaffold.
+pub fn non_deployment_dir(rel: &str) -> Option<String> {
     let parts: Vec<&str> = rel.split('/').collect();
-    let (file, dirs) = parts.split_last()?;
+    let (_, dirs) = parts.split_last()?;
     for d in dirs {
         let lower = d.to_ascii_lowercase();
         if lower.starts_with('.') && lower.len() > 1 {
@@ -142,16 +162,6 @@ pub fn non_deployment_path(rel: &str) -> Option<String> {
                 "it lives in {d}/ (tests, CI, documentation or an example project)"
             ));
         }
-    }
-    let stem = file
-        .strip_suffix(".py")
-        .unwrap_or(file)
-        .to_ascii_lowercase();
-    if stem
-        .split(['_', '-'])
-        .any(|w| non_deployment_word(w) && !matches!(w, "docs" | "doc"))
-    {
-        return Some(format!("its name {file} marks tests or an example"));
     }
     None
 }
