@@ -417,6 +417,9 @@ pub struct SinkSite {
     pub range: TextRange,
     pub name: String,
     pub func: Option<FuncId>,
+    /// A file path sink: the request's own path reaching it went through the URL pattern
+    /// that routed the request, which djguard does not read (see [`route_bound`]).
+    pub path: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -1109,7 +1112,13 @@ impl<'x, 'a> Engine<'x, 'a> {
                 .is_some_and(|c| self.ix.url_kwarg_safe(Def::Class(c), name))
     }
 
-    fn emit(&self, e: Event) {
+    fn emit(&self, mut e: Event) {
+        if e.sink.path
+            && e.confidence == Confidence::High
+            && e.flow.as_deref().is_some_and(route_bound)
+        {
+            e.confidence = Confidence::Medium;
+        }
         self.events.borrow_mut().push(e);
     }
 
@@ -1189,6 +1198,19 @@ fn has_decorator(def: &ast::StmtFunctionDef, name: &str) -> bool {
     def.decorator_list
         .iter()
         .any(|d| matches!(&d.expression, Expr::Name(n) if n.id.as_str() == name))
+}
+
+/// Whether a flow starts at the request's own path (`request.path`, `path_info`,
+/// `get_full_path()`): it matched one of the project's URL patterns, which usually admit no
+/// `..` part; whether this one does is not read, so a file path built from it is medium.
+fn route_bound(flow: &Flow) -> bool {
+    flow.steps.first().is_some_and(|s| {
+        let t = s.text.trim_end_matches("()");
+        t.ends_with(".path")
+            || t.ends_with(".path_info")
+            || t.ends_with(".get_full_path")
+            || t.ends_with(".get_full_path_info")
+    })
 }
 
 /// How sure a flow is: proven request data is high, a template filter's argument medium.
@@ -3128,6 +3150,7 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
             range: call.range(),
             name: sink.name.clone(),
             func: self.func,
+            path: matches!(sink.checked, Checked::Path),
         });
         let sink_step = self.step(call.range(), sink.name.clone());
         let weak_tag = combined

@@ -10,7 +10,9 @@
 //! `os.path.commonpath`, also of its `os.path.realpath()`), and a guard that refuses
 //! separators before the use (`if os.path.sep in name: raise ...`). `default_storage.save()`
 //! is not a sink: Storage.save() refuses absolute names and `..` parts and never overwrites
-//! a file. A template filter's or tag's argument counts as template data only when some
+//! a file. A path built from the request's own path (`request.path`, `path_info`) is medium
+//! confidence: it matched one of the project's URL patterns, and whether that pattern admits a
+//! `..` part is not read. A template filter's or tag's argument counts as template data only when some
 //! template passes a variable for it.
 //!
 //! ## Why is this bad?
