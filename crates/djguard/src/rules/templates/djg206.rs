@@ -24,7 +24,9 @@
 //! site, so it is medium confidence at most. A form that only hands hidden values to a named
 //! frame (`target="payment_frame"`, nothing a user fills in) is the relay of an embedded
 //! third-party page (a payment provider's hosted form, a 3-D Secure challenge), usually
-//! posting to the provider: low confidence.
+//! posting to the provider: low confidence. So is a form whose submission a script takes over
+//! (htmx `hx-post`, a Stimulus controller with `data-action`, Alpine/Vue `submit.prevent`):
+//! those send the token in a header the template does not show.
 //!
 //! ## Why is this bad?
 //! With `CsrfViewMiddleware` on, the form fails with 403 for every user; the usual "fix" is
@@ -175,7 +177,7 @@ fn check(t: &TemplateFile, out: &mut Vec<Hit>) {
         if has_token || opaque {
             continue;
         }
-        let handoff = frame_handoff(t, &value("target"), tag.end, end);
+        let handoff = frame_handoff(t, &value("target"), tag.end, end) || script_submitted(tag);
         out.push(Hit {
             start: tag.start,
             end: tag.end,
@@ -232,6 +234,24 @@ fn frame_handoff(t: &TemplateFile, target: &str, body_start: usize, body_end: us
             ),
             TokenKind::Text | TokenKind::Comment => true,
         })
+}
+
+/// A form whose submission a script takes over: htmx (`hx-post`, `data-hx-post`...), a
+/// Stimulus controller with actions (`data-controller` and `data-action`), Alpine's or Vue's
+/// `submit.prevent`. Such libraries send the request themselves, usually with the token in a
+/// header set once for the page (`hx-headers`, the CSRF header of a fetch wrapper): whether
+/// this one does is not seen in the template, so low confidence.
+fn script_submitted(tag: &crate::templates::html::StartTag) -> bool {
+    let has = |name: &str| tag.attrs.iter().any(|a| a.name == name);
+    tag.attrs.iter().any(|a| {
+        let n = a.name.as_str();
+        n.starts_with("hx-")
+            || n.starts_with("data-hx-")
+            || ((n.starts_with("x-on:submit")
+                || n.starts_with("@submit")
+                || n.starts_with("v-on:submit"))
+                && n.contains(".prevent"))
+    }) || (has("data-controller") && has("data-action"))
 }
 
 /// Tags of Django and Jinja2 that print no token, and end tags.
