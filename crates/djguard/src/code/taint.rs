@@ -59,6 +59,10 @@ pub struct Flow {
     /// The source is data that may come from a user but is not proven to (the value a
     /// template filter receives): flows from it are medium confidence.
     pub weak: bool,
+    /// The flow passed through an object that request data was stored into and left it by
+    /// another attribute or a method (`obj.title = q; redirect(obj.get_absolute_url())`):
+    /// what that attribute or method returns is not followed, so the flow is not proven.
+    pub guessed: bool,
     /// For a weak source: the template filter or tag and the index of its parameter.
     pub tag: Option<(FuncId, u16)>,
 }
@@ -83,6 +87,7 @@ impl Flow {
         Flow {
             steps,
             weak: self.weak,
+            guessed: self.guessed,
             tag: self.tag,
         }
     }
@@ -98,7 +103,16 @@ impl Flow {
         Flow {
             steps,
             weak: self.weak,
+            guessed: self.guessed || tail.guessed,
             tag: self.tag,
+        }
+    }
+
+    /// The same flow, no longer proven (see [`Flow::guessed`]).
+    fn guessed(&self) -> Flow {
+        Flow {
+            guessed: true,
+            ..self.clone()
         }
     }
 }
@@ -118,6 +132,7 @@ impl Taint {
             source: Some(Arc::new(Flow {
                 steps: vec![step],
                 weak: false,
+                guessed: false,
                 tag: None,
             })),
             params: Vec::new(),
@@ -904,6 +919,7 @@ impl<'x, 'a> Engine<'x, 'a> {
                                 text: format!("argument `{name}` of template filter {fname}()"),
                             }],
                             weak: true,
+                            guessed: false,
                             tag: Some((fid, idx)),
                         })),
                         params: vec![(
@@ -915,6 +931,7 @@ impl<'x, 'a> Engine<'x, 'a> {
                                     text: format!("parameter `{name}` of {fname}()"),
                                 }],
                                 weak: false,
+                                guessed: false,
                                 tag: None,
                             }),
                         )],
@@ -954,6 +971,7 @@ impl<'x, 'a> Engine<'x, 'a> {
                                     text: format!("parameter `{name}` of {fname}()"),
                                 }],
                                 weak: false,
+                                guessed: false,
                                 tag: None,
                             }),
                         )],
@@ -1215,7 +1233,7 @@ fn route_bound(flow: &Flow) -> bool {
 
 /// How sure a flow is: proven request data is high, a template filter's argument medium.
 fn strength(flow: &Flow) -> Confidence {
-    if flow.weak {
+    if flow.weak || flow.guessed {
         Confidence::Medium
     } else {
         Confidence::High
@@ -2038,7 +2056,14 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                     && n.id.as_str() != "self"
                     && let Some(mut obj) = self.env.get(&(n.id.as_str(), "")).cloned()
                 {
-                    obj.taint.union(&v.taint);
+                    // Read back through this attribute, the value keeps its flow (the key
+                    // above); through the object, it is only guessed.
+                    let mut stored = v.taint.clone();
+                    stored.source = stored.source.map(|f| Arc::new(f.guessed()));
+                    for (_, f) in &mut stored.params {
+                        *f = Arc::new(f.guessed());
+                    }
+                    obj.taint.union(&stored);
                     obj.konst = false;
                     self.set((n.id.as_str(), ""), obj);
                 }
