@@ -6,7 +6,9 @@
 //! `@method_decorator(csrf_exempt)` on `dispatch`, and `csrf_exempt(view)` written in a URL
 //! conf. Views restricted to safe methods (`@require_GET`, `@require_safe`,
 //! `require_http_methods(["GET"])`, `http_method_names = ["get"]`, a project decorator that
-//! answers 405 to other methods, or classes that only define `get`/`head`/`options`) are
+//! answers 405 to other methods, classes that only define `get`/`head`/`options`, or class
+//! views built only on Django's read-only generic views such as `TemplateView` and
+//! `DetailView`) are
 //! left alone: the exemption does nothing there. So are views that do not rely on cookies:
 //! a project decorator or the view itself checks an `Authorization`/API-key header or compares
 //! a token with `hmac.compare_digest`/`constant_time_compare`, computes a signature with a
@@ -113,6 +115,71 @@ fn only_get(ix: &Index, class: ClassId) -> bool {
             .iter()
             .all(|m| matches!(*m, "get" | "head" | "options" | "dispatch"))
         && !WRITE_HANDLERS.iter().any(|m| ix.method(class, m).is_some())
+}
+
+/// Django's class-based views and mixins that answer no unsafe method (POST gets 405).
+const READ_ONLY_VIEWS: &[&str] = &[
+    "View",
+    "TemplateView",
+    "DetailView",
+    "ListView",
+    "ArchiveIndexView",
+    "YearArchiveView",
+    "MonthArchiveView",
+    "WeekArchiveView",
+    "DayArchiveView",
+    "TodayArchiveView",
+    "DateDetailView",
+    "BaseDetailView",
+    "BaseListView",
+    "ContextMixin",
+    "TemplateResponseMixin",
+    "SingleObjectMixin",
+    "SingleObjectTemplateResponseMixin",
+    "MultipleObjectMixin",
+    "MultipleObjectTemplateResponseMixin",
+    "LoginRequiredMixin",
+    "PermissionRequiredMixin",
+    "UserPassesTestMixin",
+    "AccessMixin",
+    "object",
+];
+
+/// A class-based view whose whole hierarchy answers only safe methods: no project class in it
+/// defines an unsafe handler (or `dispatch`), and every library base is one of Django's
+/// read-only generic views (`TemplateView`, `DetailView`, `ListView`...).
+fn read_only_class(ix: &Index, class: ClassId) -> bool {
+    let mro = ix.mro(class);
+    let project_names: Vec<&str> = mro
+        .iter()
+        .map(|&c| ix.classes[c].def.name.as_str())
+        .collect();
+    if mro.iter().any(|&c| {
+        ix.classes[c]
+            .methods
+            .keys()
+            .any(|m| WRITE_HANDLERS.contains(m) || *m == "dispatch")
+    }) {
+        return false;
+    }
+    let mut any_view = false;
+    for &c in &mro {
+        for base in ix.bases(c) {
+            if matches!(ix.lookup(base), Some(Def::Class(_))) {
+                continue;
+            }
+            let short = last(base);
+            if project_names.contains(&short) {
+                continue;
+            }
+            let django = base.starts_with("django.") || !base.contains('.');
+            if !django || !READ_ONLY_VIEWS.contains(&short) {
+                return false;
+            }
+            any_view |= short.ends_with("View");
+        }
+    }
+    any_view
 }
 
 /// Why a view does not rely on cookies even though it is exempt: what its project decorators
@@ -379,6 +446,7 @@ fn check(ix: &Index, out: &mut Vec<Hit>) {
         });
         if exempt
             && !only_get(ix, cid)
+            && !read_only_class(ix, cid)
             && class_guarded(ix, cid).is_none()
             && !super::support::external_entry_point(c.def.name.as_str(), ix.rel(c.file))
         {
@@ -402,7 +470,9 @@ fn check(ix: &Index, out: &mut Vec<Hit>) {
                     .is_some_and(|m| only_safe_methods(&m))
                     || guarded(ix, f.file, &f.def.decorator_list, &[fid]).is_some()
             }
-            Some(Def::Class(cid)) => only_get(ix, cid) || class_guarded(ix, cid).is_some(),
+            Some(Def::Class(cid)) => {
+                only_get(ix, cid) || read_only_class(ix, cid) || class_guarded(ix, cid).is_some()
+            }
             None => false,
         };
         let name = ix.text(r.file, view.range()).to_string();

@@ -12,8 +12,8 @@
 //! blocks no project template fills, and forms that do not end in the same template.
 //!
 //! Tags that print the token count as the token: `{% crispy form %}` (django-crispy-forms
-//! prints `{% csrf_token %}` for POST helpers; when the project sets `disable_csrf` anywhere,
-//! the finding is medium), django-mailman3's `bootstrap_form` and `bootstrap_form_horizontal`,
+//! prints `{% csrf_token %}` for POST helpers; when the project sets `disable_csrf` in some
+//! helper, which helper the form uses is not traced, so the finding is low), django-mailman3's `bootstrap_form` and `bootstrap_form_horizontal`,
 //! project inclusion tags (and simple tags that render a template) whose template prints the
 //! token, Jinja2 macros whose body prints it
 //! and calls handed `csrf_token` (`{{ macros.csrf_field(csrf_token) }}`). A form whose body
@@ -123,6 +123,7 @@ fn check(t: &TemplateFile, out: &mut Vec<Hit>) {
         // The token may come from another template: an include, or a block that templates
         // extending this one fill. Reasoning across templates makes the finding medium.
         let mut across = false;
+        let mut crispy_doubt = false;
         for tok in t
             .tokens
             .iter()
@@ -166,6 +167,15 @@ fn check(t: &TemplateFile, out: &mut Vec<Hit>) {
                     }
                 }
                 "extends" => opaque = true,
+                // `{% crispy form %}` prints the token unless that form's helper sets
+                // `disable_csrf`; some helper of the project does, which one this form uses
+                // is not traced.
+                "crispy"
+                    if t.library.crispy_csrf_disabled
+                        && loaded.iter().any(|l| l == "crispy_forms_tags") =>
+                {
+                    crispy_doubt = true;
+                }
                 name => match tag_prints_token(t, name, inner, &loaded) {
                     Some(true) => has_token = true,
                     // A tag whose output is not known renders the form: medium at most.
@@ -177,7 +187,9 @@ fn check(t: &TemplateFile, out: &mut Vec<Hit>) {
         if has_token || opaque {
             continue;
         }
-        let handoff = frame_handoff(t, &value("target"), tag.end, end) || script_submitted(tag);
+        let handoff = frame_handoff(t, &value("target"), tag.end, end)
+            || script_submitted(tag)
+            || crispy_doubt;
         out.push(Hit {
             start: tag.start,
             end: tag.end,
