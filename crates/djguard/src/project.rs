@@ -2,7 +2,7 @@
 //! indexed by dotted module name. Later stages only look things up here; nothing after this
 //! module reads the disk.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -151,8 +151,8 @@ impl Project {
             });
         }
 
-        let mut modules = HashMap::new();
-        let mut candidates: HashMap<String, Vec<(usize, String)>> = HashMap::new();
+        let mut modules = HashMap::default();
+        let mut candidates: HashMap<String, Vec<(usize, String)>> = HashMap::default();
         for (i, f) in python.iter().enumerate() {
             if let Some(name) = &f.module_name {
                 modules.entry(name.clone()).or_insert(i);

@@ -4,7 +4,7 @@
 //! route to, and what wraps them), and the set of names that appear in call position (a
 //! request-first function nobody calls is a view the URL resolver calls).
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::project::Project;
 use crate::python::ast::{self, Expr, Stmt};
@@ -100,15 +100,15 @@ impl<'a> Index<'a> {
             files: Vec::with_capacity(project.python.len()),
             funcs: Vec::new(),
             classes: Vec::new(),
-            by_qualname: HashMap::new(),
-            called_names: HashSet::new(),
+            by_qualname: HashMap::default(),
+            called_names: HashSet::default(),
             routes: Vec::new(),
-            routed: HashSet::new(),
-            url_kwargs: HashMap::new(),
+            routed: HashSet::default(),
+            url_kwargs: HashMap::default(),
             include_captures: false,
             class_bases: Vec::new(),
             view_classes: Vec::new(),
-            redirect_checks: HashSet::new(),
+            redirect_checks: HashSet::default(),
             top_levels: project
                 .python
                 .iter()
@@ -128,8 +128,8 @@ impl<'a> Index<'a> {
                 imports,
                 module: module.clone(),
                 parsed,
-                defs: HashMap::new(),
-                constants: HashSet::new(),
+                defs: HashMap::default(),
+                constants: HashSet::default(),
             });
             if let Some(p) = parsed {
                 ix.collect_top(i, &module, &p.module.body);
@@ -249,8 +249,8 @@ impl<'a> Index<'a> {
             file,
             def,
             qualname: qualname.clone(),
-            methods: HashMap::new(),
-            attrs: HashMap::new(),
+            methods: HashMap::default(),
+            attrs: HashMap::default(),
             meta: None,
         });
         self.by_qualname.insert(qualname.clone(), Def::Class(id));
@@ -289,8 +289,8 @@ impl<'a> Index<'a> {
 
     fn collect_calls_and_routes(&mut self) {
         let mut routes = Vec::new();
-        let mut called = HashSet::new();
-        let mut redirect_checks = HashSet::new();
+        let mut called = HashSet::default();
+        let mut redirect_checks = HashSet::default();
         let mut all_exprs = Vec::with_capacity(self.files.len());
         let mut all_stmts = Vec::with_capacity(self.files.len());
         for (i, info) in self.files.iter().enumerate() {
@@ -327,7 +327,7 @@ impl<'a> Index<'a> {
         // URL conf: known per included module when the include names one; an include of
         // something else (a router's list, a variable) with captures leaves every view's
         // arguments open.
-        let mut prefixes: IncludePrefixes = HashMap::new();
+        let mut prefixes: IncludePrefixes = HashMap::default();
         for r in &routes {
             if !r.wrappers.iter().any(|w| w.ends_with(".include"))
                 || r.kwargs.as_ref().is_some_and(|k| k.is_empty())
@@ -360,7 +360,7 @@ impl<'a> Index<'a> {
                 let entry = self
                     .url_kwargs
                     .entry(def)
-                    .or_insert_with(|| Some(HashMap::new()));
+                    .or_insert_with(|| Some(HashMap::default()));
                 match (&r.kwargs, entry.as_mut()) {
                     (Some(kwargs), Some(map)) => {
                         for (name, safe) in kwargs {
@@ -514,7 +514,7 @@ impl<'a> Index<'a> {
     /// Whether the class or any ancestor (through project classes) has a base for which
     /// `pred` holds.
     pub fn inherits(&self, class: ClassId, pred: &dyn Fn(&str) -> bool) -> bool {
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         let mut stack = vec![class];
         while let Some(c) = stack.pop() {
             if !seen.insert(c) {
@@ -784,7 +784,7 @@ type IncludePrefixes = HashMap<usize, Vec<(usize, Captures)>>;
 /// capture (through nested includes); `None` when some prefix is not a literal. Files no
 /// capturing include reaches are absent.
 fn inherited_captures(prefixes: &IncludePrefixes) -> HashMap<usize, Option<Vec<(String, bool)>>> {
-    let mut out: HashMap<usize, Option<Vec<(String, bool)>>> = HashMap::new();
+    let mut out: HashMap<usize, Option<Vec<(String, bool)>>> = HashMap::default();
     // Nested includes are few levels deep; a bounded number of rounds also ends cycles.
     for _ in 0..8 {
         let mut changed = false;

@@ -7,7 +7,7 @@
 //! are scanned once, by a light tokenizer (tags `{% name args %}`, filters `|name:arg` and
 //! Jinja's `|name(args)`), not parsed.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::project::Project;
 
@@ -24,6 +24,8 @@ pub struct Use {
 pub struct Uses {
     pub filters: HashMap<String, Vec<Use>>,
     pub tags: HashMap<String, Vec<Use>>,
+    /// When set, only uses of these names are recorded.
+    only: Option<Vec<String>>,
 }
 
 /// A template token that is a constant: a quoted string, a number, `True`/`False`/`None`.
@@ -131,9 +133,13 @@ fn filters_in(expr: &str, out: &mut Vec<(String, Use)>) {
 }
 
 impl Uses {
-    /// Scan the project's templates.
-    pub fn scan(project: &Project) -> Uses {
-        let mut uses = Uses::default();
+    /// Scan the project's templates for uses of the filters and tags registered under
+    /// `names` (a template that names none of them is skipped whole).
+    pub fn scan(project: &Project, names: &[String]) -> Uses {
+        let mut uses = Uses {
+            only: Some(names.to_vec()),
+            ..Uses::default()
+        };
         for (rel, abs) in &project.others {
             if !crate::templates::audit::is_template(rel) {
                 continue;
@@ -141,9 +147,18 @@ impl Uses {
             let Ok(text) = std::fs::read_to_string(abs) else {
                 continue;
             };
-            uses.add(&text);
+            if names.iter().any(|n| text.contains(n.as_str())) {
+                uses.add(&text);
+            }
         }
         uses
+    }
+
+    /// Whether uses of this name are recorded.
+    fn wanted(&self, name: &str) -> bool {
+        self.only
+            .as_ref()
+            .is_none_or(|o| o.iter().any(|n| n == name))
     }
 
     /// Add the uses in one template's text.
@@ -167,10 +182,18 @@ impl Uses {
             if open == "{%" {
                 let w = words(inner);
                 if let Some((name, args)) = w.split_first() {
+                    let wanted = self.wanted(name);
                     let mut u = Use::default();
                     for a in args {
                         if *a == "as" {
                             break;
+                        }
+                        // Filters inside any tag's arguments (`{% if x|f:y %}`) count.
+                        if a.contains('|') {
+                            filters_in(a, &mut found);
+                        }
+                        if !wanted {
+                            continue;
                         }
                         match a.split_once('=') {
                             Some((k, v))
@@ -181,15 +204,18 @@ impl Uses {
                             }
                             _ => u.positional.push(literal(a.split('|').next().unwrap_or(a))),
                         }
-                        filters_in(a, &mut found);
                     }
-                    self.tags.entry(name.to_string()).or_default().push(u);
+                    if wanted {
+                        self.tags.entry(name.to_string()).or_default().push(u);
+                    }
                 }
             } else {
                 filters_in(inner, &mut found);
             }
             for (name, u) in found {
-                self.filters.entry(name).or_default().push(u);
+                if self.wanted(&name) {
+                    self.filters.entry(name).or_default().push(u);
+                }
             }
             rest = &after[end + close.len()..];
         }

@@ -20,8 +20,8 @@
 //!
 //! Written by hand: no Rust crate analyses Python data flow; the parser is Ruff's.
 
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
 
 use rustc_hash::FxHashMap;
 use std::sync::Arc;
@@ -764,8 +764,8 @@ impl<'x, 'a> Engine<'x, 'a> {
     pub fn new(ix: &'x Index<'a>) -> Self {
         Engine {
             ix,
-            summaries: RefCell::new(HashMap::new()),
-            in_progress: RefCell::new(HashSet::new()),
+            summaries: RefCell::new(HashMap::default()),
+            in_progress: RefCell::new(HashSet::default()),
             events: RefCell::new(Vec::new()),
             contexts: RefCell::new(Vec::new()),
         }
@@ -791,7 +791,29 @@ impl<'x, 'a> Engine<'x, 'a> {
             .iter()
             .any(|e| e.tag.is_some() || e.flow.as_ref().is_some_and(|f| f.tag.is_some()))
         {
-            let uses = crate::code::tags::Uses::scan(self.ix.project);
+            // Only the names these filters and tags are registered under are looked for.
+            let mut names: Vec<String> = Vec::new();
+            for e in &events {
+                for (fid, _) in [e.flow.as_ref().and_then(|f| f.tag), e.tag]
+                    .into_iter()
+                    .flatten()
+                {
+                    let f = &self.ix.funcs[fid];
+                    names.push(f.def.name.to_string());
+                    for d in &f.def.decorator_list {
+                        if let Expr::Call(c) = &d.expression {
+                            let args = c.arguments.args.iter();
+                            let kws = c.arguments.keywords.iter().map(|k| &k.value);
+                            names.extend(
+                                args.chain(kws).filter_map(string_literal).map(String::from),
+                            );
+                        }
+                    }
+                }
+            }
+            names.sort();
+            names.dedup();
+            let uses = crate::code::tags::Uses::scan(self.ix.project, &names);
             events.retain(|e| {
                 if let Some((fid, param)) = e.flow.as_ref().and_then(|f| f.tag) {
                     return self.template_use(&uses, fid, param) == TemplateUse::Fed;
@@ -1701,8 +1723,8 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
     fn checks(&mut self) -> &(HashSet<&'a str>, HashSet<&'a str>) {
         let body = self.body;
         self.checks.get_or_insert_with(|| {
-            let mut redirect = HashSet::new();
-            let mut path = HashSet::new();
+            let mut redirect = HashSet::default();
+            let mut path = HashSet::default();
             let mut aliases = Vec::new();
             let mut v = Prescan {
                 ix: self.ix,

@@ -2,7 +2,7 @@
 //! `import x as y`, `from a.b import c as d` and relative imports. Rules ask "is this
 //! `django.utils.safestring.mark_safe`?", never "is the text `mark_safe`?".
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::ast::{self, Expr, Stmt};
 

@@ -4,8 +4,8 @@
 //! It never executes user code: whatever it cannot know becomes `Value::Unknown` with the
 //! reason, so that no check ever fires on a guess.
 
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use crate::project::Project;
@@ -103,8 +103,8 @@ impl<'p> Evaluator<'p> {
             environment,
             schemes: RefCell::new(Vec::new()),
             pydantic: RefCell::new(Vec::new()),
-            cache: RefCell::new(HashMap::new()),
-            in_progress: RefCell::new(HashSet::new()),
+            cache: RefCell::new(HashMap::default()),
+            in_progress: RefCell::new(HashSet::default()),
             call_depth: std::cell::Cell::new(0),
         }
     }

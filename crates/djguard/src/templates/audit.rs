@@ -3,7 +3,7 @@
 //! cannot be read is an `errors` entry; one that does not lex cleanly is still analysed as far
 //! as it goes (lexing never fails, it reports diagnostics).
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use rayon::prelude::*;
 
@@ -216,7 +216,7 @@ pub fn run(
 pub type ContextMap<'c> = HashMap<String, HashMap<String, Vec<&'c TemplateContext>>>;
 
 fn context_map<'c>(contexts: &'c [TemplateContext], set: &TemplateSet) -> ContextMap<'c> {
-    let mut map: ContextMap<'c> = HashMap::new();
+    let mut map: ContextMap<'c> = HashMap::default();
     for c in contexts {
         map.entry(c.template.clone())
             .or_default()
@@ -331,7 +331,8 @@ fn audit_lexed(
     let mut suppressed = 0;
     // The same construct twice in a template gets `#2`, `#3`... so fingerprints stay distinct
     // (and stable while the template's order is).
-    let mut seen_keys: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut seen_keys: std::collections::HashMap<String, usize> =
+        std::collections::HashMap::default();
     let plain_text = rel.to_ascii_lowercase().ends_with(".txt");
     for rule in rules {
         if plain_text && rule.html {

@@ -4,7 +4,7 @@
 //! `{{ value|filter }}` can print and whether a `{% tag %}` inside a form prints a CSRF token.
 //! Only plain bodies are read: every `return` must be understood, else the filter is unknown.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::project::Project;
 use crate::python::ast::{self, Expr, Stmt};
@@ -51,11 +51,11 @@ const SCRIPT_SAFE_CALLS: &[&str] = &["escapejs", "json_script", "htmlsafe_json_d
 
 impl Library {
     pub fn new(project: &Project) -> Library {
-        let mut defs: HashMap<&str, Vec<&ast::StmtFunctionDef>> = HashMap::new();
+        let mut defs: HashMap<&str, Vec<&ast::StmtFunctionDef>> = HashMap::default();
         let mut lib_disable_csrf = false;
         // Module-level `encoder = JSONEncoderForHTML(...)`: an encoder whose `.encode()` output
         // escapes `<`, `>` and `&` (simplejson's, and project subclasses named like it).
-        let mut html_encoders: HashSet<&str> = HashSet::new();
+        let mut html_encoders: HashSet<&str> = HashSet::default();
         for f in &project.python {
             if crate::rules::code::support::is_test_file(&f.rel) {
                 continue;

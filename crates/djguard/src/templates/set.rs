@@ -3,7 +3,7 @@
 //! an included template or in a block a child fills, and a view's context reaching the
 //! templates its template extends or includes.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::lexer::{self, Block, Token, TokenKind};
 

@@ -41,7 +41,7 @@
 //! - Python documentation: hmac.compare_digest
 //! - CWE-208: Observable Timing Discrepancy
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::support::{
     each_subexpr, enclosing_func, local_values, param_names, reads_request_data, target_name, words,
@@ -242,7 +242,7 @@ fn origins<'a>(
                 ix.is_routed(Def::Func(fid)) || view_handler,
             )
         }
-        None => (HashMap::new(), Vec::new(), false),
+        None => (HashMap::default(), Vec::new(), false),
     };
     let mut out = Origins {
         exprs: Vec::new(),
@@ -253,7 +253,7 @@ fn origins<'a>(
     };
     for op in ops {
         let start = out.exprs.len();
-        let mut seen: HashSet<&'a str> = HashSet::new();
+        let mut seen: HashSet<&'a str> = HashSet::default();
         let mut stack: Vec<&'a Expr> = vec![op];
         let mut budget = 64;
         while let Some(e) = stack.pop() {

@@ -33,7 +33,7 @@
 //! - Django documentation: Password management → Manually managing a user's password
 //! - CWE-256: Plaintext Storage of a Password
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::support::{enclosing_func, last, local_values, words};
 use super::{Hit, PatternRule};

@@ -317,12 +317,8 @@ pub fn param_names(def: &ast::StmtFunctionDef) -> Vec<&str> {
 
 /// The values a function body assigns to each local name (`x = v`, `a, b = v`, `x: T = v`,
 /// `for x in v`, `with v as x`), every assignment kept.
-pub fn local_values(body: &[Stmt]) -> std::collections::HashMap<&str, Vec<&Expr>> {
-    fn bind<'a>(
-        t: &'a Expr,
-        v: &'a Expr,
-        out: &mut std::collections::HashMap<&'a str, Vec<&'a Expr>>,
-    ) {
+pub fn local_values(body: &[Stmt]) -> rustc_hash::FxHashMap<&str, Vec<&Expr>> {
+    fn bind<'a>(t: &'a Expr, v: &'a Expr, out: &mut rustc_hash::FxHashMap<&'a str, Vec<&'a Expr>>) {
         match t {
             Expr::Name(n) => out.entry(n.id.as_str()).or_default().push(v),
             Expr::Tuple(tu) => tu.elts.iter().for_each(|e| bind(e, v, out)),
@@ -331,7 +327,7 @@ pub fn local_values(body: &[Stmt]) -> std::collections::HashMap<&str, Vec<&Expr>
             _ => {}
         }
     }
-    let mut out = std::collections::HashMap::new();
+    let mut out = rustc_hash::FxHashMap::default();
     each_stmt(body, &mut |s| match s {
         Stmt::Assign(a) => a.targets.iter().for_each(|t| bind(t, &a.value, &mut out)),
         Stmt::AnnAssign(a) => {

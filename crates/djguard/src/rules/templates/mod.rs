@@ -35,8 +35,7 @@ pub struct TemplateFile<'a> {
     pub html: &'a Analysis,
     pub jinja: bool,
     /// What views render this template with (key → values from each render call).
-    pub context:
-        Option<&'a std::collections::HashMap<String, Vec<&'a crate::code::TemplateContext>>>,
+    pub context: Option<&'a rustc_hash::FxHashMap<String, Vec<&'a crate::code::TemplateContext>>>,
     /// Every template of the project, for includes and inheritance.
     pub set: &'a crate::templates::set::TemplateSet,
     /// The project's own filters and inclusion tags.
