@@ -16,7 +16,9 @@
 //! is no model, so neither is reported. A form or serializer whose
 //! privilege fields are all listed in `read_only_fields` or `exclude`, marked read-only in
 //! `extra_kwargs`, or declared by hand (`owner = HiddenField(default=CurrentUserDefault())`)
-//! is left alone.
+//! is left alone. A serializer that the project only ever creates without `data` (an export,
+//! a nested read field), never names as a view's `serializer_class` and never subclasses
+//! only renders: low confidence.
 //!
 //! ## Why is this bad?
 //! Every model field not listed becomes writable by whoever submits the form or the API
@@ -258,6 +260,62 @@ fn bound_only_to_get(ix: &Index, cid: ClassId) -> bool {
     seen > 0 && all_get
 }
 
+/// Whether a serializer may be handed request data: some code names it other than as a call
+/// without data (a view's `serializer_class`, a mapping, a subclass, a return value), or calls
+/// it with data (`S(data=...)`, `S(instance, request.data)`), or never creates it (another
+/// project may). A serializer only ever created without data (`S(obj)`, a nested read field
+/// `S(many=True, read_only=True)`) only renders.
+fn serializer_fed(ix: &Index, cid: ClassId) -> bool {
+    let name = ix.classes[cid].def.name.as_str();
+    let calls = calls_named(ix, name);
+    // Never created in the project: a reusable app's serializer may be fed by the views of
+    // the projects using it.
+    if calls.is_empty() {
+        return true;
+    }
+    let fed = calls.iter().any(|(file, c)| {
+        c.arguments.args.len() >= 2
+            || c.arguments
+                .args
+                .iter()
+                .any(|a| matches!(a, Expr::Starred(_)))
+            || c.arguments.keywords.iter().any(|k| {
+                k.arg
+                    .as_ref()
+                    .is_none_or(|a| matches!(a.id.as_str(), "data" | "partial"))
+            })
+            // A call of something else of that name: not this class, so no evidence.
+            && ix.resolve_def(*file, &c.func).is_none_or(|d| d == Def::Class(cid))
+    });
+    if fed {
+        return true;
+    }
+    let call_funcs: Vec<(usize, crate::python::TextRange)> =
+        calls.iter().map(|(f, c)| (*f, c.func.range())).collect();
+    let mut other_use = false;
+    for (file, info) in ix.files.iter().enumerate() {
+        let Some(parsed) = info.parsed else { continue };
+        if other_use || !parsed.text.contains(name) {
+            continue;
+        }
+        super::support::each_expr(&parsed.module.body, &mut |e| {
+            if other_use {
+                return;
+            }
+            let named = match e {
+                Expr::Name(n) => n.id.as_str() == name,
+                Expr::Attribute(a) => a.attr.id.as_str() == name,
+                _ => false,
+            };
+            if named && !call_funcs.contains(&(file, e.range())) {
+                other_use = true;
+            }
+        });
+    }
+    // A subclass (`class Admin(UserSerializer)`) may be fed data.
+    other_use || (0..ix.classes.len()).any(|c| ix.bases(c).iter().any(|b| last(b) == name))
+}
+
 /// The call assigns to a model: a constructor (`Ticket(**data)`), or `create`/`update`/
 /// `get_or_create`/`update_or_create` on a manager or queryset. Lookups (`get`, `filter`)
 /// and methods of other objects (`dict.update`) do not.
@@ -353,6 +411,8 @@ fn check(ix: &Index, out: &mut Vec<Hit>) {
         if kind == "ModelForm" && bound_only_to_get(ix, cid) {
             continue;
         }
+        // A serializer nothing hands request data (an export or a nested read field).
+        let render_only = kind == "ModelSerializer" && !serializer_fed(ix, cid);
         // Every privilege field read-only, excluded or declared by hand: nothing to assign.
         let protected = protected_fields(ix, cid, meta);
         if fields.iter().all(|f| protected.contains(f)) {
@@ -371,13 +431,15 @@ fn check(ix: &Index, out: &mut Vec<Hit>) {
                 "{kind} {name} uses {how} on {model_text}, {why}, so a request can set fields it should never touch.{}",
                 if runtime {
                     " Its own code changes the fields at run time; check that these stay out."
+                } else if render_only {
+                    " No code of the project hands it request data (it only renders), so this matters once one does."
                 } else {
                     ""
                 }
             ),
             fix: "List the editable fields explicitly (fields = [\"...\"]) and keep privilege fields read-only.".into(),
             key: format!("{name}:{how}"),
-            confidence: if runtime {
+            confidence: if runtime || render_only {
                 Confidence::Low
             } else {
                 Confidence::High
