@@ -64,6 +64,9 @@ pub struct Project {
     bases: Vec<String>,
     /// Python files by relative path (findings are mapped back to files by path).
     by_rel: HashMap<String, usize>,
+    /// The text of each of `others`, read once when first asked for (templates are read by
+    /// the taint engine, for the filters and tags they use, and by the template audit).
+    other_texts: Vec<std::sync::OnceLock<Result<std::sync::Arc<str>, String>>>,
 }
 
 impl Project {
@@ -185,7 +188,8 @@ impl Project {
             }
         }
 
-        let others = others.into_iter().map(|f| (f.rel, f.abs)).collect();
+        let others: Vec<(String, PathBuf)> = others.into_iter().map(|f| (f.rel, f.abs)).collect();
+        let other_texts = others.iter().map(|_| std::sync::OnceLock::new()).collect();
         let by_rel = python
             .iter()
             .enumerate()
@@ -200,7 +204,23 @@ impl Project {
             candidates,
             bases,
             by_rel,
+            other_texts,
         }
+    }
+
+    /// The text of `others[i]` (read at most once, capped like every source, decoded as UTF-8
+    /// with replacement characters), or why it could not be read.
+    pub fn other_text(&self, i: usize) -> Result<std::sync::Arc<str>, String> {
+        let Some(cell) = self.other_texts.get(i) else {
+            return Err("no such file".to_string());
+        };
+        cell.get_or_init(|| {
+            let (_, abs) = &self.others[i];
+            crate::source::read_capped(abs)
+                .map(|bytes| std::sync::Arc::from(String::from_utf8_lossy(&bytes).as_ref()))
+                .map_err(|e| e.to_string())
+        })
+        .clone()
     }
 
     /// The file `import dotted` means when written in `importer`: a module named from the

@@ -140,11 +140,11 @@ impl Uses {
             only: Some(names.to_vec()),
             ..Uses::default()
         };
-        for (rel, abs) in &project.others {
+        for (i, (rel, _)) in project.others.iter().enumerate() {
             if !crate::templates::audit::is_template(rel) {
                 continue;
             }
-            let Ok(text) = std::fs::read_to_string(abs) else {
+            let Ok(text) = project.other_text(i) else {
                 continue;
             };
             if names.iter().any(|n| text.contains(n.as_str())) {

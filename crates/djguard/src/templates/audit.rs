@@ -130,12 +130,13 @@ pub fn run(
     dirs: &TemplateDirs,
 ) -> Outcome {
     let rules: Vec<_> = TEMPLATE_RULES.iter().filter(|r| enabled(&r.meta)).collect();
-    let files: Vec<&(String, std::path::PathBuf)> = project
+    let files: Vec<(usize, &(String, std::path::PathBuf))> = project
         .others
         .iter()
-        .filter(|(rel, _)| dirs.is_template(rel))
+        .enumerate()
+        .filter(|(_, (rel, _))| dirs.is_template(rel))
         // Test and documentation templates do not render in production.
-        .filter(|(rel, _)| {
+        .filter(|(_, (rel, _))| {
             !crate::rules::code::support::is_test_file(rel)
                 && !rel.split('/').any(|d| d == "docs" || d == "doc")
         })
@@ -155,18 +156,18 @@ pub fn run(
     // inheritance) and the contexts views give flow along the same edges.
     let read: Vec<Result<Lexed, FileError>> = files
         .par_iter()
-        .map(|(rel, abs)| {
-            let bytes = crate::source::read_capped(abs).map_err(|e| FileError {
+        .map(|(i, (rel, _))| {
+            let text = project.other_text(*i).map_err(|message| FileError {
                 path: rel.clone(),
                 line: None,
                 column: None,
-                message: e.to_string(),
+                message,
             })?;
             Ok(Lexed::new(
                 rel,
                 dirs.template_name(rel),
                 dirs.is_jinja(rel),
-                String::from_utf8_lossy(&bytes).into_owned(),
+                text.to_string(),
             ))
         })
         .collect();
