@@ -1996,7 +1996,22 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                 self.merge(outcomes, false);
             }
             Stmt::For(s) => {
-                let it = self.eval(&s.iter);
+                let mut it = self.eval(&s.iter);
+                // `for key, value in d.items()`: keys and values are not told apart, so a flow
+                // from one to the other (a file's content into its name) is not proven.
+                // (Items of the request's own dicts, `request.POST.items()`, are request data
+                // on both sides.)
+                if let Expr::Call(c) = &*s.iter
+                    && let Expr::Attribute(a) = &*c.func
+                    && a.attr.id.as_str() == "items"
+                    && !self.ix.text(self.file, a.value.range()).contains("request")
+                    && matches!(&*s.target, Expr::Tuple(t) if t.elts.len() == 2)
+                {
+                    it.taint.source = it.taint.source.map(|f| Arc::new(f.guessed()));
+                    for (_, f) in &mut it.taint.params {
+                        *f = Arc::new(f.guessed());
+                    }
+                }
                 self.bind(&s.target, &it);
                 self.walk_loop(&s.body, &s.orelse);
             }
@@ -2990,6 +3005,30 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
         args: &[AVal],
         kws: &[(Option<&'a str>, AVal)],
     ) -> AVal {
+        // A whole bound form or its `cleaned_data` handed to a project function: inside, the
+        // form's field types are not known, so which field reaches a sink (a typed one, or
+        // free text) is not proven.
+        let whole_form = |v: &AVal| matches!(v.kind, Kind::Form(_) | Kind::CleanedData(_));
+        let guess = |v: &AVal| {
+            let mut v = v.clone();
+            v.taint.source = v.taint.source.map(|f| Arc::new(f.guessed()));
+            v
+        };
+        let args_g: Vec<AVal>;
+        let kws_g: Vec<(Option<&'a str>, AVal)>;
+        let (args, kws) = if args.iter().any(whole_form) || kws.iter().any(|(_, v)| whole_form(v)) {
+            args_g = args
+                .iter()
+                .map(|v| if whole_form(v) { guess(v) } else { v.clone() })
+                .collect();
+            kws_g = kws
+                .iter()
+                .map(|(k, v)| (*k, if whole_form(v) { guess(v) } else { v.clone() }))
+                .collect();
+            (&args_g[..], &kws_g[..])
+        } else {
+            (args, kws)
+        };
         let summary = self.engine.summary(callee);
         let f = &self.ix.funcs[callee];
         let params = param_list(f.def);
