@@ -6,6 +6,9 @@
 //! secret, password, OTP, nonce, salt, API key, reset/activation/verification code, PIN) or
 //! returned from a function whose name says so. `random.SystemRandom()`, `secrets` and
 //! Django's `get_random_string` are not reported; neither is `random` used for anything else.
+//! A nonce or a salt alone is medium confidence (high in a module about Content-Security-Policy):
+//! some uses need it unpredictable (a CSP or OpenID Connect nonce), many only unique (a salt stored beside its hash, an API nonce sent
+//! in clear beside a signature).
 //!
 //! ## Why is this bad?
 //! `random` is a Mersenne Twister: after about 624 outputs an observer can compute every
@@ -119,6 +122,11 @@ fn check(ix: &Index, out: &mut Vec<Hit>) {
         if super::support::is_test_file(ix.rel(file)) {
             continue;
         }
+        // A module about Content-Security-Policy: its nonces must be unpredictable.
+        let csp = info.parsed.is_some_and(|p| {
+            let lower = p.text.to_ascii_lowercase();
+            lower.contains("csp") || lower.contains("content-security-policy")
+        });
         ix.each_stmt(file, &mut |s| {
             let (targets, value): (Vec<&Expr>, Option<&Expr>) = match s {
                 Stmt::Assign(a) => (a.targets.iter().collect(), Some(&a.value)),
@@ -131,7 +139,7 @@ fn check(ix: &Index, out: &mut Vec<Hit>) {
                         && secret_name(name)
                         && let Some(q) = random_call(ix, file, v)
                     {
-                        out.push(hit(file, v.range(), name, &q));
+                        out.push(hit(file, v.range(), name, &q, csp));
                     }
                 }
             }
@@ -143,7 +151,7 @@ fn check(ix: &Index, out: &mut Vec<Hit>) {
                         && let Some(v) = &r.value
                         && let Some(q) = random_call(ix, file, v)
                     {
-                        out.push(hit(file, v.range(), f.name.as_str(), &q));
+                        out.push(hit(file, v.range(), f.name.as_str(), &q, csp));
                     }
                 });
             }
@@ -151,7 +159,7 @@ fn check(ix: &Index, out: &mut Vec<Hit>) {
     }
 }
 
-fn hit(file: usize, range: crate::python::TextRange, name: &str, q: &str) -> Hit {
+fn hit(file: usize, range: crate::python::TextRange, name: &str, q: &str, csp: bool) -> Hit {
     Hit {
         file,
         range,
@@ -160,6 +168,26 @@ fn hit(file: usize, range: crate::python::TextRange, name: &str, q: &str) -> Hit
         ),
         fix: "Use secrets.token_urlsafe(), secrets.choice() or django.utils.crypto.get_random_string().".into(),
         key: format!("{name}:{q}"),
-        confidence: Confidence::High,
+        // Only a nonce or a salt: some uses need it unpredictable (a CSP or OpenID Connect
+        // nonce), many only unique (a salt stored beside its hash, an API nonce sent in clear
+        // beside a signature).
+        confidence: if uniqueness_only(name) && !csp {
+            Confidence::Medium
+        } else {
+            Confidence::High
+        },
     }
+}
+
+/// A name whose only secret word is `nonce` or `salt`.
+fn uniqueness_only(name: &str) -> bool {
+    let w = words(name);
+    w.iter().any(|x| x == "nonce" || x == "salt")
+        && !secret_name(
+            &w.iter()
+                .filter(|x| *x != "nonce" && *x != "salt")
+                .cloned()
+                .collect::<Vec<_>>()
+                .join("_"),
+        )
 }
