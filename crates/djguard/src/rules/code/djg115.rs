@@ -6,6 +6,8 @@
 //! `get_user_model()`, a project model deriving from AbstractUser, AbstractBaseUser or
 //! PermissionsMixin) or a project model that declares `is_staff`, `is_superuser`,
 //! `is_admin`, `role`, `permissions`, `groups`, `owner`, `user`, `balance` or `credits`;
+//! `groups` and `permissions` on another model count only when they relate to Django's auth
+//! `Group`/`Permission` (a `groups` field of customer groups is the model's business);
 //! `is_active`, `is_verified` and `plan` count only on user-like models (a user, account,
 //! member, profile, customer or subscription; `is_active` on a build is a domain flag). A
 //! form bound only to `request.GET` wherever it is created and never saved is a search form,
@@ -133,10 +135,48 @@ fn privileged_model(ix: &Index, file: usize, model: &Expr) -> Option<(String, Ve
         .iter()
         .copied()
         .filter(|f| user_like || !USER_LIKE_ONLY.contains(f))
-        .filter(|f| ix.class_attr(cid, f).is_some())
+        .filter(|f| match ix.class_attr(cid, f) {
+            None => false,
+            // `groups`/`permissions` on another model grant something only when they point
+            // at Django's auth groups or permissions (not customer groups, say).
+            Some((owner, e)) if !user_like && matches!(*f, "groups" | "permissions") => {
+                !relates_elsewhere(ix, ix.classes[owner].file, e)
+            }
+            Some(_) => true,
+        })
         .collect();
     let first = fields.first()?;
     Some((format!("a model with the field {first}"), fields))
+}
+
+/// A relation field whose target is known and is not Django's auth `Group` or `Permission`
+/// (`ManyToManyField(ContactGroup)`, `ManyToManyField("shop.CustomerGroup")`).
+fn relates_elsewhere(ix: &Index, file: usize, field: &Expr) -> bool {
+    let Expr::Call(c) = field else { return false };
+    let Some(target) = c
+        .arguments
+        .args
+        .first()
+        .or_else(|| c.arguments.find_keyword("to").map(|k| &k.value))
+    else {
+        return false;
+    };
+    let auth = |name: &str| {
+        matches!(last(name), "Group" | "Permission")
+            && (name.starts_with("django.contrib.auth") || name.starts_with("auth."))
+    };
+    match target {
+        Expr::StringLiteral(l) => {
+            let t = l.value.to_str();
+            !auth(t) && t != "self"
+        }
+        other => match ix.resolve_def(file, other) {
+            Some(Def::Class(_)) => true,
+            _ => ix
+                .qualname(file, other)
+                .is_some_and(|q| !auth(&q) && q.contains('.')),
+        },
+    }
 }
 
 /// Field names listed in a `Meta` option (`read_only_fields`, `exclude`) or marked read-only
