@@ -15,7 +15,9 @@
 //! `Model(**request.POST.dict())`, `.objects.create(**request.data)`, `.update(**...)` on a
 //! manager or queryset, and `setattr(obj, key, value)` in a loop over `request.POST.items()`.
 //! Lookups (`.get(**data)`, `.filter(**data)`) assign nothing, and `.update()` of a plain dict
-//! is no model, so neither is reported. A form or serializer whose
+//! is no model, so neither is reported; nor is a manager `create()`/`update()` called with
+//! positional arguments, which is the project's own method (Django's take keywords only).
+//! A form or serializer whose
 //! privilege fields are all listed in `read_only_fields` or `exclude`, marked read-only in
 //! `extra_kwargs`, or declared by hand (`owner = HiddenField(default=CurrentUserDefault())`)
 //! is left alone. A serializer that the project only ever creates without `data` (an export,
@@ -356,6 +358,15 @@ fn serializer_fed(ix: &Index, cid: ClassId) -> bool {
     other_use || (0..ix.classes.len()).any(|c| ix.bases(c).iter().any(|b| last(b) == name))
 }
 
+/// A `create`/`update`/`get_or_create`/`update_or_create` call with positional arguments:
+/// Django's manager and queryset methods take keywords only (`create(**kwargs)`), so this is
+/// a project's own manager method (`AuditLog.objects.create(user, request, "event",
+/// **params)`, storing the params in a JSON field), not field assignment.
+fn custom_manager_call(func: &Expr, call: &ast::ExprCall) -> bool {
+    matches!(func, Expr::Attribute(a) if matches!(a.attr.id.as_str(), "create" | "update" | "get_or_create" | "update_or_create"))
+        && !call.arguments.args.is_empty()
+}
+
 /// The call assigns to a model: a constructor (`Ticket(**data)`), or `create`/`update`/
 /// `get_or_create`/`update_or_create` on a manager or queryset. Lookups (`get`, `filter`)
 /// and methods of other objects (`dict.update`) do not.
@@ -496,6 +507,7 @@ fn check(ix: &Index, out: &mut Vec<Hit>) {
                 if k.arg.is_none()
                     && request_spread(ix.text(file, k.value.range()))
                     && assigns_model(ix, file, &call.func)
+                    && !custom_manager_call(&call.func, call)
                 {
                     let func = ix.text(file, call.func.range());
                     let spread = ix.text(file, k.value.range());
