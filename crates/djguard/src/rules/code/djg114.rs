@@ -14,6 +14,8 @@
 //! `account`) whose origin djguard cannot see, is low confidence: such a model often holds the
 //! password of an outside service, which must be stored reversibly. An object that comes
 //! from something other than a model (a REST client's record, a plain class) is not reported.
+//! A value copied from the `password` entry of a record that is not request data
+//! (`row["password"]` of an imported dump) may already be a stored hash: medium at most.
 //!
 //! ## Why is this bad?
 //! Django expects the `password` column to hold `algorithm$iterations$salt$hash`. A raw
@@ -252,6 +254,36 @@ fn hashed(ix: &Index, file: usize, v: &Expr) -> bool {
     }
 }
 
+/// The `password` entry of a record that is not request data (`row["password"]`,
+/// `line.get("password")` over an imported dump): it may already hold Django's stored hash,
+/// so storing it as given is not proven to be clear text.
+fn copied_record_password(ix: &Index, file: usize, v: &Expr) -> bool {
+    let (record, key) = match v {
+        Expr::Subscript(s) => (&*s.value, &*s.slice),
+        Expr::Call(c) => match (&*c.func, c.arguments.args.first()) {
+            (Expr::Attribute(a), Some(k)) if a.attr.id.as_str() == "get" => (&*a.value, k),
+            _ => return false,
+        },
+        _ => return false,
+    };
+    let record = ix.text(file, record.range()).to_ascii_lowercase();
+    matches!(key, Expr::StringLiteral(k) if k.value.to_str() == "password")
+        && ![
+            "request",
+            "post",
+            "data",
+            "form",
+            "cleaned",
+            "validated",
+            "params",
+            "payload",
+            "body",
+            "json",
+        ]
+        .iter()
+        .any(|w| record.contains(w))
+}
+
 /// `algorithm$...$...`: a template of Django's stored-hash format.
 fn stored_hash_template(t: &str) -> bool {
     t.matches('$').count() >= 2
@@ -345,7 +377,10 @@ fn check(ix: &Index, out: &mut Vec<Hit>) {
             }
             let kind = model_kind(ix, file, m);
             let kind = if kind == Model::Unknown { Model::Other } else { kind };
-            let Some(confidence) = confidence(kind) else { return };
+            let Some(mut confidence) = confidence(kind) else { return };
+            if copied_record_password(ix, file, &pw.value) {
+                confidence = confidence.min(Confidence::Medium);
+            }
             out.push(Hit {
                 file,
                 range: c.range(),
