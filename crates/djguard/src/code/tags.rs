@@ -17,6 +17,11 @@ use crate::project::Project;
 pub struct Use {
     pub positional: Vec<bool>,
     pub keywords: Vec<(String, bool)>,
+    /// For each positional argument that is a plain variable (`size`, not `a.b` or a
+    /// filtered value), its name.
+    pub vars: Vec<Option<String>>,
+    /// The template (relative path) the use is in.
+    pub template: String,
 }
 
 /// Every use in the project's templates of the given names, as a filter or as a tag.
@@ -26,6 +31,8 @@ pub struct Uses {
     pub tags: HashMap<String, Vec<Use>>,
     /// When set, only uses of these names are recorded.
     only: Option<Vec<String>>,
+    /// The template being added.
+    current: String,
 }
 
 /// A template token that is a constant: a quoted string, a number, `True`/`False`/`None`.
@@ -148,6 +155,7 @@ impl Uses {
                 continue;
             };
             if names.iter().any(|n| text.contains(n.as_str())) {
+                uses.current = rel.clone();
                 uses.add(&text);
             }
         }
@@ -202,10 +210,17 @@ impl Uses {
                             {
                                 u.keywords.push((k.to_string(), literal(v)));
                             }
-                            _ => u.positional.push(literal(a.split('|').next().unwrap_or(a))),
+                            _ => {
+                                u.positional.push(literal(a.split('|').next().unwrap_or(a)));
+                                let plain = !a.is_empty()
+                                    && a.chars().all(|c| c.is_alphanumeric() || c == '_')
+                                    && !literal(a);
+                                u.vars.push(plain.then(|| a.to_string()));
+                            }
                         }
                     }
                     if wanted {
+                        u.template = self.current.clone();
                         self.tags.entry(name.to_string()).or_default().push(u);
                     }
                 }
@@ -228,6 +243,26 @@ impl Uses {
         } else {
             self.tags.contains_key(name)
         }
+    }
+
+    /// The uses of a tag that pass a non-literal at this position (or by this keyword): the
+    /// template each is in and, when it is a plain variable, its name.
+    pub fn tag_feeds(&self, name: &str, position: usize, param: &str) -> Vec<(&str, Option<&str>)> {
+        let Some(list) = self.tags.get(name) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for u in list {
+            if u.positional.get(position).is_some_and(|lit| !lit) {
+                out.push((
+                    u.template.as_str(),
+                    u.vars.get(position).and_then(|v| v.as_deref()),
+                ));
+            } else if u.keywords.iter().any(|(k, lit)| k == param && !lit) {
+                out.push((u.template.as_str(), None));
+            }
+        }
+        out
     }
 
     /// Whether some template passes a non-literal for an argument of the filter or tag

@@ -811,6 +811,26 @@ impl<'x, 'a> Engine<'x, 'a> {
                     }
                 }
             }
+            // Inclusion tags too: a variable their templates pass on is fed where they are.
+            for f in &self.ix.funcs {
+                for d in &f.def.decorator_list {
+                    if let Expr::Call(c) = &d.expression
+                        && self
+                            .ix
+                            .text(f.file, c.func.range())
+                            .ends_with(".inclusion_tag")
+                    {
+                        names.push(f.def.name.to_string());
+                        if let Some(n) = c
+                            .arguments
+                            .find_keyword("name")
+                            .and_then(|k| string_literal(&k.value))
+                        {
+                            names.push(n.to_string());
+                        }
+                    }
+                }
+            }
             names.sort();
             names.dedup();
             let uses = crate::code::tags::Uses::scan(self.ix.project, &names);
@@ -1029,6 +1049,76 @@ impl<'x, 'a> Engine<'x, 'a> {
 
     /// What the project's templates pass for this parameter of a template filter or tag.
     fn template_use(&self, uses: &crate::code::tags::Uses, fid: FuncId, param: u16) -> TemplateUse {
+        self.template_use_at(uses, fid, param, 0)
+    }
+
+    /// Whether a variable an inclusion tag's template passes on is fed from templates: the
+    /// tag puts its own parameter `q` under that name (`return {"size": size}`), so the
+    /// variable is fed where the tag's `q` is. `None` when the template is no project
+    /// inclusion tag's or the variable is something else.
+    fn passed_through(
+        &self,
+        uses: &crate::code::tags::Uses,
+        template: &str,
+        var: &str,
+        depth: u8,
+    ) -> Option<bool> {
+        let mut answer: Option<bool> = None;
+        for (g, f) in self.ix.funcs.iter().enumerate() {
+            let Some(name) = f.def.decorator_list.iter().find_map(|d| {
+                let Expr::Call(c) = &d.expression else {
+                    return None;
+                };
+                let text = self.ix.text(f.file, c.func.range());
+                if !text.ends_with(".inclusion_tag") {
+                    return None;
+                }
+                c.arguments
+                    .args
+                    .first()
+                    .or_else(|| c.arguments.find_keyword("filename").map(|k| &k.value))
+                    .and_then(string_literal)
+            }) else {
+                continue;
+            };
+            if !(template == name || template.ends_with(&format!("/{name}"))) {
+                continue;
+            }
+            let summary = self.summary(g);
+            let v = summary
+                .returns_keys
+                .as_ref()?
+                .iter()
+                .find(|(k, _)| k == var)?
+                .1
+                .clone();
+            // The tag's own parameter: as a parameter, or as the weak source a template
+            // function's argument is.
+            let param = match (&v.taint.source, v.taint.params.as_slice()) {
+                (None, []) => None,
+                (None, [(q, _)]) => Some(*q),
+                (Some(src), _) if src.weak && src.tag.is_some_and(|(t, _)| t == g) => {
+                    src.tag.map(|(_, q)| q)
+                }
+                _ => return None,
+            };
+            let fed = param
+                .is_some_and(|q| self.template_use_at(uses, g, q, depth + 1) == TemplateUse::Fed);
+            answer = Some(answer.unwrap_or(false) || fed);
+        }
+        answer
+    }
+
+    fn template_use_at(
+        &self,
+        uses: &crate::code::tags::Uses,
+        fid: FuncId,
+        param: u16,
+        depth: u8,
+    ) -> TemplateUse {
+        if depth > 4 {
+            return TemplateUse::Fed;
+        }
         let f = &self.ix.funcs[fid];
         let params = param_list(f.def);
         let Some(p) = params.get(usize::from(param)) else {
@@ -1074,7 +1164,20 @@ impl<'x, 'a> Engine<'x, 'a> {
             let Some(position) = usize::from(param).checked_sub(offset) else {
                 return TemplateUse::Fed;
             };
-            fed |= uses.fed(name, filter, position, p.name.as_str());
+            if filter {
+                fed |= uses.fed(name, filter, position, p.name.as_str());
+            } else {
+                // A variable an inclusion tag's template passes on is fed only where the
+                // inclusion tag's own argument is (`{% avatar user 36 %}` → avatar.html's
+                // `{% letter_avatar name size %}`).
+                fed |= uses
+                    .tag_feeds(name, position, p.name.as_str())
+                    .into_iter()
+                    .any(|(template, var)| {
+                        var.and_then(|v| self.passed_through(uses, template, v, depth))
+                            .unwrap_or(true)
+                    });
+            }
             used |= uses.used(name, filter);
             // `*args`/`**kwargs` collect whatever the template passes.
             if f.def
