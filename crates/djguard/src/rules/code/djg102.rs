@@ -10,8 +10,10 @@
 //! filters and simple tags (`@register.filter`, `@register.simple_tag`) can hold user data
 //! from the template context: marking them safe unescaped is medium confidence, but only for
 //! an argument some template of the project passes a variable for (an argument every
-//! template gives as a literal, or a filter no template uses, is not template data; Python
-//! callers of a filter are followed with their own arguments). A `needs_autoescape` filter's
+//! template gives as a literal, or a filter no template uses, is not template data; a
+//! variable an inclusion tag's template passes on is template data only where the inclusion
+//! tag's own argument for it is; Python callers of a filter are followed with their own
+//! arguments). A `needs_autoescape` filter's
 //! `if autoescape:` branch is taken as the one that runs.
 //!
 //! Values a check accepted are clean on the branch where it holds: membership in a
