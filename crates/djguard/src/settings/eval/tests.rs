@@ -407,3 +407,23 @@ fn repeated_undecidable_branches_do_not_compound() {
     assert!(v[0].py_contains(&s("app7")).is_err());
     assert_eq!(v[0].py_contains(&s("other")), Ok(false));
 }
+
+#[test]
+fn str_format_fills_automatic_numbered_and_named_fields() {
+    use super::builtins::str_format;
+    let args = [Value::Str("a".into()), Value::Int(2)];
+    let kwargs = [("name".to_string(), Value::Str("db".into()))];
+    assert_eq!(
+        str_format("{}-{}/{{x}}/{name}/{0}", &args, &kwargs),
+        Value::Str("a-2/{x}/db/a".into())
+    );
+    // A format spec is not modelled: unknown, never a guess.
+    assert!(matches!(
+        str_format("{0:>4}", &args, &kwargs),
+        Value::Unknown(_)
+    ));
+    assert!(matches!(
+        str_format("{3}", &args, &kwargs),
+        Value::Unknown(_)
+    ));
+}
