@@ -1,8 +1,6 @@
 //! From what the requests showed (`probe::Observations`) to findings and the grade. Pure:
 //! no networking, so every rule can be tested on recorded or made-up responses.
 
-use serde::Serialize;
-
 use super::cookies::{self, SetCookie};
 use super::fetch::{CertProblem, ErrorKind, Response, TlsInfo};
 use super::grade::{self, DjangoModifier, Grade, TestResult};
@@ -10,98 +8,7 @@ use super::hsts;
 use super::probe::Observations;
 use crate::finding::{Confidence, Severity};
 
-/// The request and response a finding is about.
-#[derive(Debug, Clone, Serialize)]
-pub struct Evidence {
-    pub request: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<u16>,
-    /// The headers the judgement read (all of them when it read the whole response).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub headers: Vec<(String, String)>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub detail: Option<String>,
-}
-
-/// A live-site finding (PRODUCT.md §3: `url` instead of `path`/`line`).
-#[derive(Debug, Clone, Serialize)]
-pub struct LiveFinding {
-    pub rule: String,
-    pub severity: Severity,
-    pub confidence: Confidence,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cwe: Option<u32>,
-    pub message: String,
-    pub url: String,
-    pub fix: String,
-    pub fingerprint: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub evidence: Option<Evidence>,
-}
-
-/// A site's report.
-#[derive(Debug, Clone, Serialize)]
-pub struct SiteReport {
-    /// As given on the command line or in the `--from` file.
-    pub url: String,
-    /// The response the headers were graded on.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub graded: Option<Evidence>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub grade: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub score: Option<i32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub observatory_grade: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub observatory_score: Option<i32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub capped_by: Option<String>,
-    /// The home page answered with a status the Observatory would refuse (4xx/5xx): the
-    /// header results describe that answer.
-    pub partial: bool,
-    pub django: DjangoSigns,
-    pub tests: Vec<TestResult>,
-    pub django_modifiers: Vec<DjangoModifier>,
-    pub findings: Vec<LiveFinding>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tls: Option<TlsInfo>,
-    /// Every hop of the http:// and https:// chains: URL, status, headers.
-    pub hops: Vec<Hop>,
-    pub requests: u32,
-    pub elapsed_ms: u64,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub notes: Vec<String>,
-    /// Why the site could not be graded, or why a probe failed.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub errors: Vec<String>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Hop {
-    pub request: String,
-    pub status: u16,
-    pub headers: Vec<(String, String)>,
-    /// The body was longer than --max-body and was cut (checks that read it saw a part).
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    pub body_truncated: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub body_error: Option<String>,
-}
-
-/// Why we think the site runs Django.
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct DjangoSigns {
-    pub detected: bool,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub signs: Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub session_cookie: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub csrf_cookie: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub version: Option<String>,
-}
+pub use super::report::{DjangoSigns, Evidence, Hop, LiveFinding, SiteReport};
 
 struct Ctx {
     url: String,
@@ -864,10 +771,30 @@ fn hsts_test(
     ok
 }
 
+/// The response-header checks of the page, each its own function: CSP, framing, MIME
+/// sniffing, referrer policy, cross-origin and permissions policies, server versions, SRI.
 fn headers(ctx: &mut Ctx, auto: &Response, https_ok: bool) {
     let page = super::html::extract(&auto.body);
     let html = super::html::is_html(auto.header("content-type"), &auto.body);
-    // CSP.
+    let verdict = csp_check(ctx, auto, &page, html, https_ok);
+    framing(ctx, auto, &verdict);
+    content_type_options(ctx, auto);
+    referrer_policy(ctx, auto, &page, html);
+    cross_origin(ctx, auto);
+    permissions_policy(ctx, auto);
+    server_versions(ctx, auto);
+    sri(ctx, auto, &page, html);
+}
+
+/// Content-Security-Policy (headers, report-only and `<meta>`): the Observatory test and the
+/// DJG408-DJG410 findings. Returns the verdict, whose `frame-ancestors` framing reads.
+fn csp_check(
+    ctx: &mut Ctx,
+    auto: &Response,
+    page: &super::html::HtmlFacts,
+    html: bool,
+    https_ok: bool,
+) -> super::csp::CspVerdict {
     let csp_headers: Vec<&str> = auto.headers_named("content-security-policy").collect();
     let csp_ro: Vec<&str> = auto
         .headers_named("content-security-policy-report-only")
@@ -915,7 +842,11 @@ fn headers(ctx: &mut Ctx, auto: &Response, https_ok: bool) {
             Some(csp_ev.clone()),
         );
     }
-    // X-Frame-Options / frame-ancestors.
+    verdict
+}
+
+/// X-Frame-Options and CSP `frame-ancestors`: may other sites frame the page (DJG411)?
+fn framing(ctx: &mut Ctx, auto: &Response, verdict: &super::csp::CspVerdict) {
     let xfo = auto
         .header("x-frame-options")
         .map(|v| v.trim().to_ascii_uppercase());
@@ -973,7 +904,10 @@ fn headers(ctx: &mut Ctx, auto: &Response, https_ok: bool) {
             }
         },
     }
-    // X-Content-Type-Options.
+}
+
+/// X-Content-Type-Options: nosniff.
+fn content_type_options(ctx: &mut Ctx, auto: &Response) {
     match auto.header("x-content-type-options").map(str::trim) {
         Some(v) if v.eq_ignore_ascii_case("nosniff") => ctx.test(
             "x-content-type-options",
@@ -1002,7 +936,10 @@ fn headers(ctx: &mut Ctx, auto: &Response, https_ok: bool) {
             );
         }
     }
-    // Referrer-Policy: header and <meta name=referrer>; the last valid token wins.
+}
+
+/// Referrer-Policy from the header and `<meta name=referrer>`; the last valid token wins.
+fn referrer_policy(ctx: &mut Ctx, auto: &Response, page: &super::html::HtmlFacts, html: bool) {
     let mut tokens: Vec<String> = auto
         .headers_named("referrer-policy")
         .flat_map(|v| v.split(','))
@@ -1069,8 +1006,10 @@ fn headers(ctx: &mut Ctx, auto: &Response, https_ok: bool) {
             );
         }
     }
-    // Cross-origin headers.
-    cross_origin(ctx, auto);
+}
+
+/// Permissions-Policy present (DJG415).
+fn permissions_policy(ctx: &mut Ctx, auto: &Response) {
     if auto.header("permissions-policy").is_none() {
         ctx.add(
             "DJG415",
@@ -1080,7 +1019,10 @@ fn headers(ctx: &mut Ctx, auto: &Response, https_ok: bool) {
             Some(evidence(auto, &["permissions-policy"])),
         );
     }
-    // Server software.
+}
+
+/// Software versions in Server, X-Powered-By and similar headers (DJG418).
+fn server_versions(ctx: &mut Ctx, auto: &Response) {
     for name in [
         "server",
         "x-powered-by",
@@ -1102,7 +1044,6 @@ fn headers(ctx: &mut Ctx, auto: &Response, https_ok: bool) {
             }
         }
     }
-    sri(ctx, auto, &page, html);
 }
 
 fn cross_origin(ctx: &mut Ctx, auto: &Response) {

@@ -3,8 +3,8 @@
 //! `fetch` is the transport (hop by hop, TLS verdict recorded, everything bounded),
 //! `legacy_tls` the TLS 1.0/1.1 prober, `probe` the requests made per site, `analyse` turns
 //! what they showed into `DJG4xx` findings and Observatory-compatible tests (with the pure
-//! header analysers `hsts`, `csp`, `cookies`, `html`), `grade` the score and letter, `run` a
-//! fleet with bounded concurrency, `render` the output.
+//! header analysers `hsts`, `csp`, `cookies`, `html`), `report` the types of what is reported,
+//! `grade` the score and letter, `run` a fleet with bounded concurrency, `render` the output.
 
 pub mod analyse;
 pub mod cookies;
@@ -16,4 +16,5 @@ pub mod html;
 pub mod legacy_tls;
 pub mod probe;
 pub mod render;
+pub mod report;
 pub mod run;
