@@ -178,11 +178,20 @@ pub struct Undecided {
 /// A stable fingerprint: rule, file and a location-free key (e.g. the setting's name), so it
 /// survives line moves and unrelated edits.
 pub fn fingerprint(rule: &str, path: &str, key: &str) -> String {
+    short_digest(
+        [rule, path, key]
+            .into_iter()
+            .flat_map(|part| [part.as_bytes(), &[0u8][..]]),
+    )
+}
+
+/// The first 8 bytes of the SHA-256 of the concatenated parts, in hex: the one hash every
+/// fingerprint (static and live) is made with.
+pub fn short_digest<'a>(parts: impl IntoIterator<Item = &'a [u8]>) -> String {
     use sha2::{Digest, Sha256};
     let mut h = Sha256::new();
-    for part in [rule, path, key] {
-        h.update(part.as_bytes());
-        h.update([0u8]);
+    for part in parts {
+        h.update(part);
     }
     let digest = h.finalize();
     digest.iter().take(8).map(|b| format!("{b:02x}")).collect()

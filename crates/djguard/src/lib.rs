@@ -4,6 +4,7 @@
 pub mod check;
 pub mod code;
 pub mod config;
+pub mod dates;
 pub mod deps;
 pub mod discover;
 pub mod django;

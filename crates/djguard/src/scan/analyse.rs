@@ -61,9 +61,7 @@ impl Ctx {
 }
 
 fn fingerprint(key: &str) -> String {
-    use sha2::{Digest, Sha256};
-    let d = Sha256::digest(key.as_bytes());
-    d.iter().take(8).map(|b| format!("{b:02x}")).collect()
+    crate::finding::short_digest([key.as_bytes()])
 }
 
 fn evidence(r: &Response, names: &[&str]) -> Evidence {
