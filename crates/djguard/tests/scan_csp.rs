@@ -33,14 +33,14 @@ fn header(policy: &str) -> CspVerdict {
 }
 
 fn rules(v: &CspVerdict) -> Vec<&'static str> {
-    v.issues.iter().map(|i| i.rule).collect()
+    v.issues.iter().map(|i| i.rule.meta.id).collect()
 }
 
 /// Some issue of `rule` on `directive` whose message contains `needle`.
 fn has(v: &CspVerdict, rule: &str, directive: &str, needle: &str) -> bool {
     v.issues
         .iter()
-        .any(|i| i.rule == rule && i.directive == directive && i.message.contains(needle))
+        .any(|i| i.rule.meta.id == rule && i.directive == directive && i.message.contains(needle))
 }
 
 fn repo() -> PathBuf {
@@ -414,7 +414,7 @@ fn djg409_script_injection() {
             "{policy}: {:#?}",
             v.issues
         );
-        for i in v.issues.iter().filter(|i| i.rule == "DJG409") {
+        for i in v.issues.iter().filter(|i| i.rule.meta.id == "DJG409") {
             assert_eq!(i.severity, Severity::Medium);
             assert!(
                 i.message.contains(&i.directive) || i.message.contains("script"),
@@ -497,7 +497,7 @@ fn djg410_hardening() {
         assert!(
             v.issues
                 .iter()
-                .all(|i| i.rule != "DJG410" || i.severity <= Severity::Low)
+                .all(|i| i.rule.meta.id != "DJG410" || i.severity <= Severity::Low)
         );
     }
     // What is fine: default-src 'none' covers object-src; 'none' objects; Django's nonce.
@@ -626,7 +626,7 @@ fn djguard(headers: &[&str], meta: &[&str]) -> [bool; 4] {
     let said = |needle: &str| {
         v.issues
             .iter()
-            .any(|i| i.rule == "DJG409" && i.message.contains(needle))
+            .any(|i| i.rule.meta.id == "DJG409" && i.message.contains(needle))
     };
     let open = said("no script-src or default-src restricts");
     [

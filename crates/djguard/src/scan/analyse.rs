@@ -7,6 +7,7 @@ use super::grade::{self, DjangoModifier, Grade, TestResult};
 use super::hsts;
 use super::probe::Observations;
 use crate::finding::{Confidence, Severity};
+use crate::rules::live::{self, LiveRule};
 
 pub use super::report::{DjangoSigns, Evidence, Hop, LiveFinding, SiteReport};
 
@@ -19,22 +20,21 @@ struct Ctx {
 impl Ctx {
     fn add(
         &mut self,
-        rule: &str,
+        rule: &'static LiveRule,
         severity: Option<Severity>,
         message: String,
         fix: &str,
         evidence: Option<Evidence>,
     ) {
-        let meta = crate::rules::find(rule);
-        let severity = severity
-            .or(meta.map(|m| m.severity))
-            .unwrap_or(Severity::Medium);
-        let key = format!("{}|{}|{}", rule, self.url, message);
+        let meta = &rule.meta;
+        let severity = severity.unwrap_or(meta.severity);
+        let key = format!("{}|{}|{}", meta.id, self.url, message);
         self.findings.push(LiveFinding {
-            rule: rule.to_string(),
+            rule: meta.id.to_string(),
             severity,
             confidence: Confidence::High,
-            cwe: meta.and_then(|m| m.cwe),
+            cwe: meta.cwe,
+            penalty: rule.penalty,
             fingerprint: fingerprint(&key),
             message,
             url: evidence
@@ -354,7 +354,7 @@ pub fn analyse(obs: &Observations, o: &AnalyseOptions, elapsed_ms: u64) -> SiteR
     let mut critical = None;
     let mut seen = std::collections::BTreeSet::new();
     for f in &ctx.findings {
-        let m = grade::django_modifier(&f.rule, f.severity);
+        let m = f.penalty.points(f.severity);
         if m != 0 && seen.insert(f.rule.clone()) {
             let rule: &'static str = crate::rules::find(&f.rule).map_or("DJG4xx", |r| r.id);
             django_mods.push(DjangoModifier { rule, modifier: m });
@@ -399,7 +399,7 @@ fn transport(
             && let Some(e) = &chain.error
         {
             ctx.add(
-                "DJG401",
+                &live::djg401::RULE,
                 None,
                 format!("{start} cannot be reached over HTTPS: {e}."),
                 "Serve the site over HTTPS (at the proxy or load balancer) and redirect HTTP to it: SECURE_SSL_REDIRECT = True, with SECURE_PROXY_SSL_HEADER set when a proxy terminates TLS.",
@@ -445,7 +445,7 @@ fn transport(
                 }
             };
             ctx.add(
-                "DJG403",
+                &live::djg403::RULE,
                 None,
                 format!("The TLS certificate of {url} is not valid: {err}{describe}; the scan went on without verification."),
                 fix,
@@ -460,7 +460,7 @@ fn transport(
                 Severity::Medium
             };
             ctx.add(
-                "DJG404",
+                &live::djg404::RULE,
                 Some(sev),
                 format!(
                     "The TLS certificate expires in {} day(s), on {}{describe}.",
@@ -479,7 +479,7 @@ fn transport(
         .collect();
     if !accepted.is_empty() {
         ctx.add(
-            "DJG405",
+            &live::djg405::RULE,
             None,
             format!(
                 "The server still completes {} handshakes; these protocol versions are deprecated (RFC 8996).",
@@ -538,7 +538,7 @@ fn transport(
             )
         };
         ctx.add(
-            "DJG402",
+            &live::djg402::RULE,
             Some(Severity::High),
             msg,
             "Behind a proxy that terminates TLS, set SECURE_PROXY_SSL_HEADER = (\"HTTP_X_FORWARDED_PROTO\", \"https\") and have the proxy send `proxy_set_header X-Forwarded-Proto $scheme;` (and only then SECURE_SSL_REDIRECT = True); otherwise remove the redirect that points back at itself.",
@@ -581,7 +581,7 @@ fn redirection(obs: &Observations, ctx: &mut Ctx, tls: Option<&TlsInfo>) {
     if !first.is_redirect() {
         ctx.test("redirection", "redirection-missing", -20);
         ctx.add(
-            "DJG402",
+            &live::djg402::RULE,
             None,
             format!(
                 "{start} serves the page over plain HTTP ({}) instead of redirecting to HTTPS.",
@@ -623,7 +623,13 @@ fn redirection(obs: &Observations, ctx: &mut Ctx, tls: Option<&TlsInfo>) {
                 format!("The redirect chain from {start} never reaches HTTPS (ends at {last_url}).")
             }
         };
-        ctx.add("DJG402", None, msg, REDIRECT_FIX, Some(ev(chain_text)));
+        ctx.add(
+            &live::djg402::RULE,
+            None,
+            msg,
+            REDIRECT_FIX,
+            Some(ev(chain_text)),
+        );
         return;
     }
     if !next.starts_with("https:") {
@@ -633,7 +639,7 @@ fn redirection(obs: &Observations, ctx: &mut Ctx, tls: Option<&TlsInfo>) {
             -10,
         );
         ctx.add(
-            "DJG402",
+            &live::djg402::RULE,
             Some(Severity::Medium),
             format!(
                 "{start} first redirects to {next}, still plain HTTP, before reaching HTTPS: the first hop stays readable and HSTS preloading requires a direct redirect."
@@ -646,7 +652,7 @@ fn redirection(obs: &Observations, ctx: &mut Ctx, tls: Option<&TlsInfo>) {
     if host_of(next) != host_of(&start) {
         ctx.test("redirection", "redirection-off-host-from-http", -5);
         ctx.add(
-            "DJG402",
+            &live::djg402::RULE,
             Some(Severity::Low),
             format!(
                 "{start} redirects straight to another host ({next}), so browsers never see this host's HSTS header."
@@ -690,7 +696,7 @@ fn hsts_test(
     let Some(first) = values.first() else {
         ctx.test("strict-transport-security", "hsts-not-implemented", -20);
         ctx.add(
-            "DJG406",
+            &live::djg406::RULE,
             None,
             format!("{} sends no Strict-Transport-Security header.", auto.url),
             HSTS_FIX,
@@ -708,7 +714,7 @@ fn hsts_test(
             h.invalid.join("; ")
         };
         ctx.add(
-            "DJG407",
+            &live::djg407::RULE,
             Some(Severity::Medium),
             format!("The Strict-Transport-Security header of {} is invalid: {why}.", auto.url),
             "Send one header with one max-age: set it in Django (SECURE_HSTS_SECONDS) or at the proxy, not both.",
@@ -725,7 +731,7 @@ fn hsts_test(
             -10,
         );
         ctx.add(
-            "DJG406",
+            &live::djg406::RULE,
             None,
             format!(
                 "Strict-Transport-Security max-age is {max_age} s, under six months (15552000 s){}.",
@@ -746,7 +752,7 @@ fn hsts_test(
         let problems = h.preload_problems();
         if !problems.is_empty() {
             ctx.add(
-                "DJG407",
+                &live::djg407::RULE,
                 None,
                 format!(
                     "Strict-Transport-Security asks for preloading but the preload list would refuse it: {}.",
@@ -758,7 +764,7 @@ fn hsts_test(
         }
     } else if !h.include_subdomains && ok {
         ctx.add(
-            "DJG407",
+            &live::djg407::RULE,
             Some(Severity::Info),
             "Strict-Transport-Security lacks includeSubDomains: subdomains (and cookies scoped to them) can still be reached over HTTP.".to_string(),
             "SECURE_HSTS_INCLUDE_SUBDOMAINS = True once every subdomain serves HTTPS.",
@@ -821,7 +827,7 @@ fn csp_check(
         ],
     );
     for issue in &verdict.issues {
-        let fix = match issue.rule {
+        let fix = match issue.rule.meta.id {
             "DJG408" => {
                 "Send a Content-Security-Policy: Django 6.0+ SECURE_CSP = {\"default-src\": [CSP.SELF], \"object-src\": [CSP.NONE], \"base-uri\": [CSP.NONE], \"frame-ancestors\": [CSP.SELF]} with ContentSecurityPolicyMiddleware (or django-csp before 6.0); keep SECURE_CSP_REPORT_ONLY only while testing."
             }
@@ -855,7 +861,7 @@ fn framing(ctx: &mut Ctx, auto: &Response, verdict: &super::csp::CspVerdict) {
             ctx.test("x-frame-options", "x-frame-options-implemented-via-csp", 5);
             if !restricts && !matches!(xfo.as_deref(), Some("DENY" | "SAMEORIGIN")) {
                 ctx.add(
-                    "DJG411",
+                    &live::djg411::RULE,
                     None,
                     format!(
                         "{}: CSP frame-ancestors allows any site to frame the page.",
@@ -873,7 +879,7 @@ fn framing(ctx: &mut Ctx, auto: &Response, verdict: &super::csp::CspVerdict) {
             Some(v) if v.starts_with("ALLOW-FROM") => {
                 ctx.test("x-frame-options", "x-frame-options-allow-from-origin", 0);
                 ctx.add(
-                    "DJG411",
+                    &live::djg411::RULE,
                     Some(Severity::Low),
                     format!("{}: X-Frame-Options ALLOW-FROM is ignored by current browsers, so the page can be framed.", auto.url),
                     XFO_FIX,
@@ -883,7 +889,7 @@ fn framing(ctx: &mut Ctx, auto: &Response, verdict: &super::csp::CspVerdict) {
             Some(v) => {
                 ctx.test("x-frame-options", "x-frame-options-header-invalid", -20);
                 ctx.add(
-                    "DJG411",
+                    &live::djg411::RULE,
                     None,
                     format!("{}: X-Frame-Options `{v}` is not a value browsers know, so the page can be framed.", auto.url),
                     XFO_FIX,
@@ -893,7 +899,7 @@ fn framing(ctx: &mut Ctx, auto: &Response, verdict: &super::csp::CspVerdict) {
             None => {
                 ctx.test("x-frame-options", "x-frame-options-not-implemented", -20);
                 ctx.add(
-                    "DJG411",
+                    &live::djg411::RULE,
                     None,
                     format!("{} sends neither X-Frame-Options nor CSP frame-ancestors: any site can frame it (clickjacking).", auto.url),
                     XFO_FIX,
@@ -923,7 +929,7 @@ fn content_type_options(ctx: &mut Ctx, auto: &Response) {
                 -5,
             );
             ctx.add(
-                "DJG412",
+                &live::djg412::RULE,
                 None,
                 match other {
                     Some(v) => format!("{}: X-Content-Type-Options is `{v}`, not `nosniff`.", auto.url),
@@ -973,7 +979,7 @@ fn referrer_policy(ctx: &mut Ctx, auto: &Response, page: &super::html::HtmlFacts
         (true, _) => {
             ctx.test("referrer-policy", "referrer-policy-not-implemented", 0);
             ctx.add(
-                "DJG413",
+                &live::djg413::RULE,
                 Some(Severity::Info),
                 format!("{} sends no Referrer-Policy, so each browser's default decides what other sites learn of its URLs.", auto.url),
                 REF_FIX,
@@ -986,7 +992,7 @@ fn referrer_policy(ctx: &mut Ctx, auto: &Response, page: &super::html::HtmlFacts
         (false, Some(t)) => {
             ctx.test("referrer-policy", "referrer-policy-unsafe", -5);
             ctx.add(
-                "DJG413",
+                &live::djg413::RULE,
                 None,
                 format!("{}: Referrer-Policy `{t}` sends the page's address (or origin) to other sites.", auto.url),
                 REF_FIX,
@@ -996,7 +1002,7 @@ fn referrer_policy(ctx: &mut Ctx, auto: &Response, page: &super::html::HtmlFacts
         (false, None) => {
             ctx.test("referrer-policy", "referrer-policy-header-invalid", -5);
             ctx.add(
-                "DJG413",
+                &live::djg413::RULE,
                 None,
                 format!("{}: Referrer-Policy `{}` has no value browsers know, so their default applies.", auto.url, tokens.join(", ")),
                 REF_FIX,
@@ -1010,7 +1016,7 @@ fn referrer_policy(ctx: &mut Ctx, auto: &Response, page: &super::html::HtmlFacts
 fn permissions_policy(ctx: &mut Ctx, auto: &Response) {
     if auto.header("permissions-policy").is_none() {
         ctx.add(
-            "DJG415",
+            &live::djg415::RULE,
             None,
             format!("{} sends no Permissions-Policy header.", auto.url),
             "Send a Permissions-Policy that turns off the browser features the site does not use (camera=(), microphone=(), geolocation=() ...), with the django-permissions-policy package or at the proxy.",
@@ -1033,7 +1039,7 @@ fn server_versions(ctx: &mut Ctx, auto: &Response) {
             }
             if v.chars().any(|c| c.is_ascii_digit()) {
                 ctx.add(
-                    "DJG418",
+                    &live::djg418::RULE,
                     None,
                     format!("{}: the {name} header discloses software versions: `{v}`.", auto.url),
                     "Hide versions at the web server: nginx `server_tokens off;`, `proxy_hide_header X-Powered-By;`, Apache `ServerTokens Prod`.",
@@ -1141,7 +1147,7 @@ fn cross_origin(ctx: &mut Ctx, auto: &Response) {
     }
     if !problems.is_empty() {
         ctx.add(
-            "DJG414",
+            &live::djg414::RULE,
             None,
             format!("{}: {}.", auto.url, problems.join("; ")),
             "SECURE_CROSS_ORIGIN_OPENER_POLICY = \"same-origin\" (Django's default); Cross-Origin-Resource-Policy and Cross-Origin-Embedder-Policy at the proxy where the site allows them.",
@@ -1240,7 +1246,7 @@ fn sri(ctx: &mut Ctx, auto: &Response, page: &super::html::HtmlFacts, html: bool
             Severity::Low
         };
         ctx.add(
-            "DJG417",
+            &live::djg417::RULE,
             Some(sev),
             format!(
                 "{} loads the script {src} from another site without an integrity= hash{}.",
@@ -1344,7 +1350,7 @@ fn cookie_checks(
                     "cookie "
                 };
                 ctx.add(
-                    "DJG419",
+                    &live::djg419::RULE,
                     Some(sev),
                     format!(
                         "The {role}`{}` is set without the Secure flag{}, so browsers also send it over plain HTTP.",
@@ -1359,7 +1365,7 @@ fn cookie_checks(
         if session && !c.http_only {
             bump(-30, "cookies-session-without-httponly-flag", &mut worst);
             ctx.add(
-                "DJG420",
+                &live::djg420::RULE,
                 None,
                 format!(
                     "The session cookie `{}` lacks HttpOnly: any script injected into the site can read and steal the session.",
@@ -1395,7 +1401,7 @@ fn cookie_checks(
                 "samesite=\"Lax\" and no domain= in set_cookie()"
             };
             ctx.add(
-                "DJG421",
+                &live::djg421::RULE,
                 None,
                 format!("Cookie problem: {}.", problems.join("; ")),
                 &format!("{setting}; a __Host- name needs Secure, Path=/ and no Domain."),
@@ -1430,7 +1436,7 @@ fn cors(ctx: &mut Ctx, obs: &Observations, auto: &Response) {
                     -50,
                 );
                 ctx.add(
-                    "DJG416",
+                    &live::djg416::RULE,
                     Some(Severity::High),
                     format!(
                         "{} reflects any Origin in Access-Control-Allow-Origin with Access-Control-Allow-Credentials: true: any site can read logged-in users' responses.",
@@ -1456,7 +1462,7 @@ fn cors(ctx: &mut Ctx, obs: &Observations, auto: &Response) {
                     0,
                 );
                 ctx.add(
-                    "DJG416",
+                    &live::djg416::RULE,
                     Some(Severity::Low),
                     format!(
                         "{} reflects any Origin in Access-Control-Allow-Origin (without credentials): every site can read its public responses.",
@@ -1513,7 +1519,7 @@ fn django_probes(ctx: &mut Ctx, obs: &Observations, auto: &Response, signs: &mut
             "Django's technical error page"
         };
         ctx.add(
-            "DJG422",
+            &live::djg422::RULE,
             None,
             format!("DEBUG is on: {} answers {} with {what}.", r.url, r.status),
             "DEBUG = False in production settings (read it from the environment, defaulting to False).",
@@ -1537,7 +1543,7 @@ fn django_probes(ctx: &mut Ctx, obs: &Observations, auto: &Response, signs: &mut
     {
         signs.version = Some(v.clone());
         ctx.add(
-            "DJG430",
+            &live::djg430::RULE,
             None,
             format!("{} discloses the Django version: {v}.", r.url),
             "DEBUG = False; the version then appears on no page. Keep Django on a supported, patched release.",
@@ -1554,7 +1560,7 @@ fn django_probes(ctx: &mut Ctx, obs: &Observations, auto: &Response, signs: &mut
         }
         if (200..300).contains(&b.status) || reflected {
             ctx.add(
-                "DJG423",
+                &live::djg423::RULE,
                 None,
                 format!(
                     "{} answered {} to a request with the made-up Host `{}`: ALLOWED_HOSTS accepts any host (or a front server forwards any Host).",
@@ -1575,7 +1581,7 @@ fn django_probes(ctx: &mut Ctx, obs: &Observations, auto: &Response, signs: &mut
     }) {
         signs.signs.push("WSGIServer banner".into());
         ctx.add(
-            "DJG424",
+            &live::djg424::RULE,
             None,
             format!(
                 "{} is served by Django's development server (`Server: {}`), which is not built for security or load.",
@@ -1595,7 +1601,7 @@ fn django_probes(ctx: &mut Ctx, obs: &Observations, auto: &Response, signs: &mut
         signs.signs.push("admin login page at /admin/".into());
         let plain = last.url.starts_with("http:");
         ctx.add(
-            "DJG425",
+            &live::djg425::RULE,
             Some(if plain { Severity::Medium } else { Severity::Low }),
             format!(
                 "Django's admin login is at the default URL {}{}.",
@@ -1613,7 +1619,7 @@ fn django_probes(ctx: &mut Ctx, obs: &Observations, auto: &Response, signs: &mut
         && !is_admin_login(&last.body)
     {
         ctx.add(
-            "DJG426",
+            &live::djg426::RULE,
             None,
             format!("A login form is served at the guessable URL {}.", last.url),
             "Make sure the login view is rate limited (django-axes or the proxy) and served only over HTTPS.",
@@ -1630,7 +1636,7 @@ fn django_probes(ctx: &mut Ctx, obs: &Observations, auto: &Response, signs: &mut
             && ok(&r.body)
         {
             ctx.add(
-                "DJG427",
+                &live::djg427::RULE,
                 None,
                 format!("{} serves the {what}: secrets and source code are downloadable.", r.url),
                 "Deny dotfiles at the web server (nginx `location ~ /\\. { deny all; }`), keep the project out of the document root, STATIC_ROOT and MEDIA_ROOT, and rotate SECRET_KEY and every credential the file held.",
@@ -1650,7 +1656,7 @@ fn django_probes(ctx: &mut Ctx, obs: &Observations, auto: &Response, signs: &mut
     {
         signs.signs.push("Django REST framework".into());
         ctx.add(
-            "DJG428",
+            &live::djg428::RULE,
             None,
             format!("{} serves Django REST framework's browsable HTML API.", r.url),
             "REST_FRAMEWORK = {\"DEFAULT_RENDERER_CLASSES\": [\"rest_framework.renderers.JSONRenderer\"]} in production settings.",
@@ -1664,7 +1670,7 @@ fn django_probes(ctx: &mut Ctx, obs: &Observations, auto: &Response, signs: &mut
             .is_some_and(|c| c.to_ascii_lowercase().starts_with("message/http"))
     {
         ctx.add(
-            "DJG429",
+            &live::djg429::RULE,
             None,
             format!("{} answers TRACE by echoing the request.", r.url),
             "Refuse TRACE at the web server (nginx does by default; Apache `TraceEnable off`).",

@@ -85,6 +85,7 @@
 //! policy sets (`tests/scan_csp.rs`). Whenever the engine let an injected inline script,
 //! event handler, remote script or `data:` script run, djguard reported it, and vice versa.
 
+use crate::rules::live::{self, LiveRule};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use content_security_policy::{CspList, Directive, Policy, PolicyDisposition, PolicySource};
@@ -106,8 +107,8 @@ pub struct CspInput<'a> {
 /// One djguard finding about the policy.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CspIssue {
-    /// `"DJG408"`, `"DJG409"` or `"DJG410"`.
-    pub rule: &'static str,
+    /// DJG408, DJG409 or DJG410.
+    pub rule: &'static LiveRule,
     pub severity: Severity,
     /// The directive at fault (`script-src`, `object-src`, …; `content-security-policy` for
     /// DJG408).
@@ -157,7 +158,7 @@ pub fn judge(input: &CspInput) -> CspVerdict {
             "no Content-Security-Policy header or <meta> policy, so injected scripts run unhindered"
         };
         issues.push(issue(
-            "DJG408",
+            &live::djg408::RULE,
             Severity::Medium,
             "content-security-policy",
             message.to_string(),
@@ -203,7 +204,12 @@ pub fn observatory_modifier(result: &str) -> i32 {
     }
 }
 
-fn issue(rule: &'static str, severity: Severity, directive: &str, message: String) -> CspIssue {
+fn issue(
+    rule: &'static LiveRule,
+    severity: Severity,
+    directive: &str,
+    message: String,
+) -> CspIssue {
     CspIssue {
         rule,
         severity,
@@ -238,7 +244,7 @@ impl Notes {
                     name_list(&self.duplicates)
                 )
             };
-            issues.push(issue("DJG410", Severity::Low, first, message));
+            issues.push(issue(&live::djg410::RULE, Severity::Low, first, message));
         }
         if self.non_ascii > 0 {
             let message = format!(
@@ -247,7 +253,7 @@ impl Notes {
                 if self.non_ascii == 1 { "is" } else { "are" }
             );
             issues.push(issue(
-                "DJG410",
+                &live::djg410::RULE,
                 Severity::Low,
                 "content-security-policy",
                 message,
@@ -258,7 +264,7 @@ impl Notes {
             let message = format!(
                 "{name} in a <meta> policy is ignored by browsers; send it in the Content-Security-Policy header"
             );
-            issues.push(issue("DJG410", Severity::Low, name, message));
+            issues.push(issue(&live::djg410::RULE, Severity::Low, name, message));
         }
     }
 }
@@ -559,7 +565,12 @@ fn plural(n: usize, word: &str) -> String {
 /// DJG409: ways an injected script still runs.
 fn injection(policies: &[Policy], https: bool, issues: &mut Vec<CspIssue>) {
     let mut add = |directive: &str, message: String| {
-        issues.push(issue("DJG409", Severity::Medium, directive, message));
+        issues.push(issue(
+            &live::djg409::RULE,
+            Severity::Medium,
+            directive,
+            message,
+        ));
     };
     let elem = across(policies, SCRIPT_ELEM, inline_allowed);
     let attr = across(policies, SCRIPT_ATTR, inline_allowed);
@@ -822,7 +833,7 @@ fn source_list_directive(name: &str) -> bool {
 /// DJG410: weaknesses that don't by themselves let an injected script run.
 fn hardening(policies: &[Policy], https: bool, issues: &mut Vec<CspIssue>) {
     let mut add = |severity: Severity, directive: &str, message: String| {
-        issues.push(issue("DJG410", severity, directive, message));
+        issues.push(issue(&live::djg410::RULE, severity, directive, message));
     };
     if let Allows::By(d, tokens) = across(policies, SCRIPT_EVAL, |list| {
         list.iter()

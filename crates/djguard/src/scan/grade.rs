@@ -4,7 +4,8 @@
 //! - `observatory_score`: MDN HTTP Observatory's algorithm (version 6) over the same tests,
 //!   so a user can predict the Observatory's grade: start at 100, add every penalty; add the
 //!   bonuses only when the penalties alone leave 90 or more; floor at 0.
-//! - `score`: the same plus djguard's Django modifiers (table below), which count as
+//! - `score`: the same plus djguard's Django modifiers (each live rule's `Penalty`, next to
+//!   its metadata in `rules/live/`; summarised below), which count as
 //!   penalties before the bonus rule. A critical finding (DEBUG pages, exposed secrets) caps
 //!   the letter at F whatever the number says.
 //!
@@ -83,24 +84,6 @@ pub fn rank(letter: &str) -> Option<usize> {
     ];
     let l = letter.trim().to_ascii_uppercase();
     ORDER.iter().position(|o| *o == l)
-}
-
-/// The modifier djguard adds for a finding of `rule` (0 when it adds none).
-pub fn django_modifier(rule: &str, severity: crate::finding::Severity) -> i32 {
-    match rule {
-        "DJG422" | "DJG427" => -50,
-        "DJG424" | "DJG403" => -20,
-        "DJG423" | "DJG405" => -10,
-        "DJG404" => {
-            if severity >= crate::finding::Severity::High {
-                -10
-            } else {
-                -5
-            }
-        }
-        "DJG430" | "DJG429" | "DJG428" => -5,
-        _ => 0,
-    }
 }
 
 fn total(tests: &mut [TestResult], extra: i32) -> i32 {

@@ -7,6 +7,7 @@ use serde::Serialize;
 use super::fetch::TlsInfo;
 use super::grade::{DjangoModifier, TestResult};
 use crate::finding::{Confidence, Severity};
+use crate::rules::live::Penalty;
 
 /// The request and response a finding is about.
 #[derive(Debug, Clone, Serialize)]
@@ -35,6 +36,9 @@ pub struct LiveFinding {
     pub fingerprint: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub evidence: Option<Evidence>,
+    /// Points it takes from the score (the rule's [`Penalty`]).
+    #[serde(skip)]
+    pub penalty: Penalty,
 }
 
 /// A site's report.

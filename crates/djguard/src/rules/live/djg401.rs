@@ -49,13 +49,17 @@
 //! - OWASP Transport Layer Security Cheat Sheet
 //! - CWE-319: Cleartext Transmission of Sensitive Information
 
+use super::{LiveRule, Penalty};
 use crate::finding::Severity;
 use crate::rules::RuleMeta;
 
-pub static META: RuleMeta = RuleMeta {
-    id: "DJG401",
-    title: "Site not reachable over HTTPS",
-    severity: Severity::High,
-    cwe: Some(319),
-    groups: &["live", "scan"],
+pub static RULE: LiveRule = LiveRule {
+    meta: RuleMeta {
+        id: "DJG401",
+        title: "Site not reachable over HTTPS",
+        severity: Severity::High,
+        cwe: Some(319),
+        groups: &["live", "scan"],
+    },
+    penalty: Penalty::None,
 };

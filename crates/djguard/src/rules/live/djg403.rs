@@ -45,13 +45,17 @@
 //! - OWASP Transport Layer Security Cheat Sheet
 //! - CWE-295: Improper Certificate Validation
 
+use super::{LiveRule, Penalty};
 use crate::finding::Severity;
 use crate::rules::RuleMeta;
 
-pub static META: RuleMeta = RuleMeta {
-    id: "DJG403",
-    title: "TLS certificate not valid",
-    severity: Severity::High,
-    cwe: Some(295),
-    groups: &["live", "scan"],
+pub static RULE: LiveRule = LiveRule {
+    meta: RuleMeta {
+        id: "DJG403",
+        title: "TLS certificate not valid",
+        severity: Severity::High,
+        cwe: Some(295),
+        groups: &["live", "scan"],
+    },
+    penalty: Penalty::Points(-20),
 };

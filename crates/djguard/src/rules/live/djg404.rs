@@ -37,13 +37,20 @@
 //! - OWASP Transport Layer Security Cheat Sheet
 //! - CWE-298: Improper Validation of Certificate Expiration
 
+use super::{LiveRule, Penalty};
 use crate::finding::Severity;
 use crate::rules::RuleMeta;
 
-pub static META: RuleMeta = RuleMeta {
-    id: "DJG404",
-    title: "TLS certificate expires soon",
-    severity: Severity::Medium,
-    cwe: Some(298),
-    groups: &["live", "scan"],
+pub static RULE: LiveRule = LiveRule {
+    meta: RuleMeta {
+        id: "DJG404",
+        title: "TLS certificate expires soon",
+        severity: Severity::Medium,
+        cwe: Some(298),
+        groups: &["live", "scan"],
+    },
+    penalty: Penalty::BySeverity {
+        high: -10,
+        lower: -5,
+    },
 };

@@ -35,13 +35,17 @@
 //! - OWASP Transport Layer Security Cheat Sheet
 //! - CWE-327: Use of a Broken or Risky Cryptographic Algorithm
 
+use super::{LiveRule, Penalty};
 use crate::finding::Severity;
 use crate::rules::RuleMeta;
 
-pub static META: RuleMeta = RuleMeta {
-    id: "DJG405",
-    title: "Legacy TLS 1.0 or 1.1 accepted",
-    severity: Severity::Medium,
-    cwe: Some(327),
-    groups: &["live", "scan"],
+pub static RULE: LiveRule = LiveRule {
+    meta: RuleMeta {
+        id: "DJG405",
+        title: "Legacy TLS 1.0 or 1.1 accepted",
+        severity: Severity::Medium,
+        cwe: Some(327),
+        groups: &["live", "scan"],
+    },
+    penalty: Penalty::Points(-10),
 };

@@ -43,13 +43,17 @@
 //! - OWASP HTTP Strict Transport Security Cheat Sheet
 //! - CWE-319: Cleartext Transmission of Sensitive Information
 
+use super::{LiveRule, Penalty};
 use crate::finding::Severity;
 use crate::rules::RuleMeta;
 
-pub static META: RuleMeta = RuleMeta {
-    id: "DJG406",
-    title: "HSTS missing or too short",
-    severity: Severity::Medium,
-    cwe: Some(319),
-    groups: &["live", "scan"],
+pub static RULE: LiveRule = LiveRule {
+    meta: RuleMeta {
+        id: "DJG406",
+        title: "HSTS missing or too short",
+        severity: Severity::Medium,
+        cwe: Some(319),
+        groups: &["live", "scan"],
+    },
+    penalty: Penalty::None,
 };

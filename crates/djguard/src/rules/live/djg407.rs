@@ -49,13 +49,17 @@
 //! - MDN: Strict-Transport-Security
 //! - CWE-319: Cleartext Transmission of Sensitive Information
 
+use super::{LiveRule, Penalty};
 use crate::finding::Severity;
 use crate::rules::RuleMeta;
 
-pub static META: RuleMeta = RuleMeta {
-    id: "DJG407",
-    title: "HSTS header invalid or not preload-ready",
-    severity: Severity::Low,
-    cwe: Some(319),
-    groups: &["live", "scan"],
+pub static RULE: LiveRule = LiveRule {
+    meta: RuleMeta {
+        id: "DJG407",
+        title: "HSTS header invalid or not preload-ready",
+        severity: Severity::Low,
+        cwe: Some(319),
+        groups: &["live", "scan"],
+    },
+    penalty: Penalty::None,
 };

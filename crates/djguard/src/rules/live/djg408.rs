@@ -50,13 +50,17 @@
 //! - OWASP Content Security Policy Cheat Sheet
 //! - CWE-693: Protection Mechanism Failure
 
+use super::{LiveRule, Penalty};
 use crate::finding::Severity;
 use crate::rules::RuleMeta;
 
-pub static META: RuleMeta = RuleMeta {
-    id: "DJG408",
-    title: "No Content-Security-Policy",
-    severity: Severity::Medium,
-    cwe: Some(693),
-    groups: &["live", "scan"],
+pub static RULE: LiveRule = LiveRule {
+    meta: RuleMeta {
+        id: "DJG408",
+        title: "No Content-Security-Policy",
+        severity: Severity::Medium,
+        cwe: Some(693),
+        groups: &["live", "scan"],
+    },
+    penalty: Penalty::None,
 };

@@ -54,13 +54,17 @@
 //! - OWASP Content Security Policy Cheat Sheet
 //! - CWE-79: Improper Neutralization of Input During Web Page Generation
 
+use super::{LiveRule, Penalty};
 use crate::finding::Severity;
 use crate::rules::RuleMeta;
 
-pub static META: RuleMeta = RuleMeta {
-    id: "DJG409",
-    title: "Content-Security-Policy allows script injection",
-    severity: Severity::Medium,
-    cwe: Some(79),
-    groups: &["live", "scan"],
+pub static RULE: LiveRule = LiveRule {
+    meta: RuleMeta {
+        id: "DJG409",
+        title: "Content-Security-Policy allows script injection",
+        severity: Severity::Medium,
+        cwe: Some(79),
+        groups: &["live", "scan"],
+    },
+    penalty: Penalty::None,
 };

@@ -44,13 +44,17 @@
 //! - OWASP Clickjacking Defense Cheat Sheet
 //! - CWE-1021: Improper Restriction of Rendered UI Layers or Frames
 
+use super::{LiveRule, Penalty};
 use crate::finding::Severity;
 use crate::rules::RuleMeta;
 
-pub static META: RuleMeta = RuleMeta {
-    id: "DJG411",
-    title: "Page can be framed (clickjacking)",
-    severity: Severity::Medium,
-    cwe: Some(1021),
-    groups: &["live", "scan"],
+pub static RULE: LiveRule = LiveRule {
+    meta: RuleMeta {
+        id: "DJG411",
+        title: "Page can be framed (clickjacking)",
+        severity: Severity::Medium,
+        cwe: Some(1021),
+        groups: &["live", "scan"],
+    },
+    penalty: Penalty::None,
 };

@@ -37,13 +37,17 @@
 //! - OWASP HTTP Headers Cheat Sheet
 //! - CWE-693: Protection Mechanism Failure
 
+use super::{LiveRule, Penalty};
 use crate::finding::Severity;
 use crate::rules::RuleMeta;
 
-pub static META: RuleMeta = RuleMeta {
-    id: "DJG412",
-    title: "X-Content-Type-Options nosniff missing",
-    severity: Severity::Low,
-    cwe: Some(693),
-    groups: &["live", "scan"],
+pub static RULE: LiveRule = LiveRule {
+    meta: RuleMeta {
+        id: "DJG412",
+        title: "X-Content-Type-Options nosniff missing",
+        severity: Severity::Low,
+        cwe: Some(693),
+        groups: &["live", "scan"],
+    },
+    penalty: Penalty::None,
 };

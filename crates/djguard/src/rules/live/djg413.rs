@@ -41,13 +41,17 @@
 //! - OWASP HTTP Headers Cheat Sheet
 //! - CWE-200: Exposure of Sensitive Information to an Unauthorized Actor
 
+use super::{LiveRule, Penalty};
 use crate::finding::Severity;
 use crate::rules::RuleMeta;
 
-pub static META: RuleMeta = RuleMeta {
-    id: "DJG413",
-    title: "Referrer-Policy missing or leaking",
-    severity: Severity::Low,
-    cwe: Some(200),
-    groups: &["live", "scan"],
+pub static RULE: LiveRule = LiveRule {
+    meta: RuleMeta {
+        id: "DJG413",
+        title: "Referrer-Policy missing or leaking",
+        severity: Severity::Low,
+        cwe: Some(200),
+        groups: &["live", "scan"],
+    },
+    penalty: Penalty::None,
 };

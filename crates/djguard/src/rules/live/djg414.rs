@@ -43,13 +43,17 @@
 //! - MDN: Cross-Origin-Opener-Policy; Cross-Origin-Resource-Policy; Cross-Origin-Embedder-Policy
 //! - CWE-693: Protection Mechanism Failure
 
+use super::{LiveRule, Penalty};
 use crate::finding::Severity;
 use crate::rules::RuleMeta;
 
-pub static META: RuleMeta = RuleMeta {
-    id: "DJG414",
-    title: "Cross-origin isolation headers missing",
-    severity: Severity::Info,
-    cwe: Some(693),
-    groups: &["live", "scan"],
+pub static RULE: LiveRule = LiveRule {
+    meta: RuleMeta {
+        id: "DJG414",
+        title: "Cross-origin isolation headers missing",
+        severity: Severity::Info,
+        cwe: Some(693),
+        groups: &["live", "scan"],
+    },
+    penalty: Penalty::None,
 };

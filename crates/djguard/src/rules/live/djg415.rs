@@ -48,13 +48,17 @@
 //! - OWASP HTTP Headers Cheat Sheet
 //! - CWE-693: Protection Mechanism Failure
 
+use super::{LiveRule, Penalty};
 use crate::finding::Severity;
 use crate::rules::RuleMeta;
 
-pub static META: RuleMeta = RuleMeta {
-    id: "DJG415",
-    title: "No Permissions-Policy",
-    severity: Severity::Info,
-    cwe: Some(693),
-    groups: &["live", "scan"],
+pub static RULE: LiveRule = LiveRule {
+    meta: RuleMeta {
+        id: "DJG415",
+        title: "No Permissions-Policy",
+        severity: Severity::Info,
+        cwe: Some(693),
+        groups: &["live", "scan"],
+    },
+    penalty: Penalty::None,
 };

@@ -49,13 +49,17 @@
 //! - OWASP Web Security Testing Guide: Testing Cross Origin Resource Sharing
 //! - CWE-942: Permissive Cross-domain Policy with Untrusted Domains
 
+use super::{LiveRule, Penalty};
 use crate::finding::Severity;
 use crate::rules::RuleMeta;
 
-pub static META: RuleMeta = RuleMeta {
-    id: "DJG416",
-    title: "CORS open to any origin",
-    severity: Severity::High,
-    cwe: Some(942),
-    groups: &["live", "scan"],
+pub static RULE: LiveRule = LiveRule {
+    meta: RuleMeta {
+        id: "DJG416",
+        title: "CORS open to any origin",
+        severity: Severity::High,
+        cwe: Some(942),
+        groups: &["live", "scan"],
+    },
+    penalty: Penalty::None,
 };

@@ -42,13 +42,17 @@
 //! - OWASP Third Party JavaScript Management Cheat Sheet
 //! - CWE-353: Missing Support for Integrity Check
 
+use super::{LiveRule, Penalty};
 use crate::finding::Severity;
 use crate::rules::RuleMeta;
 
-pub static META: RuleMeta = RuleMeta {
-    id: "DJG417",
-    title: "Cross-origin script without Subresource Integrity",
-    severity: Severity::Low,
-    cwe: Some(353),
-    groups: &["live", "scan"],
+pub static RULE: LiveRule = LiveRule {
+    meta: RuleMeta {
+        id: "DJG417",
+        title: "Cross-origin script without Subresource Integrity",
+        severity: Severity::Low,
+        cwe: Some(353),
+        groups: &["live", "scan"],
+    },
+    penalty: Penalty::None,
 };

@@ -35,13 +35,17 @@
 //! - OWASP Web Security Testing Guide: Fingerprint Web Server
 //! - CWE-200: Exposure of Sensitive Information to an Unauthorized Actor
 
+use super::{LiveRule, Penalty};
 use crate::finding::Severity;
 use crate::rules::RuleMeta;
 
-pub static META: RuleMeta = RuleMeta {
-    id: "DJG418",
-    title: "Server software version disclosed",
-    severity: Severity::Low,
-    cwe: Some(200),
-    groups: &["live", "scan"],
+pub static RULE: LiveRule = LiveRule {
+    meta: RuleMeta {
+        id: "DJG418",
+        title: "Server software version disclosed",
+        severity: Severity::Low,
+        cwe: Some(200),
+        groups: &["live", "scan"],
+    },
+    penalty: Penalty::None,
 };

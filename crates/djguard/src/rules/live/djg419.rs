@@ -43,13 +43,17 @@
 //! - OWASP Session Management Cheat Sheet
 //! - CWE-614: Sensitive Cookie in HTTPS Session Without 'Secure' Attribute
 
+use super::{LiveRule, Penalty};
 use crate::finding::Severity;
 use crate::rules::RuleMeta;
 
-pub static META: RuleMeta = RuleMeta {
-    id: "DJG419",
-    title: "Cookie without the Secure flag",
-    severity: Severity::High,
-    cwe: Some(614),
-    groups: &["live", "scan"],
+pub static RULE: LiveRule = LiveRule {
+    meta: RuleMeta {
+        id: "DJG419",
+        title: "Cookie without the Secure flag",
+        severity: Severity::High,
+        cwe: Some(614),
+        groups: &["live", "scan"],
+    },
+    penalty: Penalty::None,
 };

@@ -39,13 +39,17 @@
 //! - OWASP Session Management Cheat Sheet
 //! - CWE-1004: Sensitive Cookie Without 'HttpOnly' Flag
 
+use super::{LiveRule, Penalty};
 use crate::finding::Severity;
 use crate::rules::RuleMeta;
 
-pub static META: RuleMeta = RuleMeta {
-    id: "DJG420",
-    title: "Session cookie readable by JavaScript",
-    severity: Severity::Medium,
-    cwe: Some(1004),
-    groups: &["live", "scan"],
+pub static RULE: LiveRule = LiveRule {
+    meta: RuleMeta {
+        id: "DJG420",
+        title: "Session cookie readable by JavaScript",
+        severity: Severity::Medium,
+        cwe: Some(1004),
+        groups: &["live", "scan"],
+    },
+    penalty: Penalty::None,
 };

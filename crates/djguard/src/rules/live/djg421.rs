@@ -48,13 +48,17 @@
 //! - OWASP Session Management Cheat Sheet
 //! - CWE-1275: Sensitive Cookie with Improper SameSite Attribute
 
+use super::{LiveRule, Penalty};
 use crate::finding::Severity;
 use crate::rules::RuleMeta;
 
-pub static META: RuleMeta = RuleMeta {
-    id: "DJG421",
-    title: "Cookie SameSite, prefix or Domain problem",
-    severity: Severity::Low,
-    cwe: Some(1275),
-    groups: &["live", "scan"],
+pub static RULE: LiveRule = LiveRule {
+    meta: RuleMeta {
+        id: "DJG421",
+        title: "Cookie SameSite, prefix or Domain problem",
+        severity: Severity::Low,
+        cwe: Some(1275),
+        groups: &["live", "scan"],
+    },
+    penalty: Penalty::None,
 };

@@ -48,13 +48,17 @@
 //! - OWASP Web Security Testing Guide: Testing for Improper Error Handling
 //! - CWE-489: Active Debug Code
 
+use super::{LiveRule, Penalty};
 use crate::finding::Severity;
 use crate::rules::RuleMeta;
 
-pub static META: RuleMeta = RuleMeta {
-    id: "DJG422",
-    title: "DEBUG pages exposed",
-    severity: Severity::Critical,
-    cwe: Some(489),
-    groups: &["live", "scan"],
+pub static RULE: LiveRule = LiveRule {
+    meta: RuleMeta {
+        id: "DJG422",
+        title: "DEBUG pages exposed",
+        severity: Severity::Critical,
+        cwe: Some(489),
+        groups: &["live", "scan"],
+    },
+    penalty: Penalty::Points(-50),
 };

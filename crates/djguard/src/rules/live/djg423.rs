@@ -50,13 +50,17 @@
 //! - OWASP Web Security Testing Guide: Testing for Host Header Injection
 //! - CWE-20: Improper Input Validation
 
+use super::{LiveRule, Penalty};
 use crate::finding::Severity;
 use crate::rules::RuleMeta;
 
-pub static META: RuleMeta = RuleMeta {
-    id: "DJG423",
-    title: "Any Host header accepted",
-    severity: Severity::Medium,
-    cwe: Some(20),
-    groups: &["live", "scan"],
+pub static RULE: LiveRule = LiveRule {
+    meta: RuleMeta {
+        id: "DJG423",
+        title: "Any Host header accepted",
+        severity: Severity::Medium,
+        cwe: Some(20),
+        groups: &["live", "scan"],
+    },
+    penalty: Penalty::Points(-10),
 };

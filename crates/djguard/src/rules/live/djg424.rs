@@ -36,13 +36,17 @@
 //! - Python documentation: wsgiref.simple_server
 //! - CWE-489: Active Debug Code
 
+use super::{LiveRule, Penalty};
 use crate::finding::Severity;
 use crate::rules::RuleMeta;
 
-pub static META: RuleMeta = RuleMeta {
-    id: "DJG424",
-    title: "Development server in production",
-    severity: Severity::High,
-    cwe: Some(489),
-    groups: &["live", "scan"],
+pub static RULE: LiveRule = LiveRule {
+    meta: RuleMeta {
+        id: "DJG424",
+        title: "Development server in production",
+        severity: Severity::High,
+        cwe: Some(489),
+        groups: &["live", "scan"],
+    },
+    penalty: Penalty::Points(-20),
 };

@@ -47,13 +47,17 @@
 //! - OWASP Authentication Cheat Sheet; Credential Stuffing Prevention Cheat Sheet
 //! - CWE-200: Exposure of Sensitive Information to an Unauthorized Actor
 
+use super::{LiveRule, Penalty};
 use crate::finding::Severity;
 use crate::rules::RuleMeta;
 
-pub static META: RuleMeta = RuleMeta {
-    id: "DJG425",
-    title: "Admin at the default URL",
-    severity: Severity::Low,
-    cwe: Some(200),
-    groups: &["live", "scan"],
+pub static RULE: LiveRule = LiveRule {
+    meta: RuleMeta {
+        id: "DJG425",
+        title: "Admin at the default URL",
+        severity: Severity::Low,
+        cwe: Some(200),
+        groups: &["live", "scan"],
+    },
+    penalty: Penalty::None,
 };

@@ -36,13 +36,17 @@
 //! - OWASP Credential Stuffing Prevention Cheat Sheet
 //! - CWE-200: Exposure of Sensitive Information to an Unauthorized Actor
 
+use super::{LiveRule, Penalty};
 use crate::finding::Severity;
 use crate::rules::RuleMeta;
 
-pub static META: RuleMeta = RuleMeta {
-    id: "DJG426",
-    title: "Login page at a guessable URL",
-    severity: Severity::Info,
-    cwe: Some(200),
-    groups: &["live", "scan"],
+pub static RULE: LiveRule = LiveRule {
+    meta: RuleMeta {
+        id: "DJG426",
+        title: "Login page at a guessable URL",
+        severity: Severity::Info,
+        cwe: Some(200),
+        groups: &["live", "scan"],
+    },
+    penalty: Penalty::None,
 };

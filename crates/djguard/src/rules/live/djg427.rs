@@ -48,13 +48,17 @@
 //! - OWASP Secrets Management Cheat Sheet
 //! - CWE-538: Insertion of Sensitive Information into Externally-Accessible File or Directory
 
+use super::{LiveRule, Penalty};
 use crate::finding::Severity;
 use crate::rules::RuleMeta;
 
-pub static META: RuleMeta = RuleMeta {
-    id: "DJG427",
-    title: "Secret files exposed",
-    severity: Severity::Critical,
-    cwe: Some(538),
-    groups: &["live", "scan"],
+pub static RULE: LiveRule = LiveRule {
+    meta: RuleMeta {
+        id: "DJG427",
+        title: "Secret files exposed",
+        severity: Severity::Critical,
+        cwe: Some(538),
+        groups: &["live", "scan"],
+    },
+    penalty: Penalty::Points(-50),
 };

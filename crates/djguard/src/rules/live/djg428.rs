@@ -44,13 +44,17 @@
 //! - OWASP API Security Top 10 (2023): API8 Security Misconfiguration
 //! - CWE-200: Exposure of Sensitive Information to an Unauthorized Actor
 
+use super::{LiveRule, Penalty};
 use crate::finding::Severity;
 use crate::rules::RuleMeta;
 
-pub static META: RuleMeta = RuleMeta {
-    id: "DJG428",
-    title: "Browsable API exposed",
-    severity: Severity::Low,
-    cwe: Some(200),
-    groups: &["live", "scan"],
+pub static RULE: LiveRule = LiveRule {
+    meta: RuleMeta {
+        id: "DJG428",
+        title: "Browsable API exposed",
+        severity: Severity::Low,
+        cwe: Some(200),
+        groups: &["live", "scan"],
+    },
+    penalty: Penalty::Points(-5),
 };

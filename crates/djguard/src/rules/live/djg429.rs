@@ -36,13 +36,17 @@
 //! - OWASP Web Security Testing Guide: Test HTTP Methods
 //! - CWE-693: Protection Mechanism Failure
 
+use super::{LiveRule, Penalty};
 use crate::finding::Severity;
 use crate::rules::RuleMeta;
 
-pub static META: RuleMeta = RuleMeta {
-    id: "DJG429",
-    title: "TRACE method enabled",
-    severity: Severity::Low,
-    cwe: Some(693),
-    groups: &["live", "scan"],
+pub static RULE: LiveRule = LiveRule {
+    meta: RuleMeta {
+        id: "DJG429",
+        title: "TRACE method enabled",
+        severity: Severity::Low,
+        cwe: Some(693),
+        groups: &["live", "scan"],
+    },
+    penalty: Penalty::Points(-5),
 };

@@ -36,13 +36,17 @@
 //! - OWASP Web Security Testing Guide: Fingerprint Web Application Framework
 //! - CWE-200: Exposure of Sensitive Information to an Unauthorized Actor
 
+use super::{LiveRule, Penalty};
 use crate::finding::Severity;
 use crate::rules::RuleMeta;
 
-pub static META: RuleMeta = RuleMeta {
-    id: "DJG430",
-    title: "Django version disclosed",
-    severity: Severity::Medium,
-    cwe: Some(200),
-    groups: &["live", "scan"],
+pub static RULE: LiveRule = LiveRule {
+    meta: RuleMeta {
+        id: "DJG430",
+        title: "Django version disclosed",
+        severity: Severity::Medium,
+        cwe: Some(200),
+        groups: &["live", "scan"],
+    },
+    penalty: Penalty::Points(-5),
 };

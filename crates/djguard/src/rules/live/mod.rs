@@ -2,7 +2,54 @@
 //! what the deployed site answers over the network, its TLS, headers, cookies and exposed
 //! pages.
 
+use crate::finding::Severity;
 use crate::rules::RuleMeta;
+
+/// A live-site rule: its metadata, and the points a finding of it takes from the site's score
+/// (djguard's Django-specific modifiers on top of the Observatory-compatible tests).
+#[derive(Debug)]
+pub struct LiveRule {
+    pub meta: RuleMeta,
+    pub penalty: Penalty,
+}
+
+/// Rules are the same when their ids are.
+impl PartialEq for LiveRule {
+    fn eq(&self, other: &Self) -> bool {
+        self.meta.id == other.meta.id
+    }
+}
+
+impl Eq for LiveRule {}
+
+/// Points a live finding takes from the score.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Penalty {
+    None,
+    Points(i32),
+    /// More for a finding of high severity or above.
+    BySeverity {
+        high: i32,
+        lower: i32,
+    },
+}
+
+impl Penalty {
+    /// The modifier for a finding of this severity (0 for none).
+    pub fn points(self, severity: Severity) -> i32 {
+        match self {
+            Penalty::None => 0,
+            Penalty::Points(p) => p,
+            Penalty::BySeverity { high, lower } => {
+                if severity >= Severity::High {
+                    high
+                } else {
+                    lower
+                }
+            }
+        }
+    }
+}
 
 pub mod djg401;
 pub mod djg402;
@@ -36,34 +83,34 @@ pub mod djg429;
 pub mod djg430;
 
 pub static ALL: &[&RuleMeta] = &[
-    &djg401::META,
-    &djg402::META,
-    &djg403::META,
-    &djg404::META,
-    &djg405::META,
-    &djg406::META,
-    &djg407::META,
-    &djg408::META,
-    &djg409::META,
-    &djg410::META,
-    &djg411::META,
-    &djg412::META,
-    &djg413::META,
-    &djg414::META,
-    &djg415::META,
-    &djg416::META,
-    &djg417::META,
-    &djg418::META,
-    &djg419::META,
-    &djg420::META,
-    &djg421::META,
-    &djg422::META,
-    &djg423::META,
-    &djg424::META,
-    &djg425::META,
-    &djg426::META,
-    &djg427::META,
-    &djg428::META,
-    &djg429::META,
-    &djg430::META,
+    &djg401::RULE.meta,
+    &djg402::RULE.meta,
+    &djg403::RULE.meta,
+    &djg404::RULE.meta,
+    &djg405::RULE.meta,
+    &djg406::RULE.meta,
+    &djg407::RULE.meta,
+    &djg408::RULE.meta,
+    &djg409::RULE.meta,
+    &djg410::RULE.meta,
+    &djg411::RULE.meta,
+    &djg412::RULE.meta,
+    &djg413::RULE.meta,
+    &djg414::RULE.meta,
+    &djg415::RULE.meta,
+    &djg416::RULE.meta,
+    &djg417::RULE.meta,
+    &djg418::RULE.meta,
+    &djg419::RULE.meta,
+    &djg420::RULE.meta,
+    &djg421::RULE.meta,
+    &djg422::RULE.meta,
+    &djg423::RULE.meta,
+    &djg424::RULE.meta,
+    &djg425::RULE.meta,
+    &djg426::RULE.meta,
+    &djg427::RULE.meta,
+    &djg428::RULE.meta,
+    &djg429::RULE.meta,
+    &djg430::RULE.meta,
 ];
