@@ -2608,6 +2608,21 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
     }
 
     fn eval_call(&mut self, call: &'a ast::ExprCall) -> AVal {
+        let c = self.call_parts(call);
+        if let Some(v) = self.dict_building(c.method, c.receiver, call, &c.args, &c.kws) {
+            return v;
+        }
+        self.encoder_call(&c)
+            .or_else(|| self.receiver_call(&c))
+            .or_else(|| self.escaping_call(&c))
+            .or_else(|| self.known_or_project_call(&c))
+            .or_else(|| self.string_method(&c))
+            .unwrap_or_default()
+    }
+
+    /// Evaluates a call's receiver and arguments, resolves the callee when it can matter,
+    /// checks the rules' sinks and records a template's context.
+    fn call_parts(&mut self, call: &'a ast::ExprCall) -> CallParts<'a> {
         let (method, receiver) = match &*call.func {
             Expr::Attribute(a) => (Some(a.attr.id.as_str()), Some(&*a.value)),
             _ => (None, None),
@@ -2650,204 +2665,234 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
             self.check_sink(&sink, call, (receiver, recv.as_ref()), &args, &kws);
         }
         self.record_context(qualname.as_deref(), call);
-        if let Some(v) = self.dict_building(method, receiver, call, &args, &kws) {
-            return v;
+        CallParts {
+            call,
+            method,
+            receiver,
+            recv,
+            args,
+            kws,
+            qualname,
         }
+    }
 
+    /// Encoders: percent-encoding, and replacing every `<` (no tag can open).
+    fn encoder_call(&mut self, c: &CallParts<'a>) -> Option<AVal> {
         // Encoders: percent-encoding, and replacing every `<` (no tag can open).
-        if let Some(m) = method
-            && self.encodes(m, call)
+        if let Some(m) = c.method
+            && self.encodes(m, c.call)
         {
-            return AVal::safe();
+            return Some(AVal::safe());
         }
-        // The receiver decides first.
-        if let (Some(m), Some(r)) = (method, &recv) {
+        None
+    }
+
+    /// A method of a value whose kind decides (the request, uploads, `self`, URL arguments, `cleaned_data`).
+    fn receiver_call(&mut self, c: &CallParts<'a>) -> Option<AVal> {
+        // The c.receiver decides first.
+        if let (Some(m), Some(r)) = (c.method, &c.recv) {
             match r.kind {
                 Kind::Request
                     if m == "build_absolute_uri"
-                        && args.first().is_some_and(|a| a.taint.is_empty()) =>
+                        && c.args.first().is_some_and(|a| a.taint.is_empty()) =>
                 {
                     // The host is validated against ALLOWED_HOSTS, the path is ours.
-                    return AVal {
+                    return Some(AVal {
                         anchored: true,
                         ..AVal::safe()
-                    };
+                    });
                 }
                 Kind::Request if REQUEST_SOURCE_METHODS.contains(&m) => {
-                    return AVal {
-                        taint: self.source(call.range()),
+                    return Some(AVal {
+                        taint: self.source(c.call.range()),
                         anchored: matches!(
                             m,
                             "get_full_path" | "get_full_path_info" | "build_absolute_uri"
                         ),
                         ..AVal::default()
-                    };
+                    });
                 }
-                Kind::Request => return AVal::default(),
+                Kind::Request => return Some(AVal::default()),
                 Kind::Files if m == "get" => {
-                    let inner = receiver.map_or(call.range(), Ranged::range);
-                    return AVal {
-                        taint: self.refine(&r.taint, inner, call.range()),
+                    let inner = c.receiver.map_or(c.call.range(), Ranged::range);
+                    return Some(AVal {
+                        taint: self.refine(&r.taint, inner, c.call.range()),
                         kind: Kind::Upload,
                         ..AVal::default()
-                    };
+                    });
                 }
                 Kind::SelfOf { class, .. } => {
                     if let Some(fid) = self.ix.method(class, m) {
                         let offset =
                             usize::from(!has_decorator(self.ix.funcs[fid].def, "staticmethod"));
-                        return self.apply(fid, offset, call, &args, &kws);
+                        return Some(self.apply(fid, offset, c.call, &c.args, &c.kws));
                     }
-                    return AVal::default();
+                    return Some(AVal::default());
                 }
                 Kind::UrlKwargs(class)
                     if m == "get"
-                        && call
+                        && c.call
                             .arguments
                             .args
                             .first()
                             .and_then(string_literal)
                             .is_some_and(|k| self.ix.url_kwarg_safe(Def::Class(class), k)) =>
                 {
-                    return AVal::safe();
+                    return Some(AVal::safe());
                 }
                 Kind::CleanedData(form) if m == "get" => {
-                    if let Some(key) = call.arguments.args.first().and_then(string_literal)
+                    if let Some(key) = c.call.arguments.args.first().and_then(string_literal)
                         && self.typed_field(form, key)
                     {
-                        return AVal::safe();
+                        return Some(AVal::safe());
                     }
-                    return AVal {
+                    return Some(AVal {
                         taint: r.taint.clone(),
                         ..AVal::default()
-                    };
+                    });
                 }
                 _ => {}
             }
         }
+        None
+    }
+
+    /// A local bound to a sanitiser, or rendering a template or form: escaped output.
+    fn escaping_call(&mut self, c: &CallParts<'a>) -> Option<AVal> {
         // A local bound to a sanitiser (`esc(value)` after `esc = conditional_escape ...`).
-        if let Expr::Name(n) = &*call.func
+        if let Expr::Name(n) = &*c.call.func
             && self
                 .env
                 .get(&(n.id.as_str(), ""))
                 .is_some_and(|v| v.kind == Kind::Sanitiser)
         {
-            return AVal::safe();
+            return Some(AVal::safe());
         }
         // Rendering a template or a form escapes what goes into it.
         if matches!(
-            method,
+            c.method,
             Some("render" | "render_to_string" | "as_p" | "as_table" | "as_ul" | "as_div")
         ) {
-            return AVal::safe();
+            return Some(AVal::safe());
         }
-        if let Some(q) = qualname.as_deref() {
+        None
+    }
+
+    /// A call djguard knows by its qualified name (escapers, sanitisers, propagators, forms) or a project function or class, applied with its summary.
+    fn known_or_project_call(&mut self, c: &CallParts<'a>) -> Option<AVal> {
+        if let Some(q) = c.qualname.as_deref() {
             if matches!(
                 q,
                 "django.template.defaultfilters.urlize"
                     | "django.template.defaultfilters.urlizetrunc"
-            ) || (q == "django.utils.html.urlize" && !kws.is_empty())
+            ) || (q == "django.utils.html.urlize" && !c.kws.is_empty())
             {
                 // Escapes unless told `autoescape=False`.
-                let off = call.arguments.keywords.iter().any(|k| {
+                let off = c.call.arguments.keywords.iter().any(|k| {
                     k.arg
                         .as_ref()
                         .is_some_and(|a| a.id.as_str() == "autoescape")
                         && matches!(&k.value, Expr::BooleanLiteral(b) if !b.value)
                 });
                 if !off {
-                    return AVal::safe();
+                    return Some(AVal::safe());
                 }
             }
-            if q == "json.dumps" && self.escaping_encoder(call) {
-                return AVal::safe();
+            if q == "json.dumps" && self.escaping_encoder(c.call) {
+                return Some(AVal::safe());
             }
             if known(q) == Some(Known::Sanitiser) {
-                return AVal::safe();
+                return Some(AVal::safe());
             }
             if known(q) == Some(Known::Propagator) {
                 let mut out = AVal::built();
-                for v in args.iter().chain(kws.iter().map(|(_, v)| v)) {
+                for v in c.args.iter().chain(c.kws.iter().map(|(_, v)| v)) {
                     out.absorb(v);
                 }
-                return out;
+                return Some(out);
             }
             match self
                 .ix
                 .lookup(q)
-                .or_else(|| self.ix.resolve_def(self.file, &call.func))
+                .or_else(|| self.ix.resolve_def(self.file, &c.call.func))
             {
                 Some(Def::Func(fid)) => {
-                    // Through the class: a classmethod gets `cls` implicitly; a plain method
+                    // Through the class: a classmethod gets `cls` implicitly; a plain c.method
                     // gets its instance as the first argument, a staticmethod nothing.
                     let offset = usize::from(has_decorator(self.ix.funcs[fid].def, "classmethod"));
-                    return self.apply(fid, offset, call, &args, &kws);
+                    return Some(self.apply(fid, offset, c.call, &c.args, &c.kws));
                 }
                 Some(Def::Class(cid)) => {
                     if self.ix.is_form_class(cid) {
-                        return self.form(Some(cid), &args, &kws);
+                        return Some(self.form(Some(cid), &c.args, &c.kws));
                     }
                     if let Some(init) = self.ix.method(cid, "__init__") {
                         // Parameters flowing into the instance are not tracked; the
                         // constructor's own sinks are.
-                        self.apply(init, 1, call, &args, &kws);
+                        self.apply(init, 1, c.call, &c.args, &c.kws);
                     }
-                    return AVal::default();
+                    return Some(AVal::default());
                 }
                 None => {}
             }
             if q.starts_with("django.forms.") {
-                return self.form(None, &args, &kws);
+                return Some(self.form(None, &c.args, &c.kws));
             }
         }
-        if let (Some(m), Some(r)) = (method, &recv) {
-            if r.konst && is_str(receiver.unwrap_or(&call.func)) {
+        None
+    }
+
+    /// A method of a string: formatting or joining a constant template, propagating methods, and safe methods of an escaped value.
+    fn string_method(&mut self, c: &CallParts<'a>) -> Option<AVal> {
+        if let (Some(m), Some(r)) = (c.method, &c.recv) {
+            if r.konst && is_str(c.receiver.unwrap_or(&c.call.func)) {
                 match m {
                     "format" | "format_map" => {
                         let mut out = AVal::built();
-                        let fmt = receiver.and_then(string_literal).unwrap_or("");
+                        let fmt = c.receiver.and_then(string_literal).unwrap_or("");
                         let prefix = fmt.split('{').next().unwrap_or("");
                         out.anchored = anchored_start(
                             prefix,
-                            args.first()
-                                .or(kws.first().map(|(_, v)| v))
+                            c.args
+                                .first()
+                                .or(c.kws.first().map(|(_, v)| v))
                                 .map(origin_safe),
                         );
-                        for v in args.iter().chain(kws.iter().map(|(_, v)| v)) {
+                        for v in c.args.iter().chain(c.kws.iter().map(|(_, v)| v)) {
                             out.absorb(v);
                         }
-                        return self.formatted(out, call.range(), "str.format()");
+                        return Some(self.formatted(out, c.call.range(), "str.format()"));
                     }
                     "join" => {
                         let mut out = AVal::built();
-                        for v in &args {
+                        for v in &c.args {
                             out.absorb(v);
                         }
                         // `"?".join([reverse(...), query])`: the first part fixes the origin.
                         if let Some(
                             Expr::List(ast::ExprList { elts, .. })
                             | Expr::Tuple(ast::ExprTuple { elts, .. }),
-                        ) = call.arguments.args.first()
+                        ) = c.call.arguments.args.first()
                             && let Some(first) = elts.first()
                         {
                             let v = self.eval(first);
                             out.anchored = starts_fixed(&v);
                         }
-                        return self.formatted(out, call.range(), "str.join()");
+                        return Some(self.formatted(out, c.call.range(), "str.join()"));
                     }
-                    _ => return AVal::konst(),
+                    _ => return Some(AVal::konst()),
                 }
             }
             if !r.taint.is_empty() && PROPAGATING_METHODS.contains(&m) {
-                let inner = receiver.map_or(call.range(), Ranged::range);
-                return AVal {
-                    taint: self.refine(&r.taint, inner, call.range()),
+                let inner = c.receiver.map_or(c.call.range(), Ranged::range);
+                return Some(AVal {
+                    taint: self.refine(&r.taint, inner, c.call.range()),
                     anchored: r.anchored && matches!(m, "replace" | "rstrip" | "format"),
                     ..AVal::default()
-                };
+                });
             }
             if !matches!(r.kind, Kind::Plain | Kind::Checked) {
-                return AVal::default();
+                return Some(AVal::default());
             }
             if r.safe
                 && matches!(
@@ -2864,10 +2909,10 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                         | "splitlines"
                 )
             {
-                return AVal::safe();
+                return Some(AVal::safe());
             }
         }
-        AVal::default()
+        None
     }
 
     /// Whether a method call encodes its receiver so no markup survives: `QueryDict.urlencode()`
@@ -3396,6 +3441,17 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
     }
 }
 
+/// A call with its parts evaluated (see `FnCx::call_parts`).
+struct CallParts<'a> {
+    call: &'a ast::ExprCall,
+    method: Option<&'a str>,
+    receiver: Option<&'a Expr>,
+    recv: Option<AVal>,
+    args: Vec<AVal>,
+    kws: Vec<(Option<&'a str>, AVal)>,
+    qualname: Option<String>,
+}
+
 /// Intersect a running set with the parameters valid at one more exit.
 fn intersect(acc: &mut Option<Vec<u16>>, now: &[u16]) {
     match acc {
@@ -3612,3 +3668,7 @@ impl<'a> ast::visitor::Visitor<'a> for Prescan<'_, '_, 'a> {
         });
     }
 }
+
+#[cfg(test)]
+#[path = "taint_tests.rs"]
+mod tests;
