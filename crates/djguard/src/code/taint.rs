@@ -65,7 +65,7 @@ pub struct SinkSite {
     pub name: String,
     pub func: Option<FuncId>,
     /// A file path sink: the request's own path reaching it went through the URL pattern
-    /// that routed the request, which djguard does not read (see [`route_bound`]).
+    /// that routed the request, which djguard does not read (see `route_bound` in the engine).
     pub path: bool,
 }
 

@@ -17,9 +17,9 @@
 //!   &nbsp;` and numeric references. Other named references stay as written.
 //!
 //! What it doesn't model: foreign content (`<svg><title>` is read as an HTML title if it comes
-//! first), `<template>` (scripts inside it count), the script-data escape states (`<!--
-//! <script>` inside a script), and where a meta tag sits (browsers honour a CSP meta only in
-//! `<head>`; this returns them all, as the MDN Observatory does).
+//! first), `<template>` (scripts inside it count), the script-data escape states
+//! (`<!-- <script>` inside a script), and where a meta tag sits (browsers honour a CSP meta
+//! only in `<head>`; this returns them all, as the MDN Observatory does).
 //!
 //! Input is arbitrary bytes: invalid UTF-8, binary or truncated. Values are decoded lossily
 //! as UTF-8. The scanner is linear in the input and never panics: every position is read
