@@ -28,7 +28,7 @@
 //! or list the id under `ignore-advisories` in the configuration.
 //!
 //! ## References
-//! - OSV schema: https://ossf.github.io/osv-schema/
+//! - OSV schema (ossf.github.io/osv-schema)
 //! - Python Packaging Advisory Database (PyPA)
 
 use crate::finding::Severity;
