@@ -1,0 +1,397 @@
+//! Expressions: names, literals, operators, f-strings, containers, attributes, subscripts.
+
+use super::*;
+
+impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
+    pub(in crate::code::taint) fn eval(&mut self, expr: &'a Expr) -> AVal {
+        stacker::maybe_grow(64 * 1024, 4 * 1024 * 1024, || self.eval_inner(expr))
+    }
+
+    pub(in crate::code::taint) fn eval_inner(&mut self, expr: &'a Expr) -> AVal {
+        match expr {
+            Expr::StringLiteral(lit) => AVal {
+                anchored: fixed_origin(lit.value.to_str()),
+                ..AVal::konst()
+            },
+            Expr::BytesLiteral(_)
+            | Expr::NumberLiteral(_)
+            | Expr::BooleanLiteral(_)
+            | Expr::NoneLiteral(_)
+            | Expr::EllipsisLiteral(_) => AVal::konst(),
+            Expr::Name(n) if self.redirect_checked(n.id.as_str()) => AVal::safe(),
+            Expr::Name(n) => match self.env.get(&(n.id.as_str(), "")) {
+                Some(v) => v.clone(),
+                None if self.ix.files[self.file]
+                    .imports
+                    .binding(n.id.as_str())
+                    .is_some_and(|q| known(q) == Some(Known::Sanitiser)) =>
+                {
+                    AVal {
+                        kind: Kind::Sanitiser,
+                        ..AVal::default()
+                    }
+                }
+                None => {
+                    if self.ix.files[self.file].constants.contains(n.id.as_str()) {
+                        AVal::konst()
+                    } else {
+                        AVal::default()
+                    }
+                }
+            },
+            Expr::Attribute(a) => self.eval_attribute(expr, a),
+            Expr::Subscript(s) => {
+                let base = self.eval(&s.value);
+                let index = self.eval(&s.slice);
+                match base.kind {
+                    Kind::UrlKwargs(class)
+                        if string_literal(&s.slice)
+                            .is_some_and(|k| self.ix.url_kwarg_safe(Def::Class(class), k)) =>
+                    {
+                        AVal::safe()
+                    }
+                    Kind::Files => {
+                        let taint = self.refine(&base.taint, s.value.range(), s.range);
+                        AVal {
+                            taint,
+                            kind: Kind::Upload,
+                            ..AVal::default()
+                        }
+                    }
+                    Kind::CleanedData(form) => {
+                        if let Some(key) = string_literal(&s.slice)
+                            && self.typed_field(form, key)
+                        {
+                            return AVal::safe();
+                        }
+                        AVal {
+                            taint: base.taint.clone(),
+                            ..AVal::default()
+                        }
+                    }
+                    _ => {
+                        let taint = self.refine(&base.taint, s.value.range(), s.range);
+                        AVal {
+                            taint,
+                            konst: base.konst && index.konst,
+                            safe: base.safe,
+                            ..AVal::default()
+                        }
+                    }
+                }
+            }
+            Expr::Call(c) if self.redirect_checked(self.ix.text(self.file, c.range())) => {
+                AVal::safe()
+            }
+            Expr::Call(c) => self.eval_call(c),
+            Expr::FString(f) => {
+                let mut out = AVal::built();
+                let prefix = fstring_prefix(f);
+                let mut first: Option<AVal> = None;
+                for part in f.value.iter() {
+                    if let ast::FStringPart::FString(fs) = part {
+                        for el in &fs.elements {
+                            if let ast::InterpolatedStringElement::Interpolation(i) = el {
+                                let v = self.eval(&i.expression);
+                                out.absorb(&v);
+                                first.get_or_insert(v);
+                            }
+                        }
+                    }
+                }
+                out.anchored = anchored_start(&prefix, first.as_ref().map(origin_safe));
+                if !out.anchored {
+                    out.anchored_if = anchor_param(&prefix, first.as_ref());
+                }
+                self.formatted(out, f.range, "f-string")
+            }
+            Expr::BinOp(b) => {
+                let l = self.eval(&b.left);
+                // `"..." % (a, b)`: each element once; the first decides where a URL points.
+                let (r, first_elt) = match (&*b.right, b.op) {
+                    (Expr::Tuple(t), ast::Operator::Mod) => {
+                        let mut out = AVal::built();
+                        let mut first = None;
+                        for e in &t.elts {
+                            let v = self.eval(e);
+                            first.get_or_insert(origin_safe(&v));
+                            out.absorb(&v);
+                        }
+                        (out, first)
+                    }
+                    _ => {
+                        let v = self.eval(&b.right);
+                        let first = Some(origin_safe(&v));
+                        (v, first)
+                    }
+                };
+                match b.op {
+                    ast::Operator::Mod if l.konst && is_str(&b.left) => {
+                        let mut out = AVal::built();
+                        let fmt = string_literal(&b.left).unwrap_or("");
+                        let prefix = fmt.split('%').next().unwrap_or("");
+                        let first = first_elt;
+                        out.anchored = anchored_start(prefix, first);
+                        out.absorb(&r);
+                        self.formatted(out, b.range, "%-formatting")
+                    }
+                    ast::Operator::Add | ast::Operator::Mod | ast::Operator::Div => {
+                        let mut out = AVal::built();
+                        out.absorb(&l);
+                        out.absorb(&r);
+                        out.anchored = match string_literal(&b.left) {
+                            Some(text) => anchored_start(text, first_elt),
+                            None => starts_fixed(&l),
+                        };
+                        if !out.anchored && string_literal(&b.left).is_none() {
+                            out.anchored_if = anchor_param("", Some(&l));
+                        }
+                        self.formatted(out, b.range, "concatenation")
+                    }
+                    _ => AVal {
+                        konst: l.konst && r.konst,
+                        ..AVal::default()
+                    },
+                }
+            }
+            // `a or b` / `a and b` is one of its operands: their join (a URL stays anchored
+            // when every operand is, `next_url(request) or request.get_full_path()`).
+            Expr::BoolOp(b) => {
+                let mut out: Option<AVal> = None;
+                for v in &b.values {
+                    let x = self.eval(v);
+                    match out.as_mut() {
+                        Some(o) => o.join(&x),
+                        None => out = Some(x),
+                    }
+                }
+                out.unwrap_or_else(AVal::built)
+            }
+            Expr::If(i) => {
+                let (_, g) = self.test(&i.test);
+                match g.known {
+                    Some(true) => return self.eval(&i.body),
+                    Some(false) => return self.eval(&i.orelse),
+                    None => {}
+                }
+                let m = self.mark();
+                self.narrow(&g.yes);
+                let mut a = self.eval(&i.body);
+                self.rollback(m);
+                let m = self.mark();
+                self.narrow(&g.no);
+                let b = self.eval(&i.orelse);
+                self.rollback(m);
+                a.join(&b);
+                a
+            }
+            Expr::List(l) => self.collection(&l.elts),
+            Expr::Tuple(t) => self.collection(&t.elts),
+            Expr::Set(s) => self.collection(&s.elts),
+            Expr::Dict(d) => {
+                let mut out = AVal::konst();
+                out.keys = Some(Arc::default());
+                for item in &d.items {
+                    let vv = self.eval(&item.value);
+                    match &item.key {
+                        Some(k) => {
+                            let kv = self.eval(k);
+                            out.taint.union(&kv.taint);
+                            out.konst &= kv.konst;
+                            match string_literal(k) {
+                                Some(name) => set_key(&mut out, name, &vv),
+                                None => {
+                                    out.taint.union(&vv.taint);
+                                    out.konst &= vv.konst;
+                                }
+                            }
+                        }
+                        // `{**base, ...}`
+                        None => {
+                            out.taint.union(&vv.taint);
+                            out.konst &= vv.konst;
+                            add_keys(&mut out, &vv);
+                        }
+                    }
+                }
+                out
+            }
+            Expr::ListComp(c) => self.comprehension(&c.generators, &[&c.elt]),
+            Expr::SetComp(c) => self.comprehension(&c.generators, &[&c.elt]),
+            Expr::Generator(c) => self.comprehension(&c.generators, &[&c.elt]),
+            Expr::DictComp(c) => match &c.key {
+                Some(k) => self.comprehension(&c.generators, &[k, &c.value]),
+                None => self.comprehension(&c.generators, &[&c.value]),
+            },
+            Expr::Await(a) => self.eval(&a.value),
+            Expr::Starred(s) => self.eval(&s.value),
+            Expr::Named(n) => {
+                let v = self.eval(&n.value);
+                self.bind(&n.target, &v);
+                v
+            }
+            Expr::Compare(c) => {
+                self.eval(&c.left);
+                for e in &c.comparators {
+                    self.eval(e);
+                }
+                AVal::safe()
+            }
+            Expr::UnaryOp(u) => {
+                let v = self.eval(&u.operand);
+                AVal {
+                    konst: v.konst,
+                    ..AVal::safe()
+                }
+            }
+            Expr::Yield(y) => {
+                if let Some(v) = &y.value {
+                    let v = self.eval(v);
+                    self.returns.union(&v.taint);
+                }
+                AVal::default()
+            }
+            _ => AVal::default(),
+        }
+    }
+
+    pub(in crate::code::taint) fn formatted(
+        &self,
+        mut out: AVal,
+        range: TextRange,
+        what: &str,
+    ) -> AVal {
+        if !out.taint.is_empty() {
+            out.taint = out.taint.with_step(&self.step(range, what));
+        }
+        out.formatted = !out.konst;
+        out
+    }
+
+    pub(in crate::code::taint) fn collection(&mut self, elts: &'a [Expr]) -> AVal {
+        let mut out = AVal::built();
+        for e in elts {
+            let v = self.eval(e);
+            out.absorb(&v);
+        }
+        out
+    }
+
+    pub(in crate::code::taint) fn comprehension(
+        &mut self,
+        gens: &'a [ast::Comprehension],
+        elts: &[&'a Expr],
+    ) -> AVal {
+        // Comprehension variables live in their own scope: undone afterwards.
+        let m = self.mark();
+        for g in gens {
+            let it = self.eval(&g.iter);
+            self.bind(&g.target, &element(&it));
+            for cond in &g.ifs {
+                self.eval(cond);
+            }
+        }
+        let mut out = AVal::built();
+        for e in elts {
+            let v = self.eval(e);
+            out.absorb(&v);
+        }
+        self.rollback(m);
+        out
+    }
+
+    pub(in crate::code::taint) fn eval_attribute(
+        &mut self,
+        expr: &'a Expr,
+        a: &'a ast::ExprAttribute,
+    ) -> AVal {
+        if let Some(key) = attr_key(expr)
+            && let Some(v) = self.env.get(&key)
+        {
+            return v.clone();
+        }
+        let base = self.eval(&a.value);
+        let attr = a.attr.id.as_str();
+        match base.kind {
+            Kind::Request if REQUEST_SOURCES.contains(&attr) => AVal {
+                taint: self.source(a.range),
+                kind: if attr == "FILES" {
+                    Kind::Files
+                } else {
+                    Kind::Plain
+                },
+                // The path matched one of the project's URL patterns, which start with their
+                // own prefix; only a catch-all root pattern lets `//host` through.
+                anchored: matches!(attr, "path" | "path_info"),
+                ..AVal::default()
+            },
+            Kind::Request => AVal::default(),
+            Kind::SelfOf { view: true, .. } if attr == "request" => AVal {
+                kind: Kind::Request,
+                ..AVal::default()
+            },
+            Kind::SelfOf { view: true, class } if attr == "kwargs" => AVal {
+                taint: self.source(a.range),
+                kind: Kind::UrlKwargs(class),
+                ..AVal::default()
+            },
+            Kind::SelfOf { view: true, .. } if attr == "args" => AVal {
+                taint: self.source(a.range),
+                ..AVal::default()
+            },
+            Kind::Form(c) if attr == "cleaned_data" || attr == "validated_data" => AVal {
+                taint: base.taint.clone(),
+                kind: Kind::CleanedData(c),
+                ..AVal::default()
+            },
+            Kind::Form(_) if attr == "data" || attr == "initial_data" => AVal {
+                taint: base.taint.clone(),
+                ..AVal::default()
+            },
+            Kind::Form(_) => AVal::default(),
+            _ => AVal {
+                taint: self.refine(&base.taint, a.value.range(), a.range),
+                konst: base.konst,
+                safe: base.safe,
+                ..AVal::default()
+            },
+        }
+    }
+
+    pub(in crate::code::taint) fn typed_field(&self, form: Option<ClassId>, key: &str) -> bool {
+        let Some(form) = form else {
+            return false;
+        };
+        // A `clean_<field>()` method is where Django validates a field: trust it.
+        if self.ix.method(form, &format!("clean_{key}")).is_some() {
+            return true;
+        }
+        let Some((c, value)) = self.ix.class_attr(form, key) else {
+            return false;
+        };
+        let Expr::Call(call) = value else {
+            return false;
+        };
+        let file = self.ix.classes[c].file;
+        let name = self
+            .ix
+            .qualname(file, &call.func)
+            .unwrap_or_else(|| self.ix.text(file, call.func.range()).to_string());
+        let last = name.rsplit('.').next().unwrap_or(&name);
+        TYPED_FIELDS.contains(&last)
+    }
+
+    /// The qualified name of a callee: imports and module definitions, else a builtin when the
+    /// name is not bound locally.
+    pub(in crate::code::taint) fn callee_name(&self, func: &Expr) -> Option<String> {
+        if let Some(q) = self.ix.qualname(self.file, func) {
+            return Some(q);
+        }
+        if let Expr::Name(n) = func
+            && !self.env.contains_key(&(n.id.as_str(), ""))
+        {
+            return Some(format!("builtins.{}", n.id.as_str()));
+        }
+        None
+    }
+}

@@ -1,0 +1,301 @@
+//! Statements: bodies and loops walked in order, assignments bound, branches joined.
+
+use super::*;
+
+impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
+    pub(in crate::code::taint) fn walk_body(&mut self, body: &'a [Stmt]) {
+        for stmt in body {
+            stacker::maybe_grow(64 * 1024, 4 * 1024 * 1024, || self.walk_stmt(stmt));
+        }
+    }
+
+    /// A loop body twice, so values carried from one iteration to the next are seen; nested
+    /// loops deeper than three levels once, so nesting cannot make the walk exponential.
+    /// The loop may run zero times: its outcome joins the state before it; then `else`.
+    pub(in crate::code::taint) fn walk_loop(&mut self, body: &'a [Stmt], orelse: &'a [Stmt]) {
+        let m = self.mark();
+        self.loop_depth += 1;
+        self.walk_body(body);
+        if self.loop_depth <= 3 {
+            self.walk_body(body);
+        }
+        self.loop_depth -= 1;
+        let out = self.rollback(m);
+        self.merge(vec![out], true);
+        self.walk_body(orelse);
+    }
+
+    pub(in crate::code::taint) fn walk_stmt(&mut self, stmt: &'a Stmt) {
+        match stmt {
+            Stmt::Expr(e) => {
+                self.eval(&e.value);
+                // `safe_join(base, name)` for its exception alone (`try: safe_join(...)`,
+                // `except SuspiciousFileOperation: ...`): past it, the names are inside base.
+                if let Expr::Call(c) = &*e.value
+                    && self
+                        .callee_name(&c.func)
+                        .is_some_and(|q| q == "django.utils._os.safe_join")
+                {
+                    let keys: Vec<_> = c
+                        .arguments
+                        .args
+                        .iter()
+                        .skip(1)
+                        .flat_map(joined_keys)
+                        .collect();
+                    self.narrow(&keys);
+                }
+            }
+            Stmt::Assign(a) => {
+                // `ok = isinstance(text, SafeData)`: remember what `ok` proves.
+                let (v, g) = match &*a.value {
+                    Expr::Compare(_) | Expr::Call(_) | Expr::UnaryOp(_) => self.test(&a.value),
+                    _ => (self.eval(&a.value), Guards::default()),
+                };
+                for t in &a.targets {
+                    self.bind(t, &v);
+                }
+                if let [Expr::Name(n)] = a.targets.as_slice()
+                    && !g.is_empty()
+                    && g.known.is_none()
+                {
+                    self.flags.insert(n.id.as_str(), g);
+                }
+            }
+            Stmt::AnnAssign(a) => {
+                if let Some(value) = &a.value {
+                    let v = self.eval(value);
+                    self.bind(&a.target, &v);
+                }
+            }
+            Stmt::AugAssign(a) => {
+                let mut v = self.eval(&a.value);
+                let old = self.eval(&a.target);
+                if !v.taint.is_empty() || !old.taint.is_empty() {
+                    let mut t = old.taint.clone();
+                    t.union(&v.taint);
+                    v.taint = t.with_step(&self.step(a.range, "augmented assignment"));
+                }
+                v.konst = v.konst && old.konst;
+                v.safe = (v.safe || v.konst) && (old.safe || old.konst);
+                v.formatted = !v.konst;
+                // `x += ...` keeps how `x` starts.
+                v.anchored = starts_fixed(&old);
+                self.bind(&a.target, &v);
+            }
+            Stmt::Return(r) => {
+                let now = self.validated_now();
+                self.exit_valid(&now);
+                if let Some(value) = &r.value {
+                    let (v, g) = match &**value {
+                        Expr::Compare(_) | Expr::Call(_) | Expr::UnaryOp(_) | Expr::BoolOp(_) => {
+                            self.test(value)
+                        }
+                        _ => (self.eval(value), Guards::default()),
+                    };
+                    self.any_return = true;
+                    self.returns_safe &= v.safe || v.konst;
+                    self.returns.union(&v.taint);
+                    if !origin_safe(&v) {
+                        match v.anchored_if {
+                            Some(p) => {
+                                if !self.anchored_needs.contains(&p) {
+                                    self.anchored_needs.push(p);
+                                }
+                            }
+                            None => self.returns_anchored = false,
+                        }
+                    }
+                    join_keys(&mut self.returns_keys, &v.keys);
+                    if !falsy_literal(value) {
+                        let mut valid = now;
+                        for (p, name) in &self.tracked {
+                            if g.yes.contains(&(*name, "")) && !valid.contains(p) {
+                                valid.push(*p);
+                            }
+                        }
+                        intersect(&mut self.valid_ret, &valid);
+                    }
+                }
+            }
+            Stmt::If(s) => {
+                let (_, g) = self.test(&s.test);
+                let mut outcomes = Vec::new();
+                // What the earlier conditions proved by failing.
+                let mut failed: Vec<Guards<'a>> = Vec::new();
+                let mut has_else = false;
+                let mut decided = false;
+                if g.known != Some(false) {
+                    let m = self.mark();
+                    self.narrow(&g.yes);
+                    self.walk_body(&s.body);
+                    let o = self.rollback(m);
+                    if !terminates(&s.body) {
+                        outcomes.push(o);
+                    }
+                }
+                decided |= g.known == Some(true);
+                failed.push(g);
+                for clause in &s.elif_else_clauses {
+                    has_else |= clause.test.is_none();
+                    if decided {
+                        break;
+                    }
+                    let m = self.mark();
+                    for f in &failed {
+                        self.narrow(&f.no);
+                    }
+                    let g = match &clause.test {
+                        Some(t) => self.test(t).1,
+                        None => Guards::default(),
+                    };
+                    if g.known != Some(false) {
+                        self.narrow(&g.yes);
+                        self.walk_body(&clause.body);
+                    }
+                    let o = self.rollback(m);
+                    if !terminates(&clause.body) && g.known != Some(false) {
+                        outcomes.push(o);
+                    }
+                    decided |= g.known == Some(true);
+                    failed.push(g);
+                }
+                if !has_else && !decided {
+                    let m = self.mark();
+                    for f in &failed {
+                        self.narrow(&f.no);
+                    }
+                    outcomes.push(self.rollback(m));
+                }
+                self.merge(outcomes, false);
+            }
+            Stmt::For(s) => {
+                let mut it = self.eval(&s.iter);
+                // `for key, value in d.items()`: keys and values are not told apart, so a flow
+                // from one to the other (a file's content into its name) is not proven.
+                // (Items of the request's own dicts, `request.POST.items()`, are request data
+                // on both sides.)
+                if let Expr::Call(c) = &*s.iter
+                    && let Expr::Attribute(a) = &*c.func
+                    && a.attr.id.as_str() == "items"
+                    && !self.ix.text(self.file, a.value.range()).contains("request")
+                    && matches!(&*s.target, Expr::Tuple(t) if t.elts.len() == 2)
+                {
+                    it.taint.source = it.taint.source.map(|f| Arc::new(f.guessed()));
+                    for (_, f) in &mut it.taint.params {
+                        *f = Arc::new(f.guessed());
+                    }
+                }
+                self.bind(&s.target, &it);
+                self.walk_loop(&s.body, &s.orelse);
+            }
+            Stmt::While(s) => {
+                self.test(&s.test);
+                self.walk_loop(&s.body, &s.orelse);
+            }
+            Stmt::With(s) => {
+                for item in &s.items {
+                    let v = self.eval(&item.context_expr);
+                    if let Some(var) = &item.optional_vars {
+                        self.bind(var, &v);
+                    }
+                }
+                self.walk_body(&s.body);
+            }
+            Stmt::Try(s) => {
+                // The body, then (the body having run) its `else`; the handlers start from the
+                // state after the body and join it.
+                self.walk_body(&s.body);
+                let mut outcomes = Vec::new();
+                for h in &s.handlers {
+                    let ast::ExceptHandler::ExceptHandler(h) = h;
+                    let o = self.branch(None, &h.body);
+                    if !terminates(&h.body) {
+                        outcomes.push(o);
+                    }
+                }
+                outcomes.push(self.branch(None, &s.orelse));
+                self.merge(outcomes, false);
+                self.walk_body(&s.finalbody);
+            }
+            Stmt::Match(s) => {
+                self.eval(&s.subject);
+                let mut outcomes = Vec::new();
+                for case in &s.cases {
+                    outcomes.push(self.branch(None, &case.body));
+                }
+                self.merge(outcomes, true);
+            }
+            Stmt::Raise(r) => {
+                if let Some(e) = &r.exc {
+                    self.eval(e);
+                }
+            }
+            Stmt::Assert(a) => {
+                let (_, g) = self.test(&a.test);
+                self.narrow(&g.yes);
+            }
+            // Nested functions and classes are analysed on their own.
+            _ => {}
+        }
+    }
+
+    pub(in crate::code::taint) fn bind(&mut self, target: &'a Expr, v: &AVal) {
+        match target {
+            Expr::Name(n) => {
+                self.flags.remove(n.id.as_str());
+                self.set((n.id.as_str(), ""), v.clone());
+            }
+            Expr::Tuple(t) => {
+                for e in &t.elts {
+                    self.bind(e, &element(v));
+                }
+            }
+            Expr::List(l) => {
+                for e in &l.elts {
+                    self.bind(e, &element(v));
+                }
+            }
+            Expr::Starred(s) => self.bind(&s.value, v),
+            Expr::Attribute(a) => {
+                if let Some(key) = attr_key(target) {
+                    self.set(key, v.clone());
+                }
+                // Storing request data into an attribute of a local object taints it.
+                if !v.taint.is_empty()
+                    && let Expr::Name(n) = &*a.value
+                    && n.id.as_str() != "self"
+                    && let Some(mut obj) = self.env.get(&(n.id.as_str(), "")).cloned()
+                {
+                    // Read back through this attribute, the value keeps its flow (the key
+                    // above); through the object, it is only guessed.
+                    let mut stored = v.taint.clone();
+                    stored.source = stored.source.map(|f| Arc::new(f.guessed()));
+                    for (_, f) in &mut stored.params {
+                        *f = Arc::new(f.guessed());
+                    }
+                    obj.taint.union(&stored);
+                    obj.konst = false;
+                    self.set((n.id.as_str(), ""), obj);
+                }
+            }
+            Expr::Subscript(s) => {
+                if let Expr::Name(n) = &*s.value
+                    && let Some(mut obj) = self.env.get(&(n.id.as_str(), "")).cloned()
+                {
+                    match string_literal(&s.slice) {
+                        // `context["q"] = ...`: a key of a dict being built.
+                        Some(key) => set_key(&mut obj, key, v),
+                        None => {
+                            obj.taint.union(&v.taint);
+                            obj.konst &= v.konst;
+                            obj.safe &= v.safe || v.konst;
+                        }
+                    }
+                    self.set((n.id.as_str(), ""), obj);
+                }
+            }
+            _ => {}
+        }
+    }
+}
