@@ -120,6 +120,17 @@ pub struct Engine<'x, 'a> {
     in_progress: RefCell<HashSet<FuncId>>,
     events: RefCell<Vec<Event>>,
     contexts: RefCell<Vec<ContextVar>>,
+    /// The project's inclusion tags, found when first needed (see `Engine::inclusion_tags`).
+    inclusion_tags: std::cell::OnceCell<Vec<InclusionTag<'a>>>,
+}
+
+/// `@register.inclusion_tag("t.html", name=...)` on a project function.
+struct InclusionTag<'a> {
+    func: FuncId,
+    /// The template it renders.
+    template: Option<&'a str>,
+    /// The `name=` it is registered under, when not the function's.
+    name: Option<&'a str>,
 }
 
 /// A key of the context a view renders a template with (`render(request, "t.html",

@@ -216,19 +216,31 @@ fn star_imports(project: &Project, file: usize) -> Vec<usize> {
     };
     let mut out = Vec::new();
     let package = py.package();
-    let mut stack: Vec<&ast::Stmt> = parsed.module.body.iter().collect();
-    while let Some(stmt) = stack.pop() {
-        match stmt {
-            ast::Stmt::ImportFrom(s) if s.names.iter().any(|a| a.name.id.as_str() == "*") => {
-                let module = s.module.as_ref().map(|m| m.id.as_str());
-                if let Some(target) =
-                    crate::python::semantic::resolve_relative(&package, s.level, module)
-                    && let Some(i) = project.module_from(&target, file)
-                    && i != file
-                {
-                    out.push(i);
-                }
+    for stmt in top_level(&parsed.module.body) {
+        if let ast::Stmt::ImportFrom(s) = stmt
+            && s.names.iter().any(|a| a.name.id.as_str() == "*")
+        {
+            let module = s.module.as_ref().map(|m| m.id.as_str());
+            if let Some(target) =
+                crate::python::semantic::resolve_relative(&package, s.level, module)
+                && let Some(i) = project.module_from(&target, file)
+                && i != file
+            {
+                out.push(i);
             }
+        }
+    }
+    out
+}
+
+/// The statements a module runs at its top level, also those under `if`/`elif`/`else` and in
+/// every part of a `try` (Python runs one branch; which is not known here).
+fn top_level(body: &[ast::Stmt]) -> Vec<&ast::Stmt> {
+    let mut out = Vec::new();
+    let mut stack: Vec<&ast::Stmt> = body.iter().rev().collect();
+    while let Some(stmt) = stack.pop() {
+        out.push(stmt);
+        match stmt {
             ast::Stmt::If(s) => {
                 stack.extend(s.body.iter());
                 for c in &s.elif_else_clauses {
@@ -267,8 +279,6 @@ const CORE_SETTINGS: &[&str] = &[
     "AUTH_PASSWORD_VALIDATORS",
 ];
 
-/// Whether a module looks like a project's settings: it (or the project modules it
-/// star-imports) assigns at least three of the core settings.
 /// Whether a module binds no upper-case name and imports nothing: a docstring-only package
 /// `__init__`, say.
 fn sets_nothing(project: &Project, file: usize) -> bool {
@@ -282,48 +292,27 @@ fn sets_nothing(project: &Project, file: usize) -> bool {
     })
 }
 
+/// Whether a module looks like a project's settings: it (or the project modules it
+/// star-imports) assigns at least three of the core settings.
 pub fn looks_like_settings(project: &Project, file: usize) -> bool {
     let mut found: Vec<&str> = Vec::new();
     let mut seen = vec![file];
     let mut queue = vec![file];
     while let Some(i) = queue.pop() {
         if let Some(parsed) = &project.python[i].parsed {
-            let mut stack: Vec<&ast::Stmt> = parsed.module.body.iter().collect();
-            while let Some(stmt) = stack.pop() {
-                match stmt {
-                    ast::Stmt::Assign(a) => {
-                        for t in &a.targets {
-                            if let Expr::Name(n) = t
-                                && let Some(c) = CORE_SETTINGS.iter().find(|c| **c == n.id.as_str())
-                                && !found.contains(c)
-                            {
-                                found.push(c);
-                            }
-                        }
+            for stmt in top_level(&parsed.module.body) {
+                let targets: Vec<&Expr> = match stmt {
+                    ast::Stmt::Assign(a) => a.targets.iter().collect(),
+                    ast::Stmt::AnnAssign(a) => vec![&*a.target],
+                    _ => continue,
+                };
+                for t in targets {
+                    if let Expr::Name(n) = t
+                        && let Some(c) = CORE_SETTINGS.iter().find(|c| **c == n.id.as_str())
+                        && !found.contains(c)
+                    {
+                        found.push(c);
                     }
-                    ast::Stmt::AnnAssign(a) => {
-                        if let Expr::Name(n) = &*a.target
-                            && let Some(c) = CORE_SETTINGS.iter().find(|c| **c == n.id.as_str())
-                            && !found.contains(c)
-                        {
-                            found.push(c);
-                        }
-                    }
-                    ast::Stmt::If(s) => {
-                        stack.extend(s.body.iter());
-                        for c in &s.elif_else_clauses {
-                            stack.extend(c.body.iter());
-                        }
-                    }
-                    ast::Stmt::Try(s) => {
-                        stack.extend(s.body.iter());
-                        for h in &s.handlers {
-                            let ast::ExceptHandler::ExceptHandler(h) = h;
-                            stack.extend(h.body.iter());
-                        }
-                        stack.extend(s.orelse.iter());
-                    }
-                    _ => {}
                 }
             }
         }

@@ -12,7 +12,43 @@ impl<'x, 'a> Engine<'x, 'a> {
             in_progress: RefCell::new(HashSet::default()),
             events: RefCell::new(Vec::new()),
             contexts: RefCell::new(Vec::new()),
+            inclusion_tags: std::cell::OnceCell::new(),
         }
+    }
+
+    /// The project's inclusion tags (one pass over the functions, on first use).
+    fn inclusion_tags(&self) -> &[InclusionTag<'a>] {
+        self.inclusion_tags.get_or_init(|| {
+            let mut out = Vec::new();
+            for (func, f) in self.ix.funcs.iter().enumerate() {
+                for d in &f.def.decorator_list {
+                    let Expr::Call(c) = &d.expression else {
+                        continue;
+                    };
+                    if !self
+                        .ix
+                        .text(f.file, c.func.range())
+                        .ends_with(".inclusion_tag")
+                    {
+                        continue;
+                    }
+                    out.push(InclusionTag {
+                        func,
+                        template: c
+                            .arguments
+                            .args
+                            .first()
+                            .or_else(|| c.arguments.find_keyword("filename").map(|k| &k.value))
+                            .and_then(string_literal),
+                        name: c
+                            .arguments
+                            .find_keyword("name")
+                            .and_then(|k| string_literal(&k.value)),
+                    });
+                }
+            }
+            out
+        })
     }
 
     /// Analyse every function and module body; the events, deduplicated per sink (the
@@ -56,24 +92,9 @@ impl<'x, 'a> Engine<'x, 'a> {
                 }
             }
             // Inclusion tags too: a variable their templates pass on is fed where they are.
-            for f in &self.ix.funcs {
-                for d in &f.def.decorator_list {
-                    if let Expr::Call(c) = &d.expression
-                        && self
-                            .ix
-                            .text(f.file, c.func.range())
-                            .ends_with(".inclusion_tag")
-                    {
-                        names.push(f.def.name.to_string());
-                        if let Some(n) = c
-                            .arguments
-                            .find_keyword("name")
-                            .and_then(|k| string_literal(&k.value))
-                        {
-                            names.push(n.to_string());
-                        }
-                    }
-                }
+            for tag in self.inclusion_tags() {
+                names.push(self.ix.funcs[tag.func].def.name.to_string());
+                names.extend(tag.name.map(String::from));
             }
             names.sort();
             names.dedup();
@@ -160,6 +181,16 @@ impl<'x, 'a> Engine<'x, 'a> {
         for (i, p) in params.iter().enumerate() {
             let name = p.name.as_str();
             let idx = u16::try_from(i).unwrap_or(u16::MAX);
+            let parameter = |idx: u16, name: &str| {
+                Taint::parameter(
+                    idx,
+                    Step {
+                        file: f.file,
+                        range: p.range(),
+                        text: format!("parameter `{name}` of {fname}()"),
+                    },
+                )
+            };
             let val = if has_self && i == 0 {
                 match (f.class, decorated("classmethod")) {
                     (Some(class), false) => AVal {
@@ -196,32 +227,18 @@ impl<'x, 'a> Engine<'x, 'a> {
                 // What a template passes in (maybe a user's data), and for direct Python
                 // callers an ordinary parameter: the weak source stays inside the function.
                 tracked.push((idx, name));
+                let mut taint = parameter(idx, name);
+                taint.source = Some(Arc::new(Flow {
+                    weak: true,
+                    tag: Some((fid, idx)),
+                    ..Flow::start(Step {
+                        file: f.file,
+                        range: p.range(),
+                        text: format!("argument `{name}` of template filter {fname}()"),
+                    })
+                }));
                 AVal {
-                    taint: Taint {
-                        source: Some(Arc::new(Flow {
-                            steps: vec![Step {
-                                file: f.file,
-                                range: p.range(),
-                                text: format!("argument `{name}` of template filter {fname}()"),
-                            }],
-                            weak: true,
-                            guessed: false,
-                            tag: Some((fid, idx)),
-                        })),
-                        params: vec![(
-                            idx,
-                            Arc::new(Flow {
-                                steps: vec![Step {
-                                    file: f.file,
-                                    range: p.range(),
-                                    text: format!("parameter `{name}` of {fname}()"),
-                                }],
-                                weak: false,
-                                guessed: false,
-                                tag: None,
-                            }),
-                        )],
-                    },
+                    taint,
                     ..AVal::default()
                 }
             } else if (i == first && request_first) || (view_class && name == "request") {
@@ -246,22 +263,7 @@ impl<'x, 'a> Engine<'x, 'a> {
             } else {
                 tracked.push((idx, name));
                 AVal {
-                    taint: Taint {
-                        source: None,
-                        params: vec![(
-                            idx,
-                            Arc::new(Flow {
-                                steps: vec![Step {
-                                    file: f.file,
-                                    range: p.range(),
-                                    text: format!("parameter `{name}` of {fname}()"),
-                                }],
-                                weak: false,
-                                guessed: false,
-                                tag: None,
-                            }),
-                        )],
-                    },
+                    taint: parameter(idx, name),
                     ..AVal::default()
                 }
             };
@@ -313,21 +315,8 @@ impl<'x, 'a> Engine<'x, 'a> {
         depth: u8,
     ) -> Option<bool> {
         let mut answer: Option<bool> = None;
-        for (g, f) in self.ix.funcs.iter().enumerate() {
-            let Some(name) = f.def.decorator_list.iter().find_map(|d| {
-                let Expr::Call(c) = &d.expression else {
-                    return None;
-                };
-                let text = self.ix.text(f.file, c.func.range());
-                if !text.ends_with(".inclusion_tag") {
-                    return None;
-                }
-                c.arguments
-                    .args
-                    .first()
-                    .or_else(|| c.arguments.find_keyword("filename").map(|k| &k.value))
-                    .and_then(string_literal)
-            }) else {
+        for tag in self.inclusion_tags() {
+            let (g, Some(name)) = (tag.func, tag.template) else {
                 continue;
             };
             if !(template == name || template.ends_with(&format!("/{name}"))) {

@@ -31,6 +31,14 @@ pub struct Flow {
 pub(super) const MAX_STEPS: usize = 12;
 
 impl Flow {
+    /// A proven flow of one step.
+    pub(super) fn start(step: Step) -> Flow {
+        Flow {
+            steps: vec![step],
+            ..Flow::default()
+        }
+    }
+
     pub(super) fn with(&self, step: Step) -> Flow {
         let mut steps = self.steps.clone();
         // `a + b + c` is one concatenation, not one per operator.
@@ -89,13 +97,28 @@ impl Taint {
     /// Request data first seen at `step`.
     pub(super) fn source(step: Step) -> Taint {
         Taint {
-            source: Some(Arc::new(Flow {
-                steps: vec![step],
-                weak: false,
-                guessed: false,
-                tag: None,
-            })),
+            source: Some(Arc::new(Flow::start(step))),
             params: Vec::new(),
+        }
+    }
+
+    /// The value of parameter `index` of the function being analysed, first seen at `step`.
+    pub(super) fn parameter(index: u16, step: Step) -> Taint {
+        Taint {
+            source: None,
+            params: vec![(index, Arc::new(Flow::start(step)))],
+        }
+    }
+
+    /// The same taint, its flows no longer proven (see [`Flow::guessed`]).
+    pub(super) fn guessed(&self) -> Taint {
+        Taint {
+            source: self.source.as_ref().map(|f| Arc::new(f.guessed())),
+            params: self
+                .params
+                .iter()
+                .map(|(p, f)| (*p, Arc::new(f.guessed())))
+                .collect(),
         }
     }
 

@@ -266,20 +266,15 @@ fn safe_only_decorator(ix: &Index, fid: usize) -> bool {
         if last(callee) != "HttpResponseNotAllowed" {
             return;
         }
-        let (Some(Expr::List(ast::ExprList { elts, .. }))
-        | Some(Expr::Tuple(ast::ExprTuple { elts, .. }))) = c.arguments.args.first()
+        let Some(methods) = c
+            .arguments
+            .args
+            .first()
+            .and_then(|a| method_list(ix, f.file, a))
         else {
             return;
         };
-        let elts: Vec<String> = elts
-            .iter()
-            .map(|x| {
-                ix.text(f.file, x.range())
-                    .trim_matches(|c| c == '"' || c == '\'')
-                    .to_ascii_uppercase()
-            })
-            .collect();
-        safe = !elts.is_empty() && only_safe_methods(&elts);
+        safe = only_safe_methods(&methods);
     });
     safe
 }
@@ -333,29 +328,24 @@ fn http_methods_safe(ix: &Index, class: ClassId) -> bool {
     let Some((owner, e)) = ix.class_attr(class, "http_method_names") else {
         return false;
     };
-    let file = ix.classes[owner].file;
-    let elts: Vec<String> = match e {
-        Expr::List(l) => l
-            .elts
-            .iter()
-            .map(|x| {
-                ix.text(file, x.range())
-                    .trim_matches(|c| c == '"' || c == '\'')
-                    .to_ascii_uppercase()
-            })
-            .collect(),
-        Expr::Tuple(t) => t
-            .elts
-            .iter()
-            .map(|x| {
-                ix.text(file, x.range())
-                    .trim_matches(|c| c == '"' || c == '\'')
-                    .to_ascii_uppercase()
-            })
-            .collect(),
-        _ => return false,
+    method_list(ix, ix.classes[owner].file, e).is_some_and(|m| only_safe_methods(&m))
+}
+
+/// A non-empty list or tuple of HTTP method names, upper-cased (`["get", "head"]`).
+fn method_list(ix: &Index, file: usize, e: &Expr) -> Option<Vec<String>> {
+    let (Expr::List(ast::ExprList { elts, .. }) | Expr::Tuple(ast::ExprTuple { elts, .. })) = e
+    else {
+        return None;
     };
-    !elts.is_empty() && only_safe_methods(&elts)
+    let names: Vec<String> = elts
+        .iter()
+        .map(|x| {
+            ix.text(file, x.range())
+                .trim_matches(|c| c == '"' || c == '\'')
+                .to_ascii_uppercase()
+        })
+        .collect();
+    (!names.is_empty()).then_some(names)
 }
 
 /// The handlers of a class that take unsafe methods (and `dispatch`), through project ancestors.

@@ -181,10 +181,7 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                     && !self.ix.text(self.file, a.value.range()).contains("request")
                     && matches!(&*s.target, Expr::Tuple(t) if t.elts.len() == 2)
                 {
-                    it.taint.source = it.taint.source.map(|f| Arc::new(f.guessed()));
-                    for (_, f) in &mut it.taint.params {
-                        *f = Arc::new(f.guessed());
-                    }
+                    it.taint = it.taint.guessed();
                 }
                 self.bind(&s.target, &it);
                 self.walk_loop(&s.body, &s.orelse);
@@ -269,12 +266,7 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                 {
                     // Read back through this attribute, the value keeps its flow (the key
                     // above); through the object, it is only guessed.
-                    let mut stored = v.taint.clone();
-                    stored.source = stored.source.map(|f| Arc::new(f.guessed()));
-                    for (_, f) in &mut stored.params {
-                        *f = Arc::new(f.guessed());
-                    }
-                    obj.taint.union(&stored);
+                    obj.taint.union(&v.taint.guessed());
                     obj.konst = false;
                     self.set((n.id.as_str(), ""), obj);
                 }
