@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use globset::{Glob, GlobSetBuilder};
-use serde::Serialize;
 
 use crate::discover;
 use crate::django::version::{self, DjangoVersion};
@@ -50,49 +49,7 @@ pub enum CheckError {
     Settings(#[from] settings_discover::SettingsError),
 }
 
-#[derive(Debug, Serialize)]
-pub struct SettingsReport {
-    pub module: String,
-    pub path: String,
-    pub selected: String,
-    pub deploy: bool,
-}
-
-#[derive(Debug, Serialize)]
-pub struct Report {
-    pub findings: Vec<Finding>,
-    pub undecided: Vec<Undecided>,
-    pub errors: Vec<FileError>,
-    pub settings: Vec<SettingsReport>,
-    pub django_version: String,
-    pub django_version_source: String,
-    pub files: usize,
-    /// Messages hidden by SILENCED_SYSTEM_CHECKS.
-    pub silenced: usize,
-    /// Findings hidden by inline `# djguard: ignore` / `# nosec` comments.
-    pub suppressed: usize,
-    /// Findings not listed because their confidence is below `--min-confidence`.
-    pub below_confidence: usize,
-    pub templates: TemplateCounts,
-    /// The dependency audit's inventory, advisory sources and notes (absent when no
-    /// dependency rule ran).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub dependencies: Option<crate::deps::audit::DepsSummary>,
-    /// `djguard deps`: only the dependency audit ran.
-    #[serde(skip)]
-    pub deps_only: bool,
-}
-
-/// What the template audit read.
-#[derive(Debug, Default, Clone, Copy, serde::Serialize)]
-pub struct TemplateCounts {
-    /// Templates audited (test and documentation templates are not).
-    pub read: usize,
-    /// Templates the lexer reported problems in (still audited as far as possible).
-    pub with_diagnostics: usize,
-    /// Templates whose context is known from the views (or tags) that render them.
-    pub linked: usize,
-}
+pub use djguard_core::report::{Report, SettingsReport, TemplateCounts};
 
 /// `djguard settings`: the value of every setting each selected module defines, where it was
 /// written and which environment variables it depends on.

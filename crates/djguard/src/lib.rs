@@ -1,14 +1,14 @@
 //! djguard: a static security auditor for Django projects. The library holds the pipeline
 //! (discover → parse → project model → rules → findings → render); `main.rs` is the CLI edge.
 
+pub use djguard_core::{dates, finding, source, suppress};
+
 pub mod check;
 pub mod code;
 pub mod config;
-pub mod dates;
 pub mod deps;
 pub mod discover;
 pub mod django;
-pub mod finding;
 pub mod project;
 pub mod python;
 pub mod render;
@@ -16,6 +16,4 @@ pub mod rules;
 #[cfg(feature = "scan")]
 pub mod scan;
 pub mod settings;
-pub mod source;
-pub mod suppress;
 pub mod templates;

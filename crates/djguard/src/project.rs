@@ -11,14 +11,7 @@ use crate::discover::DiscoveredFile;
 use crate::python::ParsedModule;
 use crate::source;
 
-/// A file that could not be read or parsed; reported in `errors`, the scan goes on.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct FileError {
-    pub path: String,
-    pub line: Option<u32>,
-    pub column: Option<u32>,
-    pub message: String,
-}
+pub use djguard_core::report::FileError;
 
 pub struct PythonFile {
     pub rel: String,

@@ -6,8 +6,6 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde::Serialize;
-
 use super::django_data::{self, Calendar};
 use super::osv::{self, Advisory, Database};
 use super::pep::{self, Range, Version};
@@ -15,6 +13,7 @@ use super::{DepError, Dependency, FileKind, Inventory, Want};
 use crate::finding::{Confidence, Finding, Severity};
 use crate::rules::RuleMeta;
 use crate::rules::deps as r;
+pub use djguard_core::package::{AdvisoryInfo, DepsSummary, InventoryEntry, PackageInfo};
 
 pub struct DepsOptions {
     /// `--advisories PATH` (folders, zips, files).
@@ -53,78 +52,10 @@ impl Default for DepsOptions {
     }
 }
 
-/// One package as the report lists it.
-#[derive(Debug, Clone, Serialize)]
-pub struct InventoryEntry {
-    pub name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub version: Option<String>,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub spec: String,
-    /// `pinned`, `range` or `direct` (a URL, VCS or path reference).
-    pub status: &'static str,
-    pub path: String,
-    pub line: u32,
-    pub kind: FileKind,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group: Option<String>,
-}
-
-/// What the dependency stage reports besides findings.
-#[derive(Debug, Clone, Serialize, Default)]
-pub struct DepsSummary {
-    pub files: Vec<String>,
-    pub packages: usize,
-    pub pinned: usize,
-    pub ranges: usize,
-    pub direct: usize,
-    /// Where advisories came from, in words.
-    pub sources: Vec<String>,
-    /// Things the reader should know (missing or old cache, skipped records).
-    pub notes: Vec<String>,
-    pub dependencies: Vec<InventoryEntry>,
-    /// Findings hidden by an inline comment or `ignore-advisories`.
-    #[serde(skip)]
-    pub suppressed: usize,
-}
-
 pub struct DepsOutcome {
     pub findings: Vec<Finding>,
     pub errors: Vec<DepError>,
     pub summary: DepsSummary,
-}
-
-/// Per-finding detail for machines.
-#[derive(Debug, Clone, Serialize)]
-pub struct PackageInfo {
-    pub name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub version: Option<String>,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub spec: String,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub advisories: Vec<AdvisoryInfo>,
-    /// The smallest upgrade that clears every advisory (exact pins) or the lowest bound that
-    /// does (ranges).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub fix: Option<String>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct AdvisoryInfo {
-    /// The id shown (a CVE when there is one).
-    pub id: String,
-    /// Every id of the merged records (PYSEC, GHSA, CVE, ...).
-    pub ids: Vec<String>,
-    pub summary: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-    pub fixed_in: Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cvss: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub published: Option<String>,
-    pub sources: Vec<String>,
 }
 
 /// A vulnerability: the records (merged by alias) that describe it.

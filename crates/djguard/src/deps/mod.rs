@@ -18,16 +18,7 @@ use serde::Serialize;
 
 pub use pep::{Version, Want};
 
-/// What kind of file a dependency was read from: a lock pins what is installed, a manifest
-/// states what is allowed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum FileKind {
-    Lock,
-    Requirements,
-    Constraints,
-    Manifest,
-}
+pub use djguard_core::package::FileKind;
 
 /// One package named by one line of one file.
 #[derive(Clone, Debug)]

@@ -2,4 +2,4 @@
 //! the checks read.
 
 pub mod defaults;
-pub mod version;
+pub use djguard_core::django_version as version;

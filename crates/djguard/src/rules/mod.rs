@@ -9,18 +9,7 @@ pub mod live;
 pub mod project;
 pub mod templates;
 
-use crate::finding::Severity;
-
-/// Static facts about a rule, shared by every kind of rule.
-#[derive(Debug)]
-pub struct RuleMeta {
-    pub id: &'static str,
-    pub title: &'static str,
-    pub severity: Severity,
-    pub cwe: Option<u32>,
-    /// Selector groups this rule belongs to besides its id (`django`, `settings`, ...).
-    pub groups: &'static [&'static str],
-}
+pub use djguard_core::rule::{RuleMeta, selector_matches};
 
 mod docs {
     include!(concat!(env!("OUT_DIR"), "/rule_docs.rs"));
@@ -55,22 +44,6 @@ pub fn doc(id: &str) -> Option<&'static str> {
 /// Every documented rule id (for the consistency test).
 pub fn documented_ids() -> Vec<&'static str> {
     docs::RULE_DOCS.iter().map(|(i, _)| *i).collect()
-}
-
-/// Whether a selector (`security.W004`, `security`, `django`, `DJG0`, `ALL`) names this rule.
-pub fn selector_matches(selector: &str, rule: &RuleMeta) -> bool {
-    let sel = selector.trim();
-    if sel.eq_ignore_ascii_case("all") {
-        return true;
-    }
-    if rule.groups.iter().any(|g| g.eq_ignore_ascii_case(sel)) {
-        return true;
-    }
-    // Prefix selection, as in Ruff: `security` selects every `security.*` id, `DJG0` the
-    // settings rules.
-    rule.id
-        .to_ascii_lowercase()
-        .starts_with(&sel.to_ascii_lowercase())
 }
 
 /// Whether a selector names at least one known rule (unknown ones are a usage error).

@@ -4,7 +4,6 @@
 //! Never reads the environment of the machine djguard runs on: the deployment's is what counts.
 
 use std::collections::BTreeMap;
-use std::fmt;
 
 /// Variables the user said the deployment has.
 #[derive(Debug, Default, Clone)]
@@ -39,23 +38,7 @@ impl Environment {
     }
 }
 
-/// How a value depends on one environment variable.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
-pub struct EnvDep {
-    pub var: String,
-    /// The variable was given (`--env`/`--env-file`); otherwise the reader's default applied.
-    pub provided: bool,
-}
-
-impl fmt::Display for EnvDep {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.provided {
-            write!(f, "with {} as given", self.var)
-        } else {
-            write!(f, "when {} is unset", self.var)
-        }
-    }
-}
+pub use djguard_core::finding::EnvDep;
 
 /// Add `dep` to `deps` once.
 pub fn add_dep(deps: &mut Vec<EnvDep>, dep: EnvDep) {

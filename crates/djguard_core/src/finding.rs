@@ -98,14 +98,14 @@ pub struct Finding {
     /// Environment variables the finding depends on: it holds for the deployment only when
     /// these are as stated (`provided: false` means the reader's default applied).
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub environment: Vec<crate::settings::env::EnvDep>,
+    pub environment: Vec<EnvDep>,
     /// For code findings with a proven flow: the source, each step, and the sink.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub flow: Vec<FlowStep>,
     /// For dependency findings: the package, its version or range, the advisories and the
     /// fix version.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub package: Option<Box<crate::deps::audit::PackageInfo>>,
+    pub package: Option<Box<crate::package::PackageInfo>>,
     /// The text of `line`, for the terminal snippet.
     #[serde(skip)]
     pub source_line: String,
@@ -116,7 +116,7 @@ impl Finding {
     /// severity follows the confidence policy: low confidence is one step below the rule's.
     /// Callers fill in the message, fix and position.
     pub fn new(
-        meta: &crate::rules::RuleMeta,
+        meta: &crate::rule::RuleMeta,
         path: &str,
         key: &str,
         confidence: Confidence,
@@ -155,6 +155,24 @@ impl Finding {
             &self.rule,
             &self.message,
         )
+    }
+}
+
+/// How a value depends on one environment variable.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub struct EnvDep {
+    pub var: String,
+    /// The variable was given (`--env`/`--env-file`); otherwise the reader's default applied.
+    pub provided: bool,
+}
+
+impl std::fmt::Display for EnvDep {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.provided {
+            write!(f, "with {} as given", self.var)
+        } else {
+            write!(f, "when {} is unset", self.var)
+        }
     }
 }
 
