@@ -2,6 +2,7 @@
 //! (discover → parse → project model → rules → findings → render); `main.rs` is the CLI edge.
 
 pub use djguard_core::{dates, finding, source, suppress};
+pub use djguard_python as python;
 
 pub mod check;
 pub mod code;
@@ -10,7 +11,6 @@ pub mod deps;
 pub mod discover;
 pub mod django;
 pub mod project;
-pub mod python;
 pub mod render;
 pub mod rules;
 #[cfg(feature = "scan")]

@@ -3,7 +3,7 @@
 //! or item assignment), the config file, `--settings`. Deployment rules apply to the module
 //! production uses; clearly-development modules are not held to them unless named explicitly.
 
-use ruff_python_ast::visitor::{self, Visitor};
+use crate::python::ast::visitor::{self, Visitor};
 
 use crate::project::Project;
 use crate::python::ast::{self, Expr};

@@ -101,7 +101,7 @@ const LIMITER_WORDS: &[&str] = &[
 /// a limiter (`is_ratelimited(...)`, `@ratelimit(...)`, `@axes_dispatch`) in a module about
 /// logins (its path says auth/login/account, or it authenticates users).
 fn project_limits_logins(project: &crate::project::Project, settings_file: usize) -> bool {
-    use ruff_python_ast::visitor::{self, Visitor};
+    use crate::python::ast::visitor::{self, Visitor};
     struct Finder(bool);
     impl<'a> Visitor<'a> for Finder {
         fn visit_expr(&mut self, e: &'a crate::python::ast::Expr) {

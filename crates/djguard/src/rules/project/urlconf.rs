@@ -1,7 +1,7 @@
 //! The URL configuration a settings module points at (ROOT_URLCONF), read statically: which
 //! calls mount which views, and whether they sit under an `if settings.DEBUG:` guard.
 
-use ruff_python_ast::visitor::{self, Visitor};
+use crate::python::ast::visitor::{self, Visitor};
 
 use crate::project::Project;
 use crate::python::ast::{Expr, Stmt};

@@ -134,7 +134,7 @@ pub fn resolve_relative(package: &str, level: u32, module: Option<&str>) -> Opti
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::python::ParsedModule;
+    use crate::ParsedModule;
 
     fn first_expr(parsed: &ParsedModule) -> &Expr {
         let Some(Stmt::Expr(e)) = parsed.module.body.last() else {

@@ -1,6 +1,8 @@
-//! The one place that touches the ruff parser crates (pinned `=0.0.10`): an upgrade changes
-//! this module only. Parsing is error-tolerant: a file with syntax errors still yields a tree
-//! plus the list of errors.
+//! djguard's Python facade: the one place that touches the ruff parser crates (pinned
+//! `=0.0.10`), so an upgrade changes this crate only, plus the semantic helpers every engine
+//! uses (names, imports, calls, decorators). It reads no file and knows no rule or Django
+//! setting: it answers questions about one parsed module. Parsing is error-tolerant: a file
+//! with syntax errors still yields a tree plus the list of errors.
 
 pub mod semantic;
 
