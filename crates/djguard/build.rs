@@ -1,15 +1,23 @@
 //! Collects each rule module's `//!` documentation into `rule_docs.rs`, keyed by the id in its
 //! first heading (`//! # security.W004: ...`), so the docs live beside the code and
-//! `djguard rule ID` prints exactly them.
+//! `djguard rule ID` prints exactly them. Rules live with the engine that runs them, in the
+//! `src/rules` folder of their crate; this binary assembles them all.
 
 use std::fmt::Write;
 use std::path::Path;
 
+/// The crates that define rules (relative to this crate); the live rules only in a build with
+/// the `scan` feature, which registers them.
+const RULE_DIRS: &[&str] = &["src/rules"];
+const LIVE_RULE_DIR: &str = "../djguard_scan/src/rules";
+
 fn main() {
-    let rules = Path::new("src/rules");
-    println!("cargo:rerun-if-changed=src/rules");
     let mut docs: Vec<(String, String)> = Vec::new();
-    collect(rules, &mut docs);
+    let live = std::env::var_os("CARGO_FEATURE_SCAN").map(|_| LIVE_RULE_DIR);
+    for rules in RULE_DIRS.iter().copied().chain(live) {
+        println!("cargo:rerun-if-changed={rules}");
+        collect(Path::new(rules), &mut docs);
+    }
     docs.sort();
     let mut out = String::from("pub static RULE_DOCS: &[(&str, &str)] = &[\n");
     for (id, doc) in &docs {

@@ -3,6 +3,8 @@
 
 pub use djguard_core::{dates, finding, source, suppress};
 pub use djguard_python as python;
+#[cfg(feature = "scan")]
+pub use djguard_scan as scan;
 
 pub mod check;
 pub mod code;
@@ -13,7 +15,5 @@ pub mod django;
 pub mod project;
 pub mod render;
 pub mod rules;
-#[cfg(feature = "scan")]
-pub mod scan;
 pub mod settings;
 pub mod templates;

@@ -5,7 +5,8 @@
 pub mod code;
 pub mod deps;
 pub mod django;
-pub mod live;
+#[cfg(feature = "scan")]
+pub use djguard_scan::rules as live;
 pub mod project;
 pub mod templates;
 
@@ -24,6 +25,7 @@ pub fn all() -> Vec<&'static RuleMeta> {
     v.extend(code::PATTERN_RULES.iter().map(|r| &r.meta));
     v.extend(templates::TEMPLATE_RULES.iter().map(|r| &r.meta));
     v.extend(deps::ALL.iter().copied());
+    #[cfg(feature = "scan")]
     v.extend(live::ALL.iter().copied());
     v.sort_by(|a, b| a.id.cmp(b.id));
     v

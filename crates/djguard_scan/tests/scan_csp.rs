@@ -1,4 +1,3 @@
-#![cfg(feature = "scan")]
 #![allow(clippy::type_complexity)]
 //! The CSP judge and the HTML scanner of `djguard scan`.
 //!
@@ -13,9 +12,9 @@ use std::time::{Duration, Instant};
 use content_security_policy::{
     CheckResult, Destination, Element, Initiator, InlineCheckType, ParserMetadata, Request, Url,
 };
-use djguard::finding::Severity;
-use djguard::scan::csp::{CspInput, CspVerdict, enforced_policies, judge, observatory_modifier};
-use djguard::scan::html::{HtmlFacts, MAX_ITEMS, extract, is_html};
+use djguard_core::finding::Severity;
+use djguard_scan::csp::{CspInput, CspVerdict, enforced_policies, judge, observatory_modifier};
+use djguard_scan::html::{HtmlFacts, MAX_ITEMS, extract, is_html};
 
 const NONCE: &str = "Zm9vYmFyYmF6cXV4MTIzNA"; // 22 characters, as Django's token_urlsafe(16)
 

@@ -85,7 +85,7 @@
 //! policy sets (`tests/scan_csp.rs`). Whenever the engine let an injected inline script,
 //! event handler, remote script or `data:` script run, djguard reported it, and vice versa.
 
-use crate::rules::live::{self, LiveRule};
+use crate::rules::{self as live, LiveRule};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use content_security_policy::{CspList, Directive, Policy, PolicyDisposition, PolicySource};

@@ -1,11 +1,10 @@
-#![cfg(feature = "scan")]
 //! The live checkup's header analysers against what real sites sent: the recorded answers of
 //! the Django test site in its configurations (`tests/scan/observed.jsonl`, written by
 //! `tests/scan/observe.py` against runserver, gunicorn and nginx).
 
 use std::path::Path;
 
-use djguard::scan::{cookies, hsts};
+use djguard_scan::{cookies, hsts};
 use serde_json::Value;
 
 fn sites() -> Vec<Value> {

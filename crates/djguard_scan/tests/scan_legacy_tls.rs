@@ -1,5 +1,4 @@
-#![cfg(feature = "scan")]
-//! The TLS 1.0/1.1 prober (`djguard::scan::legacy_tls`) against a real nginx (the test site
+//! The TLS 1.0/1.1 prober (`djguard_scan::legacy_tls`) against a real nginx (the test site
 //! harness `tests/scan/sites.py`, whose `legacy_tls_https_url` port still allows TLS 1.0/1.1
 //! and whose `https_url` port allows only TLS 1.2/1.3), and against hostile in-process servers
 //! that answer with silence, garbage, cut records, alerts or the wrong version.
@@ -15,7 +14,7 @@ use std::sync::mpsc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use djguard::scan::legacy_tls::{
+use djguard_scan::legacy_tls::{
     LegacyOutcome, LegacyVersion, OFFERED_CIPHERS, cipher_name, probe, probe_all,
 };
 use serde_json::Value;

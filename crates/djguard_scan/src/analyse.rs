@@ -7,7 +7,7 @@ use super::grade::{self, DjangoModifier, Grade, TestResult};
 use super::hsts;
 use super::probe::Observations;
 use crate::finding::{Confidence, Severity};
-use crate::rules::live::{self, LiveRule};
+use crate::rules::{self as live, LiveRule};
 
 pub use super::report::{DjangoSigns, Evidence, Hop, LiveFinding, SiteReport};
 

@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::fetch::TlsInfo;
 use super::grade::{DjangoModifier, TestResult};
 use crate::finding::{Confidence, Severity};
-use crate::rules::live::Penalty;
+use crate::rules::Penalty;
 
 /// The request and response a finding is about.
 #[derive(Debug, Clone, Serialize)]

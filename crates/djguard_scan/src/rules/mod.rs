@@ -1,9 +1,9 @@
-//! Live-site rules (`DJG4xx`), emitted by the live checkup (`djguard scan`, `crate::scan`):
+//! Live-site rules (`DJG4xx`), emitted by the live checkup (`djguard scan`):
 //! what the deployed site answers over the network, its TLS, headers, cookies and exposed
 //! pages.
 
 use crate::finding::Severity;
-use crate::rules::RuleMeta;
+pub use djguard_core::rule::{RuleMeta, selector_matches};
 
 /// A live-site rule: its metadata, and the points a finding of it takes from the site's score
 /// (djguard's Django-specific modifiers on top of the Observatory-compatible tests).
@@ -114,3 +114,8 @@ pub static ALL: &[&RuleMeta] = &[
     &djg429::RULE.meta,
     &djg430::RULE.meta,
 ];
+
+/// The live rule with this id (any case).
+pub fn find(id: &str) -> Option<&'static RuleMeta> {
+    ALL.iter().copied().find(|r| r.id.eq_ignore_ascii_case(id))
+}
