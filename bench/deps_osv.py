@@ -18,7 +18,7 @@ hit the locked version and some of which just miss it.
 `serve` answers, on loopback only:
     GET  /all.zip                 the zip (ETag, Last-Modified, If-None-Match -> 304)
     GET  /pypi/django/json        the package index's JSON for Django, releases only, built
-                                  from crates/djguard/data/django_releases.json
+                                  from crates/djguard_deps/data/django_releases.json
     POST /v1/query                {"package": {"name", "ecosystem"}, "version"} -> {"vulns": [...]}
     POST /v1/querybatch           {"queries": [...]} -> {"results": [{"vulns": [{"id", "modified"}]}]}
     GET  /v1/vulns/ID             one record
@@ -58,7 +58,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REAL_DIR = os.path.join(ROOT, "crates/djguard/tests/fixtures/deps/pypa-subset/vulns")
 REQUIREMENTS = os.path.join(ROOT, "bench/deps/requirements.txt")
 UV_LOCK = os.path.join(ROOT, "bench/deps/uv.lock")
-DJANGO_RELEASES = os.path.join(ROOT, "crates/djguard/data/django_releases.json")
+DJANGO_RELEASES = os.path.join(ROOT, "crates/djguard_deps/data/django_releases.json")
 SEED = 20261121
 ZIP_TIME = (2026, 11, 21, 0, 0, 0)
 

@@ -3,14 +3,14 @@
 
 Writes two files:
 
-  crates/djguard/data/django_advisories.json
+  crates/djguard_deps/data/django_advisories.json
       Every issue in Django's archive of security issues
       (docs/releases/security.txt in the newest Django sdist), with the
       series it affected and, for each series, the first release that
       carried the fix according to the per-release notes
       (docs/releases/X.Y.Z.txt).
 
-  crates/djguard/data/django_releases.json
+  crates/djguard_deps/data/django_releases.json
       Every final, non-yanked Django release on PyPI grouped by series,
       together with the support calendar of each series (literal table
       below, since PyPI does not know about support windows).
@@ -47,7 +47,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CACHE_DIR = REPO_ROOT / ".cache" / "django-data"
-DATA_DIR = REPO_ROOT / "crates" / "djguard" / "data"
+DATA_DIR = REPO_ROOT / "crates" / "djguard_deps" / "data"
 ADVISORIES_OUT = DATA_DIR / "django_advisories.json"
 RELEASES_OUT = DATA_DIR / "django_releases.json"
 

@@ -2,6 +2,7 @@
 //! (discover → parse → project model → rules → findings → render); `main.rs` is the CLI edge.
 
 pub use djguard_core::{dates, finding, source, suppress};
+pub use djguard_deps as deps;
 pub use djguard_python as python;
 #[cfg(feature = "scan")]
 pub use djguard_scan as scan;
@@ -9,7 +10,6 @@ pub use djguard_scan as scan;
 pub mod check;
 pub mod code;
 pub mod config;
-pub mod deps;
 pub mod discover;
 pub mod django;
 pub mod project;

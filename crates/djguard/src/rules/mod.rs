@@ -3,7 +3,7 @@
 //! README's rule table is generated from the same text.
 
 pub mod code;
-pub mod deps;
+pub use djguard_deps::rules as deps;
 pub mod django;
 #[cfg(feature = "scan")]
 pub use djguard_scan::rules as live;

@@ -11,8 +11,8 @@ use super::osv::{self, Advisory, Database};
 use super::pep::{self, Range, Version};
 use super::{DepError, Dependency, FileKind, Inventory, Want};
 use crate::finding::{Confidence, Finding, Severity};
+use crate::rules as r;
 use crate::rules::RuleMeta;
-use crate::rules::deps as r;
 pub use djguard_core::package::{AdvisoryInfo, DepsSummary, InventoryEntry, PackageInfo};
 
 pub struct DepsOptions {

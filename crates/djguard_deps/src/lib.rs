@@ -1,7 +1,13 @@
 //! The dependency audit (`DJG3xx`): every package a project's requirement, manifest and lock
 //! files name, with the file and line it came from; OSV advisories (embedded for Django,
 //! local folders or zips, the cache `djguard db update` fills, the OSV API with `--online`);
-//! Django's support calendar; findings with the smallest fixing upgrade.
+//! Django's support calendar; findings with the smallest fixing upgrade. The `DJG3xx` rules
+//! live in `rules`.
+//!
+//! It parses no Python: it reads dependency files only. It is the one static crate that may
+//! reach the network (`online`, `db update`), and it carries uv's PEP 508 crates, which pull
+//! tokio: the lean crates (vocabulary, Python facade, static audit, renderers) never depend on
+//! this one.
 
 pub mod audit;
 pub mod db;
@@ -11,6 +17,9 @@ pub mod online;
 pub mod osv;
 pub mod pep;
 pub mod requirements;
+pub mod rules;
+
+use djguard_core::{dates, finding, source, suppress};
 
 use std::path::Path;
 
@@ -246,8 +255,10 @@ fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
 /// lock file, else in a requirements or constraints file, else the newest modelled release a
 /// range allows (requirements files before manifests). Returns the version and where it was
 /// read (`pinned in path:line`).
-pub fn django_pin(inv: &Inventory) -> Option<(crate::django::version::DjangoVersion, String)> {
-    use crate::django::version::{DjangoVersion, KNOWN_RELEASES};
+pub fn django_pin(
+    inv: &Inventory,
+) -> Option<(djguard_core::django_version::DjangoVersion, String)> {
+    use djguard_core::django_version::{DjangoVersion, KNOWN_RELEASES};
     let rank = |d: &Dependency| -> u8 {
         let kind = match d.kind {
             FileKind::Lock => 6,
@@ -321,7 +332,7 @@ mod tests {
 
     #[test]
     fn django_pins_by_priority() {
-        use crate::django::version::DjangoVersion;
+        use djguard_core::django_version::DjangoVersion;
         let inv = inventory(&[
             (
                 "pyproject.toml",

@@ -1,7 +1,7 @@
 //! Dependency and Django-version rules (`DJG3xx`), emitted by the dependency audit
-//! (`crate::deps::audit`).
+//! (`crate::audit`).
 
-use crate::rules::RuleMeta;
+pub use djguard_core::rule::RuleMeta;
 
 pub mod djg301;
 pub mod djg302;

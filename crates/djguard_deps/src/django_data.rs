@@ -10,8 +10,8 @@ use serde::Deserialize;
 use super::osv::{Advisory, PackageEffect};
 use super::pep::{self, Range, Version};
 
-const ADVISORIES_JSON: &str = include_str!("../../data/django_advisories.json");
-const RELEASES_JSON: &str = include_str!("../../data/django_releases.json");
+const ADVISORIES_JSON: &str = include_str!("../data/django_advisories.json");
+const RELEASES_JSON: &str = include_str!("../data/django_releases.json");
 
 #[derive(Deserialize)]
 struct AdvisoriesFile {
