@@ -4,6 +4,7 @@
 pub use djguard_core::{dates, finding, source, suppress};
 pub use djguard_deps as deps;
 pub use djguard_python as python;
+pub use djguard_render as render;
 #[cfg(feature = "scan")]
 pub use djguard_scan as scan;
 
@@ -13,7 +14,6 @@ pub mod config;
 pub mod discover;
 pub mod django;
 pub mod project;
-pub mod render;
 pub mod rules;
 pub mod settings;
 pub mod templates;

@@ -310,7 +310,7 @@ fn run_check(args: CheckArgs, deps_only: bool) -> Result<i32> {
                     std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
                 }
             };
-            render::text::render(&report, color)
+            render::text::render(&report, color, djguard::rules::registry())
         }
     };
     out(&(rendered + "\n"));

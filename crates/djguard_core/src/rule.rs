@@ -30,3 +30,35 @@ pub fn selector_matches(selector: &str, rule: &RuleMeta) -> bool {
         .to_ascii_lowercase()
         .starts_with(&sel.to_ascii_lowercase())
 }
+
+/// Every rule of a build, in id order. The binary assembles it from the crates that define
+/// rules; renderers and selectors look rules up here instead of knowing any rule.
+#[derive(Debug, Default)]
+pub struct Registry {
+    rules: Vec<&'static RuleMeta>,
+}
+
+impl Registry {
+    pub fn new(mut rules: Vec<&'static RuleMeta>) -> Registry {
+        rules.sort_by(|a, b| a.id.cmp(b.id));
+        Registry { rules }
+    }
+
+    /// Every rule, in id order.
+    pub fn all(&self) -> &[&'static RuleMeta] {
+        &self.rules
+    }
+
+    /// The rule with this id (any case).
+    pub fn find(&self, id: &str) -> Option<&'static RuleMeta> {
+        self.rules
+            .iter()
+            .copied()
+            .find(|r| r.id.eq_ignore_ascii_case(id))
+    }
+
+    /// Whether a selector names at least one rule (unknown ones are a usage error).
+    pub fn selector_is_known(&self, selector: &str) -> bool {
+        self.rules.iter().any(|r| selector_matches(selector, r))
+    }
+}

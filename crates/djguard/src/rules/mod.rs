@@ -10,29 +10,36 @@ pub use djguard_scan::rules as live;
 pub mod project;
 pub mod templates;
 
-pub use djguard_core::rule::{RuleMeta, selector_matches};
+pub use djguard_core::rule::{Registry, RuleMeta, selector_matches};
 
 mod docs {
     include!(concat!(env!("OUT_DIR"), "/rule_docs.rs"));
 }
 
+/// Every rule of this build, assembled once from the crates that define them.
+pub fn registry() -> &'static Registry {
+    static REGISTRY: std::sync::OnceLock<Registry> = std::sync::OnceLock::new();
+    REGISTRY.get_or_init(|| {
+        let mut v: Vec<&'static RuleMeta> = django::ALL.iter().map(|r| &r.meta).collect();
+        v.extend(project::ALL.iter().copied());
+        v.extend(project::SETTINGS_RULES.iter().map(|r| &r.meta));
+        v.extend(code::TAINT_RULES.iter().map(|r| &r.meta));
+        v.extend(code::PATTERN_RULES.iter().map(|r| &r.meta));
+        v.extend(templates::TEMPLATE_RULES.iter().map(|r| &r.meta));
+        v.extend(deps::ALL.iter().copied());
+        #[cfg(feature = "scan")]
+        v.extend(live::ALL.iter().copied());
+        Registry::new(v)
+    })
+}
+
 /// Every rule, in id order.
 pub fn all() -> Vec<&'static RuleMeta> {
-    let mut v: Vec<&'static RuleMeta> = django::ALL.iter().map(|r| &r.meta).collect();
-    v.extend(project::ALL.iter().copied());
-    v.extend(project::SETTINGS_RULES.iter().map(|r| &r.meta));
-    v.extend(code::TAINT_RULES.iter().map(|r| &r.meta));
-    v.extend(code::PATTERN_RULES.iter().map(|r| &r.meta));
-    v.extend(templates::TEMPLATE_RULES.iter().map(|r| &r.meta));
-    v.extend(deps::ALL.iter().copied());
-    #[cfg(feature = "scan")]
-    v.extend(live::ALL.iter().copied());
-    v.sort_by(|a, b| a.id.cmp(b.id));
-    v
+    registry().all().to_vec()
 }
 
 pub fn find(id: &str) -> Option<&'static RuleMeta> {
-    all().into_iter().find(|r| r.id.eq_ignore_ascii_case(id))
+    registry().find(id)
 }
 
 /// The documentation written at the top of the rule's module.
@@ -50,7 +57,7 @@ pub fn documented_ids() -> Vec<&'static str> {
 
 /// Whether a selector names at least one known rule (unknown ones are a usage error).
 pub fn selector_is_known(selector: &str) -> bool {
-    all().iter().any(|r| selector_matches(selector, r))
+    registry().selector_is_known(selector)
 }
 
 #[cfg(test)]

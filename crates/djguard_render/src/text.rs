@@ -8,17 +8,19 @@ use std::fmt::Write;
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
-use crate::check::Report;
-use crate::finding::{Finding, Severity};
+use djguard_core::finding::{Finding, Severity};
+use djguard_core::report::Report;
+use djguard_core::rule::Registry;
 
-pub fn render(report: &Report, color: bool) -> String {
+/// The report for a terminal; rule titles come from `registry`.
+pub fn render(report: &Report, color: bool, registry: &Registry) -> String {
     let renderer = if color {
         Renderer::styled()
     } else {
         Renderer::plain()
     };
     let mut out = String::new();
-    out.push_str(&header(report));
+    out.push_str(&header(report, registry));
     let order = text_order(report);
     let mut i = 0;
     while i < order.len() {
@@ -33,7 +35,7 @@ pub fn render(report: &Report, color: bool) -> String {
         }
         let grouped = j - i >= 3;
         if grouped {
-            let title = crate::rules::find(&first.rule).map_or("", |m| m.title);
+            let title = registry.find(&first.rule).map_or("", |m| m.title);
             let _ = writeln!(
                 out,
                 "== {} ({} findings): {title}\n   fix (for each of them): {}\n",
@@ -127,7 +129,7 @@ pub fn text_order(report: &Report) -> Vec<usize> {
 
 /// The opening summary: what was found, by severity and by rule, and which settings module
 /// was judged and why.
-fn header(report: &Report) -> String {
+fn header(report: &Report, registry: &Registry) -> String {
     let mut out = String::new();
     if report.findings.is_empty() {
         return out;
@@ -156,7 +158,7 @@ fn header(report: &Report) -> String {
         by_rule.into_iter().map(|(r, (s, n))| (r, s, n)).collect();
     rules.sort_by(|a, b| b.1.cmp(&a.1).then(b.2.cmp(&a.2)).then(a.0.cmp(b.0)));
     for (rule, severity, n) in rules {
-        let title = crate::rules::find(rule).map_or("", |m| m.title);
+        let title = registry.find(rule).map_or("", |m| m.title);
         let _ = writeln!(out, "  {n:>4}  {rule:<14} {:<8} {title}", severity.as_str());
     }
     for s in &report.settings {

@@ -2,9 +2,9 @@
 
 use serde::Serialize;
 
-use crate::check::{Report, SettingsReport};
-use crate::finding::{Finding, Undecided};
-use crate::project::FileError;
+use djguard_core::finding::{Finding, Undecided};
+use djguard_core::package::DepsSummary;
+use djguard_core::report::{FileError, Report, SettingsReport, TemplateCounts};
 
 #[derive(Serialize)]
 struct Tool {
@@ -22,7 +22,7 @@ struct Summary<'a> {
     silenced: usize,
     suppressed: usize,
     below_confidence: usize,
-    templates: crate::check::TemplateCounts,
+    templates: TemplateCounts,
     django_version: &'a str,
     django_version_source: &'a str,
     settings: &'a [SettingsReport],
@@ -36,7 +36,7 @@ struct Document<'a> {
     summary: Summary<'a>,
     errors: &'a [FileError],
     #[serde(skip_serializing_if = "Option::is_none")]
-    dependencies: Option<&'a crate::deps::audit::DepsSummary>,
+    dependencies: Option<&'a DepsSummary>,
 }
 
 pub fn render(report: &Report) -> String {
