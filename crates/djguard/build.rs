@@ -8,7 +8,7 @@ use std::path::Path;
 
 /// The crates that define rules (relative to this crate); the live rules only in a build with
 /// the `scan` feature, which registers them.
-const RULE_DIRS: &[&str] = &["src/rules", "../djguard_deps/src/rules"];
+const RULE_DIRS: &[&str] = &["../djguard_static/src/rules", "../djguard_deps/src/rules"];
 const LIVE_RULE_DIR: &str = "../djguard_scan/src/rules";
 
 fn main() {

@@ -7,13 +7,8 @@ pub use djguard_python as python;
 pub use djguard_render as render;
 #[cfg(feature = "scan")]
 pub use djguard_scan as scan;
+pub use djguard_static::{code, discover, django, project, settings, templates};
 
 pub mod check;
-pub mod code;
 pub mod config;
-pub mod discover;
-pub mod django;
-pub mod project;
 pub mod rules;
-pub mod settings;
-pub mod templates;

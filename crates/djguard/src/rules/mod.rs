@@ -2,13 +2,10 @@
 //! comment; `build.rs` collects those comments so `djguard rule ID` prints them and the
 //! README's rule table is generated from the same text.
 
-pub mod code;
 pub use djguard_deps::rules as deps;
-pub mod django;
 #[cfg(feature = "scan")]
 pub use djguard_scan::rules as live;
-pub mod project;
-pub mod templates;
+pub use djguard_static::rules::{code, django, project, templates};
 
 pub use djguard_core::rule::{Registry, RuleMeta, selector_matches};
 
