@@ -19,6 +19,7 @@ use crate::settings::discover::{self as settings_discover, SettingsTarget};
 use crate::settings::env::Environment;
 use crate::settings::eval::{Evaluator, Origin};
 
+#[derive(Debug)]
 pub struct CheckOptions {
     pub root: PathBuf,
     pub paths: Vec<PathBuf>,

@@ -4,6 +4,9 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::django::version::DjangoVersion;
+use crate::finding::{Confidence, Severity};
+
 /// Security auditor for Django projects: settings (exact parity with `manage.py check
 /// --deploy`, without importing the project), code, templates and dependencies.
 #[derive(Parser, Debug)]
@@ -64,10 +67,10 @@ pub struct DbArgs {
     #[arg(long, value_name = "DIR")]
     pub cache_dir: Option<PathBuf>,
     /// Where to download the OSV PyPI export from (a mirror).
-    #[arg(long, value_name = "URL", default_value = djguard::deps::db::DEFAULT_OSV_URL)]
+    #[arg(long, value_name = "URL", default_value = crate::deps::db::DEFAULT_OSV_URL)]
     pub url: String,
     /// The package index's JSON for Django (a mirror).
-    #[arg(long, value_name = "URL", default_value = djguard::deps::db::DEFAULT_PYPI_DJANGO_URL)]
+    #[arg(long, value_name = "URL", default_value = crate::deps::db::DEFAULT_PYPI_DJANGO_URL)]
     pub pypi_url: String,
     /// Give up on a download after this many seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 300)]
@@ -88,7 +91,7 @@ pub struct CheckArgs {
     /// Judge against this Django release's checks and defaults (X.Y or X.Y.Z). Default: the
     /// version the project pins, else the newest stable release.
     #[arg(long, value_name = "X.Y[.Z]")]
-    pub django_version: Option<String>,
+    pub django_version: Option<DjangoVersion>,
 
     /// Output format (default: text on a terminal, text otherwise as well).
     #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -123,12 +126,12 @@ pub struct CheckArgs {
 
     /// Exit 1 only for findings at or above this severity (default: low, i.e. any finding).
     #[arg(long, value_name = "SEVERITY")]
-    pub fail_on: Option<String>,
+    pub fail_on: Option<Severity>,
 
     /// Report only findings at or above this confidence: high (a proven flow from the
     /// request), medium (the default), or low (also dangerous calls with no proven source).
     #[arg(long, value_name = "CONFIDENCE")]
-    pub min_confidence: Option<String>,
+    pub min_confidence: Option<Confidence>,
 
     /// Read the configuration from this file instead of djguard.toml / pyproject.toml.
     #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
@@ -160,7 +163,7 @@ pub struct CheckArgs {
     pub offline: bool,
 
     /// The OSV API to ask with --online (a mirror).
-    #[arg(long, value_name = "URL", default_value = djguard::deps::db::DEFAULT_OSV_API)]
+    #[arg(long, value_name = "URL", default_value = crate::deps::db::DEFAULT_OSV_API)]
     pub osv_api: String,
 
     /// The advisory cache folder `djguard db update` fills (default: $DJGUARD_CACHE_DIR, else
@@ -287,7 +290,7 @@ pub struct ScanArgs {
     /// Exit 1 when a finding is at or above this severity (critical, high, medium, low,
     /// info). Default: low.
     #[arg(long, value_name = "SEVERITY")]
-    pub fail_on: Option<String>,
+    pub fail_on: Option<Severity>,
     /// Drop findings of these rules (ids or prefixes: DJG415, DJG41). Repeatable.
     #[arg(long, value_name = "RULE")]
     pub ignore: Vec<String>,

@@ -4,7 +4,9 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
+use crate::django::version::DjangoVersion;
+use crate::finding::{Confidence, Severity};
+use serde::{Deserialize, Deserializer};
 
 #[derive(Debug, Default, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -16,14 +18,18 @@ pub struct Config {
     pub extend_select: Vec<String>,
     #[serde(default)]
     pub per_file_ignores: BTreeMap<String, Vec<String>>,
-    #[serde(default)]
-    pub severity: BTreeMap<String, String>,
+    /// Severity overrides by rule or selector.
+    #[serde(default, deserialize_with = "parsed_values")]
+    pub severity: BTreeMap<String, Severity>,
     pub settings: Option<OneOrMany>,
     #[serde(default)]
     pub exclude: Vec<String>,
-    pub django_version: Option<String>,
-    pub fail_on: Option<String>,
-    pub min_confidence: Option<String>,
+    #[serde(default, deserialize_with = "parsed")]
+    pub django_version: Option<DjangoVersion>,
+    #[serde(default, deserialize_with = "parsed")]
+    pub fail_on: Option<Severity>,
+    #[serde(default, deserialize_with = "parsed")]
+    pub min_confidence: Option<Confidence>,
     pub baseline: Option<String>,
     /// OSV advisory folders, zips or files to read (like `--advisories`).
     #[serde(default)]
@@ -34,6 +40,35 @@ pub struct Config {
     /// Ask the OSV API (like `--online`).
     #[serde(default)]
     pub online: bool,
+}
+
+/// A string key read with the type's own parser (`FromStr`), so the file and the command line
+/// accept the same words and say the same thing about a wrong one.
+fn parsed<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: std::str::FromStr,
+    T::Err: std::fmt::Display,
+{
+    let text = String::deserialize(d)?;
+    text.parse().map(Some).map_err(serde::de::Error::custom)
+}
+
+/// A table of strings, each read with the value type's own parser.
+fn parsed_values<'de, D, T>(d: D) -> Result<BTreeMap<String, T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: std::str::FromStr,
+    T::Err: std::fmt::Display,
+{
+    let table = BTreeMap::<String, String>::deserialize(d)?;
+    table
+        .into_iter()
+        .map(|(k, v)| match v.parse() {
+            Ok(t) => Ok((k, t)),
+            Err(e) => Err(serde::de::Error::custom(format!("`{k}`: {e}"))),
+        })
+        .collect()
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -168,7 +203,45 @@ mod tests {
     fn reads_pyproject_section() {
         let c = parse("[project]\nname='x'\n[tool.djguard]\nsettings = 'a.b'\ndjango-version = '5.2'\nignore = ['security.W008']\n", Path::new("pyproject.toml"), true).unwrap();
         assert_eq!(c.settings.unwrap().to_vec(), vec!["a.b"]);
-        assert_eq!(c.django_version.as_deref(), Some("5.2"));
+        assert_eq!(c.django_version, Some(DjangoVersion::new(5, 2, 19)));
         assert_eq!(c.ignore, vec!["security.W008"]);
+    }
+
+    #[test]
+    fn levels_and_versions_are_typed_with_the_command_line_words() {
+        let c = parse(
+            "fail-on = 'HIGH'\nmin-confidence = 'low'\ndjango-version = '4.2.1'\n[severity]\nDJG101 = 'critical'\n",
+            Path::new("djguard.toml"),
+            false,
+        )
+        .unwrap();
+        assert_eq!(c.fail_on, Some(Severity::High));
+        assert_eq!(c.min_confidence, Some(Confidence::Low));
+        assert_eq!(c.django_version, Some(DjangoVersion::new(4, 2, 1)));
+        assert_eq!(c.severity.get("DJG101"), Some(&Severity::Critical));
+        let err = parse("fail-on = 'severe'\n", Path::new("djguard.toml"), false).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("`severe` is not a severity: expected critical, high"),
+            "{err}"
+        );
+        let err = parse(
+            "[severity]\nDJG101 = 'loud'\n",
+            Path::new("djguard.toml"),
+            false,
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("`DJG101`: `loud` is not a severity"),
+            "{err}"
+        );
+        let err = parse(
+            "django-version = 'five'\n",
+            Path::new("djguard.toml"),
+            false,
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("not a Django version"), "{err}");
     }
 }

@@ -10,5 +10,7 @@ pub use djguard_scan as scan;
 pub use djguard_static::{code, discover, django, project, settings, templates};
 
 pub mod check;
+pub mod cli;
 pub mod config;
+pub mod options;
 pub mod rules;

@@ -1,8 +1,6 @@
 //! The `djguard` binary: parses flags, merges the configuration, runs the pipeline, prints,
 //! and maps the outcome to the contract's exit codes (0 clean, 1 findings, 2 usage error).
 
-mod cli;
-
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
@@ -10,11 +8,10 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use clap::Parser;
 
-use cli::{CheckArgs, Cli, ColorChoice, Command, DbCommand, Format, ListFormat};
-use djguard::check::{self, CheckOptions};
-use djguard::django::version::DjangoVersion;
+use djguard::check;
+use djguard::cli::{self, CheckArgs, Cli, ColorChoice, Command, DbCommand, Format, ListFormat};
 use djguard::finding::Severity;
-use djguard::{config, render, rules};
+use djguard::{options, render, rules};
 
 /// Parsing and evaluating deeply nested code recurses; give every thread room.
 const STACK_BYTES: usize = 256 * 1024 * 1024;
@@ -62,7 +59,7 @@ fn run(cli: Cli) -> Result<i32> {
         #[cfg(feature = "scan")]
         Command::Scan(args) => run_scan(*args),
         Command::Settings(args) => {
-            let opts = check_options(&args)?.0;
+            let opts = options::resolve(&args)?.check;
             let doc = check::dump_settings(&opts)?;
             out(&(serde_json::to_string_pretty(&doc)? + "\n"));
             Ok(0)
@@ -126,160 +123,12 @@ pub fn rules_markdown() -> String {
     out
 }
 
-/// Merge flags and the configuration file into the pipeline's options.
-fn check_options(args: &CheckArgs) -> Result<(CheckOptions, config::Config, Severity)> {
-    for p in &args.paths {
-        if !p.exists() {
-            bail!("path `{}` does not exist", p.display());
-        }
-    }
-    let root = check::root_for(&args.paths);
-    let loaded = if args.no_config {
-        config::Loaded {
-            config: config::Config::default(),
-            path: None,
-        }
-    } else {
-        config::load(
-            &root.canonicalize().unwrap_or(root.clone()),
-            args.config.as_deref(),
-        )?
-    };
-    let cfg = loaded.config;
-
-    let version_text = args.django_version.clone().or(cfg.django_version.clone());
-    let django_version = version_text
-        .map(|v| v.parse::<DjangoVersion>())
-        .transpose()?;
-    if let Some(v) = django_version
-        && v < djguard::django::version::OLDEST_SUPPORTED
-    {
-        bail!("Django {v} is older than the oldest release djguard models (3.0)");
-    }
-    let fail_on = match args.fail_on.as_deref().or(cfg.fail_on.as_deref()) {
-        None => Severity::Low,
-        Some(s) => Severity::parse(s).with_context(|| {
-            format!("--fail-on `{s}`: expected critical, high, medium, low or info")
-        })?,
-    };
-    let min_confidence = match args
-        .min_confidence
-        .as_deref()
-        .or(cfg.min_confidence.as_deref())
-    {
-        None => djguard::finding::Confidence::Medium,
-        Some(s) => djguard::finding::Confidence::parse(s)
-            .with_context(|| format!("--min-confidence `{s}`: expected high, medium or low"))?,
-    };
-    let select = if args.select.is_empty() {
-        cfg.select.clone().unwrap_or_default()
-    } else {
-        args.select.clone()
-    };
-    let extend_select: Vec<String> = cfg
-        .extend_select
-        .iter()
-        .chain(&args.extend_select)
-        .cloned()
-        .collect();
-    let ignore: Vec<String> = cfg.ignore.iter().chain(&args.ignore).cloned().collect();
-    for sel in select
-        .iter()
-        .chain(&extend_select)
-        .chain(&ignore)
-        .chain(cfg.per_file_ignores.values().flatten())
-    {
-        if !rules::selector_is_known(sel) {
-            bail!("unknown rule or selector `{sel}` (see `djguard rules`)");
-        }
-    }
-    let mut severity = std::collections::BTreeMap::new();
-    for (sel, sev) in &cfg.severity {
-        if !rules::selector_is_known(sel) {
-            bail!("unknown rule or selector `{sel}` in `severity`");
-        }
-        severity.insert(
-            sel.clone(),
-            Severity::parse(sev).with_context(|| format!("severity `{sev}` for `{sel}`"))?,
-        );
-    }
-    let settings = if args.settings.is_empty() {
-        cfg.settings
-            .as_ref()
-            .map(|s| s.to_vec())
-            .unwrap_or_default()
-    } else {
-        args.settings.clone()
-    };
-    let mut environment = djguard::settings::env::Environment::new();
-    for file in &args.env_file {
-        let text = std::fs::read_to_string(file)
-            .with_context(|| format!("cannot read --env-file {}", file.display()))?;
-        let vars = djguard::settings::env::parse_dotenv(&text)
-            .with_context(|| format!("--env-file {}", file.display()))?;
-        for (k, v) in vars {
-            environment.set(k, v);
-        }
-    }
-    for pair in &args.env {
-        let Some((k, v)) = pair.split_once('=') else {
-            bail!("--env `{pair}`: expected KEY=VALUE");
-        };
-        if k.is_empty() {
-            bail!("--env `{pair}`: empty variable name");
-        }
-        environment.set(k, v);
-    }
-    let config_dir = loaded
-        .path
-        .as_ref()
-        .and_then(|p| p.parent())
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| root.clone());
-    let mut deps = djguard::deps::audit::DepsOptions::new();
-    deps.advisories = cfg
-        .advisories
-        .iter()
-        .map(|p| config_dir.join(p))
-        .chain(args.advisories.iter().cloned())
-        .collect();
-    for p in &deps.advisories {
-        if !p.exists() {
-            bail!("advisories `{}` does not exist", p.display());
-        }
-    }
-    deps.online = (args.online || cfg.online) && !args.offline;
-    deps.osv_api = args.osv_api.clone();
-    deps.cache_dir = args.cache_dir.clone();
-    deps.builtin = !args.no_builtin_advisories;
-    deps.timeout = std::time::Duration::from_secs(args.timeout.max(1));
-    deps.ignore_advisories = cfg
-        .ignore_advisories
-        .iter()
-        .chain(&args.ignore_advisory)
-        .cloned()
-        .collect();
-    let opts = CheckOptions {
-        deps,
-        root: root.clone(),
-        paths: args.paths.clone(),
-        settings,
-        django_version,
-        select,
-        extend_select,
-        ignore,
-        per_file_ignores: cfg.per_file_ignores.clone(),
-        severity,
-        exclude: cfg.exclude.iter().chain(&args.exclude).cloned().collect(),
-        environment,
-        min_confidence,
-        fast_exit: true,
-    };
-    Ok((opts, cfg, fail_on))
-}
-
 fn run_check(args: CheckArgs, deps_only: bool) -> Result<i32> {
-    let (opts, cfg, fail_on) = check_options(&args)?;
+    let options::Resolved {
+        check: opts,
+        config: cfg,
+        fail_on,
+    } = options::resolve(&args)?;
     let mut report = if deps_only {
         check::run_deps(&opts)?
     } else {
@@ -441,11 +290,7 @@ fn run_scan(a: cli::ScanArgs) -> Result<i32> {
             bail!("{name} must be a positive number of seconds")
         }
     };
-    let fail_on = match &a.fail_on {
-        Some(s) => Severity::parse(s)
-            .ok_or_else(|| anyhow::anyhow!("--fail-on: unknown severity `{s}`"))?,
-        None => Severity::Low,
-    };
+    let fail_on = a.fail_on.unwrap_or(Severity::Low);
     let min_grade = match &a.min_grade {
         Some(g) => Some(djguard::scan::grade::rank(g).ok_or_else(|| {
             anyhow::anyhow!(

@@ -35,17 +35,6 @@ impl Severity {
             Severity::Low | Severity::Info => Severity::Info,
         }
     }
-
-    pub fn parse(s: &str) -> Option<Severity> {
-        Some(match s.to_ascii_lowercase().as_str() {
-            "info" => Severity::Info,
-            "low" => Severity::Low,
-            "medium" => Severity::Medium,
-            "high" => Severity::High,
-            "critical" => Severity::Critical,
-            _ => return None,
-        })
-    }
 }
 
 #[derive(
@@ -66,13 +55,56 @@ impl Confidence {
             Confidence::High => "high",
         }
     }
+}
 
-    pub fn parse(s: &str) -> Option<Confidence> {
-        Some(match s.to_ascii_lowercase().as_str() {
+/// A severity or confidence word that is not one: the one message both the command line and
+/// the configuration file give.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{given}` is not a {what}: expected {expected}")]
+pub struct UnknownLevel {
+    given: String,
+    what: &'static str,
+    expected: &'static str,
+}
+
+impl std::str::FromStr for Severity {
+    type Err = UnknownLevel;
+
+    /// Any case: `high`, `HIGH`.
+    fn from_str(s: &str) -> Result<Severity, UnknownLevel> {
+        Ok(match s.trim().to_ascii_lowercase().as_str() {
+            "info" => Severity::Info,
+            "low" => Severity::Low,
+            "medium" => Severity::Medium,
+            "high" => Severity::High,
+            "critical" => Severity::Critical,
+            _ => {
+                return Err(UnknownLevel {
+                    given: s.to_string(),
+                    what: "severity",
+                    expected: "critical, high, medium, low or info",
+                });
+            }
+        })
+    }
+}
+
+impl std::str::FromStr for Confidence {
+    type Err = UnknownLevel;
+
+    /// Any case: `medium`, `Medium`.
+    fn from_str(s: &str) -> Result<Confidence, UnknownLevel> {
+        Ok(match s.trim().to_ascii_lowercase().as_str() {
             "low" => Confidence::Low,
             "medium" => Confidence::Medium,
             "high" => Confidence::High,
-            _ => return None,
+            _ => {
+                return Err(UnknownLevel {
+                    given: s.to_string(),
+                    what: "confidence",
+                    expected: "high, medium or low",
+                });
+            }
         })
     }
 }

@@ -15,6 +15,7 @@ use crate::rules as r;
 use crate::rules::RuleMeta;
 pub use djguard_core::package::{AdvisoryInfo, DepsSummary, InventoryEntry, PackageInfo};
 
+#[derive(Debug)]
 pub struct DepsOptions {
     /// `--advisories PATH` (folders, zips, files).
     pub advisories: Vec<PathBuf>,
