@@ -11,8 +11,7 @@ use crate::python::ast::{self, Expr, Stmt};
 use crate::python::semantic::ImportMap;
 use crate::python::{ParsedModule, Ranged, TextRange};
 
-pub type FuncId = usize;
-pub type ClassId = usize;
+pub use super::ids::{ClassId, FileId, FuncId, Id, Table};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Def {
@@ -21,7 +20,7 @@ pub enum Def {
 }
 
 pub struct Func<'a> {
-    pub file: usize,
+    pub file: FileId,
     pub def: &'a ast::StmtFunctionDef,
     /// The class the function is a method of (directly in the class body).
     pub class: Option<ClassId>,
@@ -31,7 +30,7 @@ pub struct Func<'a> {
 }
 
 pub struct Class<'a> {
-    pub file: usize,
+    pub file: FileId,
     pub def: &'a ast::StmtClassDef,
     pub qualname: String,
     pub methods: HashMap<&'a str, FuncId>,
@@ -53,7 +52,7 @@ pub struct FileInfo<'a> {
 
 /// A `path()`/`re_path()`/`url()` entry of a URL conf.
 pub struct Route<'a> {
-    pub file: usize,
+    pub file: FileId,
     pub range: TextRange,
     /// The view expression with wrapping calls such as `csrf_exempt(...)` removed.
     pub view: &'a Expr,
@@ -66,9 +65,9 @@ pub struct Route<'a> {
 
 pub struct Index<'a> {
     pub project: &'a Project,
-    pub files: Vec<FileInfo<'a>>,
-    pub funcs: Vec<Func<'a>>,
-    pub classes: Vec<Class<'a>>,
+    pub files: Table<FileId, FileInfo<'a>>,
+    pub funcs: Table<FuncId, Func<'a>>,
+    pub classes: Table<ClassId, Class<'a>>,
     by_qualname: HashMap<String, Def>,
     /// Every simple name that is called somewhere (`f(...)`, `obj.f(...)`).
     pub called_names: HashSet<&'a str>,
@@ -80,34 +79,34 @@ pub struct Index<'a> {
     /// Some `include()` captures URL arguments (or has a pattern that is not a literal): the
     /// views below it get arguments their own pattern does not name.
     include_captures: bool,
-    class_bases: Vec<Vec<String>>,
-    view_classes: Vec<bool>,
+    class_bases: Table<ClassId, Vec<String>>,
+    view_classes: Table<ClassId, bool>,
     /// Files that call `url_has_allowed_host_and_scheme` / `is_safe_url`.
-    redirect_checks: HashSet<usize>,
+    redirect_checks: HashSet<FileId>,
     /// Top-level package and module names of the project (`shop` for `shop.views`).
     top_levels: HashSet<&'a str>,
     /// Per file, the expressions pattern rules look at (calls, comparisons, string literals,
     /// dicts) and the statements (assignments, loops, function definitions), collected in
     /// the one walk the index makes, so each rule does not walk every tree again.
-    exprs: Vec<Vec<&'a Expr>>,
-    stmts: Vec<Vec<&'a Stmt>>,
+    exprs: Table<FileId, Vec<&'a Expr>>,
+    stmts: Table<FileId, Vec<&'a Stmt>>,
 }
 
 impl<'a> Index<'a> {
     pub fn new(project: &'a Project) -> Index<'a> {
         let mut ix = Index {
             project,
-            files: Vec::with_capacity(project.python.len()),
-            funcs: Vec::new(),
-            classes: Vec::new(),
+            files: Table::default(),
+            funcs: Table::default(),
+            classes: Table::default(),
             by_qualname: HashMap::default(),
             called_names: HashSet::default(),
             routes: Vec::new(),
             routed: HashSet::default(),
             url_kwargs: HashMap::default(),
             include_captures: false,
-            class_bases: Vec::new(),
-            view_classes: Vec::new(),
+            class_bases: Table::default(),
+            view_classes: Table::default(),
             redirect_checks: HashSet::default(),
             top_levels: project
                 .python
@@ -115,10 +114,11 @@ impl<'a> Index<'a> {
                 .filter_map(|f| f.module_name.as_deref())
                 .map(|m| m.split('.').next().unwrap_or(m))
                 .collect(),
-            exprs: Vec::new(),
-            stmts: Vec::new(),
+            exprs: Table::default(),
+            stmts: Table::default(),
         };
         for (i, file) in project.python.iter().enumerate() {
+            let i = FileId::new(i);
             let module = file.module_name.clone().unwrap_or_default();
             let parsed = file.parsed.as_ref();
             let imports = parsed
@@ -136,14 +136,16 @@ impl<'a> Index<'a> {
             }
         }
         ix.collect_calls_and_routes();
-        ix.class_bases = (0..ix.classes.len()).map(|c| ix.compute_bases(c)).collect();
-        ix.view_classes = (0..ix.classes.len())
+        ix.class_bases = ix.classes.ids().map(|c| ix.compute_bases(c)).collect();
+        ix.view_classes = ix
+            .classes
+            .ids()
             .map(|c| ix.inherits(c, &|b| is_view_base(b)))
             .collect();
         ix
     }
 
-    fn collect_top(&mut self, file: usize, module: &str, body: &'a [Stmt]) {
+    fn collect_top(&mut self, file: FileId, module: &str, body: &'a [Stmt]) {
         for stmt in body {
             match stmt {
                 Stmt::FunctionDef(f) => {
@@ -189,13 +191,13 @@ impl<'a> Index<'a> {
 
     fn add_func(
         &mut self,
-        file: usize,
+        file: FileId,
         def: &'a ast::StmtFunctionDef,
         class: Option<ClassId>,
         qualname: String,
         nested: bool,
     ) -> FuncId {
-        let id = self.funcs.len();
+        let id = FuncId::new(self.funcs.len());
         self.funcs.push(Func {
             file,
             def,
@@ -208,7 +210,7 @@ impl<'a> Index<'a> {
     }
 
     /// Functions and classes defined inside a function body are analysed too.
-    fn collect_nested(&mut self, file: usize, outer: &str, body: &'a [Stmt]) {
+    fn collect_nested(&mut self, file: FileId, outer: &str, body: &'a [Stmt]) {
         for stmt in body {
             match stmt {
                 Stmt::FunctionDef(f) => {
@@ -242,8 +244,8 @@ impl<'a> Index<'a> {
         }
     }
 
-    fn add_class(&mut self, file: usize, module: &str, def: &'a ast::StmtClassDef) -> ClassId {
-        let id = self.classes.len();
+    fn add_class(&mut self, file: FileId, module: &str, def: &'a ast::StmtClassDef) -> ClassId {
+        let id = ClassId::new(self.classes.len());
         let qualname = join(module, def.name.as_str());
         self.classes.push(Class {
             file,
@@ -291,9 +293,9 @@ impl<'a> Index<'a> {
         let mut routes = Vec::new();
         let mut called = HashSet::default();
         let mut redirect_checks = HashSet::default();
-        let mut all_exprs = Vec::with_capacity(self.files.len());
-        let mut all_stmts = Vec::with_capacity(self.files.len());
-        for (i, info) in self.files.iter().enumerate() {
+        let mut all_exprs = Table::default();
+        let mut all_stmts = Table::default();
+        for (i, info) in self.files.iter_enumerated() {
             let mut exprs = Vec::new();
             let mut stmts = Vec::new();
             if let Some(p) = info.parsed {
@@ -377,17 +379,22 @@ impl<'a> Index<'a> {
 
     /// The project URL conf an `include()` names: `include("shop.urls")`, or a module object
     /// imported into the file (`include(shop_urls)`).
-    fn included_module(&self, file: usize, view: &Expr) -> Option<usize> {
+    fn included_module(&self, file: FileId, view: &Expr) -> Option<FileId> {
         match view {
-            Expr::StringLiteral(s) => self.project.module(s.value.to_str()),
-            Expr::Name(_) | Expr::Attribute(_) => self.project.module(&self.qualname(file, view)?),
+            Expr::StringLiteral(s) => self.module_file(s.value.to_str()),
+            Expr::Name(_) | Expr::Attribute(_) => self.module_file(&self.qualname(file, view)?),
             _ => None,
         }
     }
 
+    /// The project file of a dotted module name.
+    pub fn module_file(&self, module: &str) -> Option<FileId> {
+        self.project.module(module).map(FileId::new)
+    }
+
     /// The qualified name an expression names in `file`: imports, then the module's own
     /// top-level definitions.
-    pub fn qualname(&self, file: usize, expr: &Expr) -> Option<String> {
+    pub fn qualname(&self, file: FileId, expr: &Expr) -> Option<String> {
         let info = &self.files[file];
         crate::python::semantic::qualify(expr, |name| {
             if let Some(b) = info.imports.binding(name) {
@@ -402,7 +409,7 @@ impl<'a> Index<'a> {
     /// Whether the callee may be a project definition: its leftmost name is defined in the
     /// file or imported from a module of the project. (Calls into libraries can then skip
     /// building their qualified name unless their spelling is interesting.)
-    pub fn may_be_project(&self, file: usize, func: &Expr) -> bool {
+    pub fn may_be_project(&self, file: FileId, func: &Expr) -> bool {
         let mut root = func;
         while let Expr::Attribute(a) = root {
             root = &a.value;
@@ -427,7 +434,7 @@ impl<'a> Index<'a> {
                 return Some(*d);
             }
             let (module, last) = name.rsplit_once('.')?;
-            let file = self.project.module(module)?;
+            let file = self.module_file(module)?;
             let target = self.files[file].imports.binding(last)?.to_string();
             if target == name {
                 return None;
@@ -437,7 +444,7 @@ impl<'a> Index<'a> {
         None
     }
 
-    pub fn resolve_def(&self, file: usize, expr: &Expr) -> Option<Def> {
+    pub fn resolve_def(&self, file: FileId, expr: &Expr) -> Option<Def> {
         if let Expr::Name(n) = expr
             && let Some(d) = self.files[file].defs.get(n.id.as_str())
         {
@@ -447,20 +454,20 @@ impl<'a> Index<'a> {
     }
 
     /// Every call, comparison, string literal and dict of a file, in source order.
-    pub fn each_expr(&self, file: usize, f: &mut dyn FnMut(&'a Expr)) {
+    pub fn each_expr(&self, file: FileId, f: &mut dyn FnMut(&'a Expr)) {
         for e in self.exprs.get(file).into_iter().flatten() {
             f(e);
         }
     }
 
     /// Every assignment, `for` loop and function definition of a file, in source order.
-    pub fn each_stmt(&self, file: usize, f: &mut dyn FnMut(&'a Stmt)) {
+    pub fn each_stmt(&self, file: FileId, f: &mut dyn FnMut(&'a Stmt)) {
         for s in self.stmts.get(file).into_iter().flatten() {
             f(s);
         }
     }
 
-    pub fn checks_redirects(&self, file: usize) -> bool {
+    pub fn checks_redirects(&self, file: FileId) -> bool {
         self.redirect_checks.contains(&file)
     }
 
@@ -575,15 +582,15 @@ impl<'a> Index<'a> {
         })
     }
 
-    pub fn text(&self, file: usize, range: TextRange) -> &'a str {
+    pub fn text(&self, file: FileId, range: TextRange) -> &'a str {
         self.files[file].parsed.map_or("", |p| p.slice(range))
     }
 
-    pub fn rel(&self, file: usize) -> &'a str {
-        &self.project.python[file].rel
+    pub fn rel(&self, file: FileId) -> &'a str {
+        &self.project.python[file.index()].rel
     }
 
-    pub fn line(&self, file: usize, range: TextRange) -> u32 {
+    pub fn line(&self, file: FileId, range: TextRange) -> u32 {
         self.files[file]
             .parsed
             .map_or(1, |p| p.position(range.start()).line)
@@ -638,7 +645,7 @@ pub fn is_literal(expr: &Expr) -> bool {
 /// Records every called name and every URL conf entry.
 struct CallFinder<'s, 'a> {
     ix: &'s Index<'a>,
-    file: usize,
+    file: FileId,
     routes: &'s mut Vec<Route<'a>>,
     called: &'s mut HashSet<&'a str>,
     exprs: &'s mut Vec<&'a Expr>,
@@ -778,13 +785,13 @@ fn extra_kwargs(c: &ast::ExprCall) -> Option<Vec<(String, bool)>> {
 type Captures = Option<Vec<(String, bool)>>;
 
 /// Per included URL conf file, each including file and what its `include()` prefix captures.
-type IncludePrefixes = HashMap<usize, Vec<(usize, Captures)>>;
+type IncludePrefixes = HashMap<FileId, Vec<(FileId, Captures)>>;
 
 /// Per URL conf file, the URL arguments that the prefixes of the `include()`s leading to it
 /// capture (through nested includes); `None` when some prefix is not a literal. Files no
 /// capturing include reaches are absent.
-fn inherited_captures(prefixes: &IncludePrefixes) -> HashMap<usize, Option<Vec<(String, bool)>>> {
-    let mut out: HashMap<usize, Option<Vec<(String, bool)>>> = HashMap::default();
+fn inherited_captures(prefixes: &IncludePrefixes) -> HashMap<FileId, Option<Vec<(String, bool)>>> {
+    let mut out: HashMap<FileId, Option<Vec<(String, bool)>>> = HashMap::default();
     // Nested includes are few levels deep; a bounded number of rounds also ends cycles.
     for _ in 0..8 {
         let mut changed = false;

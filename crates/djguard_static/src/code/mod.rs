@@ -1,10 +1,12 @@
 //! The code audit: the project index, the taint engine and the `DJG1xx` rules, turned into
 //! findings. Runs after parsing, over every Python file of the scan.
 
+pub mod ids;
 pub mod index;
 pub mod tags;
 pub mod taint;
 
+use crate::code::ids::FileId;
 use crate::finding::{Finding, FlowStep};
 use crate::project::Project;
 use crate::python::TextRange;
@@ -99,7 +101,7 @@ pub fn run(project: &Project, enabled: &dyn Fn(&RuleMeta) -> bool, want_contexts
     Outcome { findings, contexts }
 }
 
-fn location(ix: &Index, file: usize, range: TextRange) -> (u32, u32, u32, u32, String) {
+fn location(ix: &Index, file: FileId, range: TextRange) -> (u32, u32, u32, u32, String) {
     match ix.files[file].parsed {
         Some(p) => {
             let s = p.position(range.start());
@@ -116,7 +118,7 @@ fn location(ix: &Index, file: usize, range: TextRange) -> (u32, u32, u32, u32, S
     }
 }
 
-fn at(ix: &Index, file: usize, range: TextRange) -> String {
+fn at(ix: &Index, file: FileId, range: TextRange) -> String {
     format!("{}:{}", ix.rel(file), ix.line(file, range))
 }
 

@@ -20,6 +20,7 @@
 //!
 //! Written by hand: no Rust crate analyses Python data flow; the parser is Ruff's.
 
+use crate::code::ids::FileId;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::cell::RefCell;
 
@@ -60,7 +61,7 @@ pub use value::*;
 #[derive(Clone, Debug)]
 pub struct SinkSite {
     pub rule: &'static RuleMeta,
-    pub file: usize,
+    pub file: FileId,
     pub range: TextRange,
     pub name: String,
     pub func: Option<FuncId>,

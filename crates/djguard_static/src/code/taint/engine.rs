@@ -20,7 +20,7 @@ impl<'x, 'a> Engine<'x, 'a> {
     fn inclusion_tags(&self) -> &[InclusionTag<'a>] {
         self.inclusion_tags.get_or_init(|| {
             let mut out = Vec::new();
-            for (func, f) in self.ix.funcs.iter().enumerate() {
+            for (func, f) in self.ix.funcs.iter_enumerated() {
                 for d in &f.def.decorator_list {
                     let Expr::Call(c) = &d.expression else {
                         continue;
@@ -54,11 +54,11 @@ impl<'x, 'a> Engine<'x, 'a> {
     /// Analyse every function and module body; the events, deduplicated per sink (the
     /// strongest wins).
     pub fn run(self) -> (Vec<Event>, Vec<ContextVar>) {
-        for fid in 0..self.ix.funcs.len() {
+        for fid in self.ix.funcs.ids() {
             self.summary(fid);
         }
         self.record_declared_contexts();
-        for file in 0..self.ix.files.len() {
+        for file in self.ix.files.ids() {
             if let Some(p) = self.ix.files[file].parsed {
                 let mut cx = FnCx::new(&self, file, None);
                 cx.walk_body(&p.module.body);
@@ -456,8 +456,7 @@ impl<'x, 'a> Engine<'x, 'a> {
                 let mut found = self
                     .ix
                     .classes
-                    .iter()
-                    .enumerate()
+                    .iter_enumerated()
                     .filter(|(_, c)| c.def.name.as_str() == n.id.as_str())
                     .map(|(i, _)| i);
                 let first = found.next()?;
@@ -522,7 +521,7 @@ impl<'x, 'a> Engine<'x, 'a> {
     /// `get_context_data()` returns and its `extra_context`; an inclusion tag's template with
     /// the dict the tag returns.
     pub(super) fn record_declared_contexts(&self) {
-        for c in 0..self.ix.classes.len() {
+        for c in self.ix.classes.ids() {
             if !self.ix.is_view_class(c) {
                 continue;
             }
@@ -545,7 +544,7 @@ impl<'x, 'a> Engine<'x, 'a> {
                 }
             }
         }
-        for (fid, f) in self.ix.funcs.iter().enumerate() {
+        for (fid, f) in self.ix.funcs.iter_enumerated() {
             let Some(template) = f.def.decorator_list.iter().find_map(|d| {
                 let Expr::Call(c) = &d.expression else {
                     return None;

@@ -2,6 +2,7 @@
 //! expressions, and calls split into named steps.
 
 use super::*;
+use crate::code::ids::FileId;
 
 mod calls;
 mod expressions;
@@ -18,7 +19,7 @@ pub(super) type Outcome<'a> = FxHashMap<Key<'a>, Option<AVal>>;
 pub(super) struct FnCx<'e, 'x, 'a> {
     pub(super) engine: &'e Engine<'x, 'a>,
     pub(super) ix: &'x Index<'a>,
-    pub(super) file: usize,
+    pub(super) file: FileId,
     pub(super) func: Option<FuncId>,
     pub(super) env: Env<'a>,
     pub(super) returns: Taint,
@@ -145,7 +146,7 @@ pub(super) fn safe_type(name: &str) -> bool {
 }
 
 impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
-    pub(super) fn new(engine: &'e Engine<'x, 'a>, file: usize, func: Option<FuncId>) -> Self {
+    pub(super) fn new(engine: &'e Engine<'x, 'a>, file: FileId, func: Option<FuncId>) -> Self {
         FnCx {
             engine,
             ix: engine.ix,

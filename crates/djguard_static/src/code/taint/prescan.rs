@@ -2,11 +2,12 @@
 //! in one pass over its body (only when a tainted value reaches such a sink).
 
 use super::*;
+use crate::code::ids::FileId;
 
 /// Finds the names a function checks before using them as redirect targets or paths.
 pub(super) struct Prescan<'s, 'x, 'a> {
     pub(super) ix: &'x Index<'a>,
-    pub(super) file: usize,
+    pub(super) file: FileId,
     pub(super) redirect: &'s mut HashSet<&'a str>,
     pub(super) path: &'s mut HashSet<&'a str>,
     /// `resolved = os.path.realpath(name)`: (resolved, name).

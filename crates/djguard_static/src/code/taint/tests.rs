@@ -18,7 +18,7 @@ fn last_call(
     let project = Project::from_sources(Path::new("/p"), &[("app/views.py", src.as_bytes())]);
     let ix = Index::new(&project);
     let engine = Engine::new(&ix);
-    let file = 0;
+    let file = ix.files.ids().next().expect("one file");
     let parsed = ix.files[file].parsed.expect("parsed");
     let body = &parsed.module.body;
     let (last, before) = body.split_last().expect("statements");

@@ -3,11 +3,12 @@
 //! formatting, anchored as a URL, the known keys of a dict).
 
 use super::*;
+use crate::code::ids::FileId;
 
 /// One step of a flow: where it happened and what it was.
 #[derive(Clone, Debug)]
 pub struct Step {
-    pub file: usize,
+    pub file: FileId,
     pub range: TextRange,
     pub text: String,
 }

@@ -54,7 +54,8 @@
 
 use super::support::{WRITE_HANDLERS, allowed_methods, decorators, last, only_safe_methods};
 use super::{Hit, PatternRule};
-use crate::code::index::{ClassId, Def, Index};
+use crate::code::ids::FileId;
+use crate::code::index::{ClassId, Def, FuncId, Index};
 use crate::finding::{Confidence, Severity};
 use crate::python::Ranged;
 use crate::python::ast::{self, Expr};
@@ -78,7 +79,7 @@ fn is_exempt(q: &str) -> bool {
 }
 
 /// `method_decorator(csrf_exempt, ...)`.
-fn method_decorator_exempt(ix: &Index, file: usize, e: &Expr) -> bool {
+fn method_decorator_exempt(ix: &Index, file: FileId, e: &Expr) -> bool {
     let Expr::Call(c) = e else { return false };
     let q = ix
         .qualname(file, &c.func)
@@ -240,7 +241,7 @@ fn guard_in(text: &str) -> Option<&'static str> {
 }
 
 /// The project functions used as decorators in `list`.
-fn project_decorators(ix: &Index, file: usize, list: &[ast::Decorator]) -> Vec<usize> {
+fn project_decorators(ix: &Index, file: FileId, list: &[ast::Decorator]) -> Vec<FuncId> {
     list.iter()
         .filter_map(|d| {
             let e = match &d.expression {
@@ -257,7 +258,7 @@ fn project_decorators(ix: &Index, file: usize, list: &[ast::Decorator]) -> Vec<u
 
 /// A project decorator that answers 405 to everything but safe methods
 /// (`return HttpResponseNotAllowed(["GET"])`).
-fn safe_only_decorator(ix: &Index, fid: usize) -> bool {
+fn safe_only_decorator(ix: &Index, fid: FuncId) -> bool {
     let f = &ix.funcs[fid];
     let mut safe = false;
     super::support::each_expr(&f.def.body, &mut |e| {
@@ -282,9 +283,9 @@ fn safe_only_decorator(ix: &Index, fid: usize) -> bool {
 /// Why an exempt function (or class, through its handlers) is not a cookie-CSRF risk.
 fn guarded(
     ix: &Index,
-    file: usize,
+    file: FileId,
     decos: &[ast::Decorator],
-    bodies: &[usize],
+    bodies: &[FuncId],
 ) -> Option<&'static str> {
     for d in project_decorators(ix, file, decos) {
         if safe_only_decorator(ix, d) {
@@ -297,8 +298,8 @@ fn guarded(
     }
     // The view's body, then the project functions it calls (two levels: a view handing
     // the request to `validate_api_request(data)`, which signs with `hmac.new`).
-    let mut seen: Vec<usize> = Vec::new();
-    let mut level: Vec<usize> = bodies.to_vec();
+    let mut seen: Vec<FuncId> = Vec::new();
+    let mut level: Vec<FuncId> = bodies.to_vec();
     for _ in 0..3 {
         let mut next = Vec::new();
         for fid in level {
@@ -332,7 +333,7 @@ fn http_methods_safe(ix: &Index, class: ClassId) -> bool {
 }
 
 /// A non-empty list or tuple of HTTP method names, upper-cased (`["get", "head"]`).
-fn method_list(ix: &Index, file: usize, e: &Expr) -> Option<Vec<String>> {
+fn method_list(ix: &Index, file: FileId, e: &Expr) -> Option<Vec<String>> {
     let (Expr::List(ast::ExprList { elts, .. }) | Expr::Tuple(ast::ExprTuple { elts, .. })) = e
     else {
         return None;
@@ -349,7 +350,7 @@ fn method_list(ix: &Index, file: usize, e: &Expr) -> Option<Vec<String>> {
 }
 
 /// The handlers of a class that take unsafe methods (and `dispatch`), through project ancestors.
-fn class_bodies(ix: &Index, class: ClassId) -> Vec<usize> {
+fn class_bodies(ix: &Index, class: ClassId) -> Vec<FuncId> {
     ["dispatch", "post", "put", "patch", "delete"]
         .iter()
         .filter_map(|m| ix.method(class, m))
@@ -366,7 +367,7 @@ fn class_guarded(ix: &Index, class: ClassId) -> Option<&'static str> {
 }
 
 fn check(ix: &Index, out: &mut Vec<Hit>) {
-    let hit = |file: usize, range, name: &str, how: &str| Hit {
+    let hit = |file: FileId, range, name: &str, how: &str| Hit {
         file,
         range,
         message: format!(
@@ -377,7 +378,7 @@ fn check(ix: &Index, out: &mut Vec<Hit>) {
         // Whether the view is cookie-authenticated is context djguard cannot see.
         confidence: Confidence::Medium,
     };
-    for (fid, f) in ix.funcs.iter().enumerate() {
+    for (fid, f) in ix.funcs.iter_enumerated() {
         let decos = decorators(ix, f.file, &f.def.decorator_list);
         let direct = decos.iter().any(|d| is_exempt(d));
         let via_method = f
@@ -427,7 +428,7 @@ fn check(ix: &Index, out: &mut Vec<Hit>) {
             },
         ));
     }
-    for (cid, c) in ix.classes.iter().enumerate() {
+    for (cid, c) in ix.classes.iter_enumerated() {
         let exempt = c.def.decorator_list.iter().any(|d| {
             method_decorator_exempt(ix, c.file, &d.expression)
                 || decorators(ix, c.file, std::slice::from_ref(d))

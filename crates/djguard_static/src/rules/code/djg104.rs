@@ -39,6 +39,7 @@
 
 use super::support::{allowed_methods, last, only_safe_methods};
 use super::{Hit, PatternRule};
+use crate::code::ids::FileId;
 use crate::code::index::Index;
 use crate::finding::{Confidence, Severity};
 use crate::python::Ranged;
@@ -175,7 +176,7 @@ fn shorten(s: &str) -> String {
 /// comparison, or a project check (`check_*`/`verify_*`/`validate_*`) of a token, hash or
 /// secret from the URL. Another site cannot forge such a link, so GET is the e-mail
 /// confirmation it is meant to be.
-fn signed_link(ix: &Index, file: usize, body: &[crate::python::ast::Stmt]) -> bool {
+fn signed_link(ix: &Index, file: FileId, body: &[crate::python::ast::Stmt]) -> bool {
     let mut found = false;
     super::support::each_expr(body, &mut |e| {
         if found {

@@ -31,6 +31,7 @@
 
 use super::support::{each_stmt, each_subexpr, target_name, words};
 use super::{Hit, PatternRule};
+use crate::code::ids::FileId;
 use crate::code::index::Index;
 use crate::finding::{Confidence, Severity};
 use crate::python::Ranged;
@@ -100,7 +101,7 @@ pub fn secret_name(name: &str) -> bool {
             .any(|s| has(s)))
 }
 
-fn random_call(ix: &Index, file: usize, e: &Expr) -> Option<String> {
+fn random_call(ix: &Index, file: FileId, e: &Expr) -> Option<String> {
     let mut found = None;
     each_subexpr(e, &mut |x| {
         if found.is_none()
@@ -115,7 +116,7 @@ fn random_call(ix: &Index, file: usize, e: &Expr) -> Option<String> {
 }
 
 fn check(ix: &Index, out: &mut Vec<Hit>) {
-    for (file, info) in ix.files.iter().enumerate() {
+    for (file, info) in ix.files.iter_enumerated() {
         if info.parsed.is_none() {
             continue;
         }
@@ -159,7 +160,7 @@ fn check(ix: &Index, out: &mut Vec<Hit>) {
     }
 }
 
-fn hit(file: usize, range: crate::python::TextRange, name: &str, q: &str, csp: bool) -> Hit {
+fn hit(file: FileId, range: crate::python::TextRange, name: &str, q: &str, csp: bool) -> Hit {
     Hit {
         file,
         range,

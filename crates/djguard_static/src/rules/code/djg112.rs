@@ -41,6 +41,7 @@
 //! - Python documentation: hmac.compare_digest
 //! - CWE-208: Observable Timing Discrepancy
 
+use crate::code::ids::FileId;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::support::{
@@ -159,12 +160,12 @@ fn all_caps(s: &str) -> bool {
 
 /// `self.reset_url_token` where a class of the file sets `reset_url_token = "set-password"`:
 /// a constant, not a secret.
-fn class_constant(ix: &Index, file: usize, e: &Expr) -> bool {
+fn class_constant(ix: &Index, file: FileId, e: &Expr) -> bool {
     let Expr::Attribute(a) = e else { return false };
     if !matches!(&*a.value, Expr::Name(n) if n.id.as_str() == "self") {
         return false;
     }
-    ix.classes.iter().filter(|c| c.file == file).any(|c| {
+    ix.classes.values().filter(|c| c.file == file).any(|c| {
         c.attrs
             .get(a.attr.id.as_str())
             .is_some_and(|v| crate::code::index::is_literal(v))
@@ -222,7 +223,7 @@ struct Origins<'a> {
 
 fn origins<'a>(
     ix: &Index<'a>,
-    file: usize,
+    file: FileId,
     range: crate::python::TextRange,
     ops: [&'a Expr; 2],
 ) -> Origins<'a> {
@@ -286,7 +287,7 @@ fn origins<'a>(
 /// `os.urandom`, a TOTP, a setting or a field holding a credential, a project helper that
 /// signs or keys, a credential header or parameter of the request, or a credential kept in the
 /// session.
-fn secret_evidence(ix: &Index, file: usize, e: &Expr) -> bool {
+fn secret_evidence(ix: &Index, file: FileId, e: &Expr) -> bool {
     let text = ix.text(file, e.range());
     let lower = text.to_ascii_lowercase();
     if [
@@ -350,7 +351,7 @@ fn secret_evidence(ix: &Index, file: usize, e: &Expr) -> bool {
 }
 
 /// A content hash: a digest or checksum computed from data with no key.
-fn content_hash(ix: &Index, file: usize, e: &Expr) -> bool {
+fn content_hash(ix: &Index, file: FileId, e: &Expr) -> bool {
     let t = ix.text(file, e.range());
     ["hexdigest", ".digest()", "hashlib.", "hashers", "checksum"]
         .iter()
@@ -358,7 +359,7 @@ fn content_hash(ix: &Index, file: usize, e: &Expr) -> bool {
 }
 
 fn check(ix: &Index, out: &mut Vec<Hit>) {
-    for (file, info) in ix.files.iter().enumerate() {
+    for (file, info) in ix.files.iter_enumerated() {
         if info.parsed.is_none() {
             continue;
         }

@@ -28,6 +28,7 @@
 
 use super::support::{each_subexpr, last, words};
 use super::{Hit, PatternRule};
+use crate::code::ids::FileId;
 use crate::code::index::Index;
 use crate::finding::{Confidence, Severity};
 use crate::python::Ranged;
@@ -47,7 +48,7 @@ pub static RULE: PatternRule = PatternRule {
 
 const FIX: &str = "Hash passwords with user.set_password(raw) or make_password(raw) using Django's default hasher, and verify with check_password.";
 
-fn mentions_password(ix: &Index, file: usize, e: &Expr) -> Option<String> {
+fn mentions_password(ix: &Index, file: FileId, e: &Expr) -> Option<String> {
     let mut found = None;
     each_subexpr(e, &mut |x| {
         if found.is_some() {
@@ -74,7 +75,7 @@ fn mentions_password(ix: &Index, file: usize, e: &Expr) -> Option<String> {
 }
 
 fn check(ix: &Index, out: &mut Vec<Hit>) {
-    for (file, info) in ix.files.iter().enumerate() {
+    for (file, info) in ix.files.iter_enumerated() {
         if info.parsed.is_none() {
             continue;
         }

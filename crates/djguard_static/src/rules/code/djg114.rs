@@ -35,6 +35,7 @@
 //! - Django documentation: Password management → Manually managing a user's password
 //! - CWE-256: Plaintext Storage of a Password
 
+use crate::code::ids::FileId;
 use rustc_hash::FxHashMap as HashMap;
 
 use super::support::{enclosing_func, last, local_values, words};
@@ -89,7 +90,7 @@ enum Model {
     Unknown,
 }
 
-fn model_kind(ix: &Index, file: usize, model: &Expr) -> Model {
+fn model_kind(ix: &Index, file: FileId, model: &Expr) -> Model {
     if let Expr::Call(c) = model
         && ix
             .qualname(file, &c.func)
@@ -129,7 +130,7 @@ fn model_kind(ix: &Index, file: usize, model: &Expr) -> Model {
 /// request's user, a user an auth call returns.
 fn object_kind(
     ix: &Index,
-    file: usize,
+    file: FileId,
     e: &Expr,
     locals: &HashMap<&str, Vec<&Expr>>,
     depth: u8,
@@ -223,7 +224,7 @@ fn object_kind(
     }
 }
 
-fn hashed(ix: &Index, file: usize, v: &Expr) -> bool {
+fn hashed(ix: &Index, file: FileId, v: &Expr) -> bool {
     match v {
         Expr::Call(c) => {
             ix.qualname(file, &c.func)
@@ -257,7 +258,7 @@ fn hashed(ix: &Index, file: usize, v: &Expr) -> bool {
 /// The `password` entry of a record that is not request data (`row["password"]`,
 /// `line.get("password")` over an imported dump): it may already hold Django's stored hash,
 /// so storing it as given is not proven to be clear text.
-fn copied_record_password(ix: &Index, file: usize, v: &Expr) -> bool {
+fn copied_record_password(ix: &Index, file: FileId, v: &Expr) -> bool {
     let (record, key) = match v {
         Expr::Subscript(s) => (&*s.value, &*s.slice),
         Expr::Call(c) => match (&*c.func, c.arguments.args.first()) {
@@ -298,7 +299,7 @@ fn confidence(kind: Model) -> Option<Confidence> {
 }
 
 fn check(ix: &Index, out: &mut Vec<Hit>) {
-    for (file, info) in ix.files.iter().enumerate() {
+    for (file, info) in ix.files.iter_enumerated() {
         if info.parsed.is_none() {
             continue;
         }

@@ -49,6 +49,7 @@
 
 use super::support::{enclosing_func, last, words};
 use super::{Hit, PatternRule};
+use crate::code::ids::FileId;
 use crate::code::index::{ClassId, Def, Index};
 use crate::finding::{Confidence, Severity};
 use crate::python::Ranged;
@@ -105,7 +106,7 @@ const USER_LIKE_ONLY: &[&str] = &["is_active", "is_verified", "plan"];
 const USER_PRIVILEGED: &[&str] = &["is_staff", "is_superuser", "groups", "user_permissions"];
 
 /// Why the model is sensitive, if it is, and its privilege fields.
-fn privileged_model(ix: &Index, file: usize, model: &Expr) -> Option<(String, Vec<&'static str>)> {
+fn privileged_model(ix: &Index, file: FileId, model: &Expr) -> Option<(String, Vec<&'static str>)> {
     let user = || Some(("the user model".to_string(), USER_PRIVILEGED.to_vec()));
     if let Expr::Call(c) = model
         && ix
@@ -153,7 +154,7 @@ fn privileged_model(ix: &Index, file: usize, model: &Expr) -> Option<(String, Ve
 
 /// A relation field whose target is known and is not Django's auth `Group` or `Permission`
 /// (`ManyToManyField(ContactGroup)`, `ManyToManyField("shop.CustomerGroup")`).
-fn relates_elsewhere(ix: &Index, file: usize, field: &Expr) -> bool {
+fn relates_elsewhere(ix: &Index, file: FileId, field: &Expr) -> bool {
     let Expr::Call(c) = field else { return false };
     let Some(target) = c
         .arguments
@@ -241,9 +242,9 @@ fn is_model_form(ix: &Index, cid: ClassId) -> Option<&'static str> {
 /// saved there: a search or filter form, which assigns nothing.
 /// The calls whose callee's text ends in `name` (`forms.SearchForm(...)` for `SearchForm`),
 /// looked for only in the files whose text names it.
-fn calls_named<'a>(ix: &Index<'a>, name: &str) -> Vec<(usize, &'a ast::ExprCall)> {
+fn calls_named<'a>(ix: &Index<'a>, name: &str) -> Vec<(FileId, &'a ast::ExprCall)> {
     let mut out = Vec::new();
-    for (file, info) in ix.files.iter().enumerate() {
+    for (file, info) in ix.files.iter_enumerated() {
         let Some(parsed) = info.parsed else { continue };
         if !parsed.text.contains(name) {
             continue;
@@ -262,7 +263,7 @@ fn calls_named<'a>(ix: &Index<'a>, name: &str) -> Vec<(usize, &'a ast::ExprCall)
 fn bound_only_to_get(ix: &Index, cid: ClassId) -> bool {
     let name = ix.classes[cid].def.name.as_str();
     // Used as a view's form_class: bound to POST by the view.
-    if ix.classes.iter().any(|c| {
+    if ix.classes.values().any(|c| {
         c.attrs
             .get("form_class")
             .is_some_and(|e| ix.text(c.file, e.range()).rsplit('.').next() == Some(name))
@@ -332,10 +333,10 @@ fn serializer_fed(ix: &Index, cid: ClassId) -> bool {
     if fed {
         return true;
     }
-    let call_funcs: Vec<(usize, crate::python::TextRange)> =
+    let call_funcs: Vec<(FileId, crate::python::TextRange)> =
         calls.iter().map(|(f, c)| (*f, c.func.range())).collect();
     let mut other_use = false;
-    for (file, info) in ix.files.iter().enumerate() {
+    for (file, info) in ix.files.iter_enumerated() {
         let Some(parsed) = info.parsed else { continue };
         if other_use || !parsed.text.contains(name) {
             continue;
@@ -355,7 +356,11 @@ fn serializer_fed(ix: &Index, cid: ClassId) -> bool {
         });
     }
     // A subclass (`class Admin(UserSerializer)`) may be fed data.
-    other_use || (0..ix.classes.len()).any(|c| ix.bases(c).iter().any(|b| last(b) == name))
+    other_use
+        || ix
+            .classes
+            .ids()
+            .any(|c| ix.bases(c).iter().any(|b| last(b) == name))
 }
 
 /// A `create`/`update`/`get_or_create`/`update_or_create` call with positional arguments:
@@ -370,7 +375,7 @@ fn custom_manager_call(func: &Expr, call: &ast::ExprCall) -> bool {
 /// The call assigns to a model: a constructor (`Ticket(**data)`), or `create`/`update`/
 /// `get_or_create`/`update_or_create` on a manager or queryset. Lookups (`get`, `filter`)
 /// and methods of other objects (`dict.update`) do not.
-fn assigns_model(ix: &Index, file: usize, func: &Expr) -> bool {
+fn assigns_model(ix: &Index, file: FileId, func: &Expr) -> bool {
     match func {
         Expr::Name(n) => n.id.as_str().starts_with(char::is_uppercase),
         Expr::Attribute(a) => {
@@ -425,7 +430,7 @@ fn fields_changed_at_run_time(ix: &Index, c: &crate::code::index::Class) -> bool
 }
 
 fn check(ix: &Index, out: &mut Vec<Hit>) {
-    for (cid, c) in ix.classes.iter().enumerate() {
+    for (cid, c) in ix.classes.iter_enumerated() {
         let Some(kind) = is_model_form(ix, cid) else {
             continue;
         };
@@ -497,7 +502,7 @@ fn check(ix: &Index, out: &mut Vec<Hit>) {
             },
         });
     }
-    for (file, info) in ix.files.iter().enumerate() {
+    for (file, info) in ix.files.iter_enumerated() {
         if info.parsed.is_none() {
             continue;
         }

@@ -34,6 +34,7 @@
 
 use super::support::{WRITE_HANDLERS, decorators, last, words};
 use super::{Hit, PatternRule};
+use crate::code::ids::FileId;
 use crate::code::index::{ClassId, Index};
 use crate::finding::{Confidence, Severity};
 use crate::python::Ranged;
@@ -96,7 +97,7 @@ fn is_drf(b: &str) -> bool {
 }
 
 /// `[AllowAny]`, `(AllowAny,)`, `[]`, `()`.
-fn open_list(ix: &Index, file: usize, e: &Expr) -> Option<&'static str> {
+fn open_list(ix: &Index, file: FileId, e: &Expr) -> Option<&'static str> {
     let elts: &[Expr] = match e {
         Expr::List(l) => &l.elts,
         Expr::Tuple(t) => &t.elts,
@@ -224,7 +225,7 @@ fn calls_super(ix: &Index, fid: crate::code::index::FuncId) -> bool {
 }
 
 fn check(ix: &Index, out: &mut Vec<Hit>) {
-    for (cid, c) in ix.classes.iter().enumerate() {
+    for (cid, c) in ix.classes.iter_enumerated() {
         if !ix.inherits(cid, &is_drf)
             || anonymous_by_design(c.def.name.as_str())
             || super::support::machine_entry_point(c.def.name.as_str(), ix.rel(c.file))

@@ -26,6 +26,7 @@
 
 use super::support::last;
 use super::{Hit, PatternRule};
+use crate::code::ids::FileId;
 use crate::code::index::Index;
 use crate::finding::{Confidence, Severity};
 use crate::python::Ranged;
@@ -47,7 +48,7 @@ const FIX: &str = "Leave certificate verification on; for a private CA pass its 
 
 /// An HTTP client call or object: `requests.*`, `httpx.*`, `urllib3.*`, or a receiver named
 /// like a session or client (`jwt.decode(..., verify=False)` is not about TLS).
-fn http_client(ix: &Index, file: usize, e: &Expr) -> bool {
+fn http_client(ix: &Index, file: FileId, e: &Expr) -> bool {
     if let Some(q) = ix.qualname(file, e)
         && (q.starts_with("requests")
             || q.starts_with("httpx")
@@ -75,7 +76,7 @@ fn is_false(e: &Expr) -> bool {
 }
 
 fn check(ix: &Index, out: &mut Vec<Hit>) {
-    for (file, info) in ix.files.iter().enumerate() {
+    for (file, info) in ix.files.iter_enumerated() {
         if info.parsed.is_none() {
             continue;
         }

@@ -36,7 +36,7 @@
 
 use super::support::{is_settings_file, is_test_file, last, target_name, words};
 use super::{Hit, PatternRule};
-use crate::code::index::Index;
+use crate::code::index::{ClassId, FileId, FuncId, Index, Table};
 use crate::finding::{Confidence, Severity};
 use crate::python::Ranged;
 use crate::python::TextRange;
@@ -117,19 +117,15 @@ fn credential_value(name: &str, v: &str) -> bool {
 
 fn check(ix: &Index, out: &mut Vec<Hit>) {
     // Classes and functions by file, once (not a scan of every definition per file).
-    let mut classes_of: Vec<Vec<usize>> = vec![Vec::new(); ix.files.len()];
-    for (cid, c) in ix.classes.iter().enumerate() {
-        if let Some(v) = classes_of.get_mut(c.file) {
-            v.push(cid);
-        }
+    let mut classes_of: Table<FileId, Vec<ClassId>> = ix.files.ids().map(|_| Vec::new()).collect();
+    for (cid, c) in ix.classes.iter_enumerated() {
+        classes_of[c.file].push(cid);
     }
-    let mut funcs_of: Vec<Vec<usize>> = vec![Vec::new(); ix.files.len()];
-    for (fid, f) in ix.funcs.iter().enumerate() {
-        if let Some(v) = funcs_of.get_mut(f.file) {
-            v.push(fid);
-        }
+    let mut funcs_of: Table<FileId, Vec<FuncId>> = ix.files.ids().map(|_| Vec::new()).collect();
+    for (fid, f) in ix.funcs.iter_enumerated() {
+        funcs_of[f.file].push(fid);
     }
-    for (file, info) in ix.files.iter().enumerate() {
+    for (file, info) in ix.files.iter_enumerated() {
         if info.parsed.is_none() {
             continue;
         }

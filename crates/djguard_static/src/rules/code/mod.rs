@@ -10,6 +10,7 @@
 //! and no proven source is `low` confidence, one severity step lower; an API that is unsafe
 //! whatever its input (`yaml.load` without a safe loader) is `medium` at the rule's severity.
 
+use crate::code::ids::FileId;
 use rustc_hash::FxHashMap;
 
 use crate::code::index::Index;
@@ -41,7 +42,7 @@ pub mod support;
 /// A call the engine is evaluating, as the taint rules see it.
 pub struct CallSite<'s, 'a> {
     pub ix: &'s Index<'a>,
-    pub file: usize,
+    pub file: FileId,
     pub call: &'a ast::ExprCall,
     /// The callee's qualified name (`django.utils.safestring.mark_safe`, `builtins.eval`).
     pub qualname: Option<&'s str>,
@@ -137,7 +138,7 @@ pub struct TaintRule {
 
 /// What a pattern rule found.
 pub struct Hit {
-    pub file: usize,
+    pub file: FileId,
     pub range: TextRange,
     pub message: String,
     pub fix: String,

@@ -1,7 +1,8 @@
 //! Helpers shared by the code rules: walking a module's calls and statements, decorator
 //! names, identifier words, and which files are tests or settings.
 
-use crate::code::index::Index;
+use crate::code::ids::FileId;
+use crate::code::index::{FuncId, Index};
 use crate::python::Ranged;
 use crate::python::ast::{self, Expr, Stmt};
 
@@ -11,7 +12,7 @@ pub fn last(q: &str) -> &str {
 }
 
 /// Qualified names (or source text) of decorators, with call decorators named by their callee.
-pub fn decorators(ix: &Index, file: usize, list: &[ast::Decorator]) -> Vec<String> {
+pub fn decorators(ix: &Index, file: FileId, list: &[ast::Decorator]) -> Vec<String> {
     list.iter()
         .map(|d| {
             let e = match &d.expression {
@@ -232,7 +233,7 @@ pub fn each_stmt<'a>(body: &'a [Stmt], f: &mut dyn FnMut(&'a Stmt)) {
 
 /// HTTP methods a view is restricted to by `require_GET`, `require_safe`, `require_POST` or
 /// `require_http_methods([...])`; `None` when unrestricted.
-pub fn allowed_methods(ix: &Index, file: usize, list: &[ast::Decorator]) -> Option<Vec<String>> {
+pub fn allowed_methods(ix: &Index, file: FileId, list: &[ast::Decorator]) -> Option<Vec<String>> {
     for d in list {
         let (func, call) = match &d.expression {
             Expr::Call(c) => (&*c.func, Some(c)),
@@ -291,10 +292,9 @@ pub const WRITE_HANDLERS: &[&str] = &[
 ];
 
 /// The innermost project function whose body holds `range`.
-pub fn enclosing_func(ix: &Index, file: usize, range: crate::python::TextRange) -> Option<usize> {
+pub fn enclosing_func(ix: &Index, file: FileId, range: crate::python::TextRange) -> Option<FuncId> {
     ix.funcs
-        .iter()
-        .enumerate()
+        .iter_enumerated()
         .filter(|(_, f)| f.file == file && f.def.range.contains_range(range))
         .min_by_key(|(_, f)| f.def.range.len())
         .map(|(id, _)| id)

@@ -53,7 +53,7 @@ pub static RULE: PatternRule = PatternRule {
 const FIX: &str = "Pass the Jinja2 backend's options through (Environment(**options)) or set autoescape=select_autoescape([\"html\", \"htm\", \"xml\"]).";
 
 fn check(ix: &Index, out: &mut Vec<Hit>) {
-    for (file, info) in ix.files.iter().enumerate() {
+    for (file, info) in ix.files.iter_enumerated() {
         if info.parsed.is_none() || crate::rules::code::support::is_test_file(ix.rel(file)) {
             continue;
         }

@@ -28,6 +28,7 @@
 //!   auto-escaping
 //! - CWE-79: Improper Neutralization of Input During Web Page Generation
 
+use crate::code::ids::FileId;
 use crate::code::index::Index;
 use crate::finding::{Confidence, Severity};
 use crate::python::Ranged;
@@ -63,7 +64,7 @@ const ESCAPERS: &[&str] = &[
     "float",
 ];
 
-fn is_safe_filter(ix: &Index, file: usize, def: &ast::StmtFunctionDef) -> bool {
+fn is_safe_filter(ix: &Index, file: FileId, def: &ast::StmtFunctionDef) -> bool {
     def.decorator_list.iter().any(|d| {
         let Expr::Call(c) = &d.expression else {
             return false;
