@@ -267,7 +267,7 @@ impl<'x, 'a> Engine<'x, 'a> {
                     ..AVal::default()
                 }
             };
-            cx.env.insert((name, ""), val);
+            cx.env.insert(Key::Name(name), val);
         }
         cx.body = &f.def.body;
         if self.ix.checks_redirects(f.file) {

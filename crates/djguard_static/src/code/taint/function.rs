@@ -9,9 +9,14 @@ mod expressions;
 mod guards;
 mod statements;
 
-/// Local names (`("q", "")`) and attributes of local names (`("self", "query")`), borrowed
-/// from the tree so copying an environment at a branch allocates no strings.
-pub(super) type Key<'a> = (&'a str, &'a str);
+/// What the environment binds: a local name (`q`) or an attribute of a local name
+/// (`self.query`), borrowed from the tree so copying an environment at a branch allocates no
+/// strings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(super) enum Key<'a> {
+    Name(&'a str),
+    Attr(&'a str, &'a str),
+}
 pub(super) type Env<'a> = FxHashMap<Key<'a>, AVal>;
 /// What a branch left in the names it wrote.
 pub(super) type Outcome<'a> = FxHashMap<Key<'a>, Option<AVal>>;
@@ -118,7 +123,7 @@ pub(super) fn joined_keys(e: &Expr) -> Vec<Key<'_>> {
 
 pub(super) fn key_of(e: &Expr) -> Option<Key<'_>> {
     match e {
-        Expr::Name(n) => Some((n.id.as_str(), "")),
+        Expr::Name(n) => Some(Key::Name(n.id.as_str())),
         _ => attr_key(e),
     }
 }
@@ -177,7 +182,7 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
         self.tracked
             .iter()
             .filter(|(p, name)| {
-                self.env.get(&(*name, "")).is_some_and(|v| {
+                self.env.get(&Key::Name(name)).is_some_and(|v| {
                     v.kind == Kind::Checked && !v.taint.params.iter().any(|(q, _)| q == p)
                 })
             })
@@ -422,10 +427,10 @@ pub(super) fn element(v: &AVal) -> AVal {
 }
 
 /// `self.x` / `obj.x` as an environment key.
-pub(super) fn attr_key(expr: &Expr) -> Option<(&str, &str)> {
+pub(super) fn attr_key(expr: &Expr) -> Option<Key<'_>> {
     match expr {
         Expr::Attribute(a) => match &*a.value {
-            Expr::Name(n) => Some((n.id.as_str(), a.attr.id.as_str())),
+            Expr::Name(n) => Some(Key::Attr(n.id.as_str(), a.attr.id.as_str())),
             _ => None,
         },
         _ => None,

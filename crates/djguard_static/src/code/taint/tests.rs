@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use super::{AVal, CallParts, Engine, FnCx, Kind};
+use super::{AVal, CallParts, Engine, FnCx, Key, Kind};
 use crate::code::index::Index;
 use crate::project::Project;
 use crate::python::ast::{Expr, Stmt};
@@ -24,7 +24,7 @@ fn last_call(
     let (last, before) = body.split_last().expect("statements");
     let mut cx = FnCx::new(&engine, file, None);
     cx.env.insert(
-        ("request", ""),
+        Key::Name("request"),
         AVal {
             kind: Kind::Request,
             ..AVal::default()

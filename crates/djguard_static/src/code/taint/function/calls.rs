@@ -191,7 +191,7 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
         if let Expr::Name(n) = &*c.call.func
             && self
                 .env
-                .get(&(n.id.as_str(), ""))
+                .get(&Key::Name(n.id.as_str()))
                 .is_some_and(|v| v.kind == Kind::Sanitiser)
         {
             return Some(AVal::safe());
@@ -463,7 +463,7 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                 Some(out)
             }
             (Some("update" | "setdefault"), Some(Expr::Name(n))) => {
-                let key = (n.id.as_str(), "");
+                let key = Key::Name(n.id.as_str());
                 let mut obj = self.env.get(&key).cloned()?;
                 obj.keys.as_ref()?;
                 if method == Some("update") {

@@ -19,7 +19,7 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
             | Expr::NoneLiteral(_)
             | Expr::EllipsisLiteral(_) => AVal::konst(),
             Expr::Name(n) if self.redirect_checked(n.id.as_str()) => AVal::safe(),
-            Expr::Name(n) => match self.env.get(&(n.id.as_str(), "")) {
+            Expr::Name(n) => match self.env.get(&Key::Name(n.id.as_str())) {
                 Some(v) => v.clone(),
                 None if self.ix.files[self.file]
                     .imports
@@ -388,7 +388,7 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
             return Some(q);
         }
         if let Expr::Name(n) = func
-            && !self.env.contains_key(&(n.id.as_str(), ""))
+            && !self.env.contains_key(&Key::Name(n.id.as_str()))
         {
             return Some(format!("builtins.{}", n.id.as_str()));
         }

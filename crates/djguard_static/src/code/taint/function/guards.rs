@@ -149,7 +149,7 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                 "url_has_allowed_host_and_scheme" | "is_safe_url" => {
                     return first().and_then(key_of).into_iter().collect();
                 }
-                "isinstance" if !self.env.contains_key(&("isinstance", "")) => {
+                "isinstance" if !self.env.contains_key(&Key::Name("isinstance")) => {
                     let (Some(x), Some(t)) = (c.arguments.args.first(), c.arguments.args.get(1))
                     else {
                         return Vec::new();

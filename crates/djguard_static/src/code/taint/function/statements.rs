@@ -110,7 +110,7 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                     if !falsy_literal(value) {
                         let mut valid = now;
                         for (p, name) in &self.tracked {
-                            if g.yes.contains(&(*name, "")) && !valid.contains(p) {
+                            if g.yes.contains(&Key::Name(name)) && !valid.contains(p) {
                                 valid.push(*p);
                             }
                         }
@@ -241,7 +241,7 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
         match target {
             Expr::Name(n) => {
                 self.flags.remove(n.id.as_str());
-                self.set((n.id.as_str(), ""), v.clone());
+                self.set(Key::Name(n.id.as_str()), v.clone());
             }
             Expr::Tuple(t) => {
                 for e in &t.elts {
@@ -262,18 +262,18 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                 if !v.taint.is_empty()
                     && let Expr::Name(n) = &*a.value
                     && n.id.as_str() != "self"
-                    && let Some(mut obj) = self.env.get(&(n.id.as_str(), "")).cloned()
+                    && let Some(mut obj) = self.env.get(&Key::Name(n.id.as_str())).cloned()
                 {
                     // Read back through this attribute, the value keeps its flow (the key
                     // above); through the object, it is only guessed.
                     obj.taint.union(&v.taint.guessed());
                     obj.konst = false;
-                    self.set((n.id.as_str(), ""), obj);
+                    self.set(Key::Name(n.id.as_str()), obj);
                 }
             }
             Expr::Subscript(s) => {
                 if let Expr::Name(n) = &*s.value
-                    && let Some(mut obj) = self.env.get(&(n.id.as_str(), "")).cloned()
+                    && let Some(mut obj) = self.env.get(&Key::Name(n.id.as_str())).cloned()
                 {
                     match string_literal(&s.slice) {
                         // `context["q"] = ...`: a key of a dict being built.
@@ -284,7 +284,7 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                             obj.safe &= v.safe || v.konst;
                         }
                     }
-                    self.set((n.id.as_str(), ""), obj);
+                    self.set(Key::Name(n.id.as_str()), obj);
                 }
             }
             _ => {}
