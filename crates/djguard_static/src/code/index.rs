@@ -387,6 +387,15 @@ impl<'a> Index<'a> {
         }
     }
 
+    /// Every file that parsed, with its id and facts: the loop most code rules open with.
+    pub fn parsed_files(
+        &self,
+    ) -> impl Iterator<Item = (FileId, &FileInfo<'a>, &'a ParsedModule)> + '_ {
+        self.files
+            .iter_enumerated()
+            .filter_map(|(id, info)| Some((id, info, info.parsed?)))
+    }
+
     /// The project file of a dotted module name.
     pub fn module_file(&self, module: &str) -> Option<FileId> {
         self.project.module(module).map(FileId::new)

@@ -116,10 +116,7 @@ fn random_call(ix: &Index, file: FileId, e: &Expr) -> Option<String> {
 }
 
 fn check(ix: &Index, out: &mut Vec<Hit>) {
-    for (file, info) in ix.files.iter_enumerated() {
-        if info.parsed.is_none() {
-            continue;
-        }
+    for (file, info, _) in ix.parsed_files() {
         if super::support::is_test_file(ix.rel(file)) {
             continue;
         }

@@ -75,10 +75,7 @@ fn mentions_password(ix: &Index, file: FileId, e: &Expr) -> Option<String> {
 }
 
 fn check(ix: &Index, out: &mut Vec<Hit>) {
-    for (file, info) in ix.files.iter_enumerated() {
-        if info.parsed.is_none() {
-            continue;
-        }
+    for (file, _, _) in ix.parsed_files() {
         ix.each_expr(file, &mut |e| {
             let Expr::Call(c) = e else { return };
             // Cheap spelling filter before resolving the callee through the imports.

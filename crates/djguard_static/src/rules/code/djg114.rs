@@ -299,10 +299,7 @@ fn confidence(kind: Model) -> Option<Confidence> {
 }
 
 fn check(ix: &Index, out: &mut Vec<Hit>) {
-    for (file, info) in ix.files.iter_enumerated() {
-        if info.parsed.is_none() {
-            continue;
-        }
+    for (file, _, _) in ix.parsed_files() {
         if ix.rel(file).contains("migrations/") {
             continue;
         }

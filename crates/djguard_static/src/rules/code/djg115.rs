@@ -244,8 +244,7 @@ fn is_model_form(ix: &Index, cid: ClassId) -> Option<&'static str> {
 /// looked for only in the files whose text names it.
 fn calls_named<'a>(ix: &Index<'a>, name: &str) -> Vec<(FileId, &'a ast::ExprCall)> {
     let mut out = Vec::new();
-    for (file, info) in ix.files.iter_enumerated() {
-        let Some(parsed) = info.parsed else { continue };
+    for (file, _, parsed) in ix.parsed_files() {
         if !parsed.text.contains(name) {
             continue;
         }
@@ -336,8 +335,7 @@ fn serializer_fed(ix: &Index, cid: ClassId) -> bool {
     let call_funcs: Vec<(FileId, crate::python::TextRange)> =
         calls.iter().map(|(f, c)| (*f, c.func.range())).collect();
     let mut other_use = false;
-    for (file, info) in ix.files.iter_enumerated() {
-        let Some(parsed) = info.parsed else { continue };
+    for (file, _, parsed) in ix.parsed_files() {
         if other_use || !parsed.text.contains(name) {
             continue;
         }
@@ -502,10 +500,7 @@ fn check(ix: &Index, out: &mut Vec<Hit>) {
             },
         });
     }
-    for (file, info) in ix.files.iter_enumerated() {
-        if info.parsed.is_none() {
-            continue;
-        }
+    for (file, _, _) in ix.parsed_files() {
         ix.each_expr(file, &mut |e| {
             let Expr::Call(call) = e else { return };
             for k in &call.arguments.keywords {

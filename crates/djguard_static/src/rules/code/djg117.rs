@@ -76,10 +76,7 @@ fn is_false(e: &Expr) -> bool {
 }
 
 fn check(ix: &Index, out: &mut Vec<Hit>) {
-    for (file, info) in ix.files.iter_enumerated() {
-        if info.parsed.is_none() {
-            continue;
-        }
+    for (file, _, _) in ix.parsed_files() {
         if super::support::is_test_file(ix.rel(file)) {
             continue;
         }

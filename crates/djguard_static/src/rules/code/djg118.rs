@@ -125,10 +125,7 @@ fn check(ix: &Index, out: &mut Vec<Hit>) {
     for (fid, f) in ix.funcs.iter_enumerated() {
         funcs_of[f.file].push(fid);
     }
-    for (file, info) in ix.files.iter_enumerated() {
-        if info.parsed.is_none() {
-            continue;
-        }
+    for (file, info, _) in ix.parsed_files() {
         let rel = ix.rel(file);
         let examples = rel
             .split('/')

@@ -53,8 +53,8 @@ pub static RULE: PatternRule = PatternRule {
 const FIX: &str = "Pass the Jinja2 backend's options through (Environment(**options)) or set autoescape=select_autoescape([\"html\", \"htm\", \"xml\"]).";
 
 fn check(ix: &Index, out: &mut Vec<Hit>) {
-    for (file, info) in ix.files.iter_enumerated() {
-        if info.parsed.is_none() || crate::rules::code::support::is_test_file(ix.rel(file)) {
+    for (file, info, _) in ix.parsed_files() {
+        if crate::rules::code::support::is_test_file(ix.rel(file)) {
             continue;
         }
         // Cheap filter before resolving names: the module must mention jinja2.
