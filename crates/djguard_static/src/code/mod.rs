@@ -70,22 +70,7 @@ pub fn run(project: &Project, enabled: &dyn Fn(&RuleMeta) -> bool, want_contexts
             }
             findings.push(from_event(&ix, &e));
         }
-        contexts = vars
-            .into_iter()
-            .map(|v| TemplateContext {
-                source: v.source.as_ref().and_then(|f| {
-                    f.steps
-                        .first()
-                        .map(|s| format!("{} ({})", s.text, at(&ix, s.file, s.range)))
-                }),
-                weak: v.source.as_ref().is_some_and(|f| f.weak),
-                template: v.template,
-                key: v.key,
-                konst: v.konst,
-                escaped: v.escaped,
-                anchored: v.anchored,
-            })
-            .collect();
+        contexts = vars;
         lap("taint");
     }
     for rule in patterns {

@@ -27,6 +27,7 @@ use std::cell::RefCell;
 use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
+use crate::code::TemplateContext;
 use crate::code::index::{ClassId, Def, FuncId, Index};
 use crate::finding::Confidence;
 use crate::python::ast::{self, Expr, Stmt};
@@ -120,7 +121,7 @@ pub struct Engine<'x, 'a> {
     summaries: RefCell<HashMap<FuncId, Arc<Summary>>>,
     in_progress: RefCell<HashSet<FuncId>>,
     events: RefCell<Vec<Event>>,
-    contexts: RefCell<Vec<ContextVar>>,
+    contexts: RefCell<Vec<TemplateContext>>,
     /// The project's inclusion tags, found when first needed (see `Engine::inclusion_tags`).
     inclusion_tags: std::cell::OnceCell<Vec<InclusionTag<'a>>>,
 }
@@ -132,22 +133,6 @@ struct InclusionTag<'a> {
     template: Option<&'a str>,
     /// The `name=` it is registered under, when not the function's.
     name: Option<&'a str>,
-}
-
-/// A key of the context a view renders a template with (`render(request, "t.html",
-/// {"q": q})`): the template, the key, and where its value comes from.
-#[derive(Clone, Debug)]
-pub struct ContextVar {
-    pub template: String,
-    pub key: String,
-    /// The request source the value carries, if any.
-    pub source: Option<Arc<Flow>>,
-    /// The value is a constant.
-    pub konst: bool,
-    /// The value is escaped HTML (marking it safe is harmless).
-    pub escaped: bool,
-    /// As a URL, the value stays on a known origin (see [`AVal::anchored`]).
-    pub anchored: bool,
 }
 
 #[cfg(test)]

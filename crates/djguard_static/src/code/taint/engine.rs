@@ -53,7 +53,7 @@ impl<'x, 'a> Engine<'x, 'a> {
 
     /// Analyse every function and module body; the events, deduplicated per sink (the
     /// strongest wins).
-    pub fn run(self) -> (Vec<Event>, Vec<ContextVar>) {
+    pub fn run(self) -> (Vec<Event>, Vec<TemplateContext>) {
         for fid in self.ix.funcs.ids() {
             self.summary(fid);
         }
@@ -506,10 +506,16 @@ impl<'x, 'a> Engine<'x, 'a> {
     pub(super) fn record(&self, template: &str, keys: &[(String, AVal)]) {
         let mut out = self.contexts.borrow_mut();
         for (k, v) in keys {
-            out.push(ContextVar {
+            let source = v.taint.source.as_ref();
+            out.push(TemplateContext {
                 template: template.to_string(),
                 key: k.clone(),
-                source: v.taint.source.clone(),
+                source: source.and_then(|f| {
+                    f.steps.first().map(|s| {
+                        format!("{} ({})", s.text, crate::code::at(self.ix, s.file, s.range))
+                    })
+                }),
+                weak: source.is_some_and(|f| f.weak),
                 konst: v.konst,
                 escaped: v.safe,
                 anchored: v.anchored,
