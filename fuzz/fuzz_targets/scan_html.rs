@@ -48,15 +48,15 @@ fuzz_target!(|data: &[u8]| {
             assert_eq!(v.modifier, observatory_modifier(v.observatory));
             assert!(v.observatory.starts_with("csp-"));
             // DJG408, then DJG409, then DJG410; DJG408 stands alone among the first two.
-            assert!(v.issues.windows(2).all(|w| w[0].rule <= w[1].rule));
+            assert!(v.issues.windows(2).all(|w| w[0].rule.meta.id <= w[1].rule.meta.id));
             assert!(
                 v.issues
                     .iter()
-                    .all(|i| matches!(i.rule, "DJG408" | "DJG409" | "DJG410"))
+                    .all(|i| matches!(i.rule.meta.id, "DJG408" | "DJG409" | "DJG410"))
             );
             assert!(v.issues.iter().all(|i| !i.message.is_empty()));
-            let no_policy = v.issues.iter().any(|i| i.rule == "DJG408");
-            assert!(!(no_policy && v.issues.iter().any(|i| i.rule == "DJG409")));
+            let no_policy = v.issues.iter().any(|i| i.rule.meta.id == "DJG408");
+            assert!(!(no_policy && v.issues.iter().any(|i| i.rule.meta.id == "DJG409")));
             assert_eq!(no_policy, enforced_policies(&input).0.is_empty());
             if v.report_only {
                 assert!(no_policy);
