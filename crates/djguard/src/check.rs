@@ -256,11 +256,9 @@ fn deps_stage(
 
 fn apply_severity_overrides(opts: &CheckOptions, findings: &mut [Finding]) {
     for f in findings {
-        if let Some(meta) = rules::find(&f.rule) {
-            for (sel, sev) in &opts.severity {
-                if rules::selector_matches(sel, meta) {
-                    f.severity = *sev;
-                }
+        for (sel, sev) in &opts.severity {
+            if rules::selector_matches(sel, f.rule) {
+                f.severity = *sev;
             }
         }
     }
@@ -344,10 +342,8 @@ pub fn run(opts: &CheckOptions) -> Result<Report, CheckError> {
         .collect();
     let mut suppressed = templates.suppressed;
     findings.retain(|f: &Finding| {
-        let meta = rules::find(&f.rule);
         let ignored_here = per_file.iter().any(|(set, ids)| {
-            set.is_match(&f.path)
-                && meta.is_some_and(|m| ids.iter().any(|i| rules::selector_matches(i, m)))
+            set.is_match(&f.path) && ids.iter().any(|i| rules::selector_matches(i, f.rule))
         });
         if ignored_here {
             return false;
@@ -356,7 +352,7 @@ pub fn run(opts: &CheckOptions) -> Result<Report, CheckError> {
             .file_by_rel(&f.path)
             .and_then(|i| project.python[i].parsed.as_ref())
             .map(|p| p.line_text(f.line));
-        if line.is_some_and(|l| crate::suppress::suppressed(l, &f.rule)) {
+        if line.is_some_and(|l| crate::suppress::suppressed(l, f.rule.id)) {
             suppressed += 1;
             return false;
         }
@@ -409,8 +405,11 @@ pub fn run(opts: &CheckOptions) -> Result<Report, CheckError> {
 /// there, but not in the site.
 fn not_deployed_is_low(findings: &mut [Finding]) {
     for f in findings.iter_mut() {
-        let code_or_template = rules::find(&f.rule)
-            .is_some_and(|m| m.groups.iter().any(|g| matches!(*g, "code" | "templates")));
+        let code_or_template = f
+            .rule
+            .groups
+            .iter()
+            .any(|g| matches!(*g, "code" | "templates"));
         if !code_or_template || f.confidence == Confidence::Low {
             continue;
         }
@@ -595,7 +594,7 @@ fn run_one(
     project: &Project,
     target: &SettingsTarget,
     cx: &DjangoCx,
-    rule: &DjangoRule,
+    rule: &'static DjangoRule,
     locate: &dyn Fn(Option<Origin>) -> (String, TextRange),
     findings: &mut Vec<Finding>,
     undecided: &mut Vec<Undecided>,
@@ -666,7 +665,7 @@ fn run_one(
 #[allow(clippy::too_many_arguments)]
 fn make_finding(
     project: &Project,
-    meta: &RuleMeta,
+    meta: &'static RuleMeta,
     path: &str,
     range: TextRange,
     message: String,

@@ -159,7 +159,7 @@ fn run_check(args: CheckArgs, deps_only: bool) -> Result<i32> {
                     std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
                 }
             };
-            render::text::render(&report, color, djguard::rules::registry())
+            render::text::render(&report, color)
         }
     };
     out(&(rendered + "\n"));
@@ -356,7 +356,8 @@ fn run_scan(a: cli::ScanArgs) -> Result<i32> {
         resolve,
         ca_files: a.ca_file.clone(),
     })
-    .map_err(|e| anyhow::anyhow!(e))?;
+    // Flattened: the message already ends with its cause, which `{:#}` would print again.
+    .map_err(|e| anyhow::anyhow!(e.to_string()))?;
     let ndjson = a.format == cli::ScanFormat::Ndjson;
     let site_timeout = secs(a.site_timeout, "--site-timeout")?;
     let (reports, summary) = run::run(

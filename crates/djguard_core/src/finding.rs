@@ -111,7 +111,9 @@ impl std::str::FromStr for Confidence {
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Finding {
-    pub rule: String,
+    /// The rule's metadata; written out as its id.
+    #[serde(serialize_with = "rule_id")]
+    pub rule: &'static crate::rule::RuleMeta,
     pub severity: Severity,
     pub confidence: Confidence,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -148,13 +150,13 @@ impl Finding {
     /// severity follows the confidence policy: low confidence is one step below the rule's.
     /// Callers fill in the message, fix and position.
     pub fn new(
-        meta: &crate::rule::RuleMeta,
+        meta: &'static crate::rule::RuleMeta,
         path: &str,
         key: &str,
         confidence: Confidence,
     ) -> Finding {
         Finding {
-            rule: meta.id.to_string(),
+            rule: meta,
             severity: if confidence == Confidence::Low {
                 meta.severity.lower()
             } else {
@@ -184,7 +186,7 @@ impl Finding {
             &self.path,
             self.line,
             self.column,
-            &self.rule,
+            self.rule.id,
             &self.message,
         )
     }
@@ -206,6 +208,13 @@ impl std::fmt::Display for EnvDep {
             write!(f, "when {} is unset", self.var)
         }
     }
+}
+
+fn rule_id<S: serde::Serializer>(
+    rule: &&'static crate::rule::RuleMeta,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    s.serialize_str(rule.id)
 }
 
 /// One step of a data flow: where it is and what happened there.

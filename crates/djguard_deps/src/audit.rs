@@ -429,7 +429,7 @@ impl Cx<'_> {
     #[allow(clippy::too_many_arguments)]
     fn push(
         &mut self,
-        meta: &RuleMeta,
+        meta: &'static RuleMeta,
         d: &Dependency,
         key: &str,
         confidence: Confidence,

@@ -1,5 +1,5 @@
 //! Renderers: turn a finished `Report` into text for people or JSON for machines. They know
-//! no rule (a rule's title comes from the registry they are handed), read no file and run no
+//! no rule (a finding carries its rule's metadata), read no file and run no
 //! check: what they print is what the report holds. No network or async crate here.
 
 pub mod json;

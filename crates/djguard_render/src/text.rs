@@ -10,17 +10,16 @@ use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
 use djguard_core::finding::{Finding, Severity};
 use djguard_core::report::Report;
-use djguard_core::rule::Registry;
 
-/// The report for a terminal; rule titles come from `registry`.
-pub fn render(report: &Report, color: bool, registry: &Registry) -> String {
+/// The report for a terminal.
+pub fn render(report: &Report, color: bool) -> String {
     let renderer = if color {
         Renderer::styled()
     } else {
         Renderer::plain()
     };
     let mut out = String::new();
-    out.push_str(&header(report, registry));
+    out.push_str(&header(report));
     let order = text_order(report);
     let mut i = 0;
     while i < order.len() {
@@ -29,17 +28,17 @@ pub fn render(report: &Report, color: bool, registry: &Registry) -> String {
         let mut j = i + 1;
         while j < order.len() && {
             let g = &report.findings[order[j]];
-            g.rule == first.rule && g.fix == first.fix && g.severity == first.severity
+            g.rule.id == first.rule.id && g.fix == first.fix && g.severity == first.severity
         } {
             j += 1;
         }
         let grouped = j - i >= 3;
         if grouped {
-            let title = registry.find(&first.rule).map_or("", |m| m.title);
+            let title = first.rule.title;
             let _ = writeln!(
                 out,
                 "== {} ({} findings): {title}\n   fix (for each of them): {}\n",
-                first.rule,
+                first.rule.id,
                 j - i,
                 first.fix
             );
@@ -94,7 +93,7 @@ fn render_one(out: &mut String, renderer: &Renderer, f: &Finding, with_fix: bool
     } else {
         end
     };
-    let mut main = level.primary_title(title).id(f.rule.as_str()).element(
+    let mut main = level.primary_title(title).id(f.rule.id).element(
         Snippet::source(line_text)
             .line_start(f.line as usize)
             .path(f.path.as_str())
@@ -121,7 +120,7 @@ pub fn text_order(report: &Report) -> Vec<usize> {
         b.severity
             .cmp(&a.severity)
             .then(b.confidence.cmp(&a.confidence))
-            .then(a.rule.cmp(&b.rule))
+            .then(a.rule.id.cmp(b.rule.id))
             .then(a.sort_key().cmp(&b.sort_key()))
     });
     order
@@ -129,18 +128,20 @@ pub fn text_order(report: &Report) -> Vec<usize> {
 
 /// The opening summary: what was found, by severity and by rule, and which settings module
 /// was judged and why.
-fn header(report: &Report, registry: &Registry) -> String {
+fn header(report: &Report) -> String {
     let mut out = String::new();
     if report.findings.is_empty() {
         return out;
     }
     let mut by_sev: std::collections::BTreeMap<std::cmp::Reverse<Severity>, usize> =
         std::collections::BTreeMap::new();
-    let mut by_rule: std::collections::BTreeMap<&str, (Severity, usize)> =
+    let mut by_rule: std::collections::BTreeMap<&str, (Severity, usize, &str)> =
         std::collections::BTreeMap::new();
     for f in &report.findings {
         *by_sev.entry(std::cmp::Reverse(f.severity)).or_default() += 1;
-        let e = by_rule.entry(f.rule.as_str()).or_insert((f.severity, 0));
+        let e = by_rule
+            .entry(f.rule.id)
+            .or_insert((f.severity, 0, f.rule.title));
         e.0 = e.0.max(f.severity);
         e.1 += 1;
     }
@@ -154,11 +155,12 @@ fn header(report: &Report, registry: &Registry) -> String {
         report.findings.len(),
         sev.join(", ")
     );
-    let mut rules: Vec<(&str, Severity, usize)> =
-        by_rule.into_iter().map(|(r, (s, n))| (r, s, n)).collect();
+    let mut rules: Vec<(&str, Severity, usize, &str)> = by_rule
+        .into_iter()
+        .map(|(r, (s, n, title))| (r, s, n, title))
+        .collect();
     rules.sort_by(|a, b| b.1.cmp(&a.1).then(b.2.cmp(&a.2)).then(a.0.cmp(b.0)));
-    for (rule, severity, n) in rules {
-        let title = registry.find(rule).map_or("", |m| m.title);
+    for (rule, severity, n, title) in rules {
         let _ = writeln!(out, "  {n:>4}  {rule:<14} {:<8} {title}", severity.as_str());
     }
     for s in &report.settings {

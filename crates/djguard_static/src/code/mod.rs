@@ -183,7 +183,7 @@ fn from_event(ix: &Index, e: &taint::Event) -> Finding {
     }
 }
 
-fn from_hit(ix: &Index, meta: &RuleMeta, h: Hit) -> Finding {
+fn from_hit(ix: &Index, meta: &'static RuleMeta, h: Hit) -> Finding {
     let (line, column, end_line, end_column, source_line) = location(ix, h.file, h.range);
     Finding {
         message: h.message,

@@ -295,7 +295,7 @@ impl<'r> Lexed<'r> {
 pub fn audit_one(
     rel: &str,
     src: &str,
-    rules: &[&&crate::rules::templates::TemplateRule],
+    rules: &[&&'static crate::rules::templates::TemplateRule],
     context: Option<&HashMap<String, Vec<&TemplateContext>>>,
 ) -> (Vec<Finding>, usize, usize) {
     let l = Lexed::new(rel, template_name(rel), is_jinja(rel), src.to_string());
@@ -308,7 +308,7 @@ pub fn audit_one(
 /// Check one lexed template: (findings, suppressed).
 fn audit_lexed(
     l: &Lexed,
-    rules: &[&&crate::rules::templates::TemplateRule],
+    rules: &[&&'static crate::rules::templates::TemplateRule],
     context: Option<&HashMap<String, Vec<&TemplateContext>>>,
     set: &TemplateSet,
     library: &Library,
