@@ -108,11 +108,11 @@ def check_binary():
     if not os.path.isfile(DJGUARD) or not os.access(DJGUARD, os.X_OK):
         raise HarnessError(f"{DJGUARD} is missing or not executable: run `cargo build -p djguard` first")
     newest = 0.0
-    for root, _, files in os.walk(os.path.join(REPO, "crates", "djguard", "src")):
+    for root, _, files in os.walk(os.path.join(REPO, "crates")):
         for name in files:
             newest = max(newest, os.path.getmtime(os.path.join(root, name)))
     if newest > os.path.getmtime(DJGUARD):
-        log("warning: target/debug/djguard is older than crates/djguard/src; results describe the old build")
+        log("warning: target/debug/djguard is older than the sources under crates/; results describe the old build")
 
 
 def write_project(folder, files):

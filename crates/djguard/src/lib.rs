@@ -1,5 +1,9 @@
-//! djguard: a static security auditor for Django projects. The library holds the pipeline
-//! (discover → parse → project model → rules → findings → render); `main.rs` is the CLI edge.
+//! djguard, the binary's crate: the command line (`cli`), the configuration file (`config`),
+//! flags and file merged into typed options (`options`), the `check` pipeline that runs the
+//! static and dependency audits, and the registry of every crate's rules (`rules`). The
+//! engines live in the crates below (see the README's Architecture); this crate holds no rule
+//! and no engine. The old module paths (`djguard::settings`, `djguard::scan`, ...) are
+//! re-exported so the tests and fuzz targets reach every stage through one name.
 
 pub use djguard_core::{dates, finding, source, suppress};
 pub use djguard_deps as deps;

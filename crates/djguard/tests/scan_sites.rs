@@ -12,8 +12,8 @@
 //! own and the Observatory-compatible one), the `partial` flag, and a few facts that matter
 //! for that configuration. The expected values were worked out from what each configuration
 //! does (`tests/scan/site/site_project/settings.py`, `tests/scan/sites.py`), the rule
-//! documentation (`src/rules/live/djg4NN.rs`), the MDN HTTP Observatory's tests and scoring
-//! (research/live-peers.md §2.3–2.6) and the score described in `src/scan/grade.rs`. They are
+//! documentation (`crates/djguard_scan/src/rules/djg4NN.rs`), the MDN HTTP Observatory's tests and scoring
+//! (research/live-peers.md §2.3–2.6) and the score described in `crates/djguard_scan/src/grade.rs`. They are
 //! not a snapshot of the tool's output: a case where the tool disagrees is marked
 //! `// BUG: ...` and states what is right.
 //!
