@@ -55,10 +55,6 @@ enum Exception {
     Other,
 }
 
-/// Object names for pydantic-settings classes and instances (index into `Evaluator::pydantic`).
-const PYD_CLASS: &str = "pydantic_settings.class@";
-const PYD_INSTANCE: &str = "pydantic_settings.instance@";
-
 /// Longest string or container the evaluator builds; larger results become unknown.
 const MAX_LEN: usize = 1 << 20;
 
@@ -382,6 +378,10 @@ pub fn py_str(v: &Value) -> Result<String, Unknown> {
         Value::Path(p) => Ok(p.clone()),
         Value::Unknown(u) => Err(u.clone()),
         Value::Object { qualname, .. } => Err(Unknown::new(format!("str() of {qualname}"))),
+        Value::Pydantic { class, instance } => Err(Unknown::new(format!(
+            "str() of {}",
+            super::value::pydantic_name(*class, *instance)
+        ))),
         other => match other.first_unknown() {
             Some(u) => Err(u.clone()),
             None => Ok(other.repr()),

@@ -62,6 +62,12 @@ pub enum Value {
         qualname: String,
         callable: bool,
     },
+    /// A project subclass of pydantic-settings' `BaseSettings` (`instance: false`) or an
+    /// instance of one: the index of its fields and prefix in the evaluator's table.
+    Pydantic {
+        class: usize,
+        instance: bool,
+    },
     /// Inside a container: zero or more elements we cannot know.
     Unknown(Unknown),
     /// Inside a container: an element that is there in some branches of an undecidable
@@ -95,7 +101,7 @@ impl Value {
             Value::Set(_) => "set",
             Value::Dict(_) => "dict",
             Value::Path(_) => "Path",
-            Value::Object { .. } => "object",
+            Value::Object { .. } | Value::Pydantic { .. } => "object",
             Value::Unknown(_) => "unknown",
             Value::Maybe(..) => "maybe",
         }
@@ -134,7 +140,7 @@ impl Value {
                     Ok(false)
                 }
             }
-            Value::Path(_) | Value::Object { .. } => Ok(true),
+            Value::Path(_) | Value::Object { .. } | Value::Pydantic { .. } => Ok(true),
             Value::Unknown(u) | Value::Maybe(_, u) => Err(u.clone()),
         }
     }
@@ -352,6 +358,7 @@ impl Value {
                 let _ = write!(out, "Path({p:?})");
             }
             Value::Object { qualname, .. } => out.push_str(qualname),
+            Value::Pydantic { class, instance } => out.push_str(&pydantic_name(*class, *instance)),
             Value::Unknown(_) => out.push('?'),
             Value::Maybe(v, _) => {
                 out.push_str("maybe ");
@@ -433,6 +440,9 @@ impl Value {
             }
             Value::Path(p) => json!({"path": p}),
             Value::Object { qualname, .. } => json!({"object": qualname}),
+            Value::Pydantic { class, instance } => {
+                json!({"object": pydantic_name(*class, *instance)})
+            }
             Value::Unknown(u) => json!({"unknown": u.reason}),
             Value::Maybe(v, u) => json!({"maybe": v.to_json(), "because": u.reason}),
         }
@@ -568,6 +578,12 @@ pub fn is_setting_name(name: &str) -> bool {
         }
     }
     cased
+}
+
+/// How a pydantic-settings class or instance is shown (the settings dump, reasons).
+pub(crate) fn pydantic_name(class: usize, instance: bool) -> String {
+    let what = if instance { "instance" } else { "class" };
+    format!("pydantic_settings.{what}@{class}")
 }
 
 #[cfg(test)]

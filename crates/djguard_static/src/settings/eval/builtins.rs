@@ -272,6 +272,15 @@ pub(super) fn attribute(base: &Value, attr: &str) -> Value {
                 callable: true,
             })
         }
+        // Kept as a name, as any other object's attribute (an instance's fields are read
+        // before this, in the evaluator).
+        Value::Pydantic { class, instance } => Value::Object {
+            qualname: format!(
+                "{}.{attr}",
+                super::super::value::pydantic_name(*class, *instance)
+            ),
+            callable: true,
+        },
         Value::Path(p) => match attr {
             "parent" => Value::Path(parent_path(p)),
             "name" => Value::Str(

@@ -163,10 +163,10 @@ impl<'p> Evaluator<'p> {
             },
             Expr::Attribute(a) => {
                 let base = self.eval(f, &a.value);
-                if let Value::Object { qualname, .. } = &base
-                    && let Some(idx) = qualname
-                        .strip_prefix(PYD_INSTANCE)
-                        .and_then(|i| i.parse::<usize>().ok())
+                if let Value::Pydantic {
+                    class: idx,
+                    instance: true,
+                } = base
                 {
                     let class = self.pydantic.borrow().get(idx).cloned().unwrap_or_default();
                     let read =
@@ -339,24 +339,31 @@ impl<'p> Evaluator<'p> {
         // Method calls on known values: `"-".join(...)`, `BASE_DIR.resolve()`, `d.get(k)`.
         if let Expr::Attribute(a) = &*c.func {
             let receiver = self.eval(f, &a.value);
-            if !matches!(receiver, Value::Object { .. } | Value::Unknown(_)) {
+            if !matches!(
+                receiver,
+                Value::Object { .. } | Value::Pydantic { .. } | Value::Unknown(_)
+            ) {
                 return call_method(&receiver, a.attr.id.as_str(), &args, &kwargs);
             }
             if let Value::Unknown(u) = receiver {
                 return Value::Unknown(u);
             }
         }
-        if let Value::Object { qualname, .. } = &func {
-            if let Some(idx) = qualname.strip_prefix(PYD_CLASS) {
-                // Constructor arguments override the environment; not followed.
-                if !args.is_empty() || !kwargs.is_empty() {
-                    return Value::unknown("BaseSettings created with explicit arguments");
-                }
-                return Value::Object {
-                    qualname: format!("{PYD_INSTANCE}{idx}"),
-                    callable: false,
-                };
+        if let Value::Pydantic {
+            class,
+            instance: false,
+        } = func
+        {
+            // Constructor arguments override the environment; not followed.
+            if !args.is_empty() || !kwargs.is_empty() {
+                return Value::unknown("BaseSettings created with explicit arguments");
             }
+            return Value::Pydantic {
+                class,
+                instance: true,
+            };
+        }
+        if let Value::Object { qualname, .. } = &func {
             if let Some(read) = readers::call(
                 qualname,
                 &args,

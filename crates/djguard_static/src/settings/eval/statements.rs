@@ -120,9 +120,9 @@ impl<'p> Evaluator<'p> {
                     )));
                 }
                 let value = match self.pydantic_class(f, s) {
-                    Some(idx) => Value::Object {
-                        qualname: format!("{PYD_CLASS}{idx}"),
-                        callable: true,
+                    Some(idx) => Value::Pydantic {
+                        class: idx,
+                        instance: false,
                     },
                     None => Value::Object {
                         qualname: qualify(&f.module_name, s.name.id.as_str()),
@@ -168,8 +168,10 @@ impl<'p> Evaluator<'p> {
     /// A `pydantic_settings.BaseSettings` subclass: record its prefix and fields.
     pub(super) fn pydantic_class(&self, f: &mut Frame, s: &ast::StmtClassDef) -> Option<usize> {
         let bases = s.arguments.as_ref()?;
-        let is_settings = bases.args.iter().any(|b| {
-            matches!(self.eval(f, b), Value::Object { qualname, .. } if readers::PYDANTIC_BASES.contains(&qualname.as_str()) || qualname.starts_with(PYD_CLASS))
+        let is_settings = bases.args.iter().any(|b| match self.eval(f, b) {
+            Value::Object { qualname, .. } => readers::PYDANTIC_BASES.contains(&qualname.as_str()),
+            Value::Pydantic { instance, .. } => !instance,
+            _ => false,
         });
         if !is_settings {
             return None;
@@ -177,11 +179,11 @@ impl<'p> Evaluator<'p> {
         let mut class = readers::PydClass::default();
         // Fields inherited from a settings base class of the project.
         for b in bases.args.iter() {
-            if let Value::Object { qualname, .. } = self.eval(f, b)
-                && let Some(parent) = qualname
-                    .strip_prefix(PYD_CLASS)
-                    .and_then(|i| i.parse::<usize>().ok())
-                    .and_then(|i| self.pydantic.borrow().get(i).cloned())
+            if let Value::Pydantic {
+                class: i,
+                instance: false,
+            } = self.eval(f, b)
+                && let Some(parent) = self.pydantic.borrow().get(i).cloned()
             {
                 class = parent;
             }
