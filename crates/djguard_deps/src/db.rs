@@ -27,6 +27,55 @@ pub const OLD_AFTER_DAYS: i64 = 7;
 /// The largest download accepted (the PyPI export is tens of MiB).
 const MAX_DOWNLOAD: u64 = 1024 * 1024 * 1024;
 
+/// Why one half of `djguard db update` failed; [`update`] turns it into a report line.
+#[derive(Debug, thiserror::Error)]
+enum DbError {
+    /// The request failed or its body could not be read (connection, TLS, timeout, size).
+    #[error(transparent)]
+    Request(#[from] ureq::Error),
+    /// A file of the cache could not be written, synced or renamed into place.
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+    /// What we write could not be serialised.
+    #[error(transparent)]
+    Json(#[from] serde_json::Error),
+    /// A status other than 200 (or 304 to a conditional request).
+    #[error("HTTP {0}")]
+    Status(u16),
+    #[error("the server answered 304 Not Modified to a first download")]
+    NotModifiedFirstDownload,
+    #[error("cannot write {}: {source}", .path.display())]
+    CreatePart {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("the download broke off ({0})")]
+    BrokeOff(#[source] std::io::Error),
+    #[error("the download is truncated ({received} of {expected} bytes)")]
+    Truncated { received: u64, expected: u64 },
+    #[error("the download is not a usable advisory zip ({0})")]
+    NotAdvisoryZip(#[source] IndexError),
+    #[error("not the package index's JSON ({0})")]
+    NotPackageIndex(#[source] serde_json::Error),
+}
+
+/// Why a downloaded zip could not be indexed (see [`index_zip`]).
+#[derive(Debug, thiserror::Error)]
+enum IndexError {
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+    #[error(transparent)]
+    Zip(#[from] zip::result::ZipError),
+    /// One entry's bytes could not be read.
+    #[error("{name}: {source}")]
+    Entry {
+        name: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
 /// Where the cache lives: `--cache-dir`, `$DJGUARD_CACHE_DIR`, `$XDG_CACHE_HOME/djguard`,
 /// `~/.cache/djguard`.
 pub fn cache_dir(explicit: Option<&Path>) -> Option<PathBuf> {
@@ -119,7 +168,11 @@ impl Stored {
     }
 
     /// Load the records of these packages into `db`.
-    pub fn load(&self, db: &mut osv::Database, packages: &[String]) -> Result<(), String> {
+    pub fn load(
+        &self,
+        db: &mut osv::Database,
+        packages: &[String],
+    ) -> Result<(), osv::AdvisoryLoadError> {
         let mut entries: Vec<String> = packages
             .iter()
             .filter_map(|p| self.meta.index.get(p))
@@ -194,7 +247,7 @@ pub fn update(opts: &UpdateOptions, now: &str) -> UpdateReport {
     UpdateReport { lines, failed }
 }
 
-fn update_osv(cache: &Cache, agent: &ureq::Agent, url: &str, now: &str) -> Result<String, String> {
+fn update_osv(cache: &Cache, agent: &ureq::Agent, url: &str, now: &str) -> Result<String, DbError> {
     let old = cache.meta().filter(|m| {
         m.url == url && std::fs::metadata(cache.dir.join(ZIP)).is_ok_and(|md| md.len() == m.size)
     });
@@ -207,24 +260,21 @@ fn update_osv(cache: &Cache, agent: &ureq::Agent, url: &str, now: &str) -> Resul
             req = req.header("If-Modified-Since", lm);
         }
     }
-    let resp = req.call().map_err(|e| e.to_string())?;
+    let resp = req.call()?;
     let status = resp.status().as_u16();
     if status == 304 {
         let Some(mut m) = old else {
-            return Err("the server answered 304 Not Modified to a first download".into());
+            return Err(DbError::NotModifiedFirstDownload);
         };
         m.checked = now.to_string();
-        write_atomic(
-            &cache.dir.join(META),
-            &serde_json::to_vec(&m).map_err(|e| e.to_string())?,
-        )?;
+        write_atomic(&cache.dir.join(META), &serde_json::to_vec(&m)?)?;
         return Ok(format!(
             "advisories: not modified since {} ({} records)",
             m.downloaded, m.records
         ));
     }
     if status != 200 {
-        return Err(format!("HTTP {status}"));
+        return Err(DbError::Status(status));
     }
     let header = |name: &str| {
         resp.headers()
@@ -237,8 +287,10 @@ fn update_osv(cache: &Cache, agent: &ureq::Agent, url: &str, now: &str) -> Resul
     let expected: Option<u64> = header("content-length").and_then(|v| v.parse().ok());
     let part = cache.dir.join(format!("{ZIP}.part"));
     let received = {
-        let mut file = std::fs::File::create(&part)
-            .map_err(|e| format!("cannot write {}: {e}", part.display()))?;
+        let mut file = std::fs::File::create(&part).map_err(|source| DbError::CreatePart {
+            path: part.clone(),
+            source,
+        })?;
         let mut reader = resp
             .into_body()
             .into_with_config()
@@ -249,25 +301,26 @@ fn update_osv(cache: &Cache, agent: &ureq::Agent, url: &str, now: &str) -> Resul
             Ok(n) => n,
             Err(e) => {
                 let _ = std::fs::remove_file(&part);
-                return Err(format!("the download broke off ({e})"));
+                return Err(DbError::BrokeOff(e));
             }
         };
-        file.sync_all().map_err(|e| e.to_string())?;
+        file.sync_all()?;
         copied
     };
     if let Some(n) = expected
         && n != received
     {
         let _ = std::fs::remove_file(&part);
-        return Err(format!(
-            "the download is truncated ({received} of {n} bytes)"
-        ));
+        return Err(DbError::Truncated {
+            received,
+            expected: n,
+        });
     }
     let (index, records) = match index_zip(&part) {
         Ok(x) => x,
         Err(e) => {
             let _ = std::fs::remove_file(&part);
-            return Err(format!("the download is not a usable advisory zip ({e})"));
+            return Err(DbError::NotAdvisoryZip(e));
         }
     };
     let meta = Meta {
@@ -281,13 +334,9 @@ fn update_osv(cache: &Cache, agent: &ureq::Agent, url: &str, now: &str) -> Resul
         index,
     };
     let meta_part = cache.dir.join(format!("{META}.part"));
-    std::fs::write(
-        &meta_part,
-        serde_json::to_vec(&meta).map_err(|e| e.to_string())?,
-    )
-    .map_err(|e| e.to_string())?;
-    std::fs::rename(&part, cache.dir.join(ZIP)).map_err(|e| e.to_string())?;
-    std::fs::rename(&meta_part, cache.dir.join(META)).map_err(|e| e.to_string())?;
+    std::fs::write(&meta_part, serde_json::to_vec(&meta)?)?;
+    std::fs::rename(&part, cache.dir.join(ZIP))?;
+    std::fs::rename(&meta_part, cache.dir.join(META))?;
     Ok(format!(
         "advisories: downloaded {received} bytes, {records} records for {} packages",
         meta.index.len()
@@ -309,14 +358,14 @@ fn copy(reader: &mut impl Read, out: &mut impl Write) -> std::io::Result<u64> {
 
 /// Read every record of a downloaded zip: which entries name which PyPI package. Fails when
 /// the zip is unreadable; records that are not OSV are counted out, not fatal.
-fn index_zip(path: &Path) -> Result<(BTreeMap<String, Vec<String>>, usize), String> {
-    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
-    let mut zip = zip::ZipArchive::new(std::io::BufReader::new(file)).map_err(|e| e.to_string())?;
+fn index_zip(path: &Path) -> Result<(BTreeMap<String, Vec<String>>, usize), IndexError> {
+    let file = std::fs::File::open(path)?;
+    let mut zip = zip::ZipArchive::new(std::io::BufReader::new(file))?;
     let mut index: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut records = 0;
     for i in 0..zip.len() {
-        let mut entry = zip.by_index(i).map_err(|e| e.to_string())?;
-        let name = entry.name().map_err(|e| e.to_string())?.into_owned();
+        let mut entry = zip.by_index(i)?;
+        let name = entry.name()?.into_owned();
         if entry.is_dir()
             || !(name.ends_with(".json") || name.ends_with(".yaml") || name.ends_with(".yml"))
         {
@@ -326,7 +375,10 @@ fn index_zip(path: &Path) -> Result<(BTreeMap<String, Vec<String>>, usize), Stri
         (&mut entry)
             .take(8 * 1024 * 1024)
             .read_to_end(&mut bytes)
-            .map_err(|e| format!("{name}: {e}"))?;
+            .map_err(|source| IndexError::Entry {
+                name: name.clone(),
+                source,
+            })?;
         let Ok(recs) = osv::parse_document(&name, &bytes) else {
             continue;
         };
@@ -349,10 +401,11 @@ fn index_zip(path: &Path) -> Result<(BTreeMap<String, Vec<String>>, usize), Stri
     Ok((index, records))
 }
 
-fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
+/// Write beside `path` (`*.part`), then rename into place.
+fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let part = path.with_extension("part");
-    std::fs::write(&part, bytes).map_err(|e| e.to_string())?;
-    std::fs::rename(&part, path).map_err(|e| e.to_string())
+    std::fs::write(&part, bytes)?;
+    std::fs::rename(&part, path)
 }
 
 #[derive(Deserialize)]
@@ -368,19 +421,17 @@ struct PypiFile {
 
 /// Refresh Django's release list from the package index's JSON; the dates stay the
 /// built-in ones (the index does not know them).
-fn update_calendar(cache: &Cache, agent: &ureq::Agent, url: &str) -> Result<String, String> {
-    let resp = agent.get(url).call().map_err(|e| e.to_string())?;
+fn update_calendar(cache: &Cache, agent: &ureq::Agent, url: &str) -> Result<String, DbError> {
+    let resp = agent.get(url).call()?;
     if resp.status().as_u16() != 200 {
-        return Err(format!("HTTP {}", resp.status().as_u16()));
+        return Err(DbError::Status(resp.status().as_u16()));
     }
     let body = resp
         .into_body()
         .into_with_config()
         .limit(64 * 1024 * 1024)
-        .read_to_vec()
-        .map_err(|e| e.to_string())?;
-    let project: PypiProject =
-        serde_json::from_slice(&body).map_err(|e| format!("not the package index's JSON ({e})"))?;
+        .read_to_vec()?;
+    let project: PypiProject = serde_json::from_slice(&body).map_err(DbError::NotPackageIndex)?;
     let mut calendar = Calendar::embedded();
     let mut by_series: BTreeMap<(u64, u64), Vec<super::pep::Version>> = BTreeMap::new();
     let mut yanked = Vec::new();
@@ -426,7 +477,7 @@ fn update_calendar(cache: &Cache, agent: &ureq::Agent, url: &str) -> Result<Stri
     let n = calendar.series.len();
     write_atomic(
         &cache.dir.join(CALENDAR),
-        &serde_json::to_vec_pretty(&calendar).map_err(|e| e.to_string())?,
+        &serde_json::to_vec_pretty(&calendar)?,
     )?;
     Ok(format!("Django releases: {n} series refreshed"))
 }
@@ -459,5 +510,50 @@ mod tests {
         assert_eq!(days_between("2024-02-28", "2024-03-01"), Some(2));
         assert_eq!(day_number("1970-01-01"), Some(0));
         assert!(now_rfc3339().starts_with("20"));
+    }
+
+    #[test]
+    fn error_messages() {
+        let io = || std::io::Error::other("boom");
+        for (e, text) in [
+            (DbError::Status(503), "HTTP 503"),
+            (
+                DbError::NotModifiedFirstDownload,
+                "the server answered 304 Not Modified to a first download",
+            ),
+            (
+                DbError::CreatePart {
+                    path: PathBuf::from("c/osv-pypi.zip.part"),
+                    source: io(),
+                },
+                "cannot write c/osv-pypi.zip.part: boom",
+            ),
+            (DbError::BrokeOff(io()), "the download broke off (boom)"),
+            (
+                DbError::Truncated {
+                    received: 5,
+                    expected: 9,
+                },
+                "the download is truncated (5 of 9 bytes)",
+            ),
+            (
+                DbError::NotAdvisoryZip(IndexError::Entry {
+                    name: "PYSEC-1.json".into(),
+                    source: io(),
+                }),
+                "the download is not a usable advisory zip (PYSEC-1.json: boom)",
+            ),
+            (DbError::Io(io()), "boom"),
+        ] {
+            assert_eq!(e.to_string(), text);
+        }
+        let json = serde_json::from_slice::<serde_json::Value>(b"{").unwrap_err();
+        assert_eq!(
+            DbError::NotPackageIndex(json).to_string(),
+            format!(
+                "not the package index's JSON ({})",
+                serde_json::from_slice::<serde_json::Value>(b"{").unwrap_err()
+            )
+        );
     }
 }

@@ -31,13 +31,28 @@ struct VulnRef {
     id: String,
 }
 
+/// Why `--online` gave up. An advisory the API does not serve or that does not parse is
+/// an entry in the database's errors instead, and the run goes on.
+#[derive(Debug, thiserror::Error)]
+pub enum OnlineError {
+    /// The request failed or its answer could not be read (connection, TLS, timeout, size).
+    #[error(transparent)]
+    Request(#[from] ureq::Error),
+    /// `/v1/querybatch` answered with another status than 200.
+    #[error("querybatch: HTTP {status}")]
+    BatchStatus { status: u16 },
+    /// `/v1/querybatch` answered 200 with something other than its JSON.
+    #[error("querybatch: unexpected answer ({0})")]
+    BatchAnswer(#[source] serde_json::Error),
+}
+
 /// Query `api` for `(name, version)` pairs; add the advisories to `db`.
 pub fn query(
     api: &str,
     timeout: Duration,
     pairs: &[(String, String)],
     db: &mut osv::Database,
-) -> Result<usize, String> {
+) -> Result<usize, OnlineError> {
     let agent = super::db::agent(timeout);
     let api = api.trim_end_matches('/');
     let mut ids: BTreeSet<String> = BTreeSet::new();
@@ -50,19 +65,19 @@ pub fn query(
         let resp = agent
             .post(&format!("{api}/v1/querybatch"))
             .header("Content-Type", "application/json")
-            .send(body.as_str())
-            .map_err(|e| e.to_string())?;
+            .send(body.as_str())?;
         if resp.status().as_u16() != 200 {
-            return Err(format!("querybatch: HTTP {}", resp.status().as_u16()));
+            return Err(OnlineError::BatchStatus {
+                status: resp.status().as_u16(),
+            });
         }
         let bytes = resp
             .into_body()
             .into_with_config()
             .limit(64 * 1024 * 1024)
-            .read_to_vec()
-            .map_err(|e| e.to_string())?;
-        let parsed: BatchResponse = serde_json::from_slice(&bytes)
-            .map_err(|e| format!("querybatch: unexpected answer ({e})"))?;
+            .read_to_vec()?;
+        let parsed: BatchResponse =
+            serde_json::from_slice(&bytes).map_err(OnlineError::BatchAnswer)?;
         for r in parsed.results {
             ids.extend(r.vulns.into_iter().map(|v| v.id));
         }
@@ -72,10 +87,7 @@ pub fn query(
         if id.contains(['/', '?', '#']) {
             continue;
         }
-        let resp = agent
-            .get(&format!("{api}/v1/vulns/{id}"))
-            .call()
-            .map_err(|e| e.to_string())?;
+        let resp = agent.get(&format!("{api}/v1/vulns/{id}")).call()?;
         if resp.status().as_u16() != 200 {
             db.errors.push(super::DepError {
                 path: format!("{api}/v1/vulns/{id}"),
@@ -88,8 +100,7 @@ pub fn query(
             .into_body()
             .into_with_config()
             .limit(8 * 1024 * 1024)
-            .read_to_vec()
-            .map_err(|e| e.to_string())?;
+            .read_to_vec()?;
         match osv::parse_document(&format!("{id}.json"), &bytes) {
             Ok(records) => {
                 for r in records {
@@ -109,4 +120,22 @@ pub fn query(
         }
     }
     Ok(fetched)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_messages() {
+        assert_eq!(
+            OnlineError::BatchStatus { status: 429 }.to_string(),
+            "querybatch: HTTP 429"
+        );
+        let json = || serde_json::from_slice::<serde_json::Value>(b"<html>").unwrap_err();
+        assert_eq!(
+            OnlineError::BatchAnswer(json()).to_string(),
+            format!("querybatch: unexpected answer ({})", json())
+        );
+    }
 }

@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use serde::Deserialize;
@@ -17,6 +17,33 @@ use crate::finding::Severity;
 
 /// Largest advisory file or zip entry read (real records are a few KiB).
 const MAX_RECORD_BYTES: u64 = 8 * 1024 * 1024;
+
+/// Why an advisory source (`--advisories PATH`, the cached zip) or one file of it could
+/// not be read. Zip entries and records that fail on their own go to
+/// [`Database::errors`] instead, and the load goes on.
+#[derive(Debug, thiserror::Error)]
+pub enum AdvisoryLoadError {
+    /// The path cannot be opened or inspected.
+    #[error("{}: {source}", .path.display())]
+    Open {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The file opens but is no zip archive.
+    #[error("{}: not a readable zip ({source})", .path.display())]
+    NotAZip {
+        path: PathBuf,
+        #[source]
+        source: zip::result::ZipError,
+    },
+    /// One advisory file cannot be read (the caller names it).
+    #[error(transparent)]
+    Read(std::io::Error),
+    /// One advisory file is larger than a record can be (8 MiB; the caller names it).
+    #[error("{bytes} bytes is larger than an advisory can be; skipped")]
+    TooLarge { bytes: u64 },
+}
 
 #[derive(Deserialize, Debug)]
 pub struct Record {
@@ -474,8 +501,11 @@ impl Database {
     }
 
     /// `--advisories PATH`: a folder (read recursively), a zip, or one file.
-    pub fn load_path(&mut self, path: &Path) -> Result<(), String> {
-        let meta = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    pub fn load_path(&mut self, path: &Path) -> Result<(), AdvisoryLoadError> {
+        let meta = std::fs::metadata(path).map_err(|source| AdvisoryLoadError::Open {
+            path: path.to_path_buf(),
+            source,
+        })?;
         if meta.is_dir() {
             let mut files = Vec::new();
             walk(path, &mut files, 0);
@@ -487,7 +517,7 @@ impl Database {
                     Err(e) => self.errors.push(DepError {
                         path: shown,
                         line: None,
-                        message: e,
+                        message: e.to_string(),
                     }),
                 }
             }
@@ -504,11 +534,22 @@ impl Database {
     }
 
     /// Read a zip of advisories; with `only`, just the entries named there.
-    pub fn load_zip(&mut self, path: &Path, only: Option<&[String]>) -> Result<(), String> {
-        let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    pub fn load_zip(
+        &mut self,
+        path: &Path,
+        only: Option<&[String]>,
+    ) -> Result<(), AdvisoryLoadError> {
+        let file = std::fs::File::open(path).map_err(|source| AdvisoryLoadError::Open {
+            path: path.to_path_buf(),
+            source,
+        })?;
         // Buffered: the central directory is read in many small pieces.
-        let mut zip = zip::ZipArchive::new(std::io::BufReader::new(file))
-            .map_err(|e| format!("{}: not a readable zip ({e})", path.display()))?;
+        let mut zip = zip::ZipArchive::new(std::io::BufReader::new(file)).map_err(|source| {
+            AdvisoryLoadError::NotAZip {
+                path: path.to_path_buf(),
+                source,
+            }
+        })?;
         let names: Vec<String> = match only {
             Some(list) => list.to_vec(),
             None => zip
@@ -559,15 +600,16 @@ impl Database {
     }
 }
 
-fn read_limited(path: &Path) -> Result<Vec<u8>, String> {
-    let len = std::fs::metadata(path).map_err(|e| e.to_string())?.len();
+/// One advisory file, refused when larger than [`MAX_RECORD_BYTES`]; the error does not
+/// name the path (callers do).
+fn read_limited(path: &Path) -> Result<Vec<u8>, AdvisoryLoadError> {
+    let len = std::fs::metadata(path)
+        .map_err(AdvisoryLoadError::Read)?
+        .len();
     if len > MAX_RECORD_BYTES {
-        return Err(format!(
-            "{} bytes is larger than an advisory can be; skipped",
-            len
-        ));
+        return Err(AdvisoryLoadError::TooLarge { bytes: len });
     }
-    std::fs::read(path).map_err(|e| e.to_string())
+    std::fs::read(path).map_err(AdvisoryLoadError::Read)
 }
 
 fn walk(dir: &Path, out: &mut Vec<std::path::PathBuf>, depth: usize) {
@@ -644,6 +686,34 @@ mod tests {
     fn record(yaml: &str) -> Advisory {
         let recs = parse_document("x.yaml", yaml.as_bytes()).unwrap();
         convert(recs.into_iter().next().unwrap(), "test", &mut Vec::new()).unwrap()
+    }
+
+    #[test]
+    fn load_errors_name_the_path() {
+        let dir = std::env::temp_dir().join(format!("djguard-osv-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let missing = dir.join("missing.zip");
+        let io = std::fs::metadata(&missing).unwrap_err();
+        let mut db = Database::default();
+        let e = db.load_path(&missing).unwrap_err();
+        assert_eq!(e.to_string(), format!("{}: {io}", missing.display()));
+        assert!(std::error::Error::source(&e).is_some());
+        let e = db.load_zip(&missing, None).unwrap_err();
+        assert_eq!(e.to_string(), format!("{}: {io}", missing.display()));
+        let bad = dir.join("bad.zip");
+        std::fs::write(&bad, b"not a zip").unwrap();
+        let e = db.load_path(&bad).unwrap_err();
+        assert!(matches!(e, AdvisoryLoadError::NotAZip { .. }));
+        assert!(
+            e.to_string()
+                .starts_with(&format!("{}: not a readable zip (", bad.display())),
+            "{e}"
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+        assert_eq!(
+            AdvisoryLoadError::TooLarge { bytes: 9 }.to_string(),
+            "9 bytes is larger than an advisory can be; skipped"
+        );
     }
 
     #[test]

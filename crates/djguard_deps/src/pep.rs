@@ -6,7 +6,7 @@ use std::str::FromStr;
 
 pub use uv_pep440::Version;
 use uv_pep440::VersionSpecifiers;
-use uv_pep508::{Requirement, VerbatimUrl, VersionOrUrl};
+use uv_pep508::{Pep508Error, Requirement, VerbatimUrl, VersionOrUrl};
 pub use version_ranges::Ranges;
 
 /// A set of versions (what a requirement allows, what an advisory affects).
@@ -60,11 +60,20 @@ pub struct ParsedRequirement {
     pub marker: Option<String>,
 }
 
+/// A string that is not a PEP 508 requirement. It shows the parser's message alone (the
+/// first line of its error, without the copy of the input and the caret line under it).
+#[derive(Debug, thiserror::Error)]
+#[error("{}", first_line(&.0.to_string()))]
+pub struct RequirementError(#[source] Box<Pep508Error<VerbatimUrl>>);
+
 /// Parse a PEP 508 requirement (`Django[argon2]>=4.2,<5 ; python_version >= "3.10"`).
 /// Relative paths in direct references are resolved against `dir`.
-pub fn parse_requirement(text: &str, dir: &std::path::Path) -> Result<ParsedRequirement, String> {
+pub fn parse_requirement(
+    text: &str,
+    dir: &std::path::Path,
+) -> Result<ParsedRequirement, RequirementError> {
     let req =
-        Requirement::<VerbatimUrl>::parse(text, dir).map_err(|e| first_line(&e.to_string()))?;
+        Requirement::<VerbatimUrl>::parse(text, dir).map_err(|e| RequirementError(Box::new(e)))?;
     let marker = req.marker.try_to_string();
     let (want, spec) = match &req.version_or_url {
         None => (Want::Range(Range::full()), String::new()),
@@ -139,6 +148,15 @@ mod tests {
         let r = parse_requirement("pkg @ https://example.invalid/pkg-1.0.tar.gz", dir).unwrap();
         assert!(matches!(r.want, Want::Url(_)));
         assert!(parse_requirement("e-]", dir).is_err());
+    }
+
+    #[test]
+    fn errors_show_the_parsers_first_line() {
+        let e = parse_requirement("e-]", std::path::Path::new(".")).unwrap_err();
+        let full = std::error::Error::source(&e).map(ToString::to_string);
+        let full = full.unwrap_or_default();
+        assert!(full.contains('\n'), "{full}");
+        assert_eq!(e.to_string(), full.lines().next().unwrap_or("").trim());
     }
 
     #[test]

@@ -46,29 +46,63 @@ pub struct ClientOptions {
     pub ca_files: Vec<std::path::PathBuf>,
 }
 
+/// Why a [`Client`] could not be built: a `--ca-file` that is unreadable or holds no usable
+/// certificate, or the TLS verifier refusing the roots. The message already ends with the
+/// cause, so print it with `{}` rather than walking [`std::error::Error::source`] too.
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    #[error("cannot read --ca-file {}: {source}", .path.display())]
+    ReadCaFile {
+        path: std::path::PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("--ca-file {}: bad PEM: {source}", .path.display())]
+    BadPem {
+        path: std::path::PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// A certificate rustls will not take as a trust anchor.
+    #[error("--ca-file {}: {source}", .path.display())]
+    BadCertificate {
+        path: std::path::PathBuf,
+        #[source]
+        source: rustls::Error,
+    },
+    #[error("--ca-file {}: no PEM certificate in it", .path.display())]
+    NoCertificate { path: std::path::PathBuf },
+    #[error("TLS set-up: {0}")]
+    TlsSetup(#[source] rustls::client::VerifierBuilderError),
+}
+
 impl Client {
     /// A client trusting Mozilla's roots (webpki-roots) plus the given CA files. Errors are
-    /// about the CA files.
-    pub fn new(o: ClientOptions) -> Result<Client, String> {
+    /// about the CA files (or, in theory, the TLS set-up).
+    pub fn new(o: ClientOptions) -> Result<Client, ClientError> {
         let mut roots = RootCertStore::empty();
         roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
         for path in &o.ca_files {
-            let data = std::fs::read(path)
-                .map_err(|e| format!("cannot read --ca-file {}: {e}", path.display()))?;
+            let data = std::fs::read(path).map_err(|source| ClientError::ReadCaFile {
+                path: path.clone(),
+                source,
+            })?;
             let mut n = 0;
             for cert in rustls_pemfile::certs(&mut data.as_slice()) {
-                let cert =
-                    cert.map_err(|e| format!("--ca-file {}: bad PEM: {e}", path.display()))?;
+                let cert = cert.map_err(|source| ClientError::BadPem {
+                    path: path.clone(),
+                    source,
+                })?;
                 roots
                     .add(cert)
-                    .map_err(|e| format!("--ca-file {}: {e}", path.display()))?;
+                    .map_err(|source| ClientError::BadCertificate {
+                        path: path.clone(),
+                        source,
+                    })?;
                 n += 1;
             }
             if n == 0 {
-                return Err(format!(
-                    "--ca-file {}: no PEM certificate in it",
-                    path.display()
-                ));
+                return Err(ClientError::NoCertificate { path: path.clone() });
             }
         }
         let provider = Arc::new(rustls::crypto::ring::default_provider());
@@ -77,7 +111,7 @@ impl Client {
             provider.clone(),
         )
         .build()
-        .map_err(|e| format!("TLS set-up: {e}"))?;
+        .map_err(ClientError::TlsSetup)?;
         Ok(Client {
             inner: Arc::new(ClientInner {
                 o,
@@ -788,5 +822,45 @@ impl Chain {
     /// redirects, a later hop that failed): the best a site offers to be graded on.
     pub fn last_received(&self) -> Option<&Response> {
         self.last().or(self.hops.last())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_ca(path: &std::path::Path) -> Option<ClientError> {
+        Client::new(ClientOptions {
+            connect_timeout: Duration::from_secs(1),
+            read_timeout: Duration::from_secs(1),
+            max_body: 1024,
+            user_agent: String::new(),
+            auth_headers: Vec::new(),
+            auth_over_http: false,
+            resolve: Vec::new(),
+            ca_files: vec![path.to_path_buf()],
+        })
+        .err()
+    }
+
+    #[test]
+    fn ca_file_errors_name_the_file() {
+        let dir = std::env::temp_dir().join(format!("djguard-fetch-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let missing = dir.join("missing.pem");
+        let io = std::fs::read(&missing).unwrap_err();
+        let e = with_ca(&missing).unwrap();
+        assert_eq!(
+            e.to_string(),
+            format!("cannot read --ca-file {}: {io}", missing.display())
+        );
+        let empty = dir.join("empty.pem");
+        std::fs::write(&empty, b"no certificate here\n").unwrap();
+        let e = with_ca(&empty).unwrap();
+        assert_eq!(
+            e.to_string(),
+            format!("--ca-file {}: no PEM certificate in it", empty.display())
+        );
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

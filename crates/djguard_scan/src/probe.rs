@@ -101,20 +101,43 @@ fn token() -> String {
     format!("{:012x}", h.finish() & 0xffff_ffff_ffff)
 }
 
+/// A site given to scan that is not a URL we can scan; `text` is the input, trimmed. The
+/// site is reported as not graded, with this message.
+#[derive(Debug, thiserror::Error)]
+pub enum SiteUrlError {
+    #[error("not a URL: {text}: {source}")]
+    NotAUrl {
+        text: String,
+        #[source]
+        source: url::ParseError,
+    },
+    #[error("{text}: only http and https URLs can be scanned")]
+    UnsupportedScheme { text: String },
+    #[error("{text}: the URL has no host")]
+    NoHost { text: String },
+}
+
 /// The site's starting URLs: `(http, https)`. A bare host means https.
-pub fn starts(input: &str, o: &ProbeOptions) -> Result<(Option<Url>, Option<Url>), String> {
+pub fn starts(input: &str, o: &ProbeOptions) -> Result<(Option<Url>, Option<Url>), SiteUrlError> {
     let text = input.trim();
     let with_scheme = if text.contains("://") {
         text.to_string()
     } else {
         format!("https://{text}")
     };
-    let url = Url::parse(&with_scheme).map_err(|e| format!("not a URL: {text}: {e}"))?;
+    let url = Url::parse(&with_scheme).map_err(|source| SiteUrlError::NotAUrl {
+        text: text.to_string(),
+        source,
+    })?;
     if !matches!(url.scheme(), "http" | "https") {
-        return Err(format!("{text}: only http and https URLs can be scanned"));
+        return Err(SiteUrlError::UnsupportedScheme {
+            text: text.to_string(),
+        });
     }
     if url.host_str().is_none_or(str::is_empty) {
-        return Err(format!("{text}: the URL has no host"));
+        return Err(SiteUrlError::NoHost {
+            text: text.to_string(),
+        });
     }
     let mut other = url.clone();
     let swap = |u: &mut Url, scheme: &str, port: Option<u16>| -> bool {
@@ -205,12 +228,13 @@ impl Prober<'_> {
     }
 }
 
-/// Probe one site.
+/// Probe one site. Only an input that is no scannable URL fails; network failures are
+/// part of the observations.
 pub async fn observe(
     client: &Client,
     input: &str,
     o: &ProbeOptions,
-) -> Result<Observations, String> {
+) -> Result<Observations, SiteUrlError> {
     let (http_start, https_start) = starts(input, o)?;
     let p = Prober {
         client,
@@ -380,4 +404,37 @@ async fn django_probes(p: &Prober<'_>, landing: &Url, obs: &mut Observations) {
     ];
     let r = p.send(req).await;
     obs.cors = keep(obs, "CORS preflight", r);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unscannable_inputs() {
+        let o = ProbeOptions {
+            max_redirects: 5,
+            http_port: None,
+            https_port: None,
+            django_probes: false,
+            legacy_tls: false,
+            retries: 0,
+            delay: Duration::ZERO,
+            budget: Duration::from_secs(1),
+        };
+        let text = |input: &str| starts(input, &o).err().map(|e| e.to_string());
+        assert_eq!(
+            text(" ftp://example.com "),
+            Some("ftp://example.com: only http and https URLs can be scanned".into())
+        );
+        assert_eq!(
+            text("http://"),
+            Some("not a URL: http://: empty host".into())
+        );
+        assert_eq!(
+            SiteUrlError::NoHost { text: "x".into() }.to_string(),
+            "x: the URL has no host"
+        );
+        assert_eq!(text("example.com"), None);
+    }
 }

@@ -170,7 +170,7 @@ async fn scan_one(client: &Client, site: &str, o: &RunOptions) -> SiteReport {
                 o.site_timeout.as_secs()
             ),
         ),
-        Ok(Err(e)) => failed(site, e),
+        Ok(Err(e)) => failed(site, e.to_string()),
         Ok(Ok(obs)) => analyse::analyse(
             &obs,
             &AnalyseOptions {
