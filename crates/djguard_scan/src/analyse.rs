@@ -30,11 +30,10 @@ impl Ctx {
         let severity = severity.unwrap_or(meta.severity);
         let key = format!("{}|{}|{}", meta.id, self.url, message);
         self.findings.push(LiveFinding {
-            rule: meta.id.to_string(),
+            rule,
             severity,
             confidence: Confidence::High,
             cwe: meta.cwe,
-            penalty: rule.penalty,
             fingerprint: fingerprint(&key),
             message,
             url: evidence
@@ -354,16 +353,16 @@ pub fn analyse(obs: &Observations, o: &AnalyseOptions, elapsed_ms: u64) -> SiteR
     let mut critical = None;
     let mut seen = std::collections::BTreeSet::new();
     for f in &ctx.findings {
-        let m = f.penalty.points(f.severity);
-        if m != 0 && seen.insert(f.rule.clone()) {
-            let rule: &'static str = crate::rules::find(&f.rule).map_or("DJG4xx", |r| r.id);
+        let m = f.rule.penalty.points(f.severity);
+        let rule = f.rule.meta.id;
+        if m != 0 && seen.insert(rule) {
             django_mods.push(DjangoModifier { rule, modifier: m });
         }
         if f.severity == Severity::Critical && critical.is_none() {
-            critical = Some(f.rule.clone());
+            critical = Some(rule);
         }
     }
-    let g: Grade = grade::grade(&mut ctx.tests, &django_mods, critical.as_deref());
+    let g: Grade = grade::grade(&mut ctx.tests, &django_mods, critical);
     report.grade = Some(g.grade.to_string());
     report.score = Some(g.score);
     report.observatory_grade = Some(g.observatory_grade.to_string());
@@ -375,7 +374,7 @@ pub fn analyse(obs: &Observations, o: &AnalyseOptions, elapsed_ms: u64) -> SiteR
     findings.sort_by(|a, b| {
         b.severity
             .cmp(&a.severity)
-            .then_with(|| a.rule.cmp(&b.rule))
+            .then_with(|| a.rule.meta.id.cmp(b.rule.meta.id))
             .then_with(|| a.message.cmp(&b.message))
     });
     report.findings = findings;

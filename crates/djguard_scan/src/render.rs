@@ -89,7 +89,7 @@ pub fn text(reports: &[SiteReport], summary: &Summary, color: bool) -> String {
                 out,
                 "  {colour}{}[{}]{reset} {}",
                 f.severity.as_str(),
-                f.rule,
+                f.rule.meta.id,
                 f.message
             );
             if let Some(ev) = &f.evidence {

@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::fetch::TlsInfo;
 use super::grade::{DjangoModifier, TestResult};
 use crate::finding::{Confidence, Severity};
-use crate::rules::Penalty;
+use crate::rules::LiveRule;
 
 /// The request and response a finding is about.
 #[derive(Debug, Clone, Serialize)]
@@ -25,7 +25,9 @@ pub struct Evidence {
 /// A live-site finding (PRODUCT.md §3: `url` instead of `path`/`line`).
 #[derive(Debug, Clone, Serialize)]
 pub struct LiveFinding {
-    pub rule: String,
+    /// The rule, with its metadata and score penalty; written out as its id.
+    #[serde(serialize_with = "rule_id")]
+    pub rule: &'static LiveRule,
     pub severity: Severity,
     pub confidence: Confidence,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -36,9 +38,10 @@ pub struct LiveFinding {
     pub fingerprint: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub evidence: Option<Evidence>,
-    /// Points it takes from the score (the rule's [`Penalty`]).
-    #[serde(skip)]
-    pub penalty: Penalty,
+}
+
+fn rule_id<S: serde::Serializer>(rule: &&'static LiveRule, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(rule.meta.id)
 }
 
 /// A site's report.

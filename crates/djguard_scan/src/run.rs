@@ -181,9 +181,9 @@ async fn scan_one(client: &Client, site: &str, o: &RunOptions) -> SiteReport {
     };
     if !o.ignore.is_empty() {
         report.findings.retain(|f| {
-            !o.ignore.iter().any(|sel| {
-                crate::rules::find(&f.rule).is_some_and(|m| crate::rules::selector_matches(sel, m))
-            })
+            !o.ignore
+                .iter()
+                .any(|sel| crate::rules::selector_matches(sel, &f.rule.meta))
         });
     }
     report.elapsed_ms = start.elapsed().as_millis() as u64;
