@@ -12,12 +12,12 @@ use crate::django::version::{self, DjangoVersion};
 use crate::finding::{Confidence, Finding, Severity, Undecided};
 use crate::project::{FileError, Project};
 use crate::python::TextRange;
-use crate::rules::django::{DjangoCx, DjangoRule};
+use crate::rules::django::{DjangoCx, DjangoRule, SettingAt};
 use crate::rules::{self, RuleMeta};
 use crate::settings::EffectiveSettings;
 use crate::settings::discover::{self as settings_discover, SettingsTarget};
 use crate::settings::env::Environment;
-use crate::settings::eval::{Evaluator, Origin};
+use crate::settings::eval::Evaluator;
 
 #[derive(Debug)]
 pub struct CheckOptions {
@@ -200,9 +200,13 @@ pub fn run_deps(opts: &CheckOptions) -> Result<Report, CheckError> {
         None => (String::new(), "no pin found".to_string()),
     };
     let selection = Selection::new(&opts.select, &opts.extend_select, &opts.ignore);
-    let mut findings = Vec::new();
-    let mut errors = Vec::new();
-    let summary = deps_stage(inventory, opts, &selection, &mut findings, &mut errors);
+    let mut results = Results::default();
+    let summary = deps_stage(inventory, opts, &selection, &mut results);
+    let Results {
+        mut findings,
+        mut errors,
+        ..
+    } = results;
     let below = findings.len();
     findings.retain(|f| f.confidence >= opts.min_confidence);
     let below_confidence = below - findings.len();
@@ -227,13 +231,27 @@ pub fn run_deps(opts: &CheckOptions) -> Result<Report, CheckError> {
     })
 }
 
-/// Audit the dependencies; findings and unreadable-file errors go to the report.
+/// Everything the stages produce, gathered in one place and turned into the report at the
+/// end.
+#[derive(Default)]
+struct Results {
+    findings: Vec<Finding>,
+    /// Settings checks that could not decide, and why.
+    undecided: Vec<Undecided>,
+    /// Files that could not be read or parsed.
+    errors: Vec<FileError>,
+    /// Findings `SILENCED_SYSTEM_CHECKS` silenced.
+    silenced: usize,
+    /// Findings an inline comment suppressed.
+    suppressed: usize,
+}
+
+/// Audit the dependencies; findings and unreadable-file errors go to the results.
 fn deps_stage(
     inventory: crate::deps::Inventory,
     opts: &CheckOptions,
     selection: &Selection,
-    findings: &mut Vec<Finding>,
-    errors: &mut Vec<FileError>,
+    results: &mut Results,
 ) -> crate::deps::audit::DepsSummary {
     let started = std::time::Instant::now();
     let outcome = crate::deps::audit::run(inventory, &opts.deps, &|m| selection.enabled(m));
@@ -244,13 +262,15 @@ fn deps_stage(
             outcome.summary.packages
         );
     }
-    findings.extend(outcome.findings);
-    errors.extend(outcome.errors.into_iter().map(|e| FileError {
-        path: e.path,
-        line: e.line,
-        column: None,
-        message: e.message,
-    }));
+    results.findings.extend(outcome.findings);
+    results
+        .errors
+        .extend(outcome.errors.into_iter().map(|e| FileError {
+            path: e.path,
+            line: e.line,
+            column: None,
+            message: e.message,
+        }));
     outcome.summary
 }
 
@@ -276,32 +296,25 @@ pub fn run(opts: &CheckOptions) -> Result<Report, CheckError> {
     let selection = Selection::new(&opts.select, &opts.extend_select, &opts.ignore);
 
     let evaluator = Evaluator::new(&project, &opts.environment);
-    let mut findings = Vec::new();
-    let mut undecided = Vec::new();
-    let mut silenced = 0;
+    let mut results = Results {
+        errors: project.errors.clone(),
+        ..Results::default()
+    };
     let mut template_dirs = crate::templates::audit::TemplateDirs::default();
     for target in &targets {
         let scope = evaluator.module(target.file);
         let settings = EffectiveSettings::new(target.module.clone(), target.file, version, scope);
         template_dirs_of(&project, &settings, &mut template_dirs);
-        run_settings_rules(
-            &project,
-            target,
-            &settings,
-            &selection,
-            &mut findings,
-            &mut undecided,
-            &mut silenced,
-        );
+        run_settings_rules(&project, target, &settings, &selection, &mut results);
     }
 
-    run_project_rules(&project, &evaluator, &selection, &mut findings);
+    run_project_rules(&project, &evaluator, &selection, &mut results.findings);
     // The template rules judge variables by what views put in them.
     let link = crate::rules::templates::TEMPLATE_RULES
         .iter()
         .any(|r| selection.enabled(&r.meta));
     let code = crate::code::run(&project, &|m| selection.enabled(m), link);
-    findings.extend(code.findings);
+    results.findings.extend(code.findings);
     let started = std::time::Instant::now();
     let templates = crate::templates::audit::run(
         &project,
@@ -323,53 +336,25 @@ pub fn run(opts: &CheckOptions) -> Result<Report, CheckError> {
         with_diagnostics: templates.with_diagnostics,
         linked: templates.linked,
     };
-    findings.extend(templates.findings);
-    not_deployed_is_low(&mut findings);
-    let mut dep_errors = Vec::new();
-    let dependencies = deps_enabled(&selection)
-        .then(|| deps_stage(inventory, opts, &selection, &mut findings, &mut dep_errors));
+    results.findings.extend(templates.findings);
+    results.errors.extend(templates.errors);
+    results.suppressed += templates.suppressed;
+    not_deployed_is_low(&mut results.findings);
+    let dependencies =
+        deps_enabled(&selection).then(|| deps_stage(inventory, opts, &selection, &mut results));
+    if let Some(d) = &dependencies {
+        results.suppressed += d.suppressed;
+    }
 
-    // Filters: severity overrides, per-file ignores, inline suppressions.
-    let per_file: Vec<(globset::GlobSet, Vec<String>)> = opts
-        .per_file_ignores
-        .iter()
-        .filter_map(|(glob, ids)| {
-            let mut b = GlobSetBuilder::new();
-            b.add(Glob::new(glob).ok()?);
-            b.add(Glob::new(&format!("**/{glob}")).ok()?);
-            Some((b.build().ok()?, ids.clone()))
-        })
-        .collect();
-    let mut suppressed = templates.suppressed;
-    findings.retain(|f: &Finding| {
-        let ignored_here = per_file.iter().any(|(set, ids)| {
-            set.is_match(&f.path) && ids.iter().any(|i| rules::selector_matches(i, f.rule))
-        });
-        if ignored_here {
-            return false;
-        }
-        let line = project
-            .file_by_rel(&f.path)
-            .and_then(|i| project.python[i].parsed.as_ref())
-            .map(|p| p.line_text(f.line));
-        if line.is_some_and(|l| crate::suppress::suppressed(l, f.rule.id)) {
-            suppressed += 1;
-            return false;
-        }
-        true
-    });
-    apply_severity_overrides(opts, &mut findings);
-    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    findings.dedup_by(|a, b| a.fingerprint == b.fingerprint);
-    // Counted last, so the number equals what `--min-confidence low` adds to the list.
-    let before = findings.len();
-    findings.retain(|f| f.confidence >= opts.min_confidence);
-    let below_confidence = before - findings.len();
+    let below_confidence = filter(opts, &project, &mut results);
+    let Results {
+        findings,
+        mut undecided,
+        mut errors,
+        silenced,
+        suppressed,
+    } = results;
     undecided.sort_by(|a, b| (&a.settings_module, &a.rule).cmp(&(&b.settings_module, &b.rule)));
-
-    let mut errors = project.errors.clone();
-    errors.extend(templates.errors);
-    errors.extend(dep_errors);
     errors.sort_by(|a, b| a.path.cmp(&b.path));
     let settings = targets
         .iter()
@@ -394,10 +379,51 @@ pub fn run(opts: &CheckOptions) -> Result<Report, CheckError> {
         silenced,
         below_confidence,
         templates: template_counts,
-        suppressed: suppressed + dependencies.as_ref().map_or(0, |d| d.suppressed),
+        suppressed,
         dependencies,
         deps_only: false,
     })
+}
+
+/// The filters, in order: per-file ignores, inline suppressions, severity overrides, one
+/// finding per fingerprint, the confidence floor. Returns how many fell below the floor.
+fn filter(opts: &CheckOptions, project: &Project, results: &mut Results) -> usize {
+    let per_file: Vec<(globset::GlobSet, Vec<String>)> = opts
+        .per_file_ignores
+        .iter()
+        .filter_map(|(glob, ids)| {
+            let mut b = GlobSetBuilder::new();
+            b.add(Glob::new(glob).ok()?);
+            b.add(Glob::new(&format!("**/{glob}")).ok()?);
+            Some((b.build().ok()?, ids.clone()))
+        })
+        .collect();
+    let findings = &mut results.findings;
+    let suppressed = &mut results.suppressed;
+    findings.retain(|f: &Finding| {
+        let ignored_here = per_file.iter().any(|(set, ids)| {
+            set.is_match(&f.path) && ids.iter().any(|i| rules::selector_matches(i, f.rule))
+        });
+        if ignored_here {
+            return false;
+        }
+        let line = project
+            .file_by_rel(&f.path)
+            .and_then(|i| project.python[i].parsed.as_ref())
+            .map(|p| p.line_text(f.line));
+        if line.is_some_and(|l| crate::suppress::suppressed(l, f.rule.id)) {
+            *suppressed += 1;
+            return false;
+        }
+        true
+    });
+    apply_severity_overrides(opts, findings);
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    findings.dedup_by(|a, b| a.fingerprint == b.fingerprint);
+    // Counted last, so the number equals what `--min-confidence low` adds to the list.
+    let before = findings.len();
+    findings.retain(|f| f.confidence >= opts.min_confidence);
+    before - findings.len()
 }
 
 /// Code and template findings in files no deployment runs (documentation builds, examples,
@@ -497,24 +523,28 @@ fn run_project_rules(
             .collect();
         names.sort_by_key(|(n, _)| n.as_str());
         for (name, binding) in names {
-            let mut f = make_finding(
-                project,
-                meta,
-                &file.rel,
-                binding.origin.range,
-                format!(
+            let module = file.module_name.as_deref().unwrap_or("");
+            let f = Finding {
+                message: format!(
                     "{name} in the local settings module {} is a literal secret, and .gitignore does not exclude the file, so it is or will be committed.",
                     file.rel
                 ),
-                format!(
+                fix: format!(
                     "Add {} to .gitignore, `git rm --cached {}`, rotate {name}, and read it from the environment instead.",
                     file.rel, file.rel
                 ),
-                name,
-                file.module_name.as_deref().unwrap_or(""),
-            );
-            f.settings_module = None;
-            findings.push(f);
+                ..Finding::new(
+                    meta,
+                    &file.rel,
+                    &format!("{module}:{name}"),
+                    Confidence::High,
+                )
+            };
+            findings.push(djguard_static::rules::place_in_python(
+                f,
+                file.parsed.as_ref(),
+                binding.origin.range,
+            ));
         }
     }
     for (rel, abs) in project
@@ -526,21 +556,26 @@ fn run_project_rules(
             continue;
         };
         let text = String::from_utf8_lossy(&bytes);
+        let lines = crate::python::Lines::lf(&text);
         for (line, key) in rules::project::djg018::secret_lines(&text) {
-            let source_line = text
-                .lines()
-                .nth(line as usize - 1)
-                .unwrap_or("")
-                .to_string();
-            findings.push(Finding {
-                message: format!("{key} in {rel} looks like a real secret, and .gitignore does not exclude the file, so it is or will be committed."),
+            // The whole line.
+            let source_line = lines.line_text(&text, line);
+            let start = crate::python::Position { line, column: 1 };
+            let end = crate::python::Position {
                 line,
-                end_line: line,
-                end_column: u32::try_from(source_line.chars().count() + 1).unwrap_or(u32::MAX),
-                fix: format!("Add {rel} to .gitignore, `git rm --cached {rel}`, rotate {key}, and commit a .env.example with placeholders instead."),
-                source_line,
+                column: u32::try_from(source_line.chars().count() + 1).unwrap_or(u32::MAX),
+            };
+            let f = Finding {
+                message: format!(
+                    "{key} in {rel} looks like a real secret, and .gitignore does not exclude the file, so it is or will be committed."
+                ),
+                fix: format!(
+                    "Add {rel} to .gitignore, `git rm --cached {rel}`, rotate {key}, and commit a .env.example with placeholders instead."
+                ),
                 ..Finding::new(meta, rel, &key, Confidence::Medium)
-            });
+            };
+            let span = crate::python::Span { start, end };
+            findings.push(djguard_static::rules::place(f, Some((span, source_line))));
         }
     }
 }
@@ -550,25 +585,21 @@ fn run_settings_rules(
     target: &SettingsTarget,
     settings: &EffectiveSettings,
     selection: &Selection,
-    findings: &mut Vec<Finding>,
-    undecided: &mut Vec<Undecided>,
-    silenced: &mut usize,
+    results: &mut Results,
 ) {
-    let locate = |origin: Option<Origin>| -> (String, TextRange) {
-        match origin {
-            Some(o) => (project.python[o.file].rel.clone(), o.range),
-            None => (
-                project.python[target.file].rel.clone(),
-                TextRange::default(),
-            ),
-        }
-    };
     if let Some((culprit, problem)) = settings.load_error() {
         let meta = &rules::project::djg001::META;
         if selection.enabled(meta) {
-            let origin = settings.get(&culprit).origin;
-            let (path, range) = locate(origin);
-            findings.push(make_finding(project, meta, &path, range, format!("Django refuses to load {}: {problem}", target.module), "Make the setting a list or tuple (e.g. split a comma-separated variable with .split(\",\")).".into(), &culprit, &target.module));
+            let at = SettingAt {
+                origin: settings.get(&culprit).origin,
+                setting: culprit.clone(),
+            };
+            let f = settings_finding(project, target, meta, at, &culprit);
+            results.findings.push(Finding {
+                message: format!("Django refuses to load {}: {problem}", target.module),
+                fix: "Make the setting a list or tuple (e.g. split a comma-separated variable with .split(\",\")).".into(),
+                ..f
+            });
         }
         return;
     }
@@ -583,22 +614,16 @@ fn run_settings_rules(
         {
             continue;
         }
-        run_one(
-            project, target, &cx, rule, &locate, findings, undecided, silenced,
-        );
+        run_one(project, target, &cx, rule, results);
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 fn run_one(
     project: &Project,
     target: &SettingsTarget,
     cx: &DjangoCx,
     rule: &'static DjangoRule,
-    locate: &dyn Fn(Option<Origin>) -> (String, TextRange),
-    findings: &mut Vec<Finding>,
-    undecided: &mut Vec<Undecided>,
-    silenced: &mut usize,
+    results: &mut Results,
 ) {
     let undecide = |undecided: &mut Vec<Undecided>, reason: String| {
         undecided.push(Undecided {
@@ -610,99 +635,71 @@ fn run_one(
     cx.deps.borrow_mut().clear();
     let outcome = (rule.check)(cx);
     let deps = cx.deps.borrow().clone();
-    match outcome {
-        Ok(hits) => {
-            for mut hit in hits {
-                // SILENCED_SYSTEM_CHECKS is Django's: it silences Django's own ids only.
-                let silence = if rule.meta.id.starts_with("security.") {
-                    cx.silenced(rule.meta.id)
-                } else {
-                    Ok(false)
-                };
-                if !deps.is_empty() {
-                    hit.message = format!(
-                        "{}: {}",
-                        capitalize(&crate::settings::env::describe(&deps)),
-                        hit.message
-                    );
-                }
-                match silence {
-                    Ok(true) => {
-                        *silenced += 1;
-                        continue;
-                    }
-                    Ok(false) => {}
-                    Err(u) => {
-                        undecide(
-                            undecided,
-                            format!("fires unless silenced, and {}", u.reason),
-                        );
-                        continue;
-                    }
-                }
-                let (path, range) = locate(hit.at.or(cx.settings.get(&hit.setting).origin));
-                let mut finding = make_finding(
-                    project,
-                    &rule.meta,
-                    &path,
-                    range,
-                    hit.message,
-                    hit.fix,
-                    &hit.key,
-                    &target.module,
+    let hits = match outcome {
+        Ok(hits) => hits,
+        Err(u) => return undecide(&mut results.undecided, u.reason),
+    };
+    for mut hit in hits {
+        // SILENCED_SYSTEM_CHECKS is Django's: it silences Django's own ids only.
+        let silence = if rule.meta.id.starts_with("security.") {
+            cx.silenced(rule.meta.id)
+        } else {
+            Ok(false)
+        };
+        if !deps.is_empty() {
+            hit.message = format!(
+                "{}: {}",
+                capitalize(&crate::settings::env::describe(&deps)),
+                hit.message
+            );
+        }
+        match silence {
+            Ok(true) => {
+                results.silenced += 1;
+                continue;
+            }
+            Ok(false) => {}
+            Err(u) => {
+                undecide(
+                    &mut results.undecided,
+                    format!("fires unless silenced, and {}", u.reason),
                 );
-                finding.environment = deps.clone();
-                if let Some(c) = hit.confidence {
-                    finding.confidence = c;
-                }
-                findings.push(finding);
+                continue;
             }
         }
-        Err(u) => undecide(undecided, u.reason),
+        let mut at = hit.at;
+        at.origin = at.origin.or(cx.settings.get(&at.setting).origin);
+        let f = settings_finding(project, target, &rule.meta, at, &hit.key);
+        results.findings.push(Finding {
+            message: hit.message,
+            fix: hit.fix,
+            environment: deps.clone(),
+            confidence: hit.confidence,
+            ..f
+        });
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn make_finding(
+/// A finding of a settings check, placed where the setting (or the code it names) was written,
+/// or at the top of the settings module when the value is Django's default.
+fn settings_finding(
     project: &Project,
+    target: &SettingsTarget,
     meta: &'static RuleMeta,
-    path: &str,
-    range: TextRange,
-    message: String,
-    fix: String,
+    at: SettingAt,
     key: &str,
-    module: &str,
 ) -> Finding {
-    let parsed = project
-        .file_by_rel(path)
-        .and_then(|i| project.python[i].parsed.as_ref());
-    let (start, end) = match parsed {
-        Some(p) if !range.is_empty() => (p.position(range.start()), p.position(range.end())),
-        _ => Default::default(),
+    let (file, range) = match at.origin {
+        Some(o) => (o.file, o.range),
+        None => (target.file, TextRange::default()),
     };
-    let (line, column) = if start.line == 0 {
-        (1, 1)
-    } else {
-        (start.line, start.column)
+    let py = &project.python[file];
+    let module = &target.module;
+    let f = Finding {
+        settings_module: Some(module.clone()),
+        ..Finding::new(meta, &py.rel, &format!("{module}:{key}"), Confidence::High)
     };
-    let (end_line, end_column) = if end.line == 0 {
-        (line, column)
-    } else {
-        (end.line, end.column)
-    };
-    Finding {
-        message,
-        line,
-        column,
-        end_line,
-        end_column,
-        fix,
-        settings_module: Some(module.to_string()),
-        source_line: parsed
-            .map(|p| p.line_text(line).to_string())
-            .unwrap_or_default(),
-        ..Finding::new(meta, path, &format!("{module}:{key}"), Confidence::High)
-    }
+    djguard_static::rules::place_in_python(f, py.parsed.as_ref(), range)
 }
 
 fn capitalize(s: &str) -> String {

@@ -86,21 +86,9 @@ pub fn run(project: &Project, enabled: &dyn Fn(&RuleMeta) -> bool, want_contexts
     Outcome { findings, contexts }
 }
 
-fn location(ix: &Index, file: FileId, range: TextRange) -> (u32, u32, u32, u32, String) {
-    match ix.files[file].parsed {
-        Some(p) => {
-            let s = p.position(range.start());
-            let e = p.position(range.end());
-            (
-                s.line,
-                s.column,
-                e.line,
-                e.column,
-                p.line_text(s.line).to_string(),
-            )
-        }
-        None => (1, 1, 1, 1, String::new()),
-    }
+/// A finding placed at a range of an indexed file.
+fn placed(ix: &Index, f: Finding, file: FileId, range: TextRange) -> Finding {
+    crate::rules::place_in_python(f, ix.files[file].parsed, range)
 }
 
 fn at(ix: &Index, file: FileId, range: TextRange) -> String {
@@ -110,7 +98,6 @@ fn at(ix: &Index, file: FileId, range: TextRange) -> String {
 fn from_event(ix: &Index, e: &taint::Event) -> Finding {
     let rule = e.sink.rule;
     let fix = crate::rules::code::taint_rule(rule.id).map_or("", |r| r.fix);
-    let (line, column, end_line, end_column, source_line) = location(ix, e.sink.file, e.sink.range);
     let func = e
         .sink
         .func
@@ -170,29 +157,20 @@ fn from_event(ix: &Index, e: &taint::Event) -> Finding {
             (message, Vec::new(), format!("{func}:{}", e.sink.name))
         }
     };
-    Finding {
+    let f = Finding {
         message,
-        line,
-        column,
-        end_line,
-        end_column,
         fix: fix.to_string(),
         flow,
-        source_line,
         ..Finding::new(rule, ix.rel(e.sink.file), &key, e.confidence)
-    }
+    };
+    placed(ix, f, e.sink.file, e.sink.range)
 }
 
 fn from_hit(ix: &Index, meta: &'static RuleMeta, h: Hit) -> Finding {
-    let (line, column, end_line, end_column, source_line) = location(ix, h.file, h.range);
-    Finding {
+    let f = Finding {
         message: h.message,
-        line,
-        column,
-        end_line,
-        end_column,
         fix: h.fix,
-        source_line,
-        ..Finding::new(meta, ix.rel(h.file), &h.key, h.confidence)
-    }
+        ..Finding::new(meta, ix.rel(h.at.file), &h.key, h.confidence)
+    };
+    placed(ix, f, h.at.file, h.at.range)
 }

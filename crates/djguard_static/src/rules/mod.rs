@@ -9,3 +9,53 @@ pub mod project;
 pub mod templates;
 
 pub use djguard_core::rule::RuleMeta;
+
+use djguard_core::finding::{Confidence, Finding};
+use djguard_python::{ParsedModule, Span};
+
+/// What a rule found, before it becomes a [`Finding`]: where (`L`, in the terms of the engine
+/// that ran it: a file id and a range for code, a byte range for a template, a setting for the
+/// settings checks), the wording, and a location-free key for the fingerprint. Positions
+/// (lines, columns, the source line) are computed once, by [`place`], when the hit becomes a
+/// finding.
+#[derive(Clone, Debug)]
+pub struct Hit<L> {
+    pub at: L,
+    pub message: String,
+    pub fix: String,
+    /// Location-free identity for the fingerprint (the class or function name, the setting).
+    pub key: String,
+    pub confidence: Confidence,
+}
+
+/// Give a finding the position of a span of its file, with the text of its first line.
+/// Findings in a file without text (one that could not be read or parsed) point at line 1.
+pub fn place(mut f: Finding, span: Option<(Span, &str)>) -> Finding {
+    match span {
+        Some((s, line)) => {
+            f.line = s.start.line;
+            f.column = s.start.column;
+            f.end_line = s.end.line;
+            f.end_column = s.end.column;
+            f.source_line = line.to_string();
+        }
+        None => {
+            (f.line, f.column, f.end_line, f.end_column) = (1, 1, 1, 1);
+            f.source_line.clear();
+        }
+    }
+    f
+}
+
+/// [`place`] for a range of a parsed Python file.
+pub fn place_in_python(
+    f: Finding,
+    parsed: Option<&ParsedModule>,
+    range: djguard_python::TextRange,
+) -> Finding {
+    let span = parsed.map(|p| {
+        let s = p.span(range);
+        (s, p.line_text(s.start.line))
+    });
+    place(f, span)
+}

@@ -11,6 +11,7 @@ use crate::code::TemplateContext;
 
 use crate::finding::Finding;
 use crate::project::{FileError, Project};
+use crate::python::Lines;
 use crate::rules::RuleMeta;
 use crate::rules::templates::{TEMPLATE_RULES, TemplateFile};
 use crate::templates::library::Library;
@@ -315,7 +316,7 @@ fn audit_lexed(
 ) -> (Vec<Finding>, usize) {
     let (rel, src) = (l.rel, l.src.as_str());
     let analysis = html::analyse(src, &l.tokens);
-    let lines = LineStarts::new(src);
+    let lines = Lines::lf(src);
     let file = TemplateFile {
         rel,
         name: l.name,
@@ -342,9 +343,8 @@ fn audit_lexed(
         let mut hits = Vec::new();
         (rule.check)(&file, &mut hits);
         for h in hits {
-            let (line, column) = lines.position(src, h.start);
-            let (end_line, end_column) = lines.position(src, h.end.max(h.start));
-            if lines.suppressed(src, line, rule.meta.id) {
+            let span = lines.span(src, h.at.start, h.at.end);
+            if suppressed_at(&lines, src, span.start.line, rule.meta.id) {
                 suppressed += 1;
                 continue;
             }
@@ -357,60 +357,24 @@ fn audit_lexed(
             } else {
                 format!("{}#{n}", h.key)
             };
-            findings.push(Finding {
+            let f = Finding {
                 message: h.message,
-                line,
-                column,
-                end_line,
-                end_column,
                 fix: h.fix,
-                source_line: lines.text(src, line).to_string(),
                 ..Finding::new(&rule.meta, rel, &key, h.confidence)
-            });
+            };
+            let line = lines.line_text(src, span.start.line);
+            findings.push(crate::rules::place(f, Some((span, line))));
         }
     }
     (findings, suppressed)
 }
 
-/// Byte offsets of line starts, for 1-based line/column positions and suppression comments.
-struct LineStarts(Vec<usize>);
-
-impl LineStarts {
-    fn new(src: &str) -> Self {
-        let mut v = vec![0];
-        v.extend(src.match_indices('\n').map(|(i, _)| i + 1));
-        LineStarts(v)
-    }
-
-    fn position(&self, src: &str, offset: usize) -> (u32, u32) {
-        let offset = offset.min(src.len());
-        let line = self.0.partition_point(|&s| s <= offset).max(1);
-        let start = self.0.get(line - 1).copied().unwrap_or(0);
-        let column = src.get(start..offset).map_or(1, |s| s.chars().count() + 1);
-        (
-            u32::try_from(line).unwrap_or(u32::MAX),
-            u32::try_from(column).unwrap_or(u32::MAX),
-        )
-    }
-
-    fn text<'s>(&self, src: &'s str, line: u32) -> &'s str {
-        let i = (line as usize).saturating_sub(1);
-        let Some(&start) = self.0.get(i) else {
-            return "";
-        };
-        let end = self.0.get(i + 1).copied().unwrap_or(src.len());
-        src.get(start..end)
-            .unwrap_or("")
-            .trim_end_matches(['\n', '\r'])
-    }
-
-    /// `{# djguard: ignore[DJG201] #}` (or `ignore` alone) on the line or the line before.
-    fn suppressed(&self, src: &str, line: u32, rule: &str) -> bool {
-        [line, line.saturating_sub(1)]
-            .iter()
-            .filter(|l| **l > 0)
-            .any(|l| template_suppression(self.text(src, *l), rule))
-    }
+/// `{# djguard: ignore[DJG201] #}` (or `ignore` alone) on the line or the line before.
+fn suppressed_at(lines: &Lines, src: &str, line: u32, rule: &str) -> bool {
+    [line, line.saturating_sub(1)]
+        .iter()
+        .filter(|l| **l > 0)
+        .any(|l| template_suppression(lines.line_text(src, *l), rule))
 }
 
 fn template_suppression(line: &str, rule: &str) -> bool {

@@ -53,7 +53,7 @@
 //! - CWE-352: Cross-Site Request Forgery
 
 use super::support::{WRITE_HANDLERS, allowed_methods, decorators, last, only_safe_methods};
-use super::{Hit, PatternRule};
+use super::{Hit, InFile, PatternRule};
 use crate::code::ids::FileId;
 use crate::code::index::{ClassId, Def, FuncId, Index};
 use crate::finding::{Confidence, Severity};
@@ -368,8 +368,7 @@ fn class_guarded(ix: &Index, class: ClassId) -> Option<&'static str> {
 
 fn check(ix: &Index, out: &mut Vec<Hit>) {
     let hit = |file: FileId, range, name: &str, how: &str| Hit {
-        file,
-        range,
+        at: InFile { file, range },
         message: format!(
             "{name} is exempt from CSRF protection ({how}) and accepts POST, so other sites can submit requests with a logged-in user's cookies."
         ),

@@ -38,7 +38,7 @@
 //! - CWE-352: Cross-Site Request Forgery
 
 use super::support::{allowed_methods, last, only_safe_methods};
-use super::{Hit, PatternRule};
+use super::{Hit, InFile, PatternRule};
 use crate::code::ids::FileId;
 use crate::code::index::Index;
 use crate::finding::{Confidence, Severity};
@@ -148,8 +148,7 @@ fn check(ix: &Index, out: &mut Vec<Hit>) {
                 format!("{name}()")
             };
             out.push(Hit {
-                file: f.file,
-                range,
+                at: InFile { file: f.file, range },
                 message: format!(
                     "{view} answers GET requests but changes data with {what}; CSRF protection does not cover GET, so a link or image on another site can trigger it."
                 ),

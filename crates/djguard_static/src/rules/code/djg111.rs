@@ -30,7 +30,7 @@
 //! - CWE-330: Use of Insufficiently Random Values
 
 use super::support::{each_stmt, each_subexpr, target_name, words};
-use super::{Hit, PatternRule};
+use super::{Hit, InFile, PatternRule};
 use crate::code::ids::FileId;
 use crate::code::index::Index;
 use crate::finding::{Confidence, Severity};
@@ -159,8 +159,7 @@ fn check(ix: &Index, out: &mut Vec<Hit>) {
 
 fn hit(file: FileId, range: crate::python::TextRange, name: &str, q: &str, csp: bool) -> Hit {
     Hit {
-        file,
-        range,
+        at: InFile { file, range },
         message: format!(
             "{name} is made with {q}(), whose output can be predicted; secrets need the secrets module."
         ),

@@ -47,7 +47,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use super::support::{
     each_subexpr, enclosing_func, local_values, param_names, reads_request_data, target_name, words,
 };
-use super::{Hit, PatternRule};
+use super::{Hit, InFile, PatternRule};
 use crate::code::index::{Def, Index};
 use crate::finding::{Confidence, Severity};
 use crate::python::Ranged;
@@ -428,8 +428,7 @@ fn check(ix: &Index, out: &mut Vec<Hit>) {
                 return;
             };
             out.push(Hit {
-                file,
-                range: c.range(),
+                at: InFile { file, range: c.range() },
                 message: format!(
                     "{name} is compared with {}, which leaks through timing how much of a guess is right.",
                     if matches!(op, CmpOp::Eq) { "==" } else { "!=" }

@@ -27,7 +27,7 @@
 //! - CWE-916: Use of Password Hash With Insufficient Computational Effort
 
 use super::support::{each_subexpr, last, words};
-use super::{Hit, PatternRule};
+use super::{Hit, InFile, PatternRule};
 use crate::code::ids::FileId;
 use crate::code::index::Index;
 use crate::finding::{Confidence, Severity};
@@ -110,8 +110,7 @@ fn check(ix: &Index, out: &mut Vec<Hit>) {
                         )
                     {
                         out.push(Hit {
-                            file,
-                            range: c.range(),
+                            at: InFile { file, range: c.range() },
                             message: format!("make_password() is told to use the \"{}\" hasher, which is fast to brute-force.", h.value.to_str()),
                             fix: FIX.into(),
                             key: format!("make_password:{}", h.value.to_str()),
@@ -133,8 +132,7 @@ fn check(ix: &Index, out: &mut Vec<Hit>) {
             let Some(data) = data else { return };
             if let Some(text) = mentions_password(ix, file, data) {
                 out.push(Hit {
-                    file,
-                    range: c.range(),
+                    at: InFile { file, range: c.range() },
                     message: format!("{text} is hashed with {algo}, which is fast and unsalted enough to brute-force."),
                     fix: FIX.into(),
                     key: format!("{algo}:{text}"),

@@ -39,7 +39,7 @@ use crate::code::ids::FileId;
 use rustc_hash::FxHashMap as HashMap;
 
 use super::support::{enclosing_func, last, local_values, words};
-use super::{Hit, PatternRule};
+use super::{Hit, InFile, PatternRule};
 use crate::code::index::{Def, Index};
 use crate::finding::{Confidence, Severity};
 use crate::python::Ranged;
@@ -319,8 +319,7 @@ fn check(ix: &Index, out: &mut Vec<Hit>) {
                     };
                     let who = ix.text(file, attr.value.range());
                     out.push(Hit {
-                        file,
-                        range: a.range,
+                        at: InFile { file, range: a.range },
                         message: format!("{who}.password is set to a raw value; Django stores whatever is assigned, in clear text."),
                         fix: FIX.into(),
                         key: format!("{who}.password"),
@@ -380,8 +379,7 @@ fn check(ix: &Index, out: &mut Vec<Hit>) {
                 confidence = confidence.min(Confidence::Medium);
             }
             out.push(Hit {
-                file,
-                range: c.range(),
+                at: InFile { file, range: c.range() },
                 message: format!("{func}() stores password= as given ({how}), in clear text; Django does not hash it on save."),
                 fix: FIX.into(),
                 key: format!("{func}:password"),

@@ -48,7 +48,7 @@
 //! - CWE-915: Improperly Controlled Modification of Dynamically-Determined Object Attributes
 
 use super::support::{enclosing_func, last, words};
-use super::{Hit, PatternRule};
+use super::{Hit, InFile, PatternRule};
 use crate::code::ids::FileId;
 use crate::code::index::{ClassId, Def, Index};
 use crate::finding::{Confidence, Severity};
@@ -479,8 +479,7 @@ fn check(ix: &Index, out: &mut Vec<Hit>) {
         // not visible, so this is a review item, not a proven exposure.
         let runtime = fields_changed_at_run_time(ix, c);
         out.push(Hit {
-            file: c.file,
-            range,
+            at: InFile { file: c.file, range },
             message: format!(
                 "{kind} {name} uses {how} on {model_text}, {why}, so a request can set fields it should never touch.{}",
                 if runtime {
@@ -512,8 +511,7 @@ fn check(ix: &Index, out: &mut Vec<Hit>) {
                     let func = ix.text(file, call.func.range());
                     let spread = ix.text(file, k.value.range());
                     out.push(Hit {
-                        file,
-                        range: call.range(),
+                        at: InFile { file, range: call.range() },
                         message: format!("{func}(**{spread}) copies every submitted field into the model, including ones the user must not set."),
                         fix: "Validate the input with a form or serializer that lists its fields, and pass only cleaned, named values.".into(),
                         key: format!("{func}:**{spread}"),
@@ -538,8 +536,7 @@ fn check(ix: &Index, out: &mut Vec<Hit>) {
                     && matches!(c.arguments.args.get(1), Some(Expr::Name(n)) if n.id == key.id)
                 {
                     out.push(Hit {
-                        file,
-                        range: c.range(),
+                        at: InFile { file, range: c.range() },
                         message: format!("setattr() in a loop over {iter} lets the request set any attribute of the object."),
                         fix: "Copy only an explicit list of allowed fields, validated by a form or serializer.".into(),
                         key: format!("setattr:{iter}"),

@@ -33,7 +33,7 @@
 //! - CWE-862: Missing Authorization
 
 use super::support::{WRITE_HANDLERS, decorators, last, words};
-use super::{Hit, PatternRule};
+use super::{Hit, InFile, PatternRule};
 use crate::code::ids::FileId;
 use crate::code::index::{ClassId, Index};
 use crate::finding::{Confidence, Severity};
@@ -238,8 +238,7 @@ fn check(ix: &Index, out: &mut Vec<Hit>) {
             && let Some(how) = open_list(ix, ix.classes[owner].file, e)
         {
             out.push(Hit {
-                file: c.file,
-                range: if owner == cid { e.range() } else { c.def.name.range() },
+                at: InFile { file: c.file, range: if owner == cid { e.range() } else { c.def.name.range() } },
                 message: format!("{name} accepts writes and its permission_classes is {}, so anyone can create, change or delete through it.", if how == "empty" { "empty" } else { "[AllowAny]" }),
                 fix: FIX.into(),
                 key: format!("{name}:permission_classes"),
@@ -252,8 +251,7 @@ fn check(ix: &Index, out: &mut Vec<Hit>) {
             && ix.class_attr(cid, "permission_classes").is_none()
         {
             out.push(Hit {
-                file: c.file,
-                range: if owner == cid { e.range() } else { c.def.name.range() },
+                at: InFile { file: c.file, range: if owner == cid { e.range() } else { c.def.name.range() } },
                 message: format!("{name} accepts writes with authentication_classes empty, so no request is authenticated; unless the default permissions refuse every request, anyone can write."),
                 fix: FIX.into(),
                 key: format!("{name}:authentication_classes"),
@@ -297,8 +295,7 @@ fn check(ix: &Index, out: &mut Vec<Hit>) {
         if let (true, Some((how, range))) = (write, open) {
             let name = f.def.name.as_str();
             out.push(Hit {
-                file: f.file,
-                range,
+                at: InFile { file: f.file, range },
                 message: format!("{name}() accepts writes and its permission_classes is {}, so anyone can call it.", if how == "empty" { "empty" } else { "[AllowAny]" }),
                 fix: FIX.into(),
                 key: format!("{name}:permission_classes"),

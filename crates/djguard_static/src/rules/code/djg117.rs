@@ -25,7 +25,7 @@
 //! - CWE-295: Improper Certificate Validation
 
 use super::support::last;
-use super::{Hit, PatternRule};
+use super::{Hit, InFile, PatternRule};
 use crate::code::ids::FileId;
 use crate::code::index::Index;
 use crate::finding::{Confidence, Severity};
@@ -82,8 +82,7 @@ fn check(ix: &Index, out: &mut Vec<Hit>) {
         }
         let mut hit = |range, what: String| {
             out.push(Hit {
-                file,
-                range,
+                at: InFile { file, range },
                 message: format!("{what} turns TLS certificate verification off, so anyone on the network path can impersonate the server."),
                 fix: FIX.into(),
                 key: what.clone(),

@@ -35,7 +35,7 @@
 //! - CWE-798: Use of Hard-coded Credentials
 
 use super::support::{is_settings_file, is_test_file, last, target_name, words};
-use super::{Hit, PatternRule};
+use super::{Hit, InFile, PatternRule};
 use crate::code::index::{ClassId, FileId, FuncId, Index, Table};
 use crate::finding::{Confidence, Severity};
 use crate::python::Ranged;
@@ -185,8 +185,7 @@ fn check(ix: &Index, out: &mut Vec<Hit>) {
         let mut push = |out: &mut Vec<Hit>, range: TextRange, msg: String, key: String, c| {
             if !skipped(range) && seen.insert(range) {
                 out.push(Hit {
-                    file,
-                    range,
+                    at: InFile { file, range },
                     message: msg,
                     fix: FIX.into(),
                     key,

@@ -136,16 +136,15 @@ pub struct TaintRule {
     pub fix: &'static str,
 }
 
-/// What a pattern rule found.
-pub struct Hit {
+/// Where a code finding is: a file of the index and a range of it.
+#[derive(Clone, Copy, Debug)]
+pub struct InFile {
     pub file: FileId,
     pub range: TextRange,
-    pub message: String,
-    pub fix: String,
-    /// Location-free identity for the fingerprint (e.g. the class or function name).
-    pub key: String,
-    pub confidence: Confidence,
 }
+
+/// What a pattern rule found.
+pub type Hit = super::Hit<InFile>;
 
 pub struct PatternRule {
     pub meta: RuleMeta,

@@ -67,31 +67,33 @@ impl DjangoRule {
 /// decide.
 pub type Outcome = Known<Vec<Hit>>;
 
-/// One emitted message. `setting` anchors the finding where that setting was written (or at
-/// the top of the settings module when it is Django's default).
-pub struct Hit {
+/// Where a settings finding is reported: where `setting` was written (or the top of the
+/// settings module when it is Django's default), unless `origin` points at code instead.
+#[derive(Clone, Debug)]
+pub struct SettingAt {
     pub setting: String,
-    pub message: String,
-    pub fix: String,
-    /// Distinguishes repeated messages of one check (W025 per fallback key).
-    pub key: String,
     /// Where to report it, when that is code rather than a setting (file index, range).
-    pub at: Option<crate::settings::eval::Origin>,
-    /// Below high when the exact condition holds but the project may provide the protection
-    /// another way djguard cannot judge (a project subclass of the middleware).
-    pub confidence: Option<crate::finding::Confidence>,
+    pub origin: Option<crate::settings::eval::Origin>,
 }
+
+/// One emitted message. `key` distinguishes repeated messages of one check (W025 per
+/// fallback key). Confidence is below high when the exact condition holds but the project may
+/// provide the protection another way djguard cannot judge (a project subclass of the
+/// middleware).
+pub type Hit = super::Hit<SettingAt>;
 
 impl Hit {
     pub fn new(setting: impl Into<String>, message: String, fix: impl Into<String>) -> Hit {
         let setting = setting.into();
         Hit {
             key: setting.clone(),
-            setting,
+            at: SettingAt {
+                setting,
+                origin: None,
+            },
             message,
             fix: fix.into(),
-            at: None,
-            confidence: None,
+            confidence: crate::finding::Confidence::High,
         }
     }
 }
@@ -113,7 +115,7 @@ pub fn project_stand_in(django_class: &str, local: &str, header: Option<&str>) -
             "If {local} keeps Django's behaviour, silence the check (SILENCED_SYSTEM_CHECKS or # djguard: ignore); otherwise list '{django_class}' in MIDDLEWARE."
         ),
     );
-    hit.confidence = Some(crate::finding::Confidence::Medium);
+    hit.confidence = crate::finding::Confidence::Medium;
     hit
 }
 

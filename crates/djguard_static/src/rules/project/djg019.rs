@@ -66,7 +66,7 @@ fn check(cx: &DjangoCx) -> Outcome {
                 format!("The admin is mounted at {:?}, the first path scanners try, so its login draws automated password guessing.", u.route.unwrap_or_default()),
                 "Mount admin.site.urls at a non-default path (from configuration), and rate-limit its login.",
             );
-            h.at = Some(Origin { file: u.file, range: u.range });
+            h.at.origin = Some(Origin { file: u.file, range: u.range });
             h
         })
         .into_iter()

@@ -59,7 +59,7 @@ fn check(cx: &DjangoCx) -> Outcome {
                 "The URL conf routes requests to django.views.static.serve outside an `if settings.DEBUG:` block, so production serves files through Django's development view.".into(),
                 "Serve static and media files with the web server, WhiteNoise or object storage; keep `serve` under `if settings.DEBUG:`.",
             );
-            h.at = Some(Origin { file: u.file, range: u.range });
+            h.at.origin = Some(Origin { file: u.file, range: u.range });
             h
         })
         .collect())

@@ -83,8 +83,7 @@ fn check(t: &TemplateFile, out: &mut Vec<Hit>) {
                 ),
             };
             out.push(Hit {
-                start: tok.start,
-                end: tok.end,
+                at: tok.start..tok.end,
                 message,
                 fix: FIX.into(),
                 key: format!("safe:{}", var.base),
@@ -100,8 +99,7 @@ fn check(t: &TemplateFile, out: &mut Vec<Hit>) {
                 .is_some_and(|a| a.eq_ignore_ascii_case("off") || a.eq_ignore_ascii_case("false"))
         {
             out.push(Hit {
-                start: tok.start,
-                end: tok.end,
+                at: tok.start..tok.end,
                 message: format!(
                     "{} switches escaping off for the whole block; every variable in it is printed as HTML.",
                     shown(t.text(tok))

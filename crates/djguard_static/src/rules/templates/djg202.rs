@@ -102,8 +102,7 @@ fn check(t: &TemplateFile, out: &mut Vec<Hit>) {
             continue;
         };
         out.push(Hit {
-            start: tok.start,
-            end: tok.end,
+            at: tok.start..tok.end,
             message: format!(
                 "{} is printed inside <script>, where HTML escaping does not stop a value from ending the string or the script.{from}",
                 shown(t.text(tok))

@@ -69,8 +69,7 @@ fn check(t: &TemplateFile, out: &mut Vec<Hit>) {
             continue;
         };
         out.push(Hit {
-            start: tok.start,
-            end: tok.end,
+            at: tok.start..tok.end,
             message: format!(
                 "{} is the unquoted value of `{attr}`: a space in it ends the value and can add attributes such as event handlers.{from}",
                 shown(t.text(tok))

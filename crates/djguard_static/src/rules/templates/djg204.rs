@@ -75,8 +75,7 @@ fn check(t: &TemplateFile, out: &mut Vec<Hit>) {
             continue;
         };
         out.push(Hit {
-            start: tok.start,
-            end: tok.end,
+            at: tok.start..tok.end,
             message: format!(
                 "{} is the whole `{attr}` URL; if a user can set it, `javascript:` URLs run script despite escaping.{from}",
                 shown(t.text(tok))

@@ -67,8 +67,7 @@ fn check(t: &TemplateFile, out: &mut Vec<Hit>) {
             continue;
         };
         out.push(Hit {
-            start: tok.start,
-            end: tok.end,
+            at: tok.start..tok.end,
             message: format!(
                 "{} is inside the `{attr}` handler, where the browser decodes Django's HTML escaping before running the code.{from}",
                 shown(t.text(tok))

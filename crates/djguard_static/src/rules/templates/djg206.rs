@@ -191,8 +191,7 @@ fn check(t: &TemplateFile, out: &mut Vec<Hit>) {
             || script_submitted(tag)
             || crispy_doubt;
         out.push(Hit {
-            start: tag.start,
-            end: tag.end,
+            at: tag.start..tag.end,
             message: "This POST form has no {% csrf_token %}: Django rejects it with 403, and the usual workaround, @csrf_exempt, opens the view to cross-site request forgery.".into(),
             fix: "Add {% csrf_token %} inside the form (Jinja2: {{ csrf_input }}).".into(),
             key: format!("form:{}", value("action")),

@@ -41,8 +41,7 @@ fn check(t: &TemplateFile, out: &mut Vec<Hit>) {
     for (_, tok) in t.tags() {
         if lexer::tag_name(t.inner(tok)) == "debug" {
             out.push(Hit {
-                start: tok.start,
-                end: tok.end,
+                at: tok.start..tok.end,
                 message: "{% debug %} prints the whole template context and the loaded modules into the page.".into(),
                 fix: "Remove the tag; use django-debug-toolbar in development.".into(),
                 key: "debug".into(),

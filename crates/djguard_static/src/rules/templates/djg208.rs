@@ -60,8 +60,7 @@ fn check(t: &TemplateFile, out: &mut Vec<Hit>) {
         let rel = value("rel").unwrap_or_default().to_ascii_lowercase();
         if blank && variable && !rel.contains("noopener") && !rel.contains("noreferrer") {
             out.push(Hit {
-                start: tag.start,
-                end: tag.end,
+                at: tag.start..tag.end,
                 message: "This link opens a variable URL in a new tab without rel=\"noopener\", so the opened page can redirect this tab (reverse tabnabbing) in older browsers.".into(),
                 fix: "Add rel=\"noopener noreferrer\".".into(),
                 key: format!("blank:{}", value("href").unwrap_or_default()),

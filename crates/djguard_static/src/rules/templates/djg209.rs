@@ -37,7 +37,7 @@ use crate::finding::{Confidence, Severity};
 use crate::python::Ranged;
 use crate::python::ast::Expr;
 use crate::rules::RuleMeta;
-use crate::rules::code::{Hit, PatternRule};
+use crate::rules::code::{Hit, InFile, PatternRule};
 
 pub static RULE: PatternRule = PatternRule {
     meta: RuleMeta {
@@ -94,8 +94,7 @@ fn check(ix: &Index, out: &mut Vec<Hit>) {
                 ),
             };
             out.push(Hit {
-                file,
-                range: c.range(),
+                at: InFile { file, range: c.range() },
                 message: message.into(),
                 fix: FIX.into(),
                 key: format!("jinja-env:{}", ix.text(file, c.func.range())),

@@ -34,7 +34,7 @@ use crate::finding::{Confidence, Severity};
 use crate::python::Ranged;
 use crate::python::ast::{self, Expr, Stmt};
 use crate::rules::RuleMeta;
-use crate::rules::code::{Hit, PatternRule};
+use crate::rules::code::{Hit, InFile, PatternRule};
 
 pub static RULE: PatternRule = PatternRule {
     meta: RuleMeta {
@@ -193,8 +193,7 @@ fn check(ix: &Index, out: &mut Vec<Hit>) {
         returns(&f.def.body, &mut rets);
         if let Some(r) = rets.into_iter().find(|r| interpolates(r, arg)) {
             out.push(Hit {
-                file: f.file,
-                range: r.range(),
+                at: InFile { file: f.file, range: r.range() },
                 message: format!(
                     "Filter {}() is registered with is_safe=True but puts its argument `{arg}` into the result unescaped: for safe input Django prints the result as HTML, argument included.",
                     f.def.name.as_str()

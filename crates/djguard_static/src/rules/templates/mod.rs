@@ -149,15 +149,7 @@ impl TemplateFile<'_> {
 }
 
 /// What a template rule found: a byte range of the template and the wording.
-pub struct Hit {
-    pub start: usize,
-    pub end: usize,
-    pub message: String,
-    pub fix: String,
-    /// Location-free identity for the fingerprint.
-    pub key: String,
-    pub confidence: Confidence,
-}
+pub type Hit = super::Hit<std::ops::Range<usize>>;
 
 pub struct TemplateRule {
     pub meta: RuleMeta,
