@@ -115,7 +115,7 @@ pub fn query(
             Err(e) => db.errors.push(super::DepError {
                 path: format!("{api}/v1/vulns/{id}"),
                 line: None,
-                message: e,
+                message: e.to_string(),
             }),
         }
     }

@@ -422,28 +422,39 @@ fn ghsa_label(db: Option<&serde_json::Value>) -> Option<Severity> {
     })
 }
 
+/// Why one advisory document was skipped (the message names what it is not).
+#[derive(Debug, thiserror::Error)]
+pub enum DocumentError {
+    #[error("not valid JSON: {0}")]
+    Json(serde_json::Error),
+    #[error("not UTF-8 text")]
+    NotUtf8,
+    #[error("not valid YAML: {0}")]
+    Yaml(serde_yaml_ng::Error),
+    #[error("not an OSV record: {0}")]
+    NotARecord(serde_json::Error),
+}
+
 /// Parse one advisory document (JSON or YAML, one record or a list of records).
-pub fn parse_document(name: &str, bytes: &[u8]) -> Result<Vec<Record>, String> {
+pub fn parse_document(name: &str, bytes: &[u8]) -> Result<Vec<Record>, DocumentError> {
     let lower = name.to_ascii_lowercase();
     if lower.ends_with(".json") {
-        let v: serde_json::Value =
-            serde_json::from_slice(bytes).map_err(|e| format!("not valid JSON: {e}"))?;
+        let v: serde_json::Value = serde_json::from_slice(bytes).map_err(DocumentError::Json)?;
         return records_of(v);
     }
-    let text = std::str::from_utf8(bytes).map_err(|_| "not UTF-8 text".to_string())?;
-    let v: serde_json::Value =
-        serde_yaml_ng::from_str(text).map_err(|e| format!("not valid YAML: {e}"))?;
+    let text = std::str::from_utf8(bytes).map_err(|_| DocumentError::NotUtf8)?;
+    let v: serde_json::Value = serde_yaml_ng::from_str(text).map_err(DocumentError::Yaml)?;
     records_of(v)
 }
 
-fn records_of(v: serde_json::Value) -> Result<Vec<Record>, String> {
+fn records_of(v: serde_json::Value) -> Result<Vec<Record>, DocumentError> {
     let items = match v {
         serde_json::Value::Array(items) => items,
         other => vec![other],
     };
     items
         .into_iter()
-        .map(|i| serde_json::from_value::<Record>(i).map_err(|e| format!("not an OSV record: {e}")))
+        .map(|i| serde_json::from_value::<Record>(i).map_err(DocumentError::NotARecord))
         .collect()
 }
 
@@ -816,5 +827,18 @@ mod tests {
             cvss_severity("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N"),
             Some(Severity::Critical)
         );
+    }
+
+    #[test]
+    fn a_skipped_document_says_what_it_is_not() {
+        let msg = |name: &str, bytes: &[u8]| match parse_document(name, bytes) {
+            Err(e) => e.to_string(),
+            Ok(r) => format!("parsed {} records", r.len()),
+        };
+        assert!(msg("a.json", b"{").starts_with("not valid JSON: "));
+        assert_eq!(msg("a.yaml", b"id: \xff"), "not UTF-8 text");
+        assert!(msg("a.yml", b"id: [unclosed").starts_with("not valid YAML: "));
+        assert!(msg("a.json", br#"{"id": 5}"#).starts_with("not an OSV record: "));
+        assert!(msg("a.json", br#"[{"id": "X-1"}, 3]"#).starts_with("not an OSV record: "));
     }
 }

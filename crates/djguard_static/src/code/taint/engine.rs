@@ -516,9 +516,9 @@ impl<'x, 'a> Engine<'x, 'a> {
                     })
                 }),
                 weak: source.is_some_and(|f| f.weak),
-                konst: v.konst,
-                escaped: v.safe,
-                anchored: v.anchored,
+                konst: v.is_const(),
+                escaped: v.is_safe(),
+                anchored: v.is_anchored(),
             });
         }
     }

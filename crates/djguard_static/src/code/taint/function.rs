@@ -198,7 +198,7 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
     pub(super) fn checked() -> AVal {
         AVal {
             kind: Kind::Checked,
-            safe: true,
+            facts: Facts::SAFE,
             ..AVal::default()
         }
     }
@@ -420,8 +420,7 @@ pub(super) fn arg_expr<'e>(
 pub(super) fn element(v: &AVal) -> AVal {
     AVal {
         taint: v.taint.clone(),
-        konst: v.konst,
-        safe: v.safe,
+        facts: v.facts & (Facts::CONST | Facts::SAFE),
         ..AVal::default()
     }
 }

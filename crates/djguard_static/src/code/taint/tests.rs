@@ -48,13 +48,13 @@ fn tainted(v: &AVal) -> bool {
 #[test]
 fn receiver_call_reads_the_request_and_keeps_its_own_path_anchored() {
     let v = last_call("request.get_full_path()\n", |cx, c| cx.receiver_call(c)).expect("decided");
-    assert!(tainted(&v) && v.anchored);
+    assert!(tainted(&v) && v.is_anchored());
     // The host of build_absolute_uri() with a constant path is validated and ours.
     let v = last_call("request.build_absolute_uri('/done/')\n", |cx, c| {
         cx.receiver_call(c)
     })
     .expect("decided");
-    assert!(!tainted(&v) && v.anchored && v.safe);
+    assert!(!tainted(&v) && v.is_anchored() && v.is_safe());
     // A method of a plain value is not the receiver's to decide.
     assert!(last_call("x = 'a'\nx.upper()\n", |cx, c| cx.receiver_call(c)).is_none());
 }
@@ -66,7 +66,7 @@ fn encoder_call_recognises_a_replacement_of_every_angle_bracket() {
         |cx, c| cx.encoder_call(c),
     )
     .expect("decided");
-    assert!(v.safe && !tainted(&v));
+    assert!(v.is_safe() && !tainted(&v));
     assert!(
         last_call("q = request.GET['q']\nq.replace('a', 'b')\n", |cx, c| cx
             .encoder_call(c))
@@ -81,7 +81,7 @@ fn escaping_call_treats_rendering_as_escaped_output() {
         |cx, c| cx.escaping_call(c),
     )
     .expect("decided");
-    assert!(v.safe);
+    assert!(v.is_safe());
     assert!(last_call("print(request.GET['q'])\n", |cx, c| cx.escaping_call(c)).is_none());
 }
 
@@ -92,7 +92,7 @@ fn known_or_project_call_applies_sanitisers_and_project_summaries() {
         |cx, c| cx.known_or_project_call(c),
     )
     .expect("decided");
-    assert!(v.safe && !tainted(&v));
+    assert!(v.is_safe() && !tainted(&v));
     // A project function passes its parameter through: the request data comes back out.
     let v = last_call(
         "def same(v):\n    return v\nsame(request.GET['q'])\n",
@@ -108,9 +108,9 @@ fn string_method_formats_constant_templates_and_propagates_request_data() {
         cx.string_method(c)
     })
     .expect("decided");
-    assert!(tainted(&v) && v.formatted && v.anchored);
+    assert!(tainted(&v) && v.is_formatted() && v.is_anchored());
     let v = last_call("'abc'.upper()\n", |cx, c| cx.string_method(c)).expect("decided");
-    assert!(v.konst);
+    assert!(v.is_const());
     let v = last_call("q = request.GET['q']\nq.strip()\n", |cx, c| {
         cx.string_method(c)
     })

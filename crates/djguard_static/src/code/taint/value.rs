@@ -189,21 +189,67 @@ pub enum Kind {
     Upload,
 }
 
+bitflags::bitflags! {
+    /// What is known about how a value was built. Each fact is a promise about the whole
+    /// value, so it survives joining two values only when both sides keep it
+    /// ([`Facts::join`]; a constant counts as safe there), except `FORMATTED`, which either
+    /// side sets.
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+    pub struct Facts: u8 {
+        /// A literal constant (or built only from constants).
+        const CONST = 1;
+        /// Built by string formatting from at least one non-constant part.
+        const FORMATTED = 1 << 1;
+        /// The output of a sanitiser or escaper (or built only from those and constants).
+        const SAFE = 1 << 2;
+        /// The string starts with a constant that fixes where a URL points (`/path`, `?q=`,
+        /// `https://host/`), or is the request's own path: a redirect or fetch to it stays
+        /// on a known origin whatever follows.
+        const ANCHORED = 1 << 3;
+    }
+}
+
+impl Facts {
+    /// These facts when `cond` holds, none otherwise.
+    pub fn only_if(self, cond: bool) -> Facts {
+        if cond { self } else { Facts::empty() }
+    }
+
+    /// Harmless to print in HTML: escaped, or a constant.
+    pub fn harmless(self) -> bool {
+        self.intersects(Facts::SAFE | Facts::CONST)
+    }
+
+    /// A value built from parts goes on being constant while every part is, and safe while
+    /// every part is harmless; what it says about formatting and origin the builder decides.
+    pub fn absorb(&mut self, part: Facts) {
+        self.set(
+            Facts::CONST,
+            self.contains(Facts::CONST) && part.contains(Facts::CONST),
+        );
+        self.set(Facts::SAFE, self.contains(Facts::SAFE) && part.harmless());
+    }
+
+    /// The facts of a value that is one of two (branches, loop iterations): constant only
+    /// when both are, safe when both are harmless, formatted when either is. Anchoring
+    /// depends on the taint too, so [`AVal::join`] decides it.
+    pub fn join(&mut self, other: Facts) {
+        let safe = self.harmless() && other.harmless();
+        let konst = self.contains(Facts::CONST) && other.contains(Facts::CONST);
+        let formatted = self.contains(Facts::FORMATTED) || other.contains(Facts::FORMATTED);
+        self.set(Facts::SAFE, safe);
+        self.set(Facts::CONST, konst);
+        self.set(Facts::FORMATTED, formatted);
+    }
+}
+
 /// The abstract value of an expression.
 #[derive(Clone, Debug, Default)]
 pub struct AVal {
     pub taint: Taint,
     pub kind: Kind,
-    /// A literal constant (or built only from constants).
-    pub konst: bool,
-    /// Built by string formatting from at least one non-constant part.
-    pub formatted: bool,
-    /// The output of a sanitiser or escaper (or built only from those and constants).
-    pub safe: bool,
-    /// The string starts with a constant that fixes where a URL points (`/path`, `?q=`,
-    /// `https://host/`), or is the request's own path: a redirect or fetch to it stays on a
-    /// known origin whatever follows.
-    pub anchored: bool,
+    /// Constant, formatted, escaped, anchored as a URL.
+    pub facts: Facts,
     /// Anchored when the argument for this parameter of the current function is (a URL built
     /// as `f"{base}{query}"` from a parameter `base`): decided at each call.
     pub anchored_if: Option<u16>,
@@ -218,8 +264,7 @@ pub(super) const MAX_KEYS: usize = 64;
 /// Set `key` of a dict value to `v` (tracked keys only; the dict's taint includes it).
 pub(super) fn set_key(obj: &mut AVal, key: &str, v: &AVal) {
     obj.taint.union(&v.taint);
-    obj.konst &= v.konst;
-    obj.safe &= v.safe || v.konst;
+    obj.facts.absorb(v.facts);
     let keys = Arc::make_mut(obj.keys.get_or_insert_with(Default::default));
     if let Some(i) = keys.iter().position(|(k, _)| k == key) {
         keys[i].1 = strip_keys(v);
@@ -298,13 +343,13 @@ pub fn fixed_origin(s: &str) -> bool {
 /// Whether a value at the start of a URL leaves its origin out of the client's hands: not
 /// request data, or request data that is itself anchored.
 pub(super) fn origin_safe(v: &AVal) -> bool {
-    v.anchored || v.taint.source.is_none() && v.taint.params.is_empty()
+    v.is_anchored() || v.taint.source.is_none() && v.taint.params.is_empty()
 }
 
 /// Whether a value at the start of a URL fixes where it points: anchored, or a value the
 /// code computed itself (a setting, `reverse()`), but not a constant that fixes nothing (`""`).
 pub(super) fn starts_fixed(v: &AVal) -> bool {
-    v.anchored || (v.taint.source.is_none() && v.taint.params.is_empty() && !v.konst)
+    v.is_anchored() || (v.taint.source.is_none() && v.taint.params.is_empty() && !v.is_const())
 }
 
 /// A formatted string starting with the constant `prefix` and then (when there is one) a value
@@ -330,7 +375,7 @@ pub(super) fn anchor_param(prefix: &str, first: Option<&AVal>) -> Option<u16> {
             !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '+')
         });
     let v = first?;
-    if !at_start || v.anchored {
+    if !at_start || v.is_anchored() {
         return None;
     }
     if v.anchored_if.is_some() {
@@ -362,35 +407,53 @@ pub(super) fn fstring_prefix(f: &ast::ExprFString) -> String {
 }
 
 impl AVal {
-    pub(super) fn konst() -> AVal {
+    /// A value with these facts and nothing else known.
+    pub(super) fn with(facts: Facts) -> AVal {
         AVal {
-            konst: true,
+            facts,
             ..AVal::default()
         }
+    }
+
+    pub(super) fn konst() -> AVal {
+        AVal::with(Facts::CONST)
     }
 
     /// The start of a value built from parts (a string, a collection): constant and safe
     /// until a part says otherwise.
     pub(super) fn built() -> AVal {
-        AVal {
-            konst: true,
-            safe: true,
-            ..AVal::default()
-        }
+        AVal::with(Facts::CONST | Facts::SAFE)
     }
 
     /// Add a part to a built value: its taint, and whether it is constant and safe.
     pub(super) fn absorb(&mut self, part: &AVal) {
         self.taint.union(&part.taint);
-        self.konst &= part.konst;
-        self.safe &= part.safe || part.konst;
+        self.facts.absorb(part.facts);
     }
 
     pub(super) fn safe() -> AVal {
-        AVal {
-            safe: true,
-            ..AVal::default()
-        }
+        AVal::with(Facts::SAFE)
+    }
+
+    pub fn is_const(&self) -> bool {
+        self.facts.contains(Facts::CONST)
+    }
+
+    pub fn is_formatted(&self) -> bool {
+        self.facts.contains(Facts::FORMATTED)
+    }
+
+    pub fn is_safe(&self) -> bool {
+        self.facts.contains(Facts::SAFE)
+    }
+
+    pub fn is_anchored(&self) -> bool {
+        self.facts.contains(Facts::ANCHORED)
+    }
+
+    /// Harmless to print in HTML: escaped, or a constant.
+    pub fn harmless(&self) -> bool {
+        self.facts.harmless()
     }
 
     pub(super) fn join(&mut self, other: &AVal) {
@@ -399,14 +462,44 @@ impl AVal {
         if self.kind == Kind::Plain {
             self.kind = other.kind;
         }
-        // Either escaped or constant on each side: harmless to mark safe.
-        self.safe = (self.safe || self.konst) && (other.safe || other.konst);
-        self.konst &= other.konst;
-        self.formatted |= other.formatted;
-        self.anchored = anchored;
+        self.facts.join(other.facts);
+        self.facts.set(Facts::ANCHORED, anchored);
         if self.anchored_if != other.anchored_if {
             self.anchored_if = None;
         }
         join_keys(&mut self.keys, &other.keys);
+    }
+}
+
+#[cfg(test)]
+mod facts_tests {
+    use super::Facts;
+
+    #[test]
+    fn join_keeps_a_fact_only_when_both_sides_promise_it() {
+        // A constant on one branch and escaped output on the other: safe, not constant.
+        let mut f = Facts::CONST;
+        f.join(Facts::SAFE);
+        assert_eq!(f, Facts::SAFE);
+        // Formatting on either branch marks the join formatted.
+        let mut f = Facts::CONST;
+        f.join(Facts::FORMATTED);
+        assert_eq!(f, Facts::FORMATTED);
+        // Two constants: constant, and harmless so marked safe. Anchoring is left as it was
+        // (AVal::join decides it with the taint).
+        let mut f = Facts::ANCHORED | Facts::CONST;
+        f.join(Facts::CONST);
+        assert_eq!(f, Facts::ANCHORED | Facts::CONST | Facts::SAFE);
+    }
+
+    #[test]
+    fn absorb_stays_constant_and_safe_only_while_every_part_is() {
+        let mut f = Facts::CONST | Facts::SAFE;
+        f.absorb(Facts::CONST);
+        assert_eq!(f, Facts::CONST | Facts::SAFE);
+        f.absorb(Facts::SAFE);
+        assert_eq!(f, Facts::SAFE);
+        f.absorb(Facts::empty());
+        assert_eq!(f, Facts::empty());
     }
 }

@@ -125,18 +125,15 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                         && c.args.first().is_some_and(|a| a.taint.is_empty()) =>
                 {
                     // The host is validated against ALLOWED_HOSTS, the path is ours.
-                    return Some(AVal {
-                        anchored: true,
-                        ..AVal::safe()
-                    });
+                    return Some(AVal::with(Facts::SAFE | Facts::ANCHORED));
                 }
                 Kind::Request if REQUEST_SOURCE_METHODS.contains(&m) => {
                     return Some(AVal {
                         taint: self.source(c.call.range()),
-                        anchored: matches!(
+                        facts: Facts::ANCHORED.only_if(matches!(
                             m,
                             "get_full_path" | "get_full_path_info" | "build_absolute_uri"
-                        ),
+                        )),
                         ..AVal::default()
                     });
                 }
@@ -276,18 +273,21 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
     /// A method of a string: formatting or joining a constant template, propagating methods, and safe methods of an escaped value.
     pub(in crate::code::taint) fn string_method(&mut self, c: &CallParts<'a>) -> Option<AVal> {
         if let (Some(m), Some(r)) = (c.method, &c.recv) {
-            if r.konst && is_str(c.receiver.unwrap_or(&c.call.func)) {
+            if r.is_const() && is_str(c.receiver.unwrap_or(&c.call.func)) {
                 match m {
                     "format" | "format_map" => {
                         let mut out = AVal::built();
                         let fmt = c.receiver.and_then(string_literal).unwrap_or("");
                         let prefix = fmt.split('{').next().unwrap_or("");
-                        out.anchored = anchored_start(
-                            prefix,
-                            c.args
-                                .first()
-                                .or(c.kws.first().map(|(_, v)| v))
-                                .map(origin_safe),
+                        out.facts.set(
+                            Facts::ANCHORED,
+                            anchored_start(
+                                prefix,
+                                c.args
+                                    .first()
+                                    .or(c.kws.first().map(|(_, v)| v))
+                                    .map(origin_safe),
+                            ),
                         );
                         for v in c.args.iter().chain(c.kws.iter().map(|(_, v)| v)) {
                             out.absorb(v);
@@ -307,7 +307,7 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                             && let Some(first) = elts.first()
                         {
                             let v = self.eval(first);
-                            out.anchored = starts_fixed(&v);
+                            out.facts.set(Facts::ANCHORED, starts_fixed(&v));
                         }
                         return Some(self.formatted(out, c.call.range(), "str.join()"));
                     }
@@ -318,14 +318,15 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                 let inner = c.receiver.map_or(c.call.range(), Ranged::range);
                 return Some(AVal {
                     taint: self.refine(&r.taint, inner, c.call.range()),
-                    anchored: r.anchored && matches!(m, "replace" | "rstrip" | "format"),
+                    facts: Facts::ANCHORED
+                        .only_if(r.is_anchored() && matches!(m, "replace" | "rstrip" | "format")),
                     ..AVal::default()
                 });
             }
             if !matches!(r.kind, Kind::Plain | Kind::Checked) {
                 return Some(AVal::default());
             }
-            if r.safe
+            if r.is_safe()
                 && matches!(
                     m,
                     "strip"
@@ -456,7 +457,8 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                 out.keys = Some(Arc::default());
                 if let Some(first) = args.first() {
                     out.taint.union(&first.taint);
-                    out.konst &= first.konst;
+                    out.facts
+                        .set(Facts::CONST, out.is_const() && first.is_const());
                     add_keys(&mut out, first);
                 }
                 from_kwargs(&mut out);
@@ -469,7 +471,8 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                 if method == Some("update") {
                     if let Some(first) = args.first() {
                         obj.taint.union(&first.taint);
-                        obj.konst &= first.konst;
+                        obj.facts
+                            .set(Facts::CONST, obj.is_const() && first.is_const());
                         add_keys(&mut obj, first);
                     }
                     from_kwargs(&mut obj);
@@ -635,12 +638,13 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
         };
         let call_step = self.step(call.range(), format!("{fname}()"));
         let mut out = AVal {
-            anchored: summary.returns_anchored
-                && summary
-                    .anchored_needs
-                    .iter()
-                    .all(|p| arg_for(*p).is_some_and(origin_safe)),
-            safe: summary.returns_safe,
+            facts: Facts::ANCHORED.only_if(
+                summary.returns_anchored
+                    && summary
+                        .anchored_needs
+                        .iter()
+                        .all(|p| arg_for(*p).is_some_and(origin_safe)),
+            ) | Facts::SAFE.only_if(summary.returns_safe),
             ..AVal::default()
         };
         // A template filter's argument is a source inside the filter only: a direct caller
@@ -668,9 +672,7 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                         source: v.taint.source.clone(),
                         params: Vec::new(),
                     },
-                    konst: v.konst,
-                    safe: v.safe,
-                    anchored: v.anchored,
+                    facts: v.facts & (Facts::CONST | Facts::SAFE | Facts::ANCHORED),
                     ..AVal::default()
                 };
                 // The parameter itself, passed through untouched: constant or escaped as
@@ -679,22 +681,21 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                     && v.taint.params.len() == 1
                     && v.taint.params[0].1.steps.len() == 1;
                 if bare {
-                    kv.konst = true;
-                    kv.safe = true;
+                    kv.facts.set(Facts::CONST, true);
+                    kv.facts.set(Facts::SAFE, true);
                 }
                 for (p, flow) in &v.taint.params {
                     match arg_for(*p) {
                         Some(arg) => {
-                            kv.konst &= arg.konst;
-                            kv.safe &= arg.safe || arg.konst;
+                            kv.facts.absorb(arg.facts);
                             if !arg.taint.is_empty() {
                                 let t = arg.taint.with_step(&call_step).then(flow);
                                 kv.taint.union(&t);
                             }
                         }
                         None => {
-                            kv.konst = false;
-                            kv.safe = false;
+                            kv.facts.set(Facts::CONST, false);
+                            kv.facts.set(Facts::SAFE, false);
                         }
                     }
                 }
@@ -749,7 +750,7 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
         kws: &[(Option<&'a str>, AVal)],
     ) {
         let mut combined = AVal::konst();
-        combined.safe = true;
+        combined.facts.set(Facts::SAFE, true);
         let mut any = false;
         for r in &sink.args {
             let (expr, val) =
@@ -794,7 +795,7 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                     continue;
                 }
             }
-            if sink.origin_only && val.anchored {
+            if sink.origin_only && val.is_anchored() {
                 continue;
             }
             any = true;
@@ -806,14 +807,16 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                 && let Some(flow) = val.taint.params.iter().find(|(q, _)| *q == p)
             {
                 combined.taint.params.push(flow.clone());
-                combined.konst = false;
-                combined.safe = false;
+                combined.facts.set(Facts::CONST, false);
+                combined.facts.set(Facts::SAFE, false);
                 continue;
             }
             combined.taint.union(&val.taint);
-            combined.konst &= val.konst;
-            combined.safe &= val.safe || val.konst;
-            combined.formatted |= val.formatted;
+            combined.facts.absorb(val.facts);
+            combined.facts.set(
+                Facts::FORMATTED,
+                combined.is_formatted() || val.is_formatted(),
+            );
         }
         if !any {
             return;
@@ -857,12 +860,12 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
         }
         let low = match sink.low {
             Low::Never => None,
-            Low::Formatted if combined.formatted && !combined.safe => Some((
+            Low::Formatted if combined.is_formatted() && !combined.is_safe() => Some((
                 Confidence::Low,
                 "a string built by formatting non-constant values",
                 false,
             )),
-            Low::NonConstant if !combined.konst && !combined.safe => {
+            Low::NonConstant if !combined.is_const() && !combined.is_safe() => {
                 Some((Confidence::Low, "a value that is not a constant", false))
             }
             Low::Always(c, what) => Some((c, what, true)),

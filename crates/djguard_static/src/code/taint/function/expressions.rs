@@ -9,10 +9,9 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
 
     pub(in crate::code::taint) fn eval_inner(&mut self, expr: &'a Expr) -> AVal {
         match expr {
-            Expr::StringLiteral(lit) => AVal {
-                anchored: fixed_origin(lit.value.to_str()),
-                ..AVal::konst()
-            },
+            Expr::StringLiteral(lit) => {
+                AVal::with(Facts::CONST | Facts::ANCHORED.only_if(fixed_origin(lit.value.to_str())))
+            }
             Expr::BytesLiteral(_)
             | Expr::NumberLiteral(_)
             | Expr::BooleanLiteral(_)
@@ -73,8 +72,8 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                         let taint = self.refine(&base.taint, s.value.range(), s.range);
                         AVal {
                             taint,
-                            konst: base.konst && index.konst,
-                            safe: base.safe,
+                            facts: Facts::CONST.only_if(base.is_const() && index.is_const())
+                                | base.facts & Facts::SAFE,
                             ..AVal::default()
                         }
                     }
@@ -99,8 +98,11 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                         }
                     }
                 }
-                out.anchored = anchored_start(&prefix, first.as_ref().map(origin_safe));
-                if !out.anchored {
+                out.facts.set(
+                    Facts::ANCHORED,
+                    anchored_start(&prefix, first.as_ref().map(origin_safe)),
+                );
+                if !out.is_anchored() {
                     out.anchored_if = anchor_param(&prefix, first.as_ref());
                 }
                 self.formatted(out, f.range, "f-string")
@@ -126,12 +128,13 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                     }
                 };
                 match b.op {
-                    ast::Operator::Mod if l.konst && is_str(&b.left) => {
+                    ast::Operator::Mod if l.is_const() && is_str(&b.left) => {
                         let mut out = AVal::built();
                         let fmt = string_literal(&b.left).unwrap_or("");
                         let prefix = fmt.split('%').next().unwrap_or("");
                         let first = first_elt;
-                        out.anchored = anchored_start(prefix, first);
+                        out.facts
+                            .set(Facts::ANCHORED, anchored_start(prefix, first));
                         out.absorb(&r);
                         self.formatted(out, b.range, "%-formatting")
                     }
@@ -139,19 +142,19 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                         let mut out = AVal::built();
                         out.absorb(&l);
                         out.absorb(&r);
-                        out.anchored = match string_literal(&b.left) {
-                            Some(text) => anchored_start(text, first_elt),
-                            None => starts_fixed(&l),
-                        };
-                        if !out.anchored && string_literal(&b.left).is_none() {
+                        out.facts.set(
+                            Facts::ANCHORED,
+                            match string_literal(&b.left) {
+                                Some(text) => anchored_start(text, first_elt),
+                                None => starts_fixed(&l),
+                            },
+                        );
+                        if !out.is_anchored() && string_literal(&b.left).is_none() {
                             out.anchored_if = anchor_param("", Some(&l));
                         }
                         self.formatted(out, b.range, "concatenation")
                     }
-                    _ => AVal {
-                        konst: l.konst && r.konst,
-                        ..AVal::default()
-                    },
+                    _ => AVal::with(Facts::CONST.only_if(l.is_const() && r.is_const())),
                 }
             }
             // `a or b` / `a and b` is one of its operands: their join (a URL stays anchored
@@ -197,19 +200,19 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                         Some(k) => {
                             let kv = self.eval(k);
                             out.taint.union(&kv.taint);
-                            out.konst &= kv.konst;
+                            out.facts.set(Facts::CONST, out.is_const() && kv.is_const());
                             match string_literal(k) {
                                 Some(name) => set_key(&mut out, name, &vv),
                                 None => {
                                     out.taint.union(&vv.taint);
-                                    out.konst &= vv.konst;
+                                    out.facts.set(Facts::CONST, out.is_const() && vv.is_const());
                                 }
                             }
                         }
                         // `{**base, ...}`
                         None => {
                             out.taint.union(&vv.taint);
-                            out.konst &= vv.konst;
+                            out.facts.set(Facts::CONST, out.is_const() && vv.is_const());
                             add_keys(&mut out, &vv);
                         }
                     }
@@ -239,10 +242,7 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
             }
             Expr::UnaryOp(u) => {
                 let v = self.eval(&u.operand);
-                AVal {
-                    konst: v.konst,
-                    ..AVal::safe()
-                }
+                AVal::with(Facts::SAFE | v.facts & Facts::CONST)
             }
             Expr::Yield(y) => {
                 if let Some(v) = &y.value {
@@ -264,7 +264,7 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
         if !out.taint.is_empty() {
             out.taint = out.taint.with_step(&self.step(range, what));
         }
-        out.formatted = !out.konst;
+        out.facts.set(Facts::FORMATTED, !out.is_const());
         out
     }
 
@@ -322,7 +322,7 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                 },
                 // The path matched one of the project's URL patterns, which start with their
                 // own prefix; only a catch-all root pattern lets `//host` through.
-                anchored: matches!(attr, "path" | "path_info"),
+                facts: Facts::ANCHORED.only_if(matches!(attr, "path" | "path_info")),
                 ..AVal::default()
             },
             Kind::Request => AVal::default(),
@@ -351,8 +351,7 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
             Kind::Form(_) => AVal::default(),
             _ => AVal {
                 taint: self.refine(&base.taint, a.value.range(), a.range),
-                konst: base.konst,
-                safe: base.safe,
+                facts: base.facts & (Facts::CONST | Facts::SAFE),
                 ..AVal::default()
             },
         }

@@ -59,12 +59,12 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                     // Equality with a constant.
                     ast::CmpOp::Eq | ast::CmpOp::NotEq | ast::CmpOp::Is | ast::CmpOp::IsNot => {
                         let mut k = Vec::new();
-                        if r.konst
+                        if r.is_const()
                             && let Some(key) = key_of(&c.left)
                         {
                             k.push(key);
                         }
-                        if l.konst
+                        if l.is_const()
                             && let Some(key) = key_of(right)
                         {
                             k.push(key);

@@ -76,11 +76,13 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                     t.union(&v.taint);
                     v.taint = t.with_step(&self.step(a.range, "augmented assignment"));
                 }
-                v.konst = v.konst && old.konst;
-                v.safe = (v.safe || v.konst) && (old.safe || old.konst);
-                v.formatted = !v.konst;
+                let konst = v.is_const() && old.is_const();
+                v.facts.set(Facts::CONST, konst);
+                v.facts
+                    .set(Facts::SAFE, (v.is_safe() || konst) && old.harmless());
+                v.facts.set(Facts::FORMATTED, !konst);
                 // `x += ...` keeps how `x` starts.
-                v.anchored = starts_fixed(&old);
+                v.facts.set(Facts::ANCHORED, starts_fixed(&old));
                 self.bind(&a.target, &v);
             }
             Stmt::Return(r) => {
@@ -94,7 +96,7 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                         _ => (self.eval(value), Guards::default()),
                     };
                     self.any_return = true;
-                    self.returns_safe &= v.safe || v.konst;
+                    self.returns_safe &= v.is_safe() || v.is_const();
                     self.returns.union(&v.taint);
                     if !origin_safe(&v) {
                         match v.anchored_if {
@@ -267,7 +269,7 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                     // Read back through this attribute, the value keeps its flow (the key
                     // above); through the object, it is only guessed.
                     obj.taint.union(&v.taint.guessed());
-                    obj.konst = false;
+                    obj.facts.set(Facts::CONST, false);
                     self.set(Key::Name(n.id.as_str()), obj);
                 }
             }
@@ -280,8 +282,7 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                         Some(key) => set_key(&mut obj, key, v),
                         None => {
                             obj.taint.union(&v.taint);
-                            obj.konst &= v.konst;
-                            obj.safe &= v.safe || v.konst;
+                            obj.facts.absorb(v.facts);
                         }
                     }
                     self.set(Key::Name(n.id.as_str()), obj);
