@@ -63,6 +63,6 @@ fuzz_target!(|data: &[u8]| {
     let mut summary = DepsSummary::default();
     let findings = audit(&inv.dependencies, &db, &calendar, &opts, &|_| true, &mut summary);
     for f in &findings {
-        assert!(f.line >= 1);
+        assert!(f.line() >= 1);
     }
 });

@@ -402,15 +402,15 @@ fn filter(opts: &CheckOptions, project: &Project, results: &mut Results) -> usiz
     let suppressed = &mut results.suppressed;
     findings.retain(|f: &Finding| {
         let ignored_here = per_file.iter().any(|(set, ids)| {
-            set.is_match(&f.path) && ids.iter().any(|i| rules::selector_matches(i, f.rule))
+            set.is_match(f.path()) && ids.iter().any(|i| rules::selector_matches(i, f.rule))
         });
         if ignored_here {
             return false;
         }
         let line = project
-            .file_by_rel(&f.path)
+            .file_by_rel(f.path())
             .and_then(|i| project.python[i].parsed.as_ref())
-            .map(|p| p.line_text(f.line));
+            .map(|p| p.line_text(f.line()));
         if line.is_some_and(|l| crate::suppress::suppressed(l, f.rule.id)) {
             *suppressed += 1;
             return false;
@@ -439,7 +439,7 @@ fn not_deployed_is_low(findings: &mut [Finding]) {
         if !code_or_template || f.confidence == Confidence::Low {
             continue;
         }
-        if let Some(why) = settings_discover::non_deployment_dir(&f.path) {
+        if let Some(why) = settings_discover::non_deployment_dir(f.path()) {
             f.confidence = Confidence::Low;
             f.message = format!("{} (Low confidence: {why}, not a deployment.)", f.message);
         }

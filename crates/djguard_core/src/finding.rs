@@ -109,6 +109,41 @@ impl std::str::FromStr for Confidence {
     }
 }
 
+/// Where a finding is: a range of one of the project's files, or a page of a live site.
+/// Written out flattened into the finding: `path`, `line`, `column`, `end_line`,
+/// `end_column`, or `url` (PRODUCT.md §3).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum Location {
+    File(FileSpan),
+    Url { url: String },
+}
+
+/// A range of a project file: 1-based lines and columns (columns in characters).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FileSpan {
+    /// Relative to the project root, `/`-separated.
+    pub path: String,
+    pub line: u32,
+    pub column: u32,
+    pub end_line: u32,
+    pub end_column: u32,
+}
+
+/// The request and response a live finding is about.
+#[derive(Debug, Clone, Serialize)]
+pub struct Evidence {
+    pub request: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    /// The headers the judgement read (all of them when it read the whole response).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub headers: Vec<(String, String)>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+/// One finding of any stage: settings, code, templates, dependencies, or a live site.
 #[derive(Clone, Debug, Serialize)]
 pub struct Finding {
     /// The rule's metadata; written out as its id.
@@ -119,11 +154,8 @@ pub struct Finding {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cwe: Option<u32>,
     pub message: String,
-    pub path: String,
-    pub line: u32,
-    pub column: u32,
-    pub end_line: u32,
-    pub end_column: u32,
+    #[serde(flatten)]
+    pub location: Location,
     pub fix: String,
     pub fingerprint: String,
     /// The settings module the finding was evaluated for (settings rules only).
@@ -140,7 +172,10 @@ pub struct Finding {
     /// fix version.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub package: Option<Box<crate::package::PackageInfo>>,
-    /// The text of `line`, for the terminal snippet.
+    /// For live findings: the request and the response that show it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<Box<Evidence>>,
+    /// The text of the first line, for the terminal snippet (file findings).
     #[serde(skip)]
     pub source_line: String,
 }
@@ -156,6 +191,34 @@ impl Finding {
         confidence: Confidence,
     ) -> Finding {
         Finding {
+            location: Location::File(FileSpan {
+                path: path.to_string(),
+                line: 1,
+                column: 1,
+                end_line: 1,
+                end_column: 1,
+            }),
+            fingerprint: fingerprint(meta.id, path, key),
+            ..Finding::bare(meta, confidence)
+        }
+    }
+
+    /// A finding of `meta` about the page at `url`; the caller computes the fingerprint.
+    pub fn at_url(
+        meta: &'static crate::rule::RuleMeta,
+        url: String,
+        fingerprint: String,
+        confidence: Confidence,
+    ) -> Finding {
+        Finding {
+            location: Location::Url { url },
+            fingerprint,
+            ..Finding::bare(meta, confidence)
+        }
+    }
+
+    fn bare(meta: &'static crate::rule::RuleMeta, confidence: Confidence) -> Finding {
+        Finding {
             rule: meta,
             severity: if confidence == Confidence::Low {
                 meta.severity.lower()
@@ -165,30 +228,50 @@ impl Finding {
             confidence,
             cwe: meta.cwe,
             message: String::new(),
-            path: path.to_string(),
-            line: 1,
-            column: 1,
-            end_line: 1,
-            end_column: 1,
+            location: Location::Url { url: String::new() },
             fix: String::new(),
-            fingerprint: fingerprint(meta.id, path, key),
+            fingerprint: String::new(),
             settings_module: None,
             environment: Vec::new(),
             flow: Vec::new(),
             package: None,
+            evidence: None,
             source_line: String::new(),
         }
     }
 
+    /// The file and range, for a finding in a file.
+    pub fn span(&self) -> Option<&FileSpan> {
+        match &self.location {
+            Location::File(s) => Some(s),
+            Location::Url { .. } => None,
+        }
+    }
+
+    pub fn span_mut(&mut self) -> Option<&mut FileSpan> {
+        match &mut self.location {
+            Location::File(s) => Some(s),
+            Location::Url { .. } => None,
+        }
+    }
+
+    /// The file's path, or the page's URL.
+    pub fn path(&self) -> &str {
+        match &self.location {
+            Location::File(s) => &s.path,
+            Location::Url { url } => url,
+        }
+    }
+
+    /// The first line (1 for a live finding).
+    pub fn line(&self) -> u32 {
+        self.span().map_or(1, |s| s.line)
+    }
+
     /// The contract's output order: path, line, column, rule.
     pub fn sort_key(&self) -> (&str, u32, u32, &str, &str) {
-        (
-            &self.path,
-            self.line,
-            self.column,
-            self.rule.id,
-            &self.message,
-        )
+        let (line, column) = self.span().map_or((1, 1), |s| (s.line, s.column));
+        (self.path(), line, column, self.rule.id, &self.message)
     }
 }
 

@@ -369,7 +369,7 @@ pub fn audit(
         };
         let others: Vec<String> = all
             .iter()
-            .filter(|(p, l)| !(*p == f.path && *l == f.line))
+            .filter(|(p, l)| !(*p == f.path() && *l == f.line()))
             .map(|(p, l)| format!("{p}:{l}"))
             .collect();
         if !others.is_empty() {
@@ -454,12 +454,12 @@ impl Cx<'_> {
         let mut f = Finding {
             message,
             fix,
-            line: d.line,
-            end_line: d.line,
-            end_column,
             source_line: d.source_line.clone(),
             ..Finding::new(meta, &d.path, &format!("{}:{key}", d.name), confidence)
         };
+        if let Some(at) = f.span_mut() {
+            (at.line, at.end_line, at.end_column) = (d.line, d.line, end_column);
+        }
         if let Some(s) = severity {
             f.severity = s;
         }

@@ -78,9 +78,21 @@ fn render_one(out: &mut String, renderer: &Renderer, f: &Finding, with_fix: bool
         f.confidence.as_str()
     );
     let line_text = f.source_line.as_str();
-    let start = char_to_byte(line_text, f.column.saturating_sub(1) as usize);
-    let end = if f.end_line == f.line {
-        char_to_byte(line_text, f.end_column.saturating_sub(1) as usize)
+    let Some(at) = f.span() else {
+        // A live finding: its URL, no source.
+        let mut main = level
+            .primary_title(title)
+            .id(f.rule.id)
+            .element(Level::NOTE.message(f.path()));
+        if with_fix {
+            main = main.element(Level::HELP.message(format!("fix: {}", f.fix)));
+        }
+        let _ = writeln!(out, "{}\n", renderer.render(&[main]));
+        return;
+    };
+    let start = char_to_byte(line_text, at.column.saturating_sub(1) as usize);
+    let end = if at.end_line == at.line {
+        char_to_byte(line_text, at.end_column.saturating_sub(1) as usize)
     } else {
         line_text.len()
     };
@@ -95,8 +107,8 @@ fn render_one(out: &mut String, renderer: &Renderer, f: &Finding, with_fix: bool
     };
     let mut main = level.primary_title(title).id(f.rule.id).element(
         Snippet::source(line_text)
-            .line_start(f.line as usize)
-            .path(f.path.as_str())
+            .line_start(at.line as usize)
+            .path(at.path.as_str())
             .annotation(AnnotationKind::Primary.span(start..end)),
     );
     if with_fix {

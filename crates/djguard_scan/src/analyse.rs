@@ -29,24 +29,22 @@ impl Ctx {
         let meta = &rule.meta;
         let severity = severity.unwrap_or(meta.severity);
         let key = format!("{}|{}|{}", meta.id, self.url, message);
-        self.findings.push(LiveFinding {
-            rule,
+        let url = evidence
+            .as_ref()
+            .map(|e| {
+                e.request
+                    .split_once(' ')
+                    .map_or(e.request.clone(), |x| x.1.to_string())
+            })
+            .unwrap_or_else(|| self.url.clone());
+        let finding = crate::finding::Finding {
             severity,
-            confidence: Confidence::High,
-            cwe: meta.cwe,
-            fingerprint: fingerprint(&key),
             message,
-            url: evidence
-                .as_ref()
-                .map(|e| {
-                    e.request
-                        .split_once(' ')
-                        .map_or(e.request.clone(), |x| x.1.to_string())
-                })
-                .unwrap_or_else(|| self.url.clone()),
             fix: fix.to_string(),
-            evidence,
-        });
+            evidence: evidence.map(Box::new),
+            ..crate::finding::Finding::at_url(meta, url, fingerprint(&key), Confidence::High)
+        };
+        self.findings.push(LiveFinding { rule, finding });
     }
 
     fn test(&mut self, test: &'static str, result: &str, modifier: i32) {

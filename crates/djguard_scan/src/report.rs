@@ -6,42 +6,32 @@ use serde::Serialize;
 
 use super::fetch::TlsInfo;
 use super::grade::{DjangoModifier, TestResult};
-use crate::finding::{Confidence, Severity};
+use crate::finding::Finding;
 use crate::rules::LiveRule;
 
-/// The request and response a finding is about.
-#[derive(Debug, Clone, Serialize)]
-pub struct Evidence {
-    pub request: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<u16>,
-    /// The headers the judgement read (all of them when it read the whole response).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub headers: Vec<(String, String)>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub detail: Option<String>,
-}
+pub use crate::finding::Evidence;
 
-/// A live-site finding (PRODUCT.md §3: `url` instead of `path`/`line`).
+/// A live-site finding: the shared [`Finding`], located by its URL and carrying its evidence,
+/// plus the rule it came from, whose penalty the grade reads. Written out as the finding.
 #[derive(Debug, Clone, Serialize)]
 pub struct LiveFinding {
-    /// The rule, with its metadata and score penalty; written out as its id.
-    #[serde(serialize_with = "rule_id")]
+    #[serde(skip)]
     pub rule: &'static LiveRule,
-    pub severity: Severity,
-    pub confidence: Confidence,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cwe: Option<u32>,
-    pub message: String,
-    pub url: String,
-    pub fix: String,
-    pub fingerprint: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub evidence: Option<Evidence>,
+    #[serde(flatten)]
+    pub finding: Finding,
 }
 
-fn rule_id<S: serde::Serializer>(rule: &&'static LiveRule, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(rule.meta.id)
+impl std::ops::Deref for LiveFinding {
+    type Target = Finding;
+    fn deref(&self) -> &Finding {
+        &self.finding
+    }
+}
+
+impl std::ops::DerefMut for LiveFinding {
+    fn deref_mut(&mut self) -> &mut Finding {
+        &mut self.finding
+    }
 }
 
 /// A site's report.

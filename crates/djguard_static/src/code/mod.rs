@@ -82,7 +82,7 @@ pub fn run(project: &Project, enabled: &dyn Fn(&RuleMeta) -> bool, want_contexts
         lap(rule.meta.id);
     }
     // Test code does not run in production; its fixtures reflect input on purpose.
-    findings.retain(|f| !crate::rules::code::support::is_test_file(&f.path));
+    findings.retain(|f| !crate::rules::code::support::is_test_file(f.path()));
     Outcome { findings, contexts }
 }
 

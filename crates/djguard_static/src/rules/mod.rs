@@ -31,19 +31,18 @@ pub struct Hit<L> {
 /// Give a finding the position of a span of its file, with the text of its first line.
 /// Findings in a file without text (one that could not be read or parsed) point at line 1.
 pub fn place(mut f: Finding, span: Option<(Span, &str)>) -> Finding {
-    match span {
-        Some((s, line)) => {
-            f.line = s.start.line;
-            f.column = s.start.column;
-            f.end_line = s.end.line;
-            f.end_column = s.end.column;
-            f.source_line = line.to_string();
-        }
+    let (start, end, line) = match span {
+        Some((s, line)) => (s.start, s.end, line),
         None => {
-            (f.line, f.column, f.end_line, f.end_column) = (1, 1, 1, 1);
-            f.source_line.clear();
+            let first = djguard_python::Position { line: 1, column: 1 };
+            (first, first, "")
         }
+    };
+    if let Some(at) = f.span_mut() {
+        (at.line, at.column) = (start.line, start.column);
+        (at.end_line, at.end_column) = (end.line, end.column);
     }
+    f.source_line = line.to_string();
     f
 }
 
