@@ -161,7 +161,44 @@ pub fn run(inv: Inventory, opts: &DepsOptions, enabled: &dyn Fn(&RuleMeta) -> bo
     };
     let mut errors = inv.errors;
     let deps = inv.dependencies;
-    for d in &deps {
+    summarise_inventory(&deps, &mut summary);
+
+    // ---- advisories
+    let mut names: Vec<String> = deps.iter().map(|d| d.name.clone()).collect();
+    names.sort();
+    names.dedup();
+    let mut db = Database::default();
+    let cache = super::db::cache_dir(opts.cache_dir.as_deref()).map(super::db::Cache::new);
+    // The sources are loaded, and so said in the summary, in this order.
+    let calendar = load_calendar(cache.as_ref(), &mut summary);
+    if opts.builtin {
+        load_builtin(&mut db, opts, &mut summary);
+    }
+    load_cached(cache.as_ref(), &mut db, &names, opts, &mut summary);
+    load_paths(&mut db, opts, &mut summary, &mut errors);
+    if opts.online {
+        load_online(&deps, &mut db, opts, &mut summary, &mut errors);
+    }
+    let findings = audit(&deps, &db, &calendar, opts, enabled, &mut summary);
+    errors.append(&mut db.errors);
+    if !db.notes.is_empty() {
+        let n = db.notes.len();
+        let first = db.notes.first().cloned().unwrap_or_default();
+        summary.notes.push(format!(
+            "{n} advisory value(s) could not be read and were skipped (first: {first})"
+        ));
+    }
+
+    DepsOutcome {
+        findings,
+        errors,
+        summary,
+    }
+}
+
+/// The inventory part of the summary: counts by kind of requirement, and every dependency.
+fn summarise_inventory(deps: &[Dependency], summary: &mut DepsSummary) {
+    for d in deps {
         match &d.want {
             Want::Exact(_) => summary.pinned += 1,
             Want::Range(_) => summary.ranges += 1,
@@ -186,59 +223,71 @@ pub fn run(inv: Inventory, opts: &DepsOptions, enabled: &dyn Fn(&RuleMeta) -> bo
             group: d.group.clone(),
         })
         .collect();
+}
 
-    // ---- advisories
-    let mut names: Vec<String> = deps.iter().map(|d| d.name.clone()).collect();
-    names.sort();
-    names.dedup();
-    let mut db = Database::default();
-    let cache = super::db::cache_dir(opts.cache_dir.as_deref()).map(super::db::Cache::new);
-    let calendar = load_calendar(cache.as_ref(), &mut summary);
-    if opts.builtin {
-        let (generated, list) = django_data::advisories();
-        let n = list.len();
-        for a in list {
-            db.add((*a).clone());
-        }
-        summary.sources.push(format!(
-            "built-in Django security archive ({n} advisories, made {generated})"
-        ));
-        if let Some(age) = super::db::days_between(&generated, &opts.today)
-            && age > 120
-        {
-            summary.notes.push(format!("the built-in Django advisories are {age} days old; `djguard db update` or a newer djguard adds newer ones"));
-        }
+/// The Django advisories built into djguard, with a note when they are getting old.
+fn load_builtin(db: &mut Database, opts: &DepsOptions, summary: &mut DepsSummary) {
+    let (generated, list) = django_data::advisories();
+    let n = list.len();
+    for a in list {
+        db.add((*a).clone());
     }
-    match &cache {
-        Some(cache) => {
-            match cache.open() {
-                Some(stored) => match stored.load(&mut db, &names) {
-                    Ok(()) => {
-                        let st = stored.status(&opts.today);
-                        summary.sources.push(format!("OSV PyPI database in {} ({} records, downloaded {})", st.path, st.records, st.downloaded));
-                        if st.age_days > super::db::OLD_AFTER_DAYS {
-                            summary.notes.push(format!("the advisory database was last refreshed {} days ago; run `djguard db update`", st.age_days));
-                        }
-                    }
-                    Err(e) => summary.notes.push(format!("the advisory database in the cache could not be read ({e}); run `djguard db update`")),
-                },
-                // Django's advisories are built in: only other packages need the database.
-                None if opts.advisories.is_empty()
-                    && !opts.online
-                    && names.iter().any(|n| n != "django") =>
-                {
-                    summary.notes.push(
-                    "no advisory database for packages other than Django: run `djguard db update` (or pass --advisories PATH or --online)".into(),
-                    )
-                }
-                None => {}
-            }
-        }
-        None => summary.notes.push(
+    summary.sources.push(format!(
+        "built-in Django security archive ({n} advisories, made {generated})"
+    ));
+    if let Some(age) = super::db::days_between(&generated, &opts.today)
+        && age > 120
+    {
+        summary.notes.push(format!("the built-in Django advisories are {age} days old; `djguard db update` or a newer djguard adds newer ones"));
+    }
+}
+
+/// The OSV database in the cache folder (for `names` only), or a note on why it is not used.
+fn load_cached(
+    cache: Option<&super::db::Cache>,
+    db: &mut Database,
+    names: &[String],
+    opts: &DepsOptions,
+    summary: &mut DepsSummary,
+) {
+    let Some(cache) = cache else {
+        summary.notes.push(
             "no cache folder (HOME is not set); only built-in and --advisories data are used"
                 .into(),
-        ),
+        );
+        return;
+    };
+    match cache.open() {
+        Some(stored) => match stored.load(db, names) {
+            Ok(()) => {
+                let st = stored.status(&opts.today);
+                summary.sources.push(format!("OSV PyPI database in {} ({} records, downloaded {})", st.path, st.records, st.downloaded));
+                if st.age_days > super::db::OLD_AFTER_DAYS {
+                    summary.notes.push(format!("the advisory database was last refreshed {} days ago; run `djguard db update`", st.age_days));
+                }
+            }
+            Err(e) => summary.notes.push(format!("the advisory database in the cache could not be read ({e}); run `djguard db update`")),
+        },
+        // Django's advisories are built in: only other packages need the database.
+        None if opts.advisories.is_empty()
+            && !opts.online
+            && names.iter().any(|n| n != "django") =>
+        {
+            summary.notes.push(
+            "no advisory database for packages other than Django: run `djguard db update` (or pass --advisories PATH or --online)".into(),
+            )
+        }
+        None => {}
     }
+}
+
+/// The `--advisories` paths, each said as a source or an error.
+fn load_paths(
+    db: &mut Database,
+    opts: &DepsOptions,
+    summary: &mut DepsSummary,
+    errors: &mut Vec<DepError>,
+) {
     for path in &opts.advisories {
         let before = db.records;
         match db.load_path(path) {
@@ -254,40 +303,33 @@ pub fn run(inv: Inventory, opts: &DepsOptions, enabled: &dyn Fn(&RuleMeta) -> bo
             }),
         }
     }
-    if opts.online {
-        let mut pairs: Vec<(String, String)> = deps
-            .iter()
-            .filter_map(|d| d.exact().map(|v| (d.name.clone(), v.to_string())))
-            .collect();
-        pairs.sort();
-        pairs.dedup();
-        match super::online::query(&opts.osv_api, opts.timeout, &pairs, &mut db) {
-            Ok(n) => summary.sources.push(format!(
-                "OSV API {} ({n} records for {} pinned packages)",
-                opts.osv_api,
-                pairs.len()
-            )),
-            Err(e) => errors.push(DepError {
-                path: opts.osv_api.clone(),
-                line: None,
-                message: format!("--online: {e}; results use the other sources only"),
-            }),
-        }
-    }
-    let findings = audit(&deps, &db, &calendar, opts, enabled, &mut summary);
-    errors.append(&mut db.errors);
-    if !db.notes.is_empty() {
-        let n = db.notes.len();
-        let first = db.notes.first().cloned().unwrap_or_default();
-        summary.notes.push(format!(
-            "{n} advisory value(s) could not be read and were skipped (first: {first})"
-        ));
-    }
+}
 
-    DepsOutcome {
-        findings,
-        errors,
-        summary,
+/// `--online`: the OSV API's records for the pinned packages.
+fn load_online(
+    deps: &[Dependency],
+    db: &mut Database,
+    opts: &DepsOptions,
+    summary: &mut DepsSummary,
+    errors: &mut Vec<DepError>,
+) {
+    let mut pairs: Vec<(String, String)> = deps
+        .iter()
+        .filter_map(|d| d.exact().map(|v| (d.name.clone(), v.to_string())))
+        .collect();
+    pairs.sort();
+    pairs.dedup();
+    match super::online::query(&opts.osv_api, opts.timeout, &pairs, db) {
+        Ok(n) => summary.sources.push(format!(
+            "OSV API {} ({n} records for {} pinned packages)",
+            opts.osv_api,
+            pairs.len()
+        )),
+        Err(e) => errors.push(DepError {
+            path: opts.osv_api.clone(),
+            line: None,
+            message: format!("--online: {e}; results use the other sources only"),
+        }),
     }
 }
 
@@ -557,117 +599,23 @@ impl Cx<'_> {
     /// applies and the one smallest upgrade that clears them all (one root cause, one finding).
     /// An advisory named in an inline suppression on the line is left out of the list.
     fn exact(&mut self, d: &Dependency, v: &Version, groups: &[Group], calendar: &Calendar) {
-        let mut hits: Vec<&Group> = groups.iter().filter(|g| g.affects(&d.name, v)).collect();
-        let before = hits.len();
-        hits.retain(|g| {
-            !g.info(&d.name)
-                .ids
-                .iter()
-                .any(|id| crate::suppress::suppressed(&d.source_line, id))
-        });
-        self.suppressed += before - hits.len();
+        let hits = self.unsuppressed_hits(d, v, groups);
         if hits.is_empty() {
             return;
         }
         let fix = smallest_fix(&d.name, v, groups, calendar);
-        let fix_text = match &fix {
-            Some((f, true)) if hits.len() == 1 => format!(
-                "Upgrade {} to {f}, the smallest {}.{} release that fixes it.",
-                d.name,
-                pep::series(v).0,
-                pep::series(v).1,
-            ),
-            Some((f, true)) => format!(
-                "Upgrade {} to {f}, the smallest {}.{} release that fixes all {} known advisories of {v}.",
-                d.name,
-                pep::series(v).0,
-                pep::series(v).1,
-                hits.len()
-            ),
-            Some((f, false)) => format!(
-                "No {}.{} release fixes every advisory; upgrade {} to {f}, the smallest release that does.",
-                pep::series(v).0,
-                pep::series(v).1,
-                d.name
-            ),
-            None => format!(
-                "No final release of {} is known to fix every advisory; check the advisories for workarounds or replace the package.",
-                d.name
-            ),
-        };
-        // A fix inside a series that is itself past its end of support is a stopgap.
-        let eol_note = if d.name == "django" {
-            let today = self.opts.today.as_str();
-            match (
-                self.calendar.series_of(v),
-                self.calendar.newest_supported_lts(today),
-            ) {
-                (Some(s), Some(lts)) if s.end_extended.as_deref().is_some_and(|e| e < today) => {
-                    format!(
-                        " {} itself is past its end of support (DJG301): plan the move to {} LTS.",
-                        s.series, lts.series
-                    )
-                }
-                _ => String::new(),
-            }
-        } else {
-            String::new()
-        };
-        let fix_text = fix_text + &eol_note;
+        let fix_text = exact_fix_text(d, v, fix.as_ref(), hits.len()) + &self.eol_note(d, v);
         let mut infos: Vec<AdvisoryInfo> = Vec::new();
         let mut severity: Option<Severity> = None;
         let mut lines: Vec<String> = Vec::new();
         for g in &hits {
             let ai = g.info(&d.name);
-            let fixed = g.fixed(&d.name);
-            let fixed_here = fixed
-                .iter()
-                .find(|f| *f > v && pep::series(f) == pep::series(v))
-                .or_else(|| fixed.iter().find(|f| *f > v));
-            let fixed_text = match fixed_here {
-                Some(f) => format!("fixed in {f}"),
-                None => "no fixed release known".into(),
-            };
-            let others: Vec<&str> = ai
-                .ids
-                .iter()
-                .filter(|i| **i != ai.id)
-                .map(String::as_str)
-                .collect();
-            let aka = if others.is_empty() {
-                String::new()
-            } else {
-                format!(" ({})", others.join(", "))
-            };
-            let summary = if ai.summary.is_empty() {
-                String::new()
-            } else {
-                format!(": {}", ai.summary.trim_end_matches('.'))
-            };
-            lines.push(format!("{}{aka}{summary} ({fixed_text})", ai.id));
+            lines.push(advisory_line(d, v, g, &ai));
             let sev = g.severity().unwrap_or(Severity::Medium);
             severity = Some(severity.map_or(sev, |s: Severity| s.max(sev)));
             infos.push(ai);
         }
-        // The message names every advisory; past a handful, the rest are counted (the JSON's
-        // `package.advisories` lists them all).
-        const SHOWN: usize = 5;
-        let message = if lines.len() == 1 {
-            format!("{} {v} is affected by {}.", d.name, lines[0])
-        } else {
-            let more = lines.len().saturating_sub(SHOWN);
-            format!(
-                "{} {v} is affected by {} known advisories: {}{}.",
-                d.name,
-                lines.len(),
-                lines[..lines.len().min(SHOWN)].join("; "),
-                if more > 0 {
-                    format!("; and {more} more")
-                } else {
-                    String::new()
-                }
-            )
-        };
+        let message = exact_message(d, v, &lines);
         let info = PackageInfo {
             name: d.name.clone(),
             version: Some(v.to_string()),
@@ -686,6 +634,46 @@ impl Cx<'_> {
             info,
             &[],
         );
+    }
+
+    /// The groups that affect `v`, less those suppressed on the line (which are counted).
+    fn unsuppressed_hits<'g>(
+        &mut self,
+        d: &Dependency,
+        v: &Version,
+        groups: &'g [Group],
+    ) -> Vec<&'g Group> {
+        let mut hits: Vec<&Group> = groups.iter().filter(|g| g.affects(&d.name, v)).collect();
+        let before = hits.len();
+        hits.retain(|g| {
+            !g.info(&d.name)
+                .ids
+                .iter()
+                .any(|id| crate::suppress::suppressed(&d.source_line, id))
+        });
+        self.suppressed += before - hits.len();
+        hits
+    }
+
+    /// A fix inside a Django series that is itself past its end of support is a stopgap:
+    /// the sentence that says so, or nothing.
+    fn eol_note(&self, d: &Dependency, v: &Version) -> String {
+        if d.name != "django" {
+            return String::new();
+        }
+        let today = self.opts.today.as_str();
+        match (
+            self.calendar.series_of(v),
+            self.calendar.newest_supported_lts(today),
+        ) {
+            (Some(s), Some(lts)) if s.end_extended.as_deref().is_some_and(|e| e < today) => {
+                format!(
+                    " {} itself is past its end of support (DJG301): plan the move to {} LTS.",
+                    s.series, lts.series
+                )
+            }
+            _ => String::new(),
+        }
     }
 
     /// DJG305 (and DJG301 for Django ranges that allow only unsupported series).
@@ -778,6 +766,93 @@ impl Cx<'_> {
             PackageInfo { name: d.name.clone(), version: None, spec: d.spec.clone(), advisories: hits.iter().map(|g| g.info(&d.name)).collect(), fix: bound.map(|b| format!(">={b}")) },
             &all_ids);
     }
+}
+
+/// DJG304's fix: the smallest upgrade that clears all `hits` advisories of `v` (`true`: within
+/// `v`'s series), or that none is known.
+fn exact_fix_text(
+    d: &Dependency,
+    v: &Version,
+    fix: Option<&(Version, bool)>,
+    hits: usize,
+) -> String {
+    match fix {
+        Some((f, true)) if hits == 1 => format!(
+            "Upgrade {} to {f}, the smallest {}.{} release that fixes it.",
+            d.name,
+            pep::series(v).0,
+            pep::series(v).1,
+        ),
+        Some((f, true)) => format!(
+            "Upgrade {} to {f}, the smallest {}.{} release that fixes all {} known advisories of {v}.",
+            d.name,
+            pep::series(v).0,
+            pep::series(v).1,
+            hits
+        ),
+        Some((f, false)) => format!(
+            "No {}.{} release fixes every advisory; upgrade {} to {f}, the smallest release that does.",
+            pep::series(v).0,
+            pep::series(v).1,
+            d.name
+        ),
+        None => format!(
+            "No final release of {} is known to fix every advisory; check the advisories for workarounds or replace the package.",
+            d.name
+        ),
+    }
+}
+
+/// One advisory in DJG304's message: its id, other ids, summary and the release that fixes it
+/// (in `v`'s series when one does).
+fn advisory_line(d: &Dependency, v: &Version, g: &Group, ai: &AdvisoryInfo) -> String {
+    let fixed = g.fixed(&d.name);
+    let fixed_here = fixed
+        .iter()
+        .find(|f| *f > v && pep::series(f) == pep::series(v))
+        .or_else(|| fixed.iter().find(|f| *f > v));
+    let fixed_text = match fixed_here {
+        Some(f) => format!("fixed in {f}"),
+        None => "no fixed release known".into(),
+    };
+    let others: Vec<&str> = ai
+        .ids
+        .iter()
+        .filter(|i| **i != ai.id)
+        .map(String::as_str)
+        .collect();
+    let aka = if others.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", others.join(", "))
+    };
+    let summary = if ai.summary.is_empty() {
+        String::new()
+    } else {
+        format!(": {}", ai.summary.trim_end_matches('.'))
+    };
+    format!("{}{aka}{summary} ({fixed_text})", ai.id)
+}
+
+/// DJG304's message. It names every advisory; past a handful, the rest are counted (the
+/// JSON's `package.advisories` lists them all).
+fn exact_message(d: &Dependency, v: &Version, lines: &[String]) -> String {
+    const SHOWN: usize = 5;
+    if let [only] = lines {
+        return format!("{} {v} is affected by {only}.", d.name);
+    }
+    let more = lines.len().saturating_sub(SHOWN);
+    format!(
+        "{} {v} is affected by {} known advisories: {}{}.",
+        d.name,
+        lines.len(),
+        lines[..lines.len().min(SHOWN)].join("; "),
+        if more > 0 {
+            format!("; and {more} more")
+        } else {
+            String::new()
+        }
+    )
 }
 
 /// The smallest version above `v` that no advisory affects: within `v`'s series when one

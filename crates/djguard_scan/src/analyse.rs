@@ -203,7 +203,44 @@ pub fn analyse(obs: &Observations, o: &AnalyseOptions, elapsed_ms: u64) -> SiteR
         findings: Vec::new(),
         tests: Vec::new(),
     };
-    let mut report = SiteReport {
+    let mut report = empty_report(obs, elapsed_ms);
+    record_hops(obs, &mut report);
+    let auto = graded_response(obs);
+    let https_ok = auto.is_some_and(|r| r.url.starts_with("https:"));
+    // TLS: from the first https response.
+    let tls = [&obs.https, &obs.http]
+        .into_iter()
+        .flatten()
+        .flat_map(|c| c.hops.iter())
+        .find_map(|h| h.tls.clone());
+    report.tls = tls.clone();
+    let cert_bad = tls.as_ref().is_some_and(|t| t.verify_error.is_some());
+
+    transport(obs, &mut ctx, auto, https_ok, tls.as_ref(), o, &mut report);
+
+    let Some(auto) = auto else {
+        note_unreachable(obs, &mut report);
+        report.findings = ctx.findings;
+        return report;
+    };
+    report.graded = Some(evidence(auto, &[]));
+    note_ungradable_status(auto, &mut report);
+    note_probe_and_chain_errors(obs, &mut report);
+    note_partial_bodies(obs, &mut report);
+
+    let hsts_ok = hsts_test(&mut ctx, obs, auto, https_ok, cert_bad);
+    headers(&mut ctx, auto, https_ok);
+    cookie_checks(&mut ctx, obs, https_ok, hsts_ok, &mut report.django);
+    cors(&mut ctx, obs, auto);
+    django_probes(&mut ctx, obs, auto, &mut report.django);
+
+    grade_site(ctx, &mut report);
+    report
+}
+
+/// The report before any check has run: only what the observations say directly.
+fn empty_report(obs: &Observations, elapsed_ms: u64) -> SiteReport {
+    SiteReport {
         url: obs.input.clone(),
         graded: None,
         grade: None,
@@ -222,7 +259,11 @@ pub fn analyse(obs: &Observations, o: &AnalyseOptions, elapsed_ms: u64) -> SiteR
         elapsed_ms,
         notes: Vec::new(),
         errors: Vec::new(),
-    };
+    }
+}
+
+/// The hops of the http:// and https:// chains, each URL once.
+fn record_hops(obs: &Observations, report: &mut SiteReport) {
     for chain in [&obs.http, &obs.https].into_iter().flatten() {
         for h in &chain.hops {
             if report.hops.iter().any(|x| x.request.ends_with(&h.url)) {
@@ -237,43 +278,39 @@ pub fn analyse(obs: &Observations, o: &AnalyseOptions, elapsed_ms: u64) -> SiteR
             });
         }
     }
+}
+
+/// The response the site is graded on: the end of the https:// chain when it stayed on HTTPS,
+/// else the end of the http:// one.
+fn graded_response(obs: &Observations) -> Option<&Response> {
     let http_last = obs.http.as_ref().and_then(|c| c.last());
     let https_last = obs.https.as_ref().and_then(|c| c.last());
     // A chain cut short (a redirect loop, too many redirects) is graded on the last answer
     // it got, as the Observatory does, and the loop is a finding of its own.
-    let auto = https_last
+    https_last
         .filter(|r| r.url.starts_with("https:"))
         .or(http_last)
         .or(https_last)
         .or_else(|| obs.https.as_ref().and_then(|c| c.last_received()))
-        .or_else(|| obs.http.as_ref().and_then(|c| c.last_received()));
-    let https_ok = auto.is_some_and(|r| r.url.starts_with("https:"));
-    // TLS: from the first https response.
-    let tls = [&obs.https, &obs.http]
-        .into_iter()
-        .flatten()
-        .flat_map(|c| c.hops.iter())
-        .find_map(|h| h.tls.clone());
-    report.tls = tls.clone();
-    let cert_bad = tls.as_ref().is_some_and(|t| t.verify_error.is_some());
+        .or_else(|| obs.http.as_ref().and_then(|c| c.last_received()))
+}
 
-    transport(obs, &mut ctx, auto, https_ok, tls.as_ref(), o, &mut report);
+/// The error of a site that gave no answer at all.
+fn note_unreachable(obs: &Observations, report: &mut SiteReport) {
+    if let Some(e) = obs
+        .https
+        .as_ref()
+        .and_then(|c| c.error.as_ref())
+        .or(obs.http.as_ref().and_then(|c| c.error.as_ref()))
+    {
+        report.errors.push(format!("site not reachable: {e}"));
+    } else {
+        report.errors.push("site not reachable".into());
+    }
+}
 
-    let Some(auto) = auto else {
-        if let Some(e) = obs
-            .https
-            .as_ref()
-            .and_then(|c| c.error.as_ref())
-            .or(obs.http.as_ref().and_then(|c| c.error.as_ref()))
-        {
-            report.errors.push(format!("site not reachable: {e}"));
-        } else {
-            report.errors.push("site not reachable".into());
-        }
-        report.findings = ctx.findings;
-        return report;
-    };
-    report.graded = Some(evidence(auto, &[]));
+/// A graded answer the Observatory would refuse (an error status) makes the report partial.
+fn note_ungradable_status(auto: &Response, report: &mut SiteReport) {
     if !matches!(auto.status, 200..=399 | 401 | 403) {
         report.partial = true;
         report.notes.push(format!(
@@ -281,10 +318,13 @@ pub fn analyse(obs: &Observations, o: &AnalyseOptions, elapsed_ms: u64) -> SiteR
             auto.url, auto.status
         ));
     }
+}
+
+/// Failed probes, and chains cut after a first answer: said, even though the site is graded.
+fn note_probe_and_chain_errors(obs: &Observations, report: &mut SiteReport) {
     for (name, e) in &obs.probe_errors {
         report.errors.push(format!("{name} probe: {e}"));
     }
-    // Chains cut after a first answer: said, even though the site is graded.
     for (name, chain, start) in [
         ("http://", &obs.http, &obs.http_start),
         ("https://", &obs.https, &obs.https_start),
@@ -300,7 +340,10 @@ pub fn analyse(obs: &Observations, o: &AnalyseOptions, elapsed_ms: u64) -> SiteR
             ));
         }
     }
-    // Bodies read only in part: the checks that read them saw what arrived.
+}
+
+/// Bodies read only in part: the checks that read them saw what arrived.
+fn note_partial_bodies(obs: &Observations, report: &mut SiteReport) {
     let mut bodies: Vec<&Response> = Vec::new();
     for c in [&obs.http, &obs.https, &obs.admin, &obs.login]
         .into_iter()
@@ -339,14 +382,11 @@ pub fn analyse(obs: &Observations, o: &AnalyseOptions, elapsed_ms: u64) -> SiteR
             report.notes.push(what);
         }
     }
+}
 
-    let hsts_ok = hsts_test(&mut ctx, obs, auto, https_ok, cert_bad);
-    headers(&mut ctx, auto, https_ok);
-    cookie_checks(&mut ctx, obs, https_ok, hsts_ok, &mut report.django);
-    cors(&mut ctx, obs, auto);
-    django_probes(&mut ctx, obs, auto, &mut report.django);
-
-    // Grade.
+/// The grade from the tests and the findings' penalties; moves the tests and the findings,
+/// sorted, into the report.
+fn grade_site(mut ctx: Ctx, report: &mut SiteReport) {
     let mut django_mods = Vec::new();
     let mut critical = None;
     let mut seen = std::collections::BTreeSet::new();
@@ -376,10 +416,8 @@ pub fn analyse(obs: &Observations, o: &AnalyseOptions, elapsed_ms: u64) -> SiteR
             .then_with(|| a.message.cmp(&b.message))
     });
     report.findings = findings;
-    report
 }
 
-#[allow(clippy::too_many_arguments)]
 fn transport(
     obs: &Observations,
     ctx: &mut Ctx,
@@ -389,7 +427,23 @@ fn transport(
     o: &AnalyseOptions,
     report: &mut SiteReport,
 ) {
-    // HTTPS reachable?
+    https_reachable(obs, ctx, auto, https_ok, report);
+    if let Some(t) = tls {
+        certificate(obs, ctx, t, o);
+    }
+    legacy_protocols(obs, ctx);
+    redirect_loop(obs, ctx);
+    redirection(obs, ctx, tls);
+}
+
+/// DJG401: the https:// chain got no answer at all (or the note that HTTPS was not tried).
+fn https_reachable(
+    obs: &Observations,
+    ctx: &mut Ctx,
+    auto: Option<&Response>,
+    https_ok: bool,
+    report: &mut SiteReport,
+) {
     if let Some(chain) = &obs.https {
         let start = obs.https_start.clone().unwrap_or_default();
         if chain.hops.is_empty()
@@ -413,93 +467,108 @@ fn transport(
             "HTTPS was not tried: the URL is http:// on a port other than 80 (give --https-port to say where HTTPS is)".into(),
         );
     }
-    // Certificate.
-    if let Some(t) = tls {
-        let first_https = [&obs.https, &obs.http]
-            .into_iter()
-            .flatten()
-            .flat_map(|c| c.hops.iter())
-            .find(|h| h.tls.is_some());
-        let ev = first_https.map(|r| evidence(r, &[]));
-        let cert = t.certificate.as_ref();
-        let describe = cert.map_or(String::new(), |c| {
+}
+
+/// DJG403 (a certificate that does not verify) or else DJG404 (one that expires soon).
+fn certificate(obs: &Observations, ctx: &mut Ctx, t: &TlsInfo, o: &AnalyseOptions) {
+    let first_https = [&obs.https, &obs.http]
+        .into_iter()
+        .flatten()
+        .flat_map(|c| c.hops.iter())
+        .find(|h| h.tls.is_some());
+    let ev = first_https.map(|r| evidence(r, &[]));
+    let cert = t.certificate.as_ref();
+    let describe = cert.map_or(String::new(), |c| {
+        format!(
+            " (subject {}, issuer {}, valid until {})",
+            c.subject, c.issuer, c.not_after
+        )
+    });
+    if let Some(err) = &t.verify_error {
+        let url = first_https.map_or(obs.input.clone(), |r| r.url.clone());
+        ctx.add(
+            &live::djg403::RULE,
+            None,
+            format!("The TLS certificate of {url} is not valid: {err}{describe}; the scan went on without verification."),
+            certificate_fix(t.verify_kind),
+            ev.clone().map(|e| with_detail(e, err.clone())),
+        );
+    } else if let Some(c) = cert
+        && c.days_left <= o.expiry_warn_days
+    {
+        let sev = if c.days_left <= 7 {
+            Severity::High
+        } else {
+            Severity::Medium
+        };
+        ctx.add(
+            &live::djg404::RULE,
+            Some(sev),
             format!(
-                " (subject {}, issuer {}, valid until {})",
-                c.subject, c.issuer, c.not_after
-            )
-        });
-        if let Some(err) = &t.verify_error {
-            let url = first_https.map_or(obs.input.clone(), |r| r.url.clone());
-            let fix = match t.verify_kind {
-                Some(CertProblem::Expired) | Some(CertProblem::NotYetValid) => {
-                    "Renew the certificate and automate renewal (an ACME client such as certbot, or the platform's managed certificates)."
-                }
-                Some(CertProblem::WrongHost) => {
-                    "Install a certificate whose subjectAltName lists this host name (or the name users type), or serve this name from a site that has one."
-                }
-                _ => {
-                    "Serve the full chain (leaf and intermediates, e.g. nginx ssl_certificate with fullchain.pem) from a publicly trusted CA; for a private CA, scan with --ca-file."
-                }
-            };
-            ctx.add(
-                &live::djg403::RULE,
-                None,
-                format!("The TLS certificate of {url} is not valid: {err}{describe}; the scan went on without verification."),
-                fix,
-                ev.clone().map(|e| with_detail(e, err.clone())),
-            );
-        } else if let Some(c) = cert
-            && c.days_left <= o.expiry_warn_days
-        {
-            let sev = if c.days_left <= 7 {
-                Severity::High
-            } else {
-                Severity::Medium
-            };
-            ctx.add(
-                &live::djg404::RULE,
-                Some(sev),
-                format!(
-                    "The TLS certificate expires in {} day(s), on {}{describe}.",
-                    c.days_left, c.not_after
-                ),
-                "Renew the certificate now and automate renewal (ACME) with alerting on failures.",
-                ev,
-            );
+                "The TLS certificate expires in {} day(s), on {}{describe}.",
+                c.days_left, c.not_after
+            ),
+            "Renew the certificate now and automate renewal (ACME) with alerting on failures.",
+            ev,
+        );
+    }
+}
+
+/// The fix for a certificate that does not verify, by what is wrong with it.
+fn certificate_fix(kind: Option<CertProblem>) -> &'static str {
+    match kind {
+        Some(CertProblem::Expired) | Some(CertProblem::NotYetValid) => {
+            "Renew the certificate and automate renewal (an ACME client such as certbot, or the platform's managed certificates)."
+        }
+        Some(CertProblem::WrongHost) => {
+            "Install a certificate whose subjectAltName lists this host name (or the name users type), or serve this name from a site that has one."
+        }
+        _ => {
+            "Serve the full chain (leaf and intermediates, e.g. nginx ssl_certificate with fullchain.pem) from a publicly trusted CA; for a private CA, scan with --ca-file."
         }
     }
+}
+
+/// DJG405: the server still completes TLS 1.0 or 1.1 handshakes.
+fn legacy_protocols(obs: &Observations, ctx: &mut Ctx) {
     let accepted: Vec<&str> = obs
         .legacy_tls
         .iter()
         .filter(|l| l.accepted)
         .map(|l| l.version)
         .collect();
-    if !accepted.is_empty() {
-        ctx.add(
-            &live::djg405::RULE,
-            None,
-            format!(
-                "The server still completes {} handshakes; these protocol versions are deprecated (RFC 8996).",
-                accepted.join(" and ")
-            ),
-            "Allow only TLS 1.2 and 1.3 at the TLS terminator, e.g. nginx `ssl_protocols TLSv1.2 TLSv1.3;` (Mozilla's intermediate profile).",
-            Some(Evidence {
-                request: format!(
-                    "TLS ClientHello to {}",
-                    obs.https_start.as_deref().unwrap_or(&obs.input)
-                ),
-                status: None,
-                headers: Vec::new(),
-                detail: Some(
-                    obs.legacy_tls
-                        .iter()
-                        .map(|l| format!("{}: {}", l.version, l.detail))
-                        .collect::<Vec<_>>()
-                        .join("; "),
-                ),
-            }),
-        );
+    if accepted.is_empty() {
+        return;
     }
+    ctx.add(
+        &live::djg405::RULE,
+        None,
+        format!(
+            "The server still completes {} handshakes; these protocol versions are deprecated (RFC 8996).",
+            accepted.join(" and ")
+        ),
+        "Allow only TLS 1.2 and 1.3 at the TLS terminator, e.g. nginx `ssl_protocols TLSv1.2 TLSv1.3;` (Mozilla's intermediate profile).",
+        Some(Evidence {
+            request: format!(
+                "TLS ClientHello to {}",
+                obs.https_start.as_deref().unwrap_or(&obs.input)
+            ),
+            status: None,
+            headers: Vec::new(),
+            detail: Some(
+                obs.legacy_tls
+                    .iter()
+                    .map(|l| format!("{}: {}", l.version, l.detail))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            ),
+        }),
+    );
+}
+
+/// DJG402: the first chain (http:// before https://) that ends in a redirect loop or too
+/// many redirects after some answers.
+fn redirect_loop(obs: &Observations, ctx: &mut Ctx) {
     for chain in [&obs.http, &obs.https].into_iter().flatten() {
         let Some(e) = &chain.error else { continue };
         if !matches!(
@@ -543,7 +612,6 @@ fn transport(
         );
         break;
     }
-    redirection(obs, ctx, tls);
 }
 
 const REDIRECT_FIX: &str = "Redirect every http:// request to https:// on the same host in one step: SECURE_SSL_REDIRECT = True in Django (with SECURE_PROXY_SSL_HEADER = (\"HTTP_X_FORWARDED_PROTO\", \"https\") behind a proxy that sets it), or `return 301 https://$host$request_uri;` in the proxy's port-80 server.";
@@ -1263,6 +1331,37 @@ fn cookie_checks(
     hsts_ok: bool,
     signs: &mut DjangoSigns,
 ) {
+    let seen = seen_cookies(obs);
+    if seen.is_empty() {
+        ctx.test("cookies", "cookies-not-found", 0);
+        return;
+    }
+    let mut worst = WorstCookie {
+        modifier: 0,
+        result: "",
+    };
+    let mut all_samesite = true;
+    for s in &seen {
+        if s.cookie.same_site.is_none() {
+            all_samesite = false;
+        }
+        judge_cookie(ctx, s, https_ok, hsts_ok, signs, &mut worst);
+    }
+    if worst.modifier < 0 {
+        ctx.test("cookies", worst.result, worst.modifier);
+    } else if all_samesite {
+        ctx.test(
+            "cookies",
+            "cookies-secure-with-httponly-sessions-and-samesite",
+            5,
+        );
+    } else {
+        ctx.test("cookies", "cookies-secure-with-httponly-sessions", 0);
+    }
+}
+
+/// Every cookie the responses set, the first setting of each name, in the order met.
+fn seen_cookies(obs: &Observations) -> Vec<SeenCookie> {
     let mut seen: Vec<SeenCookie> = Vec::new();
     let responses = [&obs.http, &obs.https, &obs.admin, &obs.login]
         .into_iter()
@@ -1282,141 +1381,172 @@ fn cookie_checks(
             });
         }
     }
-    if seen.is_empty() {
-        ctx.test("cookies", "cookies-not-found", 0);
+    seen
+}
+
+/// The Observatory's cookie result: the worst that applies (the first of equals).
+struct WorstCookie {
+    modifier: i32,
+    result: &'static str,
+}
+
+impl WorstCookie {
+    fn bump(&mut self, modifier: i32, result: &'static str) {
+        if modifier < self.modifier {
+            self.modifier = modifier;
+            self.result = result;
+        }
+    }
+}
+
+/// One cookie being judged: the cookie, its role, and the evidence its findings cite.
+struct CookieCase<'a> {
+    seen: &'a SeenCookie,
+    session: bool,
+    csrf: bool,
+    ev: Evidence,
+}
+
+/// All the checks on one cookie, in the order their findings and deductions come.
+fn judge_cookie(
+    ctx: &mut Ctx,
+    s: &SeenCookie,
+    https_ok: bool,
+    hsts_ok: bool,
+    signs: &mut DjangoSigns,
+    worst: &mut WorstCookie,
+) {
+    let c = &s.cookie;
+    let session = is_session_cookie(c);
+    let csrf = is_csrf_cookie(c);
+    if session && signs.session_cookie.is_none() {
+        signs.session_cookie = Some(c.name.clone());
+    }
+    if csrf && signs.csrf_cookie.is_none() {
+        signs.csrf_cookie = Some(c.name.clone());
+    }
+    let ev = evidence(&s.response, &["set-cookie"]);
+    let case = CookieCase {
+        seen: s,
+        session,
+        csrf,
+        ev: with_detail(ev, format!("cookie {}", c.name)),
+    };
+    if !c.secure {
+        without_secure_deduction(&case, hsts_ok, worst);
+        if https_ok {
+            without_secure(ctx, &case);
+        }
+    }
+    if session && !c.http_only {
+        worst.bump(-30, "cookies-session-without-httponly-flag");
+        session_without_httponly(ctx, &case);
+    }
+    if csrf && c.same_site.is_none() {
+        worst.bump(-20, "cookies-anticsrf-without-samesite-flag");
+    }
+    samesite_and_domain(ctx, &case, worst);
+}
+
+/// The Observatory's deduction for a cookie without Secure (less when HSTS protects it).
+fn without_secure_deduction(case: &CookieCase, hsts_ok: bool, worst: &mut WorstCookie) {
+    if case.session {
+        if hsts_ok {
+            worst.bump(
+                -10,
+                "cookies-session-without-secure-flag-but-protected-by-hsts",
+            );
+        } else {
+            worst.bump(-40, "cookies-session-without-secure-flag");
+        }
+    } else if hsts_ok {
+        worst.bump(-5, "cookies-without-secure-flag-but-protected-by-hsts");
+    } else {
+        worst.bump(-20, "cookies-without-secure-flag");
+    }
+}
+
+/// DJG419: a cookie without Secure on a site that has HTTPS.
+fn without_secure(ctx: &mut Ctx, case: &CookieCase) {
+    let c = &case.seen.cookie;
+    let (sev, setting) = if case.session {
+        (Severity::High, "SESSION_COOKIE_SECURE = True")
+    } else if case.csrf {
+        (Severity::High, "CSRF_COOKIE_SECURE = True")
+    } else if c.name == "django_language" {
+        (Severity::Medium, "LANGUAGE_COOKIE_SECURE = True")
+    } else {
+        (Severity::Medium, "set secure=True in response.set_cookie()")
+    };
+    let role = if case.session {
+        "session cookie "
+    } else if case.csrf {
+        "CSRF cookie "
+    } else {
+        "cookie "
+    };
+    ctx.add(
+        &live::djg419::RULE,
+        Some(sev),
+        format!(
+            "The {role}`{}` is set without the Secure flag{}, so browsers also send it over plain HTTP.",
+            c.name,
+            if case.seen.over_https { "" } else { " (on a plain-HTTP response)" }
+        ),
+        &format!("{setting}."),
+        Some(case.ev.clone()),
+    );
+}
+
+/// DJG420: a session cookie that scripts can read.
+fn session_without_httponly(ctx: &mut Ctx, case: &CookieCase) {
+    ctx.add(
+        &live::djg420::RULE,
+        None,
+        format!(
+            "The session cookie `{}` lacks HttpOnly: any script injected into the site can read and steal the session.",
+            case.seen.cookie.name
+        ),
+        "SESSION_COOKIE_HTTPONLY = True (Django's default).",
+        Some(case.ev.clone()),
+    );
+}
+
+/// DJG421: an invalid SameSite, a session or CSRF cookie without SameSite, or a Domain
+/// that hands the cookie to every subdomain; all in one finding per cookie.
+fn samesite_and_domain(ctx: &mut Ctx, case: &CookieCase, worst: &mut WorstCookie) {
+    let c = &case.seen.cookie;
+    let mut problems = Vec::new();
+    if let Some(why) = c.rejected_because() {
+        worst.bump(-20, "cookies-samesite-flag-invalid");
+        problems.push(why);
+    }
+    if c.same_site.is_none() && (case.session || case.csrf) {
+        problems.push(format!("`{}` has no SameSite attribute", c.name));
+    }
+    if let Some(d) = &c.domain {
+        problems.push(format!(
+            "`{}` is scoped to Domain={d}, so every subdomain receives it",
+            c.name
+        ));
+    }
+    if problems.is_empty() {
         return;
     }
-    // Observatory's result: the worst that applies.
-    let mut worst: (i32, &str) = (0, "");
-    let bump = |m: i32, r: &'static str, w: &mut (i32, &str)| {
-        if m < w.0 {
-            *w = (m, r);
-        }
-    };
-    let mut all_samesite = true;
-    for s in &seen {
-        let c = &s.cookie;
-        let session = is_session_cookie(c);
-        let csrf = is_csrf_cookie(c);
-        if session && signs.session_cookie.is_none() {
-            signs.session_cookie = Some(c.name.clone());
-        }
-        if csrf && signs.csrf_cookie.is_none() {
-            signs.csrf_cookie = Some(c.name.clone());
-        }
-        let ev = evidence(&s.response, &["set-cookie"]);
-        let ev = with_detail(ev, format!("cookie {}", c.name));
-        if c.same_site.is_none() {
-            all_samesite = false;
-        }
-        if !c.secure {
-            if session {
-                if hsts_ok {
-                    bump(
-                        -10,
-                        "cookies-session-without-secure-flag-but-protected-by-hsts",
-                        &mut worst,
-                    );
-                } else {
-                    bump(-40, "cookies-session-without-secure-flag", &mut worst);
-                }
-            } else if hsts_ok {
-                bump(
-                    -5,
-                    "cookies-without-secure-flag-but-protected-by-hsts",
-                    &mut worst,
-                );
-            } else {
-                bump(-20, "cookies-without-secure-flag", &mut worst);
-            }
-            if https_ok {
-                let (sev, setting) = if session {
-                    (Severity::High, "SESSION_COOKIE_SECURE = True")
-                } else if csrf {
-                    (Severity::High, "CSRF_COOKIE_SECURE = True")
-                } else if c.name == "django_language" {
-                    (Severity::Medium, "LANGUAGE_COOKIE_SECURE = True")
-                } else {
-                    (Severity::Medium, "set secure=True in response.set_cookie()")
-                };
-                let role = if session {
-                    "session cookie "
-                } else if csrf {
-                    "CSRF cookie "
-                } else {
-                    "cookie "
-                };
-                ctx.add(
-                    &live::djg419::RULE,
-                    Some(sev),
-                    format!(
-                        "The {role}`{}` is set without the Secure flag{}, so browsers also send it over plain HTTP.",
-                        c.name,
-                        if s.over_https { "" } else { " (on a plain-HTTP response)" }
-                    ),
-                    &format!("{setting}."),
-                    Some(ev.clone()),
-                );
-            }
-        }
-        if session && !c.http_only {
-            bump(-30, "cookies-session-without-httponly-flag", &mut worst);
-            ctx.add(
-                &live::djg420::RULE,
-                None,
-                format!(
-                    "The session cookie `{}` lacks HttpOnly: any script injected into the site can read and steal the session.",
-                    c.name
-                ),
-                "SESSION_COOKIE_HTTPONLY = True (Django's default).",
-                Some(ev.clone()),
-            );
-        }
-        if csrf && c.same_site.is_none() {
-            bump(-20, "cookies-anticsrf-without-samesite-flag", &mut worst);
-        }
-        let mut problems = Vec::new();
-        if let Some(why) = c.rejected_because() {
-            bump(-20, "cookies-samesite-flag-invalid", &mut worst);
-            problems.push(why);
-        }
-        if c.same_site.is_none() && (session || csrf) {
-            problems.push(format!("`{}` has no SameSite attribute", c.name));
-        }
-        if let Some(d) = &c.domain {
-            problems.push(format!(
-                "`{}` is scoped to Domain={d}, so every subdomain receives it",
-                c.name
-            ));
-        }
-        if !problems.is_empty() {
-            let setting = if session {
-                "SESSION_COOKIE_SAMESITE = \"Lax\" and SESSION_COOKIE_DOMAIN = None"
-            } else if csrf {
-                "CSRF_COOKIE_SAMESITE = \"Lax\" and CSRF_COOKIE_DOMAIN = None"
-            } else {
-                "samesite=\"Lax\" and no domain= in set_cookie()"
-            };
-            ctx.add(
-                &live::djg421::RULE,
-                None,
-                format!("Cookie problem: {}.", problems.join("; ")),
-                &format!("{setting}; a __Host- name needs Secure, Path=/ and no Domain."),
-                Some(ev),
-            );
-        }
-    }
-    if worst.0 < 0 {
-        ctx.test("cookies", worst.1, worst.0);
-    } else if all_samesite {
-        ctx.test(
-            "cookies",
-            "cookies-secure-with-httponly-sessions-and-samesite",
-            5,
-        );
+    let setting = if case.session {
+        "SESSION_COOKIE_SAMESITE = \"Lax\" and SESSION_COOKIE_DOMAIN = None"
+    } else if case.csrf {
+        "CSRF_COOKIE_SAMESITE = \"Lax\" and CSRF_COOKIE_DOMAIN = None"
     } else {
-        ctx.test("cookies", "cookies-secure-with-httponly-sessions", 0);
-    }
+        "samesite=\"Lax\" and no domain= in set_cookie()"
+    };
+    ctx.add(
+        &live::djg421::RULE,
+        None,
+        format!("Cookie problem: {}.", problems.join("; ")),
+        &format!("{setting}; a __Host- name needs Secure, Path=/ and no Domain."),
+        Some(case.ev.clone()),
+    );
 }
 
 fn cors(ctx: &mut Ctx, obs: &Observations, auto: &Response) {
@@ -1487,6 +1617,27 @@ fn cors(ctx: &mut Ctx, obs: &Observations, auto: &Response) {
 }
 
 fn django_probes(ctx: &mut Ctx, obs: &Observations, auto: &Response, signs: &mut DjangoSigns) {
+    let all = probe_responses(obs);
+    if signs.csrf_cookie.as_deref() == Some("csrftoken") {
+        signs.signs.push("csrftoken cookie".into());
+    }
+    // The order below is the order of the findings and of the Django signs in the report.
+    debug_page(ctx, &all, signs);
+    default_not_found_page(obs, signs);
+    version_disclosure(ctx, &all, signs);
+    host_header(ctx, obs, signs);
+    development_server(ctx, &all, signs);
+    admin_login(ctx, obs, signs);
+    guessable_login(ctx, obs);
+    secret_files(ctx, obs);
+    browsable_api(ctx, obs, auto, signs);
+    trace_echo(ctx, obs);
+    cookie_signs(signs);
+    signs.detected = !signs.signs.is_empty();
+}
+
+/// Every response the Django checks look through, in the order they look.
+fn probe_responses(obs: &Observations) -> Vec<&Response> {
     let mut all: Vec<&Response> = Vec::new();
     // The missing-page and Host probes first: they are the ones meant to show DEBUG pages.
     all.extend([&obs.not_found, &obs.bogus_host].into_iter().flatten());
@@ -1501,28 +1652,36 @@ fn django_probes(ctx: &mut Ctx, obs: &Observations, auto: &Response, signs: &mut
             .into_iter()
             .flatten(),
     );
-    if signs.csrf_cookie.as_deref() == Some("csrftoken") {
-        signs.signs.push("csrftoken cookie".into());
-    }
-    // DEBUG.
-    let debug_page = all.iter().find(|r| is_debug_page(&r.body));
-    if let Some(r) = debug_page {
-        signs.signs.push("DEBUG technical page".into());
-        let what = if r.status == 404 {
-            "the technical 404 page, listing the URL patterns"
-        } else if r.status == 400 {
-            "the technical DisallowedHost page, with settings and request details"
-        } else {
-            "Django's technical error page"
-        };
-        ctx.add(
-            &live::djg422::RULE,
-            None,
-            format!("DEBUG is on: {} answers {} with {what}.", r.url, r.status),
-            "DEBUG = False in production settings (read it from the environment, defaulting to False).",
-            Some(with_detail(evidence(r, &["content-type"]), "body contains Django's \"DEBUG = True\" technical page")),
-        );
-    }
+    all
+}
+
+/// DJG422: a DEBUG technical page among the responses.
+fn debug_page(ctx: &mut Ctx, all: &[&Response], signs: &mut DjangoSigns) {
+    let Some(r) = all.iter().find(|r| is_debug_page(&r.body)) else {
+        return;
+    };
+    signs.signs.push("DEBUG technical page".into());
+    let what = if r.status == 404 {
+        "the technical 404 page, listing the URL patterns"
+    } else if r.status == 400 {
+        "the technical DisallowedHost page, with settings and request details"
+    } else {
+        "Django's technical error page"
+    };
+    ctx.add(
+        &live::djg422::RULE,
+        None,
+        format!("DEBUG is on: {} answers {} with {what}.", r.url, r.status),
+        "DEBUG = False in production settings (read it from the environment, defaulting to False).",
+        Some(with_detail(
+            evidence(r, &["content-type"]),
+            "body contains Django's \"DEBUG = True\" technical page",
+        )),
+    );
+}
+
+/// A Django sign only: the missing-page probe got Django's production 404 page.
+fn default_not_found_page(obs: &Observations, signs: &mut DjangoSigns) {
     if let Some(nf) = &obs.not_found
         && nf.status == 404
         && contains(&nf.body, "<title>Not Found</title>")
@@ -1533,63 +1692,76 @@ fn django_probes(ctx: &mut Ctx, obs: &Observations, auto: &Response, signs: &mut
     {
         signs.signs.push("Django's default 404 page".into());
     }
-    // Version.
-    if let Some((r, v)) = all
+}
+
+/// DJG430: a page that shows the Django version.
+fn version_disclosure(ctx: &mut Ctx, all: &[&Response], signs: &mut DjangoSigns) {
+    let Some((r, v)) = all
         .iter()
         .find_map(|r| django_version(&r.body).map(|v| (*r, v)))
-    {
-        signs.version = Some(v.clone());
-        ctx.add(
-            &live::djg430::RULE,
-            None,
-            format!("{} discloses the Django version: {v}.", r.url),
-            "DEBUG = False; the version then appears on no page. Keep Django on a supported, patched release.",
-            Some(with_detail(evidence(r, &[]), format!("Django Version: {v}"))),
-        );
+    else {
+        return;
+    };
+    signs.version = Some(v.clone());
+    ctx.add(
+        &live::djg430::RULE,
+        None,
+        format!("{} discloses the Django version: {v}.", r.url),
+        "DEBUG = False; the version then appears on no page. Keep Django on a supported, patched release.",
+        Some(with_detail(evidence(r, &[]), format!("Django Version: {v}"))),
+    );
+}
+
+/// DJG423: the made-up Host probe was accepted or reflected in a redirect.
+fn host_header(ctx: &mut Ctx, obs: &Observations, signs: &mut DjangoSigns) {
+    let Some(b) = &obs.bogus_host else { return };
+    let reflected = b
+        .header("location")
+        .is_some_and(|l| l.contains(&obs.bogus_host_name));
+    if b.status == 400 && contains(&b.body, "Bad Request (400)") {
+        signs.signs.push("Django's 400 page for a bad Host".into());
     }
-    // Host header.
-    if let Some(b) = &obs.bogus_host {
-        let reflected = b
-            .header("location")
-            .is_some_and(|l| l.contains(&obs.bogus_host_name));
-        if b.status == 400 && contains(&b.body, "Bad Request (400)") {
-            signs.signs.push("Django's 400 page for a bad Host".into());
-        }
-        if (200..300).contains(&b.status) || reflected {
-            ctx.add(
-                &live::djg423::RULE,
-                None,
-                format!(
-                    "{} answered {} to a request with the made-up Host `{}`: ALLOWED_HOSTS accepts any host (or a front server forwards any Host).",
-                    b.url, b.status, obs.bogus_host_name
-                ),
-                "ALLOWED_HOSTS = [\"www.example.com\"] (the real names, never \"*\"); at the proxy, add a default server that rejects unknown hosts (nginx `return 444;`).",
-                Some(with_detail(
-                    evidence(b, &["location", "content-type"]),
-                    format!("request Host: {}", obs.bogus_host_name),
-                )),
-            );
-        }
-    }
-    // Development server.
-    if let Some(r) = all.iter().find(|r| {
-        r.header("server")
-            .is_some_and(|s| s.starts_with("WSGIServer/"))
-    }) {
-        signs.signs.push("WSGIServer banner".into());
+    if (200..300).contains(&b.status) || reflected {
         ctx.add(
-            &live::djg424::RULE,
+            &live::djg423::RULE,
             None,
             format!(
-                "{} is served by Django's development server (`Server: {}`), which is not built for security or load.",
-                r.url,
-                r.header("server").unwrap_or("")
+                "{} answered {} to a request with the made-up Host `{}`: ALLOWED_HOSTS accepts any host (or a front server forwards any Host).",
+                b.url, b.status, obs.bogus_host_name
             ),
-            "Run the site under gunicorn, uWSGI, Daphne or uvicorn behind a reverse proxy; `manage.py runserver` is for development only.",
-            Some(evidence(r, &["server"])),
+            "ALLOWED_HOSTS = [\"www.example.com\"] (the real names, never \"*\"); at the proxy, add a default server that rejects unknown hosts (nginx `return 444;`).",
+            Some(with_detail(
+                evidence(b, &["location", "content-type"]),
+                format!("request Host: {}", obs.bogus_host_name),
+            )),
         );
     }
-    // Admin.
+}
+
+/// DJG424: Django's development server answered.
+fn development_server(ctx: &mut Ctx, all: &[&Response], signs: &mut DjangoSigns) {
+    let Some(r) = all.iter().find(|r| {
+        r.header("server")
+            .is_some_and(|s| s.starts_with("WSGIServer/"))
+    }) else {
+        return;
+    };
+    signs.signs.push("WSGIServer banner".into());
+    ctx.add(
+        &live::djg424::RULE,
+        None,
+        format!(
+            "{} is served by Django's development server (`Server: {}`), which is not built for security or load.",
+            r.url,
+            r.header("server").unwrap_or("")
+        ),
+        "Run the site under gunicorn, uWSGI, Daphne or uvicorn behind a reverse proxy; `manage.py runserver` is for development only.",
+        Some(evidence(r, &["server"])),
+    );
+}
+
+/// DJG425: Django's admin login at the default /admin/ URL.
+fn admin_login(ctx: &mut Ctx, obs: &Observations, signs: &mut DjangoSigns) {
     if let Some(chain) = &obs.admin
         && let Some(last) = chain.last()
         && last.status == 200
@@ -1609,6 +1781,10 @@ fn django_probes(ctx: &mut Ctx, obs: &Observations, auto: &Response, signs: &mut
             Some(evidence(last, &["content-type"])),
         );
     }
+}
+
+/// DJG426: a (non-admin) login form at the guessable login URL.
+fn guessable_login(ctx: &mut Ctx, obs: &Observations) {
     if let Some(chain) = &obs.login
         && let Some(last) = chain.last()
         && last.status == 200
@@ -1623,7 +1799,10 @@ fn django_probes(ctx: &mut Ctx, obs: &Observations, auto: &Response, signs: &mut
             Some(evidence(last, &["content-type"])),
         );
     }
-    // Secret files.
+}
+
+/// DJG427: a downloadable .env file or Git repository.
+fn secret_files(ctx: &mut Ctx, obs: &Observations) {
     for (r, what, ok) in [
         (&obs.dotenv, ".env file", looks_dotenv as fn(&[u8]) -> bool),
         (&obs.git_head, "Git repository (.git/HEAD)", looks_git_head),
@@ -1641,8 +1820,11 @@ fn django_probes(ctx: &mut Ctx, obs: &Observations, auto: &Response, signs: &mut
             );
         }
     }
-    // DRF browsable API.
-    if let Some(r) = [obs.api.as_ref(), Some(auto)]
+}
+
+/// DJG428: Django REST framework's browsable API on the API probe or the graded page.
+fn browsable_api(ctx: &mut Ctx, obs: &Observations, auto: &Response, signs: &mut DjangoSigns) {
+    let Some(r) = [obs.api.as_ref(), Some(auto)]
         .into_iter()
         .flatten()
         .find(|r| {
@@ -1650,17 +1832,21 @@ fn django_probes(ctx: &mut Ctx, obs: &Observations, auto: &Response, signs: &mut
                 && (contains(&r.body, "Django REST framework")
                     || contains(&r.body, "rest_framework/css/"))
         })
-    {
-        signs.signs.push("Django REST framework".into());
-        ctx.add(
-            &live::djg428::RULE,
-            None,
-            format!("{} serves Django REST framework's browsable HTML API.", r.url),
-            "REST_FRAMEWORK = {\"DEFAULT_RENDERER_CLASSES\": [\"rest_framework.renderers.JSONRenderer\"]} in production settings.",
-            Some(evidence(r, &["content-type"])),
-        );
-    }
-    // TRACE.
+    else {
+        return;
+    };
+    signs.signs.push("Django REST framework".into());
+    ctx.add(
+        &live::djg428::RULE,
+        None,
+        format!("{} serves Django REST framework's browsable HTML API.", r.url),
+        "REST_FRAMEWORK = {\"DEFAULT_RENDERER_CLASSES\": [\"rest_framework.renderers.JSONRenderer\"]} in production settings.",
+        Some(evidence(r, &["content-type"])),
+    );
+}
+
+/// DJG429: the server echoes a TRACE request.
+fn trace_echo(ctx: &mut Ctx, obs: &Observations) {
     if let Some(r) = &obs.trace
         && r.status == 200
         && r.header("content-type")
@@ -1674,6 +1860,10 @@ fn django_probes(ctx: &mut Ctx, obs: &Observations, auto: &Response, signs: &mut
             Some(evidence(r, &["content-type"])),
         );
     }
+}
+
+/// The cookie-based Django signs, said last so the stronger signs come first.
+fn cookie_signs(signs: &mut DjangoSigns) {
     if signs.session_cookie.is_some() && !signs.signs.iter().any(|s| s.contains("cookie")) {
         signs.signs.push("session cookie".into());
     }
@@ -1682,7 +1872,6 @@ fn django_probes(ctx: &mut Ctx, obs: &Observations, auto: &Response, signs: &mut
     {
         signs.signs.push(format!("CSRF cookie `{n}`"));
     }
-    signs.detected = !signs.signs.is_empty();
 }
 
 #[cfg(test)]

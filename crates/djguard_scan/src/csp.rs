@@ -574,14 +574,29 @@ fn injection(policies: &[Policy], https: bool, issues: &mut Vec<CspIssue>) {
     };
     let elem = across(policies, SCRIPT_ELEM, inline_allowed);
     let attr = across(policies, SCRIPT_ATTR, inline_allowed);
-    let mut named: Vec<(String, String)> = Vec::new(); // (directive, token) already reported
-    let unrestricted = matches!(elem, Allows::Unrestricted);
-    let same = match (&elem, &attr) {
+    // The order of the checks is the order of the issues in the report.
+    inline_scripts(&elem, &attr, &mut add);
+    // (directive, token) already reported, so the insecure-scheme check does not repeat them.
+    let mut named: Vec<(String, String)> = Vec::new();
+    if !matches!(elem, Allows::Unrestricted) {
+        named = remote_scripts(policies, &mut add);
+        data_scripts(policies, &mut add);
+        strict_dynamic_without_nonce(policies, &mut add);
+    }
+    object_embeds(policies, &mut add);
+    if https {
+        active_insecure_sources(policies, &named, &mut add);
+    }
+}
+
+/// Injected inline scripts and event handlers, said once when one directive allows both.
+fn inline_scripts(elem: &Allows, attr: &Allows, add: &mut impl FnMut(&str, String)) {
+    let same = match (elem, attr) {
         (Allows::By(e, _), Allows::By(a, _)) => e.name == a.name,
         (Allows::Unrestricted, Allows::Unrestricted) => true,
         _ => false,
     };
-    match &elem {
+    match elem {
         Allows::Unrestricted if same => add(
             "script-src",
             "no script-src or default-src restricts scripts, so injected inline scripts, event handlers and remote scripts all run".into(),
@@ -601,66 +616,84 @@ fn injection(policies: &[Policy], https: bool, issues: &mut Vec<CspIssue>) {
         ),
         Allows::Blocked => {}
     }
-    if !same {
-        match &attr {
-            Allows::By(d, tokens) => add(
-                &d.name,
-                format!(
-                    "{} allows {}, so injected event handlers such as onerror= run",
-                    d.name,
-                    joined(tokens)
-                ),
-            ),
-            Allows::Unrestricted => add(
-                "script-src-attr",
-                "event handlers fall back to no script-src or default-src, so injected ones such as onerror= run".into(),
-            ),
-            Allows::Blocked => {}
-        }
+    if same {
+        return;
     }
-    if !unrestricted {
-        if let Allows::By(d, tokens) = across(policies, SCRIPT_ELEM, remote_allowed) {
-            named.extend(
-                tokens
-                    .iter()
-                    .map(|t| (d.name.clone(), t.to_ascii_lowercase())),
-            );
+    match attr {
+        Allows::By(d, tokens) => add(
+            &d.name,
+            format!(
+                "{} allows {}, so injected event handlers such as onerror= run",
+                d.name,
+                joined(tokens)
+            ),
+        ),
+        Allows::Unrestricted => add(
+            "script-src-attr",
+            "event handlers fall back to no script-src or default-src, so injected ones such as onerror= run".into(),
+        ),
+        Allows::Blocked => {}
+    }
+}
+
+/// An injected <script src> from any site; returns the (directive, token) pairs it named.
+fn remote_scripts(
+    policies: &[Policy],
+    add: &mut impl FnMut(&str, String),
+) -> Vec<(String, String)> {
+    let Allows::By(d, tokens) = across(policies, SCRIPT_ELEM, remote_allowed) else {
+        return Vec::new();
+    };
+    let named = tokens
+        .iter()
+        .map(|t| (d.name.clone(), t.to_ascii_lowercase()))
+        .collect();
+    add(
+        &d.name,
+        format!(
+            "{} allows {}, so an injected <script src> can load code from any site",
+            d.name,
+            joined(&tokens)
+        ),
+    );
+    named
+}
+
+/// An injected <script src="data:…">.
+fn data_scripts(policies: &[Policy], add: &mut impl FnMut(&str, String)) {
+    if let Allows::By(d, tokens) = across(policies, SCRIPT_ELEM, data_allowed) {
+        add(
+            &d.name,
+            format!(
+                "{} allows {}, so an injected <script src=\"data:…\"> runs",
+                d.name,
+                joined(&tokens)
+            ),
+        );
+    }
+}
+
+/// 'strict-dynamic' without a nonce or hash, in any policy (said once).
+fn strict_dynamic_without_nonce(policies: &[Policy], add: &mut impl FnMut(&str, String)) {
+    for p in policies {
+        if let Some(d) = effective(p, SCRIPT_ELEM)
+            && has_kw(&d.value, "'strict-dynamic'")
+            && !has_nonce_or_hash(&d.value)
+        {
             add(
                 &d.name,
                 format!(
-                    "{} allows {}, so an injected <script src> can load code from any site",
-                    d.name,
-                    joined(&tokens)
+                    "{} has 'strict-dynamic' without a nonce or hash, so browsers block the page's own scripts (Django omits CSP.NONCE on pages that never render csp_nonce)",
+                    d.name
                 ),
             );
-        }
-        if let Allows::By(d, tokens) = across(policies, SCRIPT_ELEM, data_allowed) {
-            add(
-                &d.name,
-                format!(
-                    "{} allows {}, so an injected <script src=\"data:…\"> runs",
-                    d.name,
-                    joined(&tokens)
-                ),
-            );
-        }
-        // 'strict-dynamic' without a nonce or hash, in any policy.
-        for p in policies {
-            if let Some(d) = effective(p, SCRIPT_ELEM)
-                && has_kw(&d.value, "'strict-dynamic'")
-                && !has_nonce_or_hash(&d.value)
-            {
-                add(
-                    &d.name,
-                    format!(
-                        "{} has 'strict-dynamic' without a nonce or hash, so browsers block the page's own scripts (Django omits CSP.NONCE on pages that never render csp_nonce)",
-                        d.name
-                    ),
-                );
-                break;
-            }
+            break;
         }
     }
+}
+
+/// Injected <object> and <embed> elements that load content from any site.
+fn object_embeds(policies: &[Policy], add: &mut impl FnMut(&str, String)) {
     match across(policies, OBJECT, |list| {
         list.iter().filter(|t| any_origin(t)).map(String::as_str).collect()
     }) {
@@ -678,21 +711,27 @@ fn injection(policies: &[Policy], https: bool, issues: &mut Vec<CspIssue>) {
         ),
         Allows::Blocked => {}
     }
-    if https {
-        for (d, tokens) in insecure_sources(policies, true) {
-            let tokens: Vec<&str> = tokens
-                .into_iter()
-                .filter(|t| !named.contains(&(d.to_string(), t.to_ascii_lowercase())))
-                .collect();
-            if !tokens.is_empty() {
-                add(
-                    d,
-                    format!(
-                        "{d} allows {} on an HTTPS site, so that content can be altered in transit",
-                        joined(&tokens)
-                    ),
-                );
-            }
+}
+
+/// Plain-HTTP sources of active content on an HTTPS site, less those already `named`.
+fn active_insecure_sources(
+    policies: &[Policy],
+    named: &[(String, String)],
+    add: &mut impl FnMut(&str, String),
+) {
+    for (d, tokens) in insecure_sources(policies, true) {
+        let tokens: Vec<&str> = tokens
+            .into_iter()
+            .filter(|t| !named.contains(&(d.to_string(), t.to_ascii_lowercase())))
+            .collect();
+        if !tokens.is_empty() {
+            add(
+                d,
+                format!(
+                    "{d} allows {} on an HTTPS site, so that content can be altered in transit",
+                    joined(&tokens)
+                ),
+            );
         }
     }
 }
@@ -835,6 +874,18 @@ fn hardening(policies: &[Policy], https: bool, issues: &mut Vec<CspIssue>) {
     let mut add = |severity: Severity, directive: &str, message: String| {
         issues.push(issue(&live::djg410::RULE, severity, directive, message));
     };
+    // The order of the checks is the order of the issues in the report.
+    unsafe_eval(policies, &mut add);
+    object_src_fallback(policies, &mut add);
+    base_uri(policies, &mut add);
+    if https {
+        passive_insecure_sources(policies, &mut add);
+    }
+    directive_syntax(policies, &mut add);
+}
+
+/// 'unsafe-eval' in the effective script policy.
+fn unsafe_eval(policies: &[Policy], add: &mut impl FnMut(Severity, &str, String)) {
     if let Allows::By(d, tokens) = across(policies, SCRIPT_EVAL, |list| {
         list.iter()
             .filter(|t| is_kw(t, "'unsafe-eval'"))
@@ -852,9 +903,11 @@ fn hardening(policies: &[Policy], https: bool, issues: &mut Vec<CspIssue>) {
             ),
         );
     }
+}
 
-    // object-src: DJG409 covers broad or missing-with-no-default-src; here, relying on a
-    // default-src other than 'none'.
+/// object-src: DJG409 covers broad or missing-with-no-default-src; here, relying on a
+/// default-src other than 'none'.
+fn object_src_fallback(policies: &[Policy], add: &mut impl FnMut(Severity, &str, String)) {
     let has_object = policies
         .iter()
         .any(|p| p.contains_a_directive_whose_name_is("object-src"));
@@ -876,8 +929,10 @@ fn hardening(policies: &[Policy], https: bool, issues: &mut Vec<CspIssue>) {
             "object-src is missing, so <object> and <embed> fall back to default-src; set object-src 'none'".into(),
         );
     }
+}
 
-    // base-uri never falls back to default-src.
+/// base-uri missing or allowing any origin; it never falls back to default-src.
+fn base_uri(policies: &[Policy], add: &mut impl FnMut(Severity, &str, String)) {
     let base: Vec<&Directive> = policies
         .iter()
         .filter_map(|p| effective(p, &["base-uri"]))
@@ -903,28 +958,33 @@ fn hardening(policies: &[Policy], https: bool, issues: &mut Vec<CspIssue>) {
             ),
         );
     }
+}
 
-    if https {
-        for (d, tokens) in insecure_sources(policies, false) {
-            let what = match d {
-                "img-src" | "media-src" => "so those files can be swapped in transit",
-                "report-uri" => "so violation reports travel unencrypted",
-                _ => "plain HTTP on an HTTPS site",
-            };
-            add(
-                Severity::Low,
-                d,
-                format!("{d} allows {} on an HTTPS site, {what}", joined(&tokens)),
-            );
-        }
+/// Plain-HTTP sources in the directives DJG409 leaves out (images, media, navigation,
+/// reports) on an HTTPS site.
+fn passive_insecure_sources(policies: &[Policy], add: &mut impl FnMut(Severity, &str, String)) {
+    for (d, tokens) in insecure_sources(policies, false) {
+        let what = match d {
+            "img-src" | "media-src" => "so those files can be swapped in transit",
+            "report-uri" => "so violation reports travel unencrypted",
+            _ => "plain HTTP on an HTTPS site",
+        };
+        add(
+            Severity::Low,
+            d,
+            format!("{d} allows {} on an HTTPS site, {what}", joined(&tokens)),
+        );
     }
+}
 
-    // Directive names, source syntax, nonces.
+/// Directive names, source syntax, nonces: malformed and misspelt sources one by one (at
+/// most [`MAX_TOKEN_ISSUES`]), then the unknown and the obsolete directive names in one
+/// issue each.
+fn directive_syntax(policies: &[Policy], add: &mut impl FnMut(Severity, &str, String)) {
     let mut unknown: Vec<&str> = Vec::new();
     let mut obsolete: Vec<&str> = Vec::new();
     let mut nonces_seen: HashSet<&str> = HashSet::default();
     let mut token_issues = 0usize;
-    const MAX_TOKEN_ISSUES: usize = 10;
     for p in policies {
         for d in &p.directive_set {
             let name = d.name.as_str();
@@ -967,6 +1027,19 @@ fn hardening(policies: &[Policy], https: bool, issues: &mut Vec<CspIssue>) {
             }
         }
     }
+    ignored_directives(&unknown, &obsolete, add);
+}
+
+/// How many malformed or misspelt sources are reported at most, across the policies: past
+/// that, the policy needs rewriting rather than a list.
+const MAX_TOKEN_ISSUES: usize = 10;
+
+/// One issue for the unknown directive names and one for the obsolete ones.
+fn ignored_directives(
+    unknown: &[&str],
+    obsolete: &[&str],
+    add: &mut impl FnMut(Severity, &str, String),
+) {
     if let Some(first) = unknown.first() {
         let message = if unknown.len() == 1 {
             format!("browsers ignore the unknown directive {first}")
@@ -974,7 +1047,7 @@ fn hardening(policies: &[Policy], https: bool, issues: &mut Vec<CspIssue>) {
             format!(
                 "browsers ignore {} unknown directives: {}",
                 unknown.len(),
-                name_list(&unknown)
+                name_list(unknown)
             )
         };
         add(Severity::Low, first, message);
@@ -982,7 +1055,7 @@ fn hardening(policies: &[Policy], https: bool, issues: &mut Vec<CspIssue>) {
     if let Some(first) = obsolete.first() {
         let message = format!(
             "{} {} obsolete and ignored by current browsers",
-            name_list(&obsolete),
+            name_list(obsolete),
             if obsolete.len() == 1 { "is" } else { "are" }
         );
         add(Severity::Info, first, message);
@@ -1272,134 +1345,19 @@ fn observatory(input: &CspInput) -> (&'static str, i32) {
 }
 
 fn observatory_result(input: &CspInput) -> &'static str {
-    const INVALID: &str = "csp-header-invalid";
-    // Header values split into policies, then the meta policies.
-    let mut header: Vec<String> = Vec::new();
-    for v in input.headers {
-        let whole = obs_clean(v);
-        if obs_too_short(&whole) {
-            return INVALID;
-        }
-        for part in whole.split(',') {
-            let part = obs_clean(part);
-            if part.is_empty() {
-                continue;
-            }
-            if obs_too_short(&part) {
-                return INVALID;
-            }
-            header.push(part);
-        }
-    }
-    let mut meta: Vec<String> = Vec::new();
-    for v in input.meta {
-        let m = obs_clean(v);
-        if obs_too_short(&m) {
-            return INVALID;
-        }
-        meta.push(m);
-    }
-    let mut duplicate_warning = false;
-    let mut meta_duplicate = false;
-    let mut parsed: Vec<ObsPolicy> = Vec::new();
-    for (i, p) in header.iter().chain(&meta).enumerate() {
-        let mut warned = false;
-        match obs_parse(p, &mut warned) {
-            Some(policy) => parsed.push(policy),
-            None => return INVALID,
-        }
-        duplicate_warning |= warned;
-        meta_duplicate |= warned && i >= header.len();
-    }
-    let (header_parsed, meta_parsed) = parsed.split_at(header.len().min(parsed.len()));
-    let header_names = header_parsed.iter().any(|p| !p.is_empty());
-    // The Observatory counts the keys of its parsed maps, and its note of repeated
-    // report-uri/report-to is one of them: a <meta> with only a repeated report-uri counts.
-    let meta_names = meta_duplicate
-        || meta_parsed.iter().any(|p| {
-            p.iter()
-                .any(|(n, _)| !matches!(n.as_str(), "frame-ancestors" | "report-uri" | "sandbox"))
-        });
-    if !header_names && !meta_names {
-        return if input.report_only.iter().any(|v| !v.is_empty()) {
-            "csp-not-implemented-but-reporting-enabled"
-        } else {
-            "csp-not-implemented"
-        };
-    }
-
-    let mut map = obs_merge(parsed);
-    let mut result: Option<&'static str> = None;
-    let script_key = obs_key(&map, "script-src");
-    let style_key = obs_key(&map, "style-src");
-    let object_key = obs_key(&map, "object-src");
-    let (mut script_star, mut style_star) = (vec!["*".to_string()], vec!["*".to_string()]);
-
-    // 1. A nonce or hash cancels 'unsafe-inline'.
-    for (key, star) in [(script_key, &mut script_star), (style_key, &mut style_star)] {
-        let list = obs_list(&mut map, key, star);
-        if obs_nonce_or_hash(list) {
-            list.retain(|t| t != "'unsafe-inline'");
-        }
-    }
-    // 2. 'strict-dynamic'.
-    {
-        let script = obs_list(&mut map, script_key, &mut script_star);
-        if script.iter().any(|t| t == "'strict-dynamic'") {
-            if obs_nonce_or_hash(script) {
-                script.retain(|t| {
-                    !(OBS_BROAD.iter().any(|b| t.starts_with(b))
-                        || t == "'self'"
-                        || t == "'unsafe-inline'")
-                });
-            } else {
-                result.get_or_insert(INVALID);
-            }
-        }
-    }
-    let script = obs_list(&mut map, script_key, &mut script_star).clone();
-    let style = obs_list(&mut map, style_key, &mut style_star).clone();
-    let object = match object_key.and_then(|k| map.get(k)) {
-        Some(v) => v.clone(),
-        None => vec!["*".to_string()],
+    let Some((header, meta)) = obs_split(input) else {
+        return OBS_INVALID;
     };
-    let insecure = |t: &String| t.starts_with("http:") || t.starts_with("ftp:");
-    let active = map
-        .iter()
-        .filter(|(k, _)| !matches!(k.as_str(), "img-src" | "media-src" | "script-src"))
-        .flat_map(|(_, v)| v)
-        .chain(&script)
-        .any(insecure);
-    let passive = ["img-src", "media-src"]
-        .iter()
-        .filter_map(|d| map.get(*d).or_else(|| map.get("default-src")))
-        .flatten()
-        .any(insecure);
-
-    // 3–8, the first that applies wins.
-    if script.iter().any(|t| obs_broad_or_inline(t)) || object.iter().any(|t| obs_broad(t)) {
-        result.get_or_insert("csp-implemented-with-unsafe-inline");
+    let Some(parsed) = obs_parse_all(&header, &meta) else {
+        return OBS_INVALID;
+    };
+    if let Some(result) = obs_not_implemented(input, &parsed, header.len()) {
+        return result;
     }
-    if input.https && active {
-        result.get_or_insert("csp-implemented-with-insecure-scheme");
-    }
-    if script.iter().chain(&style).any(|t| t == "'unsafe-eval'") {
-        result.get_or_insert("csp-implemented-with-unsafe-eval");
-    }
-    if input.https && passive {
-        result.get_or_insert("csp-implemented-with-insecure-scheme-in-passive-content-only");
-    }
-    if style.iter().any(|t| obs_broad_or_inline(t)) {
-        result.get_or_insert("csp-implemented-with-unsafe-inline-in-style-src-only");
-    }
-    let default_none = map
-        .get("default-src")
-        .is_some_and(|d| d.len() == 1 && d.iter().all(|t| t == "'none'"));
-    let result = result.unwrap_or(if default_none {
-        "csp-implemented-with-no-unsafe-default-src-none"
-    } else {
-        "csp-implemented-with-no-unsafe"
-    });
+    let duplicate_warning = parsed.duplicate_warning;
+    let mut map = obs_merge(parsed.policies);
+    let lists = obs_lists(&mut map);
+    let result = obs_first_weakness(&map, &lists, input.https);
     let passing = matches!(
         result,
         "csp-implemented-with-no-unsafe"
@@ -1412,4 +1370,195 @@ fn observatory_result(input: &CspInput) -> &'static str {
     } else {
         result
     }
+}
+
+/// The Observatory's result for a policy it cannot read.
+const OBS_INVALID: &str = "csp-header-invalid";
+
+/// Header values split into cleaned policies, and the cleaned meta policies; `None` when one
+/// is too short to be a policy (the Observatory calls the whole header invalid).
+fn obs_split(input: &CspInput) -> Option<(Vec<String>, Vec<String>)> {
+    let mut header: Vec<String> = Vec::new();
+    for v in input.headers {
+        let whole = obs_clean(v);
+        if obs_too_short(&whole) {
+            return None;
+        }
+        for part in whole.split(',') {
+            let part = obs_clean(part);
+            if part.is_empty() {
+                continue;
+            }
+            if obs_too_short(&part) {
+                return None;
+            }
+            header.push(part);
+        }
+    }
+    let mut meta: Vec<String> = Vec::new();
+    for v in input.meta {
+        let m = obs_clean(v);
+        if obs_too_short(&m) {
+            return None;
+        }
+        meta.push(m);
+    }
+    Some((header, meta))
+}
+
+/// The parsed header policies then meta policies, with the duplicate-directive warnings.
+struct ObsParsed {
+    policies: Vec<ObsPolicy>,
+    /// Some policy repeats report-uri or report-to.
+    duplicate_warning: bool,
+    /// A meta policy does.
+    meta_duplicate: bool,
+}
+
+/// Every policy parsed, header ones first; `None` when one of them cannot be.
+fn obs_parse_all(header: &[String], meta: &[String]) -> Option<ObsParsed> {
+    let mut out = ObsParsed {
+        policies: Vec::new(),
+        duplicate_warning: false,
+        meta_duplicate: false,
+    };
+    for (i, p) in header.iter().chain(meta).enumerate() {
+        let mut warned = false;
+        out.policies.push(obs_parse(p, &mut warned)?);
+        out.duplicate_warning |= warned;
+        out.meta_duplicate |= warned && i >= header.len();
+    }
+    Some(out)
+}
+
+/// The not-implemented results, when no policy names a directive the Observatory counts.
+fn obs_not_implemented(
+    input: &CspInput,
+    parsed: &ObsParsed,
+    header_count: usize,
+) -> Option<&'static str> {
+    let (header_parsed, meta_parsed) = parsed
+        .policies
+        .split_at(header_count.min(parsed.policies.len()));
+    let header_names = header_parsed.iter().any(|p| !p.is_empty());
+    // The Observatory counts the keys of its parsed maps, and its note of repeated
+    // report-uri/report-to is one of them: a <meta> with only a repeated report-uri counts.
+    let meta_names = parsed.meta_duplicate
+        || meta_parsed.iter().any(|p| {
+            p.iter()
+                .any(|(n, _)| !matches!(n.as_str(), "frame-ancestors" | "report-uri" | "sandbox"))
+        });
+    if header_names || meta_names {
+        return None;
+    }
+    Some(if input.report_only.iter().any(|v| !v.is_empty()) {
+        "csp-not-implemented-but-reporting-enabled"
+    } else {
+        "csp-not-implemented"
+    })
+}
+
+/// The script, style and object lists the Observatory grades, after its edits.
+struct ObsLists {
+    script: Vec<String>,
+    style: Vec<String>,
+    object: Vec<String>,
+    /// 'strict-dynamic' without a nonce or hash: the Observatory calls the policy invalid.
+    invalid: bool,
+}
+
+/// Steps 1 and 2 of the Observatory, which edit the merged lists in place, then the lists.
+fn obs_lists(map: &mut HashMap<String, Vec<String>>) -> ObsLists {
+    let script_key = obs_key(map, "script-src");
+    let style_key = obs_key(map, "style-src");
+    let object_key = obs_key(map, "object-src");
+    let (mut script_star, mut style_star) = (vec!["*".to_string()], vec!["*".to_string()]);
+
+    // 1. A nonce or hash cancels 'unsafe-inline'.
+    for (key, star) in [(script_key, &mut script_star), (style_key, &mut style_star)] {
+        let list = obs_list(map, key, star);
+        if obs_nonce_or_hash(list) {
+            list.retain(|t| t != "'unsafe-inline'");
+        }
+    }
+    // 2. 'strict-dynamic'.
+    let mut invalid = false;
+    {
+        let script = obs_list(map, script_key, &mut script_star);
+        if script.iter().any(|t| t == "'strict-dynamic'") {
+            if obs_nonce_or_hash(script) {
+                script.retain(|t| {
+                    !(OBS_BROAD.iter().any(|b| t.starts_with(b))
+                        || t == "'self'"
+                        || t == "'unsafe-inline'")
+                });
+            } else {
+                invalid = true;
+            }
+        }
+    }
+    let script = obs_list(map, script_key, &mut script_star).clone();
+    let style = obs_list(map, style_key, &mut style_star).clone();
+    let object = match object_key.and_then(|k| map.get(k)) {
+        Some(v) => v.clone(),
+        None => vec!["*".to_string()],
+    };
+    ObsLists {
+        script,
+        style,
+        object,
+        invalid,
+    }
+}
+
+/// Steps 3 to 8: the first weakness that applies, else the no-unsafe results.
+fn obs_first_weakness(
+    map: &HashMap<String, Vec<String>>,
+    lists: &ObsLists,
+    https: bool,
+) -> &'static str {
+    let ObsLists {
+        script,
+        style,
+        object,
+        invalid,
+    } = lists;
+    let mut result: Option<&'static str> = invalid.then_some(OBS_INVALID);
+    let insecure = |t: &String| t.starts_with("http:") || t.starts_with("ftp:");
+    let active = map
+        .iter()
+        .filter(|(k, _)| !matches!(k.as_str(), "img-src" | "media-src" | "script-src"))
+        .flat_map(|(_, v)| v)
+        .chain(script)
+        .any(insecure);
+    let passive = ["img-src", "media-src"]
+        .iter()
+        .filter_map(|d| map.get(*d).or_else(|| map.get("default-src")))
+        .flatten()
+        .any(insecure);
+
+    // 3–8, the first that applies wins.
+    if script.iter().any(|t| obs_broad_or_inline(t)) || object.iter().any(|t| obs_broad(t)) {
+        result.get_or_insert("csp-implemented-with-unsafe-inline");
+    }
+    if https && active {
+        result.get_or_insert("csp-implemented-with-insecure-scheme");
+    }
+    if script.iter().chain(style).any(|t| t == "'unsafe-eval'") {
+        result.get_or_insert("csp-implemented-with-unsafe-eval");
+    }
+    if https && passive {
+        result.get_or_insert("csp-implemented-with-insecure-scheme-in-passive-content-only");
+    }
+    if style.iter().any(|t| obs_broad_or_inline(t)) {
+        result.get_or_insert("csp-implemented-with-unsafe-inline-in-style-src-only");
+    }
+    let default_none = map
+        .get("default-src")
+        .is_some_and(|d| d.len() == 1 && d.iter().all(|t| t == "'none'"));
+    result.unwrap_or(if default_none {
+        "csp-implemented-with-no-unsafe-default-src-none"
+    } else {
+        "csp-implemented-with-no-unsafe"
+    })
 }

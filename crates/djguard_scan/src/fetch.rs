@@ -583,6 +583,56 @@ impl Client {
         let conn_task = tokio::spawn(async move {
             let _ = conn.await;
         });
+        let request = self.build_request(req)?;
+        let read_timeout = self.inner.o.read_timeout;
+        let head = tokio::time::timeout(read_timeout, sender.send_request(request)).await;
+        let resp = match head {
+            Err(_) => {
+                conn_task.abort();
+                return Err(FetchError::new(
+                    ErrorKind::Timeout,
+                    format!(
+                        "no complete response headers within {} s",
+                        read_timeout.as_secs_f32()
+                    ),
+                ));
+            }
+            Ok(Err(e)) => {
+                conn_task.abort();
+                return Err(FetchError::new(
+                    ErrorKind::Protocol,
+                    format!("bad HTTP response: {}", hyper_text(&e)),
+                ));
+            }
+            Ok(Ok(r)) => r,
+        };
+        let mut out = Response {
+            method: req.method.to_string(),
+            url: req.url.to_string(),
+            status: resp.status().as_u16(),
+            headers: response_headers(&resp),
+            body: Vec::new(),
+            body_truncated: false,
+            body_error: None,
+            tls,
+            elapsed_ms: 0,
+        };
+        if req.read_body && req.method != "HEAD" {
+            let cap = self.inner.o.max_body;
+            let raw = read_body(resp.into_body(), cap, read_timeout, &mut out).await;
+            decode_body(raw, cap, &mut out);
+        }
+        conn_task.abort();
+        out.elapsed_ms = start.elapsed().as_millis() as u64;
+        Ok(out)
+    }
+
+    /// The request line and headers: the client's own, the request's, and the
+    /// authentication headers (over HTTPS only, unless allowed over HTTP).
+    fn build_request(
+        &self,
+        req: &Request,
+    ) -> Result<hyper::Request<http_body_util::Empty<Bytes>>, FetchError> {
         let host = match (req.url.host_str(), req.url.port()) {
             (Some(h), Some(p)) => format!("{h}:{p}"),
             (Some(h), None) => h.to_string(),
@@ -611,113 +661,9 @@ impl Client {
                 builder = builder.header(k.as_str(), v.as_str());
             }
         }
-        let request = builder
+        builder
             .body(http_body_util::Empty::<Bytes>::new())
-            .map_err(|e| FetchError::new(ErrorKind::BadUrl, format!("bad request: {e}")))?;
-        let read_timeout = self.inner.o.read_timeout;
-        let head = tokio::time::timeout(read_timeout, sender.send_request(request)).await;
-        let resp = match head {
-            Err(_) => {
-                conn_task.abort();
-                return Err(FetchError::new(
-                    ErrorKind::Timeout,
-                    format!(
-                        "no complete response headers within {} s",
-                        read_timeout.as_secs_f32()
-                    ),
-                ));
-            }
-            Ok(Err(e)) => {
-                conn_task.abort();
-                return Err(FetchError::new(
-                    ErrorKind::Protocol,
-                    format!("bad HTTP response: {}", hyper_text(&e)),
-                ));
-            }
-            Ok(Ok(r)) => r,
-        };
-        let status = resp.status().as_u16();
-        let headers: Vec<(String, String)> = resp
-            .headers()
-            .iter()
-            .map(|(k, v)| {
-                (
-                    k.as_str().to_ascii_lowercase(),
-                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                )
-            })
-            .collect();
-        let mut out = Response {
-            method: req.method.to_string(),
-            url: req.url.to_string(),
-            status,
-            headers,
-            body: Vec::new(),
-            body_truncated: false,
-            body_error: None,
-            tls,
-            elapsed_ms: 0,
-        };
-        if req.read_body && req.method != "HEAD" {
-            let cap = self.inner.o.max_body;
-            let mut body = resp.into_body();
-            let deadline = Instant::now() + read_timeout;
-            let mut raw: Vec<u8> = Vec::new();
-            loop {
-                let left = deadline.saturating_duration_since(Instant::now());
-                match tokio::time::timeout(left, body.frame()).await {
-                    Err(_) => {
-                        out.body_error = Some(format!(
-                            "body not finished within {} s; read stopped",
-                            read_timeout.as_secs_f32()
-                        ));
-                        break;
-                    }
-                    Ok(None) => break,
-                    Ok(Some(Err(e))) => {
-                        out.body_error = Some(format!("body cut short: {}", hyper_text(&e)));
-                        break;
-                    }
-                    Ok(Some(Ok(frame))) => {
-                        if let Ok(data) = frame.into_data() {
-                            let room = cap.saturating_sub(raw.len());
-                            if data.len() > room {
-                                raw.extend_from_slice(&data[..room]);
-                                out.body_truncated = true;
-                                break;
-                            }
-                            raw.extend_from_slice(&data);
-                        }
-                    }
-                }
-            }
-            let gz = out
-                .header("content-encoding")
-                .is_some_and(|e| e.trim().eq_ignore_ascii_case("gzip"));
-            if gz {
-                let mut dec =
-                    flate2::read::MultiGzDecoder::new(raw.as_slice()).take(cap as u64 + 1);
-                let mut plain = Vec::new();
-                match dec.read_to_end(&mut plain) {
-                    Ok(_) => {}
-                    Err(e) => {
-                        if out.body_error.is_none() && !out.body_truncated {
-                            out.body_error = Some(format!("gzip body does not decode: {e}"));
-                        }
-                    }
-                }
-                if plain.len() > cap {
-                    plain.truncate(cap);
-                    out.body_truncated = true;
-                }
-                out.body = plain;
-            } else {
-                out.body = raw;
-            }
-        }
-        conn_task.abort();
-        out.elapsed_ms = start.elapsed().as_millis() as u64;
-        Ok(out)
+            .map_err(|e| FetchError::new(ErrorKind::BadUrl, format!("bad request: {e}")))
     }
 
     /// A request and its redirects (GET for every hop after the first), at most `max`
@@ -799,6 +745,87 @@ impl Client {
             }
         }
     }
+}
+
+/// The response headers in arrival order, names lower-cased, values read as (lossy) UTF-8.
+fn response_headers<B>(resp: &hyper::Response<B>) -> Vec<(String, String)> {
+    resp.headers()
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.as_str().to_ascii_lowercase(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
+        .collect()
+}
+
+/// The raw (still encoded) body, at most `cap` bytes and only until `read_timeout` runs out;
+/// a cut or a stop is recorded on `out`.
+async fn read_body(
+    mut body: hyper::body::Incoming,
+    cap: usize,
+    read_timeout: Duration,
+    out: &mut Response,
+) -> Vec<u8> {
+    let deadline = Instant::now() + read_timeout;
+    let mut raw: Vec<u8> = Vec::new();
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match tokio::time::timeout(left, body.frame()).await {
+            Err(_) => {
+                out.body_error = Some(format!(
+                    "body not finished within {} s; read stopped",
+                    read_timeout.as_secs_f32()
+                ));
+                break;
+            }
+            Ok(None) => break,
+            Ok(Some(Err(e))) => {
+                out.body_error = Some(format!("body cut short: {}", hyper_text(&e)));
+                break;
+            }
+            Ok(Some(Ok(frame))) => {
+                if let Ok(data) = frame.into_data() {
+                    let room = cap.saturating_sub(raw.len());
+                    if data.len() > room {
+                        raw.extend_from_slice(&data[..room]);
+                        out.body_truncated = true;
+                        break;
+                    }
+                    raw.extend_from_slice(&data);
+                }
+            }
+        }
+    }
+    raw
+}
+
+/// Sets `out.body` from the raw body, un-gzipped when the response says so; the cap applies
+/// again after decoding, so a small gzip bomb cannot grow past it.
+fn decode_body(raw: Vec<u8>, cap: usize, out: &mut Response) {
+    let gz = out
+        .header("content-encoding")
+        .is_some_and(|e| e.trim().eq_ignore_ascii_case("gzip"));
+    if !gz {
+        out.body = raw;
+        return;
+    }
+    let mut dec = flate2::read::MultiGzDecoder::new(raw.as_slice()).take(cap as u64 + 1);
+    let mut plain = Vec::new();
+    match dec.read_to_end(&mut plain) {
+        Ok(_) => {}
+        Err(e) => {
+            if out.body_error.is_none() && !out.body_truncated {
+                out.body_error = Some(format!("gzip body does not decode: {e}"));
+            }
+        }
+    }
+    if plain.len() > cap {
+        plain.truncate(cap);
+        out.body_truncated = true;
+    }
+    out.body = plain;
 }
 
 /// A request and the redirects it led to.
