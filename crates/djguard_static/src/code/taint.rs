@@ -81,7 +81,7 @@ pub struct ParamSink {
 #[derive(Debug, Default)]
 pub struct Summary {
     pub returns: Taint,
-    /// Every tainted return value is anchored (see [`AVal::anchored`]).
+    /// Every tainted return value is anchored (see [`Facts::ANCHORED`]).
     pub returns_anchored: bool,
     pub param_sinks: Vec<ParamSink>,
     /// The function returns a dict with these known keys (a context builder,

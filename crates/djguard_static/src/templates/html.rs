@@ -265,228 +265,320 @@ fn find_end_tag(haystack: &str, name: &str) -> Option<usize> {
     None
 }
 
+/// Where the tokenizer stands in a run of text: the character under it and the offsets a step
+/// needs (copied into each state's method so each gets the same view).
+#[derive(Debug, Clone, Copy)]
+struct Step<'s> {
+    /// The whole run of text.
+    text: &'s str,
+    /// The text from `i` on.
+    rest: &'s str,
+    /// Byte offset of the character in `text`.
+    i: usize,
+    /// The character at `i`.
+    c: char,
+    /// Byte offset of the character in the template.
+    at: usize,
+    /// Byte offset in `text` after the character.
+    next: usize,
+}
+
 impl Tracker {
+    /// Reads a run of HTML text starting at byte `offset` of the template, one state step at a
+    /// time; each step returns where the next one reads from.
     fn text(&mut self, offset: usize, text: &str) {
         let mut i = 0;
         while let Some(rest) = text.get(i..) {
             let Some(c) = rest.chars().next() else {
                 break;
             };
-            let at = offset + i;
-            let next = i + c.len_utf8();
-            match self.state.clone() {
-                State::Data => match rest.find('<') {
-                    Some(lt) => {
-                        self.tag_start = at + lt;
-                        self.state = State::TagOpen;
-                        i += lt + 1;
-                    }
-                    None => i = text.len(),
-                },
-                State::TagOpen => {
-                    if c.is_ascii_alphabetic() {
-                        self.tag_name = c.to_ascii_lowercase().to_string();
-                        self.attrs.clear();
-                        self.attr = None;
-                        self.state = State::TagName;
-                        i = next;
-                    } else if c == '/' {
-                        self.state = State::EndTagOpen;
-                        i = next;
-                    } else if rest.starts_with("!--") {
-                        i += 3;
-                        self.state = State::Comment;
-                        // `<!-->` and `<!--->` are complete, empty comments.
-                        let after = text.get(i..).unwrap_or("");
-                        if after.starts_with('>') {
-                            i += 1;
-                            self.state = State::Data;
-                        } else if after.starts_with("->") {
-                            i += 2;
-                            self.state = State::Data;
-                        }
-                    } else if c == '!' || c == '?' {
-                        self.state = State::BogusComment;
-                        i = next;
-                    } else {
-                        // A lone `<` is text; read this character again as text.
-                        self.state = State::Data;
-                    }
-                }
-                State::EndTagOpen => {
-                    if c.is_ascii_alphabetic() {
-                        self.tag_name = c.to_ascii_lowercase().to_string();
-                        self.state = State::EndTagName;
-                        i = next;
-                    } else if c == '>' {
-                        // `</>` is dropped.
-                        self.state = State::Data;
-                        i = next;
-                    } else {
-                        self.state = State::BogusComment;
-                    }
-                }
-                State::TagName => {
-                    i = next;
-                    match c {
-                        c if is_html_space(c) => self.state = State::BeforeAttrName,
-                        '/' => self.state = State::SelfClosing,
-                        '>' => self.emit_start_tag(at + 1, false),
-                        c => self.tag_name.push(c.to_ascii_lowercase()),
-                    }
-                }
-                State::EndTagName => {
-                    i = next;
-                    match c {
-                        c if is_html_space(c) || c == '/' => {
-                            self.emit_end_tag();
-                            self.state = State::EndTagRest;
-                        }
-                        '>' => {
-                            self.emit_end_tag();
-                            self.state = State::Data;
-                        }
-                        c => self.tag_name.push(c.to_ascii_lowercase()),
-                    }
-                }
-                State::EndTagRest | State::BogusComment => match rest.find('>') {
-                    Some(gt) => {
-                        i += gt + 1;
-                        self.state = State::Data;
-                    }
-                    None => i = text.len(),
-                },
-                State::BeforeAttrName => {
-                    i = next;
-                    match c {
-                        c if is_html_space(c) => {}
-                        '/' => self.state = State::SelfClosing,
-                        '>' => self.emit_start_tag(at + 1, false),
-                        c => self.begin_attr(at, c.to_ascii_lowercase().to_string()),
-                    }
-                }
-                State::AttrName => {
-                    i = next;
-                    match c {
-                        c if is_html_space(c) => self.state = State::AfterAttrName,
-                        '/' => {
-                            self.end_attr();
-                            self.state = State::SelfClosing;
-                        }
-                        '=' => self.state = State::BeforeAttrValue,
-                        '>' => self.emit_start_tag(at + 1, false),
-                        c => {
-                            if let Some(attr) = &mut self.attr {
-                                attr.name.push(c.to_ascii_lowercase());
-                            }
-                        }
-                    }
-                }
-                State::AfterAttrName => {
-                    i = next;
-                    match c {
-                        c if is_html_space(c) => {}
-                        '/' => {
-                            self.end_attr();
-                            self.state = State::SelfClosing;
-                        }
-                        '=' => self.state = State::BeforeAttrValue,
-                        '>' => self.emit_start_tag(at + 1, false),
-                        c => self.begin_attr(at, c.to_ascii_lowercase().to_string()),
-                    }
-                }
-                State::BeforeAttrValue => {
-                    if let Some(attr) = &mut self.attr {
-                        attr.value.get_or_insert_with(String::new);
-                    }
-                    match c {
-                        c if is_html_space(c) => i = next,
-                        '"' | '\'' => {
-                            self.state = State::AttrValue(Some(c));
-                            i = next;
-                        }
-                        '>' => {
-                            self.emit_start_tag(at + 1, false);
-                            i = next;
-                        }
-                        // Read this character again as the start of an unquoted value.
-                        _ => self.state = State::AttrValue(None),
-                    }
-                }
-                State::AttrValue(Some(quote)) => {
-                    // Copy up to the closing quote in one go.
-                    let end = rest.find(quote).unwrap_or(rest.len());
-                    let chunk = rest.get(..end).unwrap_or("");
-                    self.push_value(chunk);
-                    i += end;
-                    if end < rest.len() {
-                        i += quote.len_utf8();
-                        self.end_attr();
-                        self.state = State::AfterAttrValueQuoted;
-                    }
-                }
-                State::AttrValue(None) => {
-                    i = next;
-                    match c {
-                        c if is_html_space(c) => {
-                            self.end_attr();
-                            self.state = State::BeforeAttrName;
-                        }
-                        '>' => self.emit_start_tag(at + 1, false),
-                        c => {
-                            let mut buf = [0; 4];
-                            self.push_value(c.encode_utf8(&mut buf));
-                        }
-                    }
-                }
-                State::AfterAttrValueQuoted => match c {
-                    c if is_html_space(c) => {
-                        self.state = State::BeforeAttrName;
-                        i = next;
-                    }
-                    '/' => {
-                        self.state = State::SelfClosing;
-                        i = next;
-                    }
-                    '>' => {
-                        self.emit_start_tag(at + 1, false);
-                        i = next;
-                    }
-                    _ => self.state = State::BeforeAttrName,
-                },
-                State::SelfClosing => {
-                    if c == '>' {
-                        self.emit_start_tag(at + 1, true);
-                        i = next;
-                    } else {
-                        self.state = State::BeforeAttrName;
-                    }
-                }
-                State::Comment => {
-                    let close = [("-->", 3), ("--!>", 4)]
-                        .into_iter()
-                        .filter_map(|(marker, len)| rest.find(marker).map(|p| (p, len)))
-                        .min();
-                    match close {
-                        Some((p, len)) => {
-                            i += p + len;
-                            self.state = State::Data;
-                        }
-                        None => i = text.len(),
-                    }
-                }
-                State::Raw(kind) => match find_end_tag(rest, kind.name()) {
-                    Some(p) => {
-                        self.analysis.end_tags.push(EndTag {
-                            name: kind.name().to_string(),
-                            start: at + p,
-                        });
-                        i += p + 2 + kind.name().len();
-                        self.state = State::EndTagRest;
-                    }
-                    None => i = text.len(),
-                },
+            let s = Step {
+                text,
+                rest,
+                i,
+                c,
+                at: offset + i,
+                next: i + c.len_utf8(),
+            };
+            i = match self.state.clone() {
+                State::Data => self.data(s),
+                State::TagOpen => self.tag_open(s),
+                State::EndTagOpen => self.end_tag_open(s),
+                State::TagName => self.tag_name_char(s),
+                State::EndTagName => self.end_tag_name_char(s),
+                State::EndTagRest | State::BogusComment => self.skip_to_gt(s),
+                State::BeforeAttrName => self.before_attr_name(s),
+                State::AttrName => self.attr_name_char(s),
+                State::AfterAttrName => self.after_attr_name(s),
+                State::BeforeAttrValue => self.before_attr_value(s),
+                State::AttrValue(Some(quote)) => self.quoted_value(s, quote),
+                State::AttrValue(None) => self.unquoted_value_char(s),
+                State::AfterAttrValueQuoted => self.after_quoted_value(s),
+                State::SelfClosing => self.self_closing(s),
+                State::Comment => self.comment(s),
+                State::Raw(kind) => self.raw_text(s, kind),
+            };
+        }
+    }
+
+    /// Text between tags: skips to the next `<`.
+    fn data(&mut self, s: Step) -> usize {
+        match s.rest.find('<') {
+            Some(lt) => {
+                self.tag_start = s.at + lt;
+                self.state = State::TagOpen;
+                s.i + lt + 1
             }
+            None => s.text.len(),
+        }
+    }
+
+    /// After `<`: a start tag, an end tag, a comment, a bogus comment or a lone `<`.
+    fn tag_open(&mut self, s: Step) -> usize {
+        let (c, rest, mut i) = (s.c, s.rest, s.i);
+        if c.is_ascii_alphabetic() {
+            self.tag_name = c.to_ascii_lowercase().to_string();
+            self.attrs.clear();
+            self.attr = None;
+            self.state = State::TagName;
+            i = s.next;
+        } else if c == '/' {
+            self.state = State::EndTagOpen;
+            i = s.next;
+        } else if rest.starts_with("!--") {
+            i += 3;
+            self.state = State::Comment;
+            // `<!-->` and `<!--->` are complete, empty comments.
+            let after = s.text.get(i..).unwrap_or("");
+            if after.starts_with('>') {
+                i += 1;
+                self.state = State::Data;
+            } else if after.starts_with("->") {
+                i += 2;
+                self.state = State::Data;
+            }
+        } else if c == '!' || c == '?' {
+            self.state = State::BogusComment;
+            i = s.next;
+        } else {
+            // A lone `<` is text; read this character again as text.
+            self.state = State::Data;
+        }
+        i
+    }
+
+    /// After `</`: an end tag's name, `</>` or a bogus comment.
+    fn end_tag_open(&mut self, s: Step) -> usize {
+        if s.c.is_ascii_alphabetic() {
+            self.tag_name = s.c.to_ascii_lowercase().to_string();
+            self.state = State::EndTagName;
+            s.next
+        } else if s.c == '>' {
+            // `</>` is dropped.
+            self.state = State::Data;
+            s.next
+        } else {
+            self.state = State::BogusComment;
+            s.i
+        }
+    }
+
+    /// A character of a start tag's name.
+    fn tag_name_char(&mut self, s: Step) -> usize {
+        match s.c {
+            c if is_html_space(c) => self.state = State::BeforeAttrName,
+            '/' => self.state = State::SelfClosing,
+            '>' => self.emit_start_tag(s.at + 1, false),
+            c => self.tag_name.push(c.to_ascii_lowercase()),
+        }
+        s.next
+    }
+
+    /// A character of an end tag's name.
+    fn end_tag_name_char(&mut self, s: Step) -> usize {
+        match s.c {
+            c if is_html_space(c) || c == '/' => {
+                self.emit_end_tag();
+                self.state = State::EndTagRest;
+            }
+            '>' => {
+                self.emit_end_tag();
+                self.state = State::Data;
+            }
+            c => self.tag_name.push(c.to_ascii_lowercase()),
+        }
+        s.next
+    }
+
+    /// The rest of an end tag or a bogus comment: skips past the next `>`.
+    fn skip_to_gt(&mut self, s: Step) -> usize {
+        match s.rest.find('>') {
+            Some(gt) => {
+                self.state = State::Data;
+                s.i + gt + 1
+            }
+            None => s.text.len(),
+        }
+    }
+
+    /// Between attributes of a start tag.
+    fn before_attr_name(&mut self, s: Step) -> usize {
+        match s.c {
+            c if is_html_space(c) => {}
+            '/' => self.state = State::SelfClosing,
+            '>' => self.emit_start_tag(s.at + 1, false),
+            c => self.begin_attr(s.at, c.to_ascii_lowercase().to_string()),
+        }
+        s.next
+    }
+
+    /// A character of an attribute's name.
+    fn attr_name_char(&mut self, s: Step) -> usize {
+        match s.c {
+            c if is_html_space(c) => self.state = State::AfterAttrName,
+            '/' => {
+                self.end_attr();
+                self.state = State::SelfClosing;
+            }
+            '=' => self.state = State::BeforeAttrValue,
+            '>' => self.emit_start_tag(s.at + 1, false),
+            c => {
+                if let Some(attr) = &mut self.attr {
+                    attr.name.push(c.to_ascii_lowercase());
+                }
+            }
+        }
+        s.next
+    }
+
+    /// After an attribute's name: `=`, another attribute or the end of the tag.
+    fn after_attr_name(&mut self, s: Step) -> usize {
+        match s.c {
+            c if is_html_space(c) => {}
+            '/' => {
+                self.end_attr();
+                self.state = State::SelfClosing;
+            }
+            '=' => self.state = State::BeforeAttrValue,
+            '>' => self.emit_start_tag(s.at + 1, false),
+            c => self.begin_attr(s.at, c.to_ascii_lowercase().to_string()),
+        }
+        s.next
+    }
+
+    /// After `=`: the value's opening quote, or the start of an unquoted value.
+    fn before_attr_value(&mut self, s: Step) -> usize {
+        if let Some(attr) = &mut self.attr {
+            attr.value.get_or_insert_with(String::new);
+        }
+        match s.c {
+            c if is_html_space(c) => s.next,
+            c @ ('"' | '\'') => {
+                self.state = State::AttrValue(Some(c));
+                s.next
+            }
+            '>' => {
+                self.emit_start_tag(s.at + 1, false);
+                s.next
+            }
+            // Read this character again as the start of an unquoted value.
+            _ => {
+                self.state = State::AttrValue(None);
+                s.i
+            }
+        }
+    }
+
+    /// A quoted value: copies up to the closing quote in one go.
+    fn quoted_value(&mut self, s: Step, quote: char) -> usize {
+        let end = s.rest.find(quote).unwrap_or(s.rest.len());
+        let chunk = s.rest.get(..end).unwrap_or("");
+        self.push_value(chunk);
+        let mut i = s.i + end;
+        if end < s.rest.len() {
+            i += quote.len_utf8();
+            self.end_attr();
+            self.state = State::AfterAttrValueQuoted;
+        }
+        i
+    }
+
+    /// A character of an unquoted value.
+    fn unquoted_value_char(&mut self, s: Step) -> usize {
+        match s.c {
+            c if is_html_space(c) => {
+                self.end_attr();
+                self.state = State::BeforeAttrName;
+            }
+            '>' => self.emit_start_tag(s.at + 1, false),
+            c => {
+                let mut buf = [0; 4];
+                self.push_value(c.encode_utf8(&mut buf));
+            }
+        }
+        s.next
+    }
+
+    /// After a quoted value's closing quote.
+    fn after_quoted_value(&mut self, s: Step) -> usize {
+        match s.c {
+            c if is_html_space(c) => {
+                self.state = State::BeforeAttrName;
+                s.next
+            }
+            '/' => {
+                self.state = State::SelfClosing;
+                s.next
+            }
+            '>' => {
+                self.emit_start_tag(s.at + 1, false);
+                s.next
+            }
+            _ => {
+                self.state = State::BeforeAttrName;
+                s.i
+            }
+        }
+    }
+
+    /// After `/` in a start tag: `/>` ends a self-closing tag.
+    fn self_closing(&mut self, s: Step) -> usize {
+        if s.c == '>' {
+            self.emit_start_tag(s.at + 1, true);
+            s.next
+        } else {
+            self.state = State::BeforeAttrName;
+            s.i
+        }
+    }
+
+    /// Inside `<!-- … -->`: skips past the first `-->` or `--!>`.
+    fn comment(&mut self, s: Step) -> usize {
+        let close = [("-->", 3), ("--!>", 4)]
+            .into_iter()
+            .filter_map(|(marker, len)| s.rest.find(marker).map(|p| (p, len)))
+            .min();
+        match close {
+            Some((p, len)) => {
+                self.state = State::Data;
+                s.i + p + len
+            }
+            None => s.text.len(),
+        }
+    }
+
+    /// The content of a raw-text element (`<script>`, `<style>`, …): skips to its end tag.
+    fn raw_text(&mut self, s: Step, kind: RawKind) -> usize {
+        match find_end_tag(s.rest, kind.name()) {
+            Some(p) => {
+                self.analysis.end_tags.push(EndTag {
+                    name: kind.name().to_string(),
+                    start: s.at + p,
+                });
+                self.state = State::EndTagRest;
+                s.i + p + 2 + kind.name().len()
+            }
+            None => s.text.len(),
         }
     }
 

@@ -142,13 +142,50 @@ impl<'x, 'a> Engine<'x, 'a> {
         let f = &self.ix.funcs[fid];
         let mut cx = FnCx::new(self, f.file, Some(fid));
         let params = param_list(f.def);
-        let decorated = |name: &str| {
-            f.def
-                .decorator_list
-                .iter()
-                .any(|d| matches!(&d.expression, Expr::Name(n) if n.id.as_str() == name))
-        };
-        let has_self = f.class.is_some() && !decorated("staticmethod");
+        let shape = self.shape(fid, f, &params);
+        let mut tracked: Vec<(u16, &str)> = Vec::new();
+        for (i, p) in params.iter().enumerate() {
+            let name = p.name.as_str();
+            let idx = u16::try_from(i).unwrap_or(u16::MAX);
+            let (val, tracks) = self.parameter_value(&shape, i, p);
+            if tracks {
+                tracked.push((idx, name));
+            }
+            cx.env.insert(Key::Name(name), val);
+        }
+        cx.body = &f.def.body;
+        if self.ix.checks_redirects(f.file) {
+            // Values validated with url_has_allowed_host_and_scheme are clean wherever they
+            // are read in this function, also when returned to a caller.
+            cx.checks();
+        }
+        cx.tracked = tracked;
+        cx.walk_body(&f.def.body);
+        if !terminates(&f.def.body) {
+            let now = cx.validated_now();
+            cx.exit_valid(&now);
+        }
+        Summary {
+            returns_anchored: cx.returns_anchored,
+            returns: cx.returns,
+            param_sinks: cx.param_sinks,
+            returns_keys: cx.returns_keys,
+            returns_safe: cx.any_return && cx.returns_safe,
+            anchored_needs: cx.anchored_needs,
+            validates: cx.valid_ret.unwrap_or_default(),
+            checks: cx.valid_exit.unwrap_or_default(),
+        }
+    }
+
+    /// What kind of function this is, as far as its parameters are concerned: a method, a
+    /// view, a template filter or tag, a handler the URL resolver calls with URL arguments.
+    fn shape<'f>(
+        &self,
+        fid: FuncId,
+        f: &'f crate::code::index::Func<'a>,
+        params: &[&ast::Parameter],
+    ) -> FnShape<'f, 'a> {
+        let has_self = f.class.is_some() && !decorated(f.def, "staticmethod");
         let view_class = f.class.is_some_and(|c| self.ix.is_view_class(c));
         let first = usize::from(has_self);
         let request_first = params
@@ -177,119 +214,115 @@ impl<'x, 'a> Engine<'x, 'a> {
             && ((view_class && handler)
                 || self.ix.is_routed(Def::Func(fid))
                 || (!hook && !self.ix.called_names.contains(f.def.name.as_str())));
-        let mut tracked: Vec<(u16, &str)> = Vec::new();
-        for (i, p) in params.iter().enumerate() {
-            let name = p.name.as_str();
-            let idx = u16::try_from(i).unwrap_or(u16::MAX);
-            let parameter = |idx: u16, name: &str| {
-                Taint::parameter(
-                    idx,
-                    Step {
-                        file: f.file,
-                        range: p.range(),
-                        text: format!("parameter `{name}` of {fname}()"),
+        FnShape {
+            fid,
+            f,
+            has_self,
+            view_class,
+            first,
+            request_first,
+            template_function,
+            url_args,
+        }
+    }
+
+    /// The value a parameter holds on entry to the function, and whether it is tracked as
+    /// the function's own parameter (its flows summarised for callers).
+    fn parameter_value(&self, shape: &FnShape, i: usize, p: &ast::Parameter) -> (AVal, bool) {
+        let FnShape { fid, f, .. } = *shape;
+        let fname = f.def.name.as_str();
+        let name = p.name.as_str();
+        let idx = u16::try_from(i).unwrap_or(u16::MAX);
+        let parameter = |idx: u16, name: &str| {
+            Taint::parameter(
+                idx,
+                Step {
+                    file: f.file,
+                    range: p.range(),
+                    text: format!("parameter `{name}` of {fname}()"),
+                },
+            )
+        };
+        let (view_class, first, url_args) = (shape.view_class, shape.first, shape.url_args);
+        if shape.has_self && i == 0 {
+            let val = match (f.class, decorated(f.def, "classmethod")) {
+                (Some(class), false) => AVal {
+                    kind: Kind::SelfOf {
+                        class,
+                        view: view_class,
                     },
-                )
+                    ..AVal::default()
+                },
+                _ => AVal::default(),
             };
-            let val = if has_self && i == 0 {
-                match (f.class, decorated("classmethod")) {
-                    (Some(class), false) => AVal {
-                        kind: Kind::SelfOf {
-                            class,
-                            view: view_class,
-                        },
-                        ..AVal::default()
-                    },
-                    _ => AVal::default(),
-                }
-            } else if view_class
-                && ((matches!(fname, "form_valid" | "form_invalid") && name == "form")
-                    || (matches!(fname, "perform_create" | "perform_update")
-                        && name == "serializer"))
-            {
-                // Django's FormView and DRF's generic views pass the bound form or serializer,
-                // filled from the request.
-                AVal {
-                    taint: Taint::source(Step {
-                        file: f.file,
-                        range: p.range(),
-                        text: format!("`{name}` of {fname}() (request data)"),
-                    }),
-                    kind: Kind::Form(f.class.and_then(|c| self.form_class_of(c))),
-                    ..AVal::default()
-                }
-            } else if template_function && name == "autoescape" {
-                AVal {
-                    kind: Kind::AutoEscape,
-                    ..AVal::default()
-                }
-            } else if template_function && name != "context" {
-                // What a template passes in (maybe a user's data), and for direct Python
-                // callers an ordinary parameter: the weak source stays inside the function.
-                tracked.push((idx, name));
-                let mut taint = parameter(idx, name);
-                taint.source = Some(Arc::new(Flow {
-                    weak: true,
-                    tag: Some((fid, idx)),
-                    ..Flow::start(Step {
-                        file: f.file,
-                        range: p.range(),
-                        text: format!("argument `{name}` of template filter {fname}()"),
-                    })
-                }));
-                AVal {
-                    taint,
-                    ..AVal::default()
-                }
-            } else if (i == first && request_first) || (view_class && name == "request") {
-                AVal {
-                    kind: Kind::Request,
-                    ..AVal::default()
-                }
-            } else if url_args && i > first && self.url_kwarg_absent(fid, name) {
-                AVal::default()
-            } else if url_args && i > first && self.url_kwarg_safe(fid, name) {
-                // The URL conf only admits digits, letters, `_` and `-` here.
-                AVal::safe()
-            } else if url_args && i > first {
-                AVal {
-                    taint: Taint::source(Step {
-                        file: f.file,
-                        range: p.range(),
-                        text: format!("URL argument `{name}` of {fname}()"),
-                    }),
-                    ..AVal::default()
-                }
-            } else {
-                tracked.push((idx, name));
-                AVal {
-                    taint: parameter(idx, name),
-                    ..AVal::default()
-                }
+            (val, false)
+        } else if view_class
+            && ((matches!(fname, "form_valid" | "form_invalid") && name == "form")
+                || (matches!(fname, "perform_create" | "perform_update") && name == "serializer"))
+        {
+            // Django's FormView and DRF's generic views pass the bound form or serializer,
+            // filled from the request.
+            let val = AVal {
+                taint: Taint::source(Step {
+                    file: f.file,
+                    range: p.range(),
+                    text: format!("`{name}` of {fname}() (request data)"),
+                }),
+                kind: Kind::Form(f.class.and_then(|c| self.form_class_of(c))),
+                ..AVal::default()
             };
-            cx.env.insert(Key::Name(name), val);
-        }
-        cx.body = &f.def.body;
-        if self.ix.checks_redirects(f.file) {
-            // Values validated with url_has_allowed_host_and_scheme are clean wherever they
-            // are read in this function, also when returned to a caller.
-            cx.checks();
-        }
-        cx.tracked = tracked;
-        cx.walk_body(&f.def.body);
-        if !terminates(&f.def.body) {
-            let now = cx.validated_now();
-            cx.exit_valid(&now);
-        }
-        Summary {
-            returns_anchored: cx.returns_anchored,
-            returns: cx.returns,
-            param_sinks: cx.param_sinks,
-            returns_keys: cx.returns_keys,
-            returns_safe: cx.any_return && cx.returns_safe,
-            anchored_needs: cx.anchored_needs,
-            validates: cx.valid_ret.unwrap_or_default(),
-            checks: cx.valid_exit.unwrap_or_default(),
+            (val, false)
+        } else if shape.template_function && name == "autoescape" {
+            let val = AVal {
+                kind: Kind::AutoEscape,
+                ..AVal::default()
+            };
+            (val, false)
+        } else if shape.template_function && name != "context" {
+            // What a template passes in (maybe a user's data), and for direct Python
+            // callers an ordinary parameter: the weak source stays inside the function.
+            let mut taint = parameter(idx, name);
+            taint.source = Some(Arc::new(Flow {
+                weak: true,
+                tag: Some((fid, idx)),
+                ..Flow::start(Step {
+                    file: f.file,
+                    range: p.range(),
+                    text: format!("argument `{name}` of template filter {fname}()"),
+                })
+            }));
+            let val = AVal {
+                taint,
+                ..AVal::default()
+            };
+            (val, true)
+        } else if (i == first && shape.request_first) || (view_class && name == "request") {
+            let val = AVal {
+                kind: Kind::Request,
+                ..AVal::default()
+            };
+            (val, false)
+        } else if url_args && i > first && self.url_kwarg_absent(fid, name) {
+            (AVal::default(), false)
+        } else if url_args && i > first && self.url_kwarg_safe(fid, name) {
+            // The URL conf only admits digits, letters, `_` and `-` here.
+            (AVal::safe(), false)
+        } else if url_args && i > first {
+            let val = AVal {
+                taint: Taint::source(Step {
+                    file: f.file,
+                    range: p.range(),
+                    text: format!("URL argument `{name}` of {fname}()"),
+                }),
+                ..AVal::default()
+            };
+            (val, false)
+        } else {
+            let val = AVal {
+                taint: parameter(idx, name),
+                ..AVal::default()
+            };
+            (val, true)
         }
     }
 
@@ -625,4 +658,30 @@ pub(super) fn param_list(def: &ast::StmtFunctionDef) -> Vec<&ast::Parameter> {
         out.push(k);
     }
     out
+}
+
+/// What kind of function [`Engine::analyse`] reads, as far as its parameters are concerned.
+#[derive(Clone, Copy)]
+struct FnShape<'f, 'a> {
+    fid: FuncId,
+    f: &'f crate::code::index::Func<'a>,
+    /// A method whose first parameter is `self` or `cls` (not a static method).
+    has_self: bool,
+    /// A method of a class-based view.
+    view_class: bool,
+    /// The index of the first parameter after `self`.
+    first: usize,
+    /// That parameter is named `request`.
+    request_first: bool,
+    /// A template filter or tag (`@register.filter`, `@stringfilter`, ...).
+    template_function: bool,
+    /// Extra parameters are URL arguments (the URL resolver calls the function).
+    url_args: bool,
+}
+
+/// Whether a function has the bare decorator `@name`.
+fn decorated(def: &ast::StmtFunctionDef, name: &str) -> bool {
+    def.decorator_list
+        .iter()
+        .any(|d| matches!(&d.expression, Expr::Name(n) if n.id.as_str() == name))
 }

@@ -232,7 +232,7 @@ impl Facts {
 
     /// The facts of a value that is one of two (branches, loop iterations): constant only
     /// when both are, safe when both are harmless, formatted when either is. Anchoring
-    /// depends on the taint too, so [`AVal::join`] decides it.
+    /// depends on the taint too, so `AVal::join` decides it.
     pub fn join(&mut self, other: Facts) {
         let safe = self.harmless() && other.harmless();
         let konst = self.contains(Facts::CONST) && other.contains(Facts::CONST);

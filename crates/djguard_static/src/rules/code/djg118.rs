@@ -116,21 +116,9 @@ fn credential_value(name: &str, v: &str) -> bool {
 }
 
 fn check(ix: &Index, out: &mut Vec<Hit>) {
-    // Classes and functions by file, once (not a scan of every definition per file).
-    let mut classes_of: Table<FileId, Vec<ClassId>> = ix.files.ids().map(|_| Vec::new()).collect();
-    for (cid, c) in ix.classes.iter_enumerated() {
-        classes_of[c.file].push(cid);
-    }
-    let mut funcs_of: Table<FileId, Vec<FuncId>> = ix.files.ids().map(|_| Vec::new()).collect();
-    for (fid, f) in ix.funcs.iter_enumerated() {
-        funcs_of[f.file].push(fid);
-    }
+    let (classes_of, funcs_of) = definitions_by_file(ix);
     for (file, info, _) in ix.parsed_files() {
-        let rel = ix.rel(file);
-        let examples = rel
-            .split('/')
-            .any(|d| matches!(d, "examples" | "example" | "apidocs" | "docs" | "conf"));
-        if is_test_file(rel) || is_settings_file(rel) || examples || helper_or_build_module(rel) {
+        if excluded_file(ix.rel(file)) {
             continue;
         }
         let Some(parsed) = info.parsed else { continue };
@@ -139,41 +127,13 @@ fn check(ix: &Index, out: &mut Vec<Hit>) {
         // Built only when the file holds a candidate (a full walk of the module otherwise).
         let skip_cell: std::cell::OnceCell<Vec<TextRange>> = std::cell::OnceCell::new();
         let compute_skip = || {
-            let mut skip = dead_code(&parsed.module.body);
-            for &cid in &classes_of[file] {
-                let c = &ix.classes[cid];
-                if ix.inherits(cid, &|b| {
-                    last(b).ends_with("TestCase") || last(b).ends_with("TestMixin")
-                }) {
-                    skip.push(c.def.range);
-                }
-            }
-            for f in funcs_of[file].iter().map(|&fid| &ix.funcs[fid]) {
-                if sample_name(f.def.name.as_str()) {
-                    skip.push(f.def.range);
-                }
-            }
-            // A table of sample records (a list of two or more dicts) and the URL arguments of a
-            // link being reversed are data, not credentials used to log in anywhere.
-            super::support::each_expr(&parsed.module.body, &mut |e| match e {
-                Expr::List(ast::ExprList { elts, .. })
-                | Expr::Tuple(ast::ExprTuple { elts, .. })
-                    if elts.iter().filter(|x| matches!(x, Expr::Dict(_))).count() >= 2 =>
-                {
-                    skip.extend(elts.iter().map(|x| x.range()));
-                }
-                Expr::Call(c) if last(ix.text(file, c.func.range())).contains("reverse") => {
-                    skip.extend(
-                        c.arguments
-                            .keywords
-                            .iter()
-                            .filter(|k| k.arg.as_ref().is_some_and(|a| a.id.as_str() == "kwargs"))
-                            .map(|k| k.value.range()),
-                    );
-                }
-                _ => {}
-            });
-            skip
+            skipped_ranges(
+                ix,
+                file,
+                &parsed.module.body,
+                &classes_of[file],
+                &funcs_of[file],
+            )
         };
         let skipped = |r: TextRange| {
             skip_cell
@@ -193,79 +153,164 @@ fn check(ix: &Index, out: &mut Vec<Hit>) {
                 });
             }
         };
-        ix.each_expr(file, &mut |e| {
-            if let Expr::StringLiteral(s) = e
-                && let Some(kind) = token_kind(s.value.to_str())
-            {
-                push(
-                    out,
-                    s.range,
-                    format!(
-                        "This string literal is {kind}; credentials in code leak with every copy of it."
-                    ),
-                    format!("token:{kind}:{}", short_hash(s.value.to_str())),
-                    Confidence::High,
-                );
-            }
-            let mut pairs: Vec<(&str, &Expr)> = Vec::new();
-            match e {
-                Expr::Call(c) => {
-                    for k in &c.arguments.keywords {
-                        if let (Some(a), Expr::StringLiteral(_)) = (&k.arg, &k.value) {
-                            pairs.push((a.id.as_str(), &k.value));
-                        }
-                    }
+        ix.each_expr(file, &mut |e| check_expr(e, out, &mut push));
+        ix.each_stmt(file, &mut |s| check_assignment(s, out, &mut push));
+    }
+}
+
+/// Classes and functions by file, gathered once (not a scan of every definition per file).
+fn definitions_by_file(ix: &Index) -> (Table<FileId, Vec<ClassId>>, Table<FileId, Vec<FuncId>>) {
+    let mut classes_of: Table<FileId, Vec<ClassId>> = ix.files.ids().map(|_| Vec::new()).collect();
+    for (cid, c) in ix.classes.iter_enumerated() {
+        classes_of[c.file].push(cid);
+    }
+    let mut funcs_of: Table<FileId, Vec<FuncId>> = ix.files.ids().map(|_| Vec::new()).collect();
+    for (fid, f) in ix.funcs.iter_enumerated() {
+        funcs_of[f.file].push(fid);
+    }
+    (classes_of, funcs_of)
+}
+
+/// Files this rule does not read: tests, settings, examples and documentation, build helpers.
+fn excluded_file(rel: &str) -> bool {
+    let examples = rel
+        .split('/')
+        .any(|d| matches!(d, "examples" | "example" | "apidocs" | "docs" | "conf"));
+    is_test_file(rel) || is_settings_file(rel) || examples || helper_or_build_module(rel)
+}
+
+/// The ranges of a file whose literals are not credentials: dead code, test cases, sample-data
+/// functions, tables of sample records and the URL arguments of a link being reversed.
+fn skipped_ranges(
+    ix: &Index,
+    file: FileId,
+    body: &[Stmt],
+    classes: &[ClassId],
+    funcs: &[FuncId],
+) -> Vec<TextRange> {
+    let mut skip = dead_code(body);
+    for &cid in classes {
+        let c = &ix.classes[cid];
+        if ix.inherits(cid, &|b| {
+            last(b).ends_with("TestCase") || last(b).ends_with("TestMixin")
+        }) {
+            skip.push(c.def.range);
+        }
+    }
+    for f in funcs.iter().map(|&fid| &ix.funcs[fid]) {
+        if sample_name(f.def.name.as_str()) {
+            skip.push(f.def.range);
+        }
+    }
+    // A table of sample records (a list of two or more dicts) and the URL arguments of a
+    // link being reversed are data, not credentials used to log in anywhere.
+    super::support::each_expr(body, &mut |e| match e {
+        Expr::List(ast::ExprList { elts, .. }) | Expr::Tuple(ast::ExprTuple { elts, .. })
+            if elts.iter().filter(|x| matches!(x, Expr::Dict(_))).count() >= 2 =>
+        {
+            skip.extend(elts.iter().map(|x| x.range()));
+        }
+        Expr::Call(c) if last(ix.text(file, c.func.range())).contains("reverse") => {
+            skip.extend(
+                c.arguments
+                    .keywords
+                    .iter()
+                    .filter(|k| k.arg.as_ref().is_some_and(|a| a.id.as_str() == "kwargs"))
+                    .map(|k| k.value.range()),
+            );
+        }
+        _ => {}
+    });
+    skip
+}
+
+/// Reports an expression: a string literal shaped like a known token, then the literal values
+/// of credential-named keyword arguments or dict keys (in that order, as the key is deduplicated
+/// by range and the first report wins).
+fn check_expr(
+    e: &Expr,
+    out: &mut Vec<Hit>,
+    push: &mut impl FnMut(&mut Vec<Hit>, TextRange, String, String, Confidence),
+) {
+    if let Expr::StringLiteral(s) = e
+        && let Some(kind) = token_kind(s.value.to_str())
+    {
+        push(
+            out,
+            s.range,
+            format!(
+                "This string literal is {kind}; credentials in code leak with every copy of it."
+            ),
+            format!("token:{kind}:{}", short_hash(s.value.to_str())),
+            Confidence::High,
+        );
+    }
+    for (name, value) in named_literals(e) {
+        if let Expr::StringLiteral(v) = value
+            && credential_name(name)
+            && credential_value(name, v.value.to_str())
+        {
+            push(
+                out,
+                v.range,
+                format!("{name} is given a literal credential."),
+                format!("{name}:{}", short_hash(v.value.to_str())),
+                Confidence::Medium,
+            );
+        }
+    }
+}
+
+/// The string literals of a call's keyword arguments or a dict's string keys, with their names.
+fn named_literals(e: &Expr) -> Vec<(&str, &Expr)> {
+    let mut pairs: Vec<(&str, &Expr)> = Vec::new();
+    match e {
+        Expr::Call(c) => {
+            for k in &c.arguments.keywords {
+                if let (Some(a), Expr::StringLiteral(_)) = (&k.arg, &k.value) {
+                    pairs.push((a.id.as_str(), &k.value));
                 }
-                Expr::Dict(d) => {
-                    for i in &d.items {
-                        if let (Some(Expr::StringLiteral(k)), Expr::StringLiteral(_)) =
-                            (&i.key, &i.value)
-                        {
-                            pairs.push((k.value.to_str(), &i.value));
-                        }
-                    }
-                }
-                _ => {}
             }
-            for (name, value) in pairs {
-                if let Expr::StringLiteral(v) = value
-                    && credential_name(name)
-                    && credential_value(name, v.value.to_str())
-                {
-                    push(
-                        out,
-                        v.range,
-                        format!("{name} is given a literal credential."),
-                        format!("{name}:{}", short_hash(v.value.to_str())),
-                        Confidence::Medium,
-                    );
+        }
+        Expr::Dict(d) => {
+            for i in &d.items {
+                if let (Some(Expr::StringLiteral(k)), Expr::StringLiteral(_)) = (&i.key, &i.value) {
+                    pairs.push((k.value.to_str(), &i.value));
                 }
             }
-        });
-        ix.each_stmt(file, &mut |s| {
-            let (targets, value): (Vec<&Expr>, Option<&Expr>) = match s {
-                Stmt::Assign(a) => (a.targets.iter().collect(), Some(&a.value)),
-                Stmt::AnnAssign(a) => (vec![&*a.target], a.value.as_deref()),
-                _ => return,
-            };
-            let Some(Expr::StringLiteral(v)) = value else {
-                return;
-            };
-            for t in targets {
-                if let Some(name) = target_name(t)
-                    && credential_name(name)
-                    && credential_value(name, v.value.to_str())
-                {
-                    push(
-                        out,
-                        v.range,
-                        format!("{name} is assigned a literal credential."),
-                        format!("{name}:{}", short_hash(v.value.to_str())),
-                        Confidence::Medium,
-                    );
-                }
-            }
-        });
+        }
+        _ => {}
+    }
+    pairs
+}
+
+/// Reports a string literal assigned to a credential-named variable or attribute.
+fn check_assignment(
+    s: &Stmt,
+    out: &mut Vec<Hit>,
+    push: &mut impl FnMut(&mut Vec<Hit>, TextRange, String, String, Confidence),
+) {
+    let (targets, value): (Vec<&Expr>, Option<&Expr>) = match s {
+        Stmt::Assign(a) => (a.targets.iter().collect(), Some(&a.value)),
+        Stmt::AnnAssign(a) => (vec![&*a.target], a.value.as_deref()),
+        _ => return,
+    };
+    let Some(Expr::StringLiteral(v)) = value else {
+        return;
+    };
+    for t in targets {
+        if let Some(name) = target_name(t)
+            && credential_name(name)
+            && credential_value(name, v.value.to_str())
+        {
+            push(
+                out,
+                v.range,
+                format!("{name} is assigned a literal credential."),
+                format!("{name}:{}", short_hash(v.value.to_str())),
+                Confidence::Medium,
+            );
+        }
     }
 }
 

@@ -69,127 +69,27 @@ pub static RULE: TemplateRule = TemplateRule {
 
 fn check(t: &TemplateFile, out: &mut Vec<Hit>) {
     for tag in t.html.start_tags.iter().filter(|s| s.name == "form") {
-        let value = |name: &str| {
-            tag.attrs
-                .iter()
-                .find(|a| a.name == name)
-                .and_then(|a| a.value.clone())
-                .unwrap_or_default()
-        };
+        let value = |name: &str| attr_value(tag, name);
         if !value("method").trim().eq_ignore_ascii_case("post") {
             continue;
         }
         let action = value("action").to_ascii_lowercase();
-        // An action built by a custom URL tag may point at another site (another domain of
-        // the same project, a payment provider): unknown, so not reported.
         let source = t.src.get(tag.start..tag.end).unwrap_or("");
-        let custom_url_tag = source.split("{%").skip(1).any(|rest| {
-            !matches!(
-                lexer::tag_name(rest.trim_start()),
-                "url" | "if" | "endif" | "csrf_token"
-            )
-        });
-        if custom_url_tag {
+        if custom_url_tag(source) || absolute_url(&action) {
             continue;
         }
-        if action.starts_with("http://")
-            || action.starts_with("https://")
-            || action.starts_with("//")
-        {
-            continue;
-        }
-        // A whole action URL from a variable may be another site's (a payment gateway's):
-        // where the form posts is not known, so medium at most.
-        // (Attribute values show every template hole as `{{}}`: look at the tag's own text to
-        // tell a variable from `{% url %}`.)
-        let variable_action = action.trim_start().starts_with("{{")
-            && source
-                .to_ascii_lowercase()
-                .split("action=")
-                .nth(1)
-                .is_some_and(|v| v.trim_start_matches(['"', '\'', ' ']).starts_with("{{"));
-        let Some(end) = t
-            .html
-            .end_tags
-            .iter()
-            .find(|e| e.name == "form" && e.start > tag.end)
-            .map(|e| e.start)
-        else {
+        let variable_action = variable_action(&action, source);
+        let Some(end) = form_end(t, tag) else {
             continue;
         };
         let loaded = loaded_libraries(t);
-        let mut has_token = false;
-        let mut opaque = false;
-        // The token may come from another template: an include, or a block that templates
-        // extending this one fill. Reasoning across templates makes the finding medium.
-        let mut across = false;
-        let mut crispy_doubt = false;
-        for tok in t
-            .tokens
-            .iter()
-            .filter(|k| k.start >= tag.start && k.end <= end)
-        {
-            if set::is_token(t.src, tok) {
-                has_token = true;
-                continue;
-            }
-            if let Some(m) = set::macro_call(t.src, tok)
-                && t.set.macro_has_token(&m)
-            {
-                has_token = true;
-                continue;
-            }
-            if let Some(inc) = set::include_of(t.src, tok) {
-                match t.set.include_has_token(&inc) {
-                    Some(true) => has_token = true,
-                    Some(false) => across = true,
-                    None => opaque = true,
-                }
-                continue;
-            }
-            if !matches!(tok.kind, TokenKind::Block) {
-                continue;
-            }
-            let inner = t.inner(tok);
-            match lexer::tag_name(inner) {
-                "block" => {
-                    let block = lexer::tag_args(inner)
-                        .into_iter()
-                        .next()
-                        .unwrap_or_default();
-                    match t
-                        .name
-                        .and_then(|n| t.set.block_filled_with_token(n, &block))
-                    {
-                        Some(true) => has_token = true,
-                        Some(false) => across = true,
-                        None => opaque = true,
-                    }
-                }
-                "extends" => opaque = true,
-                // `{% crispy form %}` prints the token unless that form's helper sets
-                // `disable_csrf`; some helper of the project does, which one this form uses
-                // is not traced.
-                "crispy"
-                    if t.library.crispy_csrf_disabled
-                        && loaded.iter().any(|l| l == "crispy_forms_tags") =>
-                {
-                    crispy_doubt = true;
-                }
-                name => match tag_prints_token(t, name, inner, &loaded) {
-                    Some(true) => has_token = true,
-                    // A tag whose output is not known renders the form: medium at most.
-                    None => across = true,
-                    Some(false) => {}
-                },
-            }
-        }
-        if has_token || opaque {
+        let evidence = token_evidence(t, tag.start, end, &loaded);
+        if evidence.has_token || evidence.opaque {
             continue;
         }
         let handoff = frame_handoff(t, &value("target"), tag.end, end)
             || script_submitted(tag)
-            || crispy_doubt;
+            || evidence.crispy_doubt;
         out.push(Hit {
             at: tag.start..tag.end,
             message: "This POST form has no {% csrf_token %}: Django rejects it with 403, and the usual workaround, @csrf_exempt, opens the view to cross-site request forgery.".into(),
@@ -197,12 +97,144 @@ fn check(t: &TemplateFile, out: &mut Vec<Hit>) {
             key: format!("form:{}", value("action")),
             confidence: if handoff {
                 Confidence::Low
-            } else if across || variable_action {
+            } else if evidence.across || variable_action {
                 Confidence::Medium
             } else {
                 Confidence::High
             },
         });
+    }
+}
+
+/// The value of a tag's attribute, empty when it is missing or bare.
+fn attr_value(tag: &crate::templates::html::StartTag, name: &str) -> String {
+    tag.attrs
+        .iter()
+        .find(|a| a.name == name)
+        .and_then(|a| a.value.clone())
+        .unwrap_or_default()
+}
+
+/// Whether the form tag's text uses a custom tag (an action built by a custom URL tag): it may
+/// point at another site (another domain of the same project, a payment provider), unknown, so
+/// not reported.
+fn custom_url_tag(source: &str) -> bool {
+    source.split("{%").skip(1).any(|rest| {
+        !matches!(
+            lexer::tag_name(rest.trim_start()),
+            "url" | "if" | "endif" | "csrf_token"
+        )
+    })
+}
+
+/// Whether a (lower-case) action is an absolute URL: the form posts to another site.
+fn absolute_url(action: &str) -> bool {
+    action.starts_with("http://") || action.starts_with("https://") || action.starts_with("//")
+}
+
+/// Whether the whole action URL comes from a variable: it may be another site's (a payment
+/// gateway's), so where the form posts is not known and the finding is medium at most.
+/// Attribute values show every template hole as `{{}}`, so the tag's own text tells a variable
+/// from `{% url %}`.
+fn variable_action(action: &str, source: &str) -> bool {
+    action.trim_start().starts_with("{{")
+        && source
+            .to_ascii_lowercase()
+            .split("action=")
+            .nth(1)
+            .is_some_and(|v| v.trim_start_matches(['"', '\'', ' ']).starts_with("{{"))
+}
+
+/// The offset of the form's `</form>` in the same template, if any.
+fn form_end(t: &TemplateFile, tag: &crate::templates::html::StartTag) -> Option<usize> {
+    t.html
+        .end_tags
+        .iter()
+        .find(|e| e.name == "form" && e.start > tag.end)
+        .map(|e| e.start)
+}
+
+/// What a form's body says about the CSRF token.
+#[derive(Default)]
+struct TokenEvidence {
+    /// The body prints the token (itself, through a macro, include, block or tag).
+    has_token: bool,
+    /// The body depends on something not in the project: not reported.
+    opaque: bool,
+    /// The token may come from another template: an include, or a block that templates
+    /// extending this one fill. Reasoning across templates makes the finding medium.
+    across: bool,
+    /// `{% crispy %}` with a project that disables the token in some helper.
+    crispy_doubt: bool,
+}
+
+/// Reads the tokens of a form's body (from its start tag to its `</form>`) for the CSRF token.
+fn token_evidence(t: &TemplateFile, start: usize, end: usize, loaded: &[String]) -> TokenEvidence {
+    let mut ev = TokenEvidence::default();
+    for tok in t.tokens.iter().filter(|k| k.start >= start && k.end <= end) {
+        if set::is_token(t.src, tok) {
+            ev.has_token = true;
+            continue;
+        }
+        if let Some(m) = set::macro_call(t.src, tok)
+            && t.set.macro_has_token(&m)
+        {
+            ev.has_token = true;
+            continue;
+        }
+        if let Some(inc) = set::include_of(t.src, tok) {
+            ev.record(t.set.include_has_token(&inc));
+            continue;
+        }
+        if !matches!(tok.kind, TokenKind::Block) {
+            continue;
+        }
+        block_tag_evidence(t, t.inner(tok), loaded, &mut ev);
+    }
+    ev
+}
+
+impl TokenEvidence {
+    /// Records another template's answer: it prints the token, it does not (reasoning across
+    /// templates), or it is not known (opaque).
+    fn record(&mut self, answer: Option<bool>) {
+        match answer {
+            Some(true) => self.has_token = true,
+            Some(false) => self.across = true,
+            None => self.opaque = true,
+        }
+    }
+}
+
+/// Reads one `{% ... %}` tag of a form's body (its inner text) for the CSRF token.
+fn block_tag_evidence(t: &TemplateFile, inner: &str, loaded: &[String], ev: &mut TokenEvidence) {
+    match lexer::tag_name(inner) {
+        "block" => {
+            let block = lexer::tag_args(inner)
+                .into_iter()
+                .next()
+                .unwrap_or_default();
+            ev.record(
+                t.name
+                    .and_then(|n| t.set.block_filled_with_token(n, &block)),
+            );
+        }
+        "extends" => ev.opaque = true,
+        // `{% crispy form %}` prints the token unless that form's helper sets
+        // `disable_csrf`; some helper of the project does, which one this form uses
+        // is not traced.
+        "crispy"
+            if t.library.crispy_csrf_disabled
+                && loaded.iter().any(|l| l == "crispy_forms_tags") =>
+        {
+            ev.crispy_doubt = true;
+        }
+        name => match tag_prints_token(t, name, inner, loaded) {
+            Some(true) => ev.has_token = true,
+            // A tag whose output is not known renders the form: medium at most.
+            None => ev.across = true,
+            Some(false) => {}
+        },
     }
 }
 

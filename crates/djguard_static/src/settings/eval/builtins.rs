@@ -667,59 +667,11 @@ pub(super) fn call_function(qualname: &str, args: &[Value], kwargs: &[(String, V
         return Value::Unknown(u.clone());
     }
     match qualname {
-        "pathlib.Path" | "pathlib.PurePath" | "pathlib.PosixPath" => {
-            let mut out = String::new();
-            for a in args {
-                match py_str(a) {
-                    Ok(s) => out = join_path(&out, &s),
-                    Err(u) => return Value::Unknown(u),
-                }
-            }
-            Value::Path(if out.is_empty() { ".".into() } else { out })
-        }
-        "os.path.join" => {
-            let mut out = String::new();
-            for a in args {
-                match py_str(a) {
-                    Ok(s) => {
-                        out = if out.is_empty() || s.starts_with('/') {
-                            s
-                        } else if out.ends_with('/') {
-                            format!("{out}{s}")
-                        } else {
-                            format!("{out}/{s}")
-                        }
-                    }
-                    Err(u) => return Value::Unknown(u),
-                }
-            }
-            Value::Str(out)
-        }
-        "os.path.dirname" => args.first().map_or_else(
-            || Value::unknown("dirname()"),
-            |a| match py_str(a) {
-                Ok(s) => Value::Str(match s.rfind('/') {
-                    Some(0) => "/".into(),
-                    Some(i) => s[..i].trim_end_matches('/').to_string(),
-                    None => String::new(),
-                }),
-                Err(u) => Value::Unknown(u),
-            },
-        ),
-        "os.path.basename" => args.first().map_or_else(
-            || Value::unknown("basename()"),
-            |a| match py_str(a) {
-                Ok(s) => Value::Str(s.rsplit('/').next().unwrap_or("").to_string()),
-                Err(u) => Value::Unknown(u),
-            },
-        ),
-        "os.path.abspath" | "os.path.realpath" | "os.path.normpath" => args.first().map_or_else(
-            || Value::unknown("path()"),
-            |a| match py_str(a) {
-                Ok(s) => Value::Str(normalize_path(&s)),
-                Err(u) => Value::Unknown(u),
-            },
-        ),
+        "pathlib.Path" | "pathlib.PurePath" | "pathlib.PosixPath" => path_of(args),
+        "os.path.join" => os_path_join(args),
+        "os.path.dirname" => os_path_dirname(args),
+        "os.path.basename" => os_path_basename(args),
+        "os.path.abspath" | "os.path.realpath" | "os.path.normpath" => os_path_normalised(args),
         "builtins.str" => match args.first() {
             None => Value::Str(String::new()),
             Some(v) => py_str(v).map_or_else(Value::Unknown, Value::Str),
@@ -728,65 +680,11 @@ pub(super) fn call_function(qualname: &str, args: &[Value], kwargs: &[(String, V
             None => Value::Bool(false),
             Some(v) => v.truthy().map_or_else(Value::Unknown, Value::Bool),
         },
-        "builtins.int" => match args.first() {
-            None => Value::Int(0),
-            Some(Value::Str(s)) => s.trim().replace('_', "").parse::<i128>().map_or_else(
-                |_| Value::unknown("int() of a non-numeric string (ValueError)"),
-                Value::Int,
-            ),
-            Some(Value::Float(x)) => Value::Int(x.trunc() as i128),
-            Some(v) => as_index(v).map_or_else(|| Value::unknown("int() argument"), Value::Int),
-        },
-        "builtins.float" => match args.first() {
-            None => Value::Float(0.0),
-            Some(Value::Str(s)) => s.trim().parse::<f64>().map_or_else(
-                |_| Value::unknown("float() of a non-numeric string"),
-                Value::Float,
-            ),
-            Some(Value::Float(x)) => Value::Float(*x),
-            Some(v) => as_index(v).map_or_else(
-                || Value::unknown("float() argument"),
-                |i| Value::Float(i as f64),
-            ),
-        },
+        "builtins.int" => builtin_int(args),
+        "builtins.float" => builtin_float(args),
         "builtins.list" | "builtins.tuple" | "builtins.set" | "builtins.frozenset"
-        | "builtins.sorted" => {
-            let items = match args.first() {
-                None => Ok(Vec::new()),
-                Some(v) => v.iter_elements(),
-            };
-            match items {
-                Ok(items) => match qualname {
-                    "builtins.list" => Value::List(items),
-                    "builtins.tuple" => Value::Tuple(items),
-                    "builtins.sorted" => {
-                        if items.iter().all(|v| matches!(v, Value::Str(_))) {
-                            let mut strs: Vec<String> = items
-                                .into_iter()
-                                .filter_map(|v| if let Value::Str(s) = v { Some(s) } else { None })
-                                .collect();
-                            strs.sort();
-                            Value::List(strs.into_iter().map(Value::Str).collect())
-                        } else {
-                            Value::unknown("sorted() of mixed values")
-                        }
-                    }
-                    _ => Value::Set(dedup(items)),
-                },
-                Err(u) => Value::Unknown(u),
-            }
-        }
-        "builtins.dict" => {
-            let mut items = match args.first() {
-                None => Vec::new(),
-                Some(Value::Dict(d)) => d.clone(),
-                Some(_) => return Value::unknown("dict() of a non-dict"),
-            };
-            for (k, v) in kwargs {
-                dict_insert(&mut items, Value::Str(k.clone()), v.clone());
-            }
-            Value::Dict(items)
-        }
+        | "builtins.sorted" => builtin_collection(qualname, args),
+        "builtins.dict" => builtin_dict(args, kwargs),
         "builtins.len" => match args.first().map(|v| v.iter_elements()) {
             Some(Ok(items)) => Value::Int(items.len() as i128),
             Some(Err(u)) => Value::Unknown(u),
@@ -794,6 +692,148 @@ pub(super) fn call_function(qualname: &str, args: &[Value], kwargs: &[(String, V
         },
         _ => Value::unknown(format!("result of calling `{qualname}()`")),
     }
+}
+
+/// `pathlib.Path(*parts)`: the parts joined, `.` when there are none.
+fn path_of(args: &[Value]) -> Value {
+    let mut out = String::new();
+    for a in args {
+        match py_str(a) {
+            Ok(s) => out = join_path(&out, &s),
+            Err(u) => return Value::Unknown(u),
+        }
+    }
+    Value::Path(if out.is_empty() { ".".into() } else { out })
+}
+
+/// `os.path.join(*parts)`: an absolute part restarts the path.
+fn os_path_join(args: &[Value]) -> Value {
+    let mut out = String::new();
+    for a in args {
+        match py_str(a) {
+            Ok(s) => {
+                out = if out.is_empty() || s.starts_with('/') {
+                    s
+                } else if out.ends_with('/') {
+                    format!("{out}{s}")
+                } else {
+                    format!("{out}/{s}")
+                }
+            }
+            Err(u) => return Value::Unknown(u),
+        }
+    }
+    Value::Str(out)
+}
+
+/// `os.path.dirname(path)`.
+fn os_path_dirname(args: &[Value]) -> Value {
+    args.first().map_or_else(
+        || Value::unknown("dirname()"),
+        |a| match py_str(a) {
+            Ok(s) => Value::Str(match s.rfind('/') {
+                Some(0) => "/".into(),
+                Some(i) => s[..i].trim_end_matches('/').to_string(),
+                None => String::new(),
+            }),
+            Err(u) => Value::Unknown(u),
+        },
+    )
+}
+
+/// `os.path.basename(path)`.
+fn os_path_basename(args: &[Value]) -> Value {
+    args.first().map_or_else(
+        || Value::unknown("basename()"),
+        |a| match py_str(a) {
+            Ok(s) => Value::Str(s.rsplit('/').next().unwrap_or("").to_string()),
+            Err(u) => Value::Unknown(u),
+        },
+    )
+}
+
+/// `os.path.abspath`, `realpath` and `normpath`: the path normalised.
+fn os_path_normalised(args: &[Value]) -> Value {
+    args.first().map_or_else(
+        || Value::unknown("path()"),
+        |a| match py_str(a) {
+            Ok(s) => Value::Str(normalize_path(&s)),
+            Err(u) => Value::Unknown(u),
+        },
+    )
+}
+
+/// `int(x)` of nothing, a numeric string, a float or an integer-like value.
+fn builtin_int(args: &[Value]) -> Value {
+    match args.first() {
+        None => Value::Int(0),
+        Some(Value::Str(s)) => s.trim().replace('_', "").parse::<i128>().map_or_else(
+            |_| Value::unknown("int() of a non-numeric string (ValueError)"),
+            Value::Int,
+        ),
+        Some(Value::Float(x)) => Value::Int(x.trunc() as i128),
+        Some(v) => as_index(v).map_or_else(|| Value::unknown("int() argument"), Value::Int),
+    }
+}
+
+/// `float(x)` of nothing, a numeric string, a float or an integer-like value.
+fn builtin_float(args: &[Value]) -> Value {
+    match args.first() {
+        None => Value::Float(0.0),
+        Some(Value::Str(s)) => s.trim().parse::<f64>().map_or_else(
+            |_| Value::unknown("float() of a non-numeric string"),
+            Value::Float,
+        ),
+        Some(Value::Float(x)) => Value::Float(*x),
+        Some(v) => as_index(v).map_or_else(
+            || Value::unknown("float() argument"),
+            |i| Value::Float(i as f64),
+        ),
+    }
+}
+
+/// `list`, `tuple`, `set`, `frozenset` and `sorted` of an iterable (or of nothing).
+fn builtin_collection(qualname: &str, args: &[Value]) -> Value {
+    let items = match args.first() {
+        None => Ok(Vec::new()),
+        Some(v) => v.iter_elements(),
+    };
+    match items {
+        Ok(items) => match qualname {
+            "builtins.list" => Value::List(items),
+            "builtins.tuple" => Value::Tuple(items),
+            "builtins.sorted" => sorted_strings(items),
+            _ => Value::Set(dedup(items)),
+        },
+        Err(u) => Value::Unknown(u),
+    }
+}
+
+/// `sorted()` of strings; the order of mixed values is not modelled.
+fn sorted_strings(items: Vec<Value>) -> Value {
+    if items.iter().all(|v| matches!(v, Value::Str(_))) {
+        let mut strs: Vec<String> = items
+            .into_iter()
+            .filter_map(|v| if let Value::Str(s) = v { Some(s) } else { None })
+            .collect();
+        strs.sort();
+        Value::List(strs.into_iter().map(Value::Str).collect())
+    } else {
+        Value::unknown("sorted() of mixed values")
+    }
+}
+
+/// `dict(mapping, **kwargs)`: the keyword arguments update a copy of the mapping.
+fn builtin_dict(args: &[Value], kwargs: &[(String, Value)]) -> Value {
+    let mut items = match args.first() {
+        None => Vec::new(),
+        Some(Value::Dict(d)) => d.clone(),
+        Some(_) => return Value::unknown("dict() of a non-dict"),
+    };
+    for (k, v) in kwargs {
+        dict_insert(&mut items, Value::Str(k.clone()), v.clone());
+    }
+    Value::Dict(items)
 }
 
 /// `str.format` of a literal template: `{}` (automatic numbering), `{0}`, `{name}` and the

@@ -35,14 +35,7 @@ impl<'p> Evaluator<'p> {
         match e {
             Expr::StringLiteral(s) => Value::Str(s.value.to_str().to_string()),
             Expr::BytesLiteral(b) => Value::Bytes(b.value.bytes().collect()),
-            Expr::NumberLiteral(n) => match &n.value {
-                Number::Int(i) => i
-                    .to_string()
-                    .parse::<i128>()
-                    .map_or_else(|_| Value::unknown("integer too large"), Value::Int),
-                Number::Float(x) => Value::Float(*x),
-                Number::Complex { .. } => Value::unknown("complex number"),
-            },
+            Expr::NumberLiteral(n) => number(&n.value),
             Expr::BooleanLiteral(b) => Value::Bool(b.value),
             Expr::NoneLiteral(_) => Value::None,
             Expr::EllipsisLiteral(_) => Value::Object {
@@ -60,168 +53,16 @@ impl<'p> Evaluator<'p> {
             Expr::Set(s) => self
                 .eval_elements(f, &s.elts)
                 .map_or_else(Value::Unknown, |v| Value::Set(dedup(v))),
-            Expr::Dict(d) => {
-                let mut items: Vec<(Value, Value)> = Vec::new();
-                for item in &d.items {
-                    match &item.key {
-                        Some(k) => {
-                            let k = self.eval(f, k);
-                            let v = self.eval(f, &item.value);
-                            dict_insert(&mut items, k, v);
-                        }
-                        None => match self.eval(f, &item.value) {
-                            Value::Dict(more) => {
-                                for (k, v) in more {
-                                    dict_insert(&mut items, k, v);
-                                }
-                            }
-                            other => {
-                                let u = other
-                                    .as_unknown()
-                                    .cloned()
-                                    .unwrap_or_else(|| Unknown::new("`**` of a non-dict"));
-                                items.push((Value::Unknown(u.clone()), Value::Unknown(u)));
-                            }
-                        },
-                    }
-                }
-                Value::Dict(items)
-            }
-            Expr::BinOp(b) => {
-                let l = self.eval(f, &b.left);
-                let r = self.eval(f, &b.right);
-                binop(&l, b.op, &r)
-            }
-            Expr::UnaryOp(u) => {
-                let v = self.eval(f, &u.operand);
-                match (u.op, &v) {
-                    (ast::UnaryOp::Not, _) => {
-                        v.truthy().map_or_else(Value::Unknown, |b| Value::Bool(!b))
-                    }
-                    (ast::UnaryOp::USub, Value::Int(i)) => Value::Int(-i),
-                    (ast::UnaryOp::USub, Value::Bool(b)) => Value::Int(-i128::from(*b)),
-                    (ast::UnaryOp::USub, Value::Float(x)) => Value::Float(-x),
-                    (ast::UnaryOp::UAdd, Value::Int(_) | Value::Float(_)) => v,
-                    (ast::UnaryOp::UAdd, Value::Bool(b)) => Value::Int(i128::from(*b)),
-                    (ast::UnaryOp::Invert, Value::Int(i)) => Value::Int(!i),
-                    (_, Value::Unknown(_)) => v,
-                    _ => Value::unknown("unsupported unary operation"),
-                }
-            }
-            Expr::BoolOp(b) => {
-                let mut last = Value::None;
-                for (i, operand) in b.values.iter().enumerate() {
-                    last = self.eval(f, operand);
-                    if i + 1 == b.values.len() {
-                        break;
-                    }
-                    match last.truthy() {
-                        Ok(t) => {
-                            let stop = match b.op {
-                                ast::BoolOp::And => !t,
-                                ast::BoolOp::Or => t,
-                            };
-                            if stop {
-                                return last;
-                            }
-                        }
-                        Err(u) => return Value::Unknown(u),
-                    }
-                }
-                last
-            }
-            Expr::Compare(c) => {
-                let mut left = self.eval(f, &c.left);
-                for (op, right) in c.ops.iter().zip(c.comparators.iter()) {
-                    let right = self.eval(f, right);
-                    if matches!(op, ast::CmpOp::In | ast::CmpOp::NotIn)
-                        && matches!(&right, Value::Object { qualname, .. } if qualname == "os.environ")
-                    {
-                        let read = readers::os_contains(&left, self.environment);
-                        f.record(read.dep);
-                        match read.value {
-                            Value::Bool(b) if b == (*op == ast::CmpOp::In) => {}
-                            Value::Bool(_) => return Value::Bool(false),
-                            other => return other,
-                        }
-                        left = right;
-                        continue;
-                    }
-                    match compare(&left, *op, &right) {
-                        Ok(true) => {}
-                        Ok(false) => return Value::Bool(false),
-                        Err(u) => return Value::Unknown(u),
-                    }
-                    left = right;
-                }
-                Value::Bool(true)
-            }
-            Expr::If(i) => match self.eval(f, &i.test).truthy() {
-                Ok(true) => self.eval(f, &i.body),
-                Ok(false) => self.eval(f, &i.orelse),
-                Err(u) => Value::Unknown(u),
-            },
-            Expr::Attribute(a) => {
-                let base = self.eval(f, &a.value);
-                if let Value::Pydantic {
-                    class: idx,
-                    instance: true,
-                } = base
-                {
-                    let class = self.pydantic.borrow().get(idx).cloned().unwrap_or_default();
-                    let read =
-                        readers::pydantic_field(&class, a.attr.id.as_str(), self.environment);
-                    f.record(read.dep);
-                    return read.value;
-                }
-                // `import proj.settings.base as b; b.DEBUG`: read the project module's value.
-                if let Value::Object { qualname, .. } = &base
-                    && let Some(idx) = self.project.module(qualname)
-                    && idx != f.file
-                {
-                    let scope = self.module(idx);
-                    let attr = a.attr.id.as_str();
-                    let sub = format!("{qualname}.{attr}");
-                    return match scope.names.get(attr) {
-                        Some(b) => b.value.clone(),
-                        None if self.project.module(&sub).is_some() => Value::Object {
-                            qualname: sub,
-                            callable: false,
-                        },
-                        None => match &scope.opaque {
-                            Some(u) => Value::Unknown(u.clone()),
-                            None => {
-                                Value::unknown(format!("module {qualname} has no attribute {attr}"))
-                            }
-                        },
-                    };
-                }
-                attribute(&base, a.attr.id.as_str())
-            }
-            Expr::Subscript(s) => {
-                let base = self.eval(f, &s.value);
-                if let Expr::Slice(sl) = &*s.slice {
-                    let lower = sl.lower.as_ref().map(|x| self.eval(f, x));
-                    let upper = sl.upper.as_ref().map(|x| self.eval(f, x));
-                    let step = sl.step.as_ref().map(|x| self.eval(f, x));
-                    return slice(&base, lower, upper, step);
-                }
-                let key = self.eval(f, &s.slice);
-                if matches!(&base, Value::Object { qualname, .. } if qualname == "os.environ") {
-                    let read = readers::os_item(&key, self.environment);
-                    f.record(read.dep);
-                    return read.value;
-                }
-                subscript(&base, &key)
-            }
+            Expr::Dict(d) => self.eval_dict(f, d),
+            Expr::BinOp(b) => self.eval_binop(f, b),
+            Expr::UnaryOp(u) => self.eval_unaryop(f, u),
+            Expr::BoolOp(b) => self.eval_boolop(f, b),
+            Expr::Compare(c) => self.eval_compare(f, c),
+            Expr::If(i) => self.eval_if_exp(f, i),
+            Expr::Attribute(a) => self.eval_attribute(f, a),
+            Expr::Subscript(s) => self.eval_subscript(f, s),
             Expr::Call(c) => self.eval_call(f, c),
-            Expr::Named(n) => {
-                let v = self.eval(f, &n.value);
-                if let Expr::Name(name) = &*n.target {
-                    self.bind(f, name.id.as_str(), v.clone(), n.range);
-                }
-                v
-            }
+            Expr::Named(n) => self.eval_named(f, n),
             Expr::Lambda(_) => Value::Object {
                 qualname: format!("{}.<lambda>", f.module_name),
                 callable: true,
@@ -232,6 +73,190 @@ impl<'p> Evaluator<'p> {
                 f_slice(self, f, e.range())
             )),
         }
+    }
+
+    /// A dict display: keys and values in order, `**other` merged in; a later key replaces
+    /// an earlier equal one.
+    fn eval_dict(&self, f: &mut Frame, d: &ast::ExprDict) -> Value {
+        let mut items: Vec<(Value, Value)> = Vec::new();
+        for item in &d.items {
+            match &item.key {
+                Some(k) => {
+                    let k = self.eval(f, k);
+                    let v = self.eval(f, &item.value);
+                    dict_insert(&mut items, k, v);
+                }
+                None => match self.eval(f, &item.value) {
+                    Value::Dict(more) => {
+                        for (k, v) in more {
+                            dict_insert(&mut items, k, v);
+                        }
+                    }
+                    other => {
+                        let u = other
+                            .as_unknown()
+                            .cloned()
+                            .unwrap_or_else(|| Unknown::new("`**` of a non-dict"));
+                        items.push((Value::Unknown(u.clone()), Value::Unknown(u)));
+                    }
+                },
+            }
+        }
+        Value::Dict(items)
+    }
+
+    /// `left op right`, the left operand evaluated first.
+    fn eval_binop(&self, f: &mut Frame, b: &ast::ExprBinOp) -> Value {
+        let l = self.eval(f, &b.left);
+        let r = self.eval(f, &b.right);
+        binop(&l, b.op, &r)
+    }
+
+    /// `not x`, `-x`, `+x` and `~x`.
+    fn eval_unaryop(&self, f: &mut Frame, u: &ast::ExprUnaryOp) -> Value {
+        let v = self.eval(f, &u.operand);
+        match (u.op, &v) {
+            (ast::UnaryOp::Not, _) => v.truthy().map_or_else(Value::Unknown, |b| Value::Bool(!b)),
+            (ast::UnaryOp::USub, Value::Int(i)) => Value::Int(-i),
+            (ast::UnaryOp::USub, Value::Bool(b)) => Value::Int(-i128::from(*b)),
+            (ast::UnaryOp::USub, Value::Float(x)) => Value::Float(-x),
+            (ast::UnaryOp::UAdd, Value::Int(_) | Value::Float(_)) => v,
+            (ast::UnaryOp::UAdd, Value::Bool(b)) => Value::Int(i128::from(*b)),
+            (ast::UnaryOp::Invert, Value::Int(i)) => Value::Int(!i),
+            (_, Value::Unknown(_)) => v,
+            _ => Value::unknown("unsupported unary operation"),
+        }
+    }
+
+    /// `a and b`, `a or b`: short-circuits like Python, the operand that decided is the value.
+    fn eval_boolop(&self, f: &mut Frame, b: &ast::ExprBoolOp) -> Value {
+        let mut last = Value::None;
+        for (i, operand) in b.values.iter().enumerate() {
+            last = self.eval(f, operand);
+            if i + 1 == b.values.len() {
+                break;
+            }
+            match last.truthy() {
+                Ok(t) => {
+                    let stop = match b.op {
+                        ast::BoolOp::And => !t,
+                        ast::BoolOp::Or => t,
+                    };
+                    if stop {
+                        return last;
+                    }
+                }
+                Err(u) => return Value::Unknown(u),
+            }
+        }
+        last
+    }
+
+    /// A comparison chain (`a < b < c`), stopping at the first false link; `"X" in os.environ`
+    /// reads the environment.
+    fn eval_compare(&self, f: &mut Frame, c: &ast::ExprCompare) -> Value {
+        let mut left = self.eval(f, &c.left);
+        for (op, right) in c.ops.iter().zip(c.comparators.iter()) {
+            let right = self.eval(f, right);
+            if matches!(op, ast::CmpOp::In | ast::CmpOp::NotIn)
+                && matches!(&right, Value::Object { qualname, .. } if qualname == "os.environ")
+            {
+                let read = readers::os_contains(&left, self.environment);
+                f.record(read.dep);
+                match read.value {
+                    Value::Bool(b) if b == (*op == ast::CmpOp::In) => {}
+                    Value::Bool(_) => return Value::Bool(false),
+                    other => return other,
+                }
+                left = right;
+                continue;
+            }
+            match compare(&left, *op, &right) {
+                Ok(true) => {}
+                Ok(false) => return Value::Bool(false),
+                Err(u) => return Value::Unknown(u),
+            }
+            left = right;
+        }
+        Value::Bool(true)
+    }
+
+    /// `body if test else orelse`: only the branch taken is evaluated.
+    fn eval_if_exp(&self, f: &mut Frame, i: &ast::ExprIf) -> Value {
+        match self.eval(f, &i.test).truthy() {
+            Ok(true) => self.eval(f, &i.body),
+            Ok(false) => self.eval(f, &i.orelse),
+            Err(u) => Value::Unknown(u),
+        }
+    }
+
+    /// `base.attr`: a pydantic settings field, an attribute of another project module, or
+    /// an attribute of a value.
+    fn eval_attribute(&self, f: &mut Frame, a: &ast::ExprAttribute) -> Value {
+        let base = self.eval(f, &a.value);
+        if let Value::Pydantic {
+            class: idx,
+            instance: true,
+        } = base
+        {
+            let class = self.pydantic.borrow().get(idx).cloned().unwrap_or_default();
+            let read = readers::pydantic_field(&class, a.attr.id.as_str(), self.environment);
+            f.record(read.dep);
+            return read.value;
+        }
+        // `import proj.settings.base as b; b.DEBUG`: read the project module's value.
+        if let Value::Object { qualname, .. } = &base
+            && let Some(idx) = self.project.module(qualname)
+            && idx != f.file
+        {
+            return self.module_attribute(idx, qualname, a.attr.id.as_str());
+        }
+        attribute(&base, a.attr.id.as_str())
+    }
+
+    /// An attribute of another project module (module `idx`, named `qualname`): its value, a
+    /// submodule, or unknown.
+    fn module_attribute(&self, idx: usize, qualname: &str, attr: &str) -> Value {
+        let scope = self.module(idx);
+        let sub = format!("{qualname}.{attr}");
+        match scope.names.get(attr) {
+            Some(b) => b.value.clone(),
+            None if self.project.module(&sub).is_some() => Value::Object {
+                qualname: sub,
+                callable: false,
+            },
+            None => match &scope.opaque {
+                Some(u) => Value::Unknown(u.clone()),
+                None => Value::unknown(format!("module {qualname} has no attribute {attr}")),
+            },
+        }
+    }
+
+    /// `base[key]` and `base[lower:upper:step]`; `os.environ[key]` reads the environment.
+    fn eval_subscript(&self, f: &mut Frame, s: &ast::ExprSubscript) -> Value {
+        let base = self.eval(f, &s.value);
+        if let Expr::Slice(sl) = &*s.slice {
+            let lower = sl.lower.as_ref().map(|x| self.eval(f, x));
+            let upper = sl.upper.as_ref().map(|x| self.eval(f, x));
+            let step = sl.step.as_ref().map(|x| self.eval(f, x));
+            return slice(&base, lower, upper, step);
+        }
+        let key = self.eval(f, &s.slice);
+        if matches!(&base, Value::Object { qualname, .. } if qualname == "os.environ") {
+            let read = readers::os_item(&key, self.environment);
+            f.record(read.dep);
+            return read.value;
+        }
+        subscript(&base, &key)
+    }
+
+    /// `(name := value)`: binds the name and is the value.
+    fn eval_named(&self, f: &mut Frame, n: &ast::ExprNamed) -> Value {
+        let v = self.eval(f, &n.value);
+        if let Expr::Name(name) = &*n.target {
+            self.bind(f, name.id.as_str(), v.clone(), n.range);
+        }
+        v
     }
 
     pub(super) fn eval_elements(
@@ -390,5 +415,18 @@ impl<'p> Evaluator<'p> {
             Value::Unknown(u) => Value::Unknown(u.clone()),
             other => Value::unknown(format!("'{}' object is not callable", other.type_name())),
         }
+    }
+}
+
+/// A number literal: an integer (unknown past 128 bits) or a float; complex numbers are not
+/// modelled.
+fn number(n: &Number) -> Value {
+    match n {
+        Number::Int(i) => i
+            .to_string()
+            .parse::<i128>()
+            .map_or_else(|_| Value::unknown("integer too large"), Value::Int),
+        Number::Float(x) => Value::Float(*x),
+        Number::Complex { .. } => Value::unknown("complex number"),
     }
 }

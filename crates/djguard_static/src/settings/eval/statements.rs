@@ -34,128 +34,27 @@ impl<'p> Evaluator<'p> {
     pub(super) fn exec(&self, f: &mut Frame, stmt: &Stmt) -> Flow {
         f.reads.clear();
         match stmt {
-            Stmt::Assign(s)
-                if s.targets.iter().any(|t| {
-                    matches!(t, Expr::Subscript(_))
-                        && touches_namespace(&f_slice_full(self, f, t.range()))
-                }) =>
-            {
-                f.scope.opaque.get_or_insert(Unknown::new(format!(
-                    "the module's names are written through a subscript ({}), which may set any setting",
-                    f.abs_path_line(self, s.range)
-                )));
+            Stmt::Assign(s) if self.writes_namespace_by_subscript(f, s) => {
+                self.namespace_written_by_subscript(f, s)
             }
-            Stmt::Assign(s) => {
-                let value = self.eval(f, &s.value);
-                for target in &s.targets {
-                    self.assign(f, target, value.clone(), s.range);
-                }
-            }
-            Stmt::AnnAssign(s) => {
-                if let Some(v) = &s.value {
-                    let value = self.eval(f, v);
-                    self.assign(f, &s.target, value, s.range);
-                }
-            }
-            Stmt::AugAssign(s) => {
-                let rhs = self.eval(f, &s.value);
-                let current = self.eval(f, &s.target);
-                let value = match (&current, s.op) {
-                    // `list += iterable` extends in place with any iterable.
-                    (Value::List(items), ast::Operator::Add) => match rhs.iter_elements() {
-                        Ok(more) => {
-                            let mut items = items.clone();
-                            items.extend(more);
-                            Value::List(items)
-                        }
-                        Err(u) => {
-                            let mut items = items.clone();
-                            items.push(Value::Unknown(u));
-                            Value::List(items)
-                        }
-                    },
-                    _ => binop(&current, s.op, &rhs),
-                };
-                self.assign_keep_origin(f, &s.target, value, s.range);
-            }
+            Stmt::Assign(s) => self.exec_assign(f, s),
+            Stmt::AnnAssign(s) => self.exec_ann_assign(f, s),
+            Stmt::AugAssign(s) => self.exec_aug_assign(f, s),
             Stmt::Expr(s) => self.exec_expr_stmt(f, &s.value),
-            Stmt::Import(s) => {
-                for alias in &s.names {
-                    let full = alias.name.id.as_str();
-                    let (local, qual) = match &alias.asname {
-                        Some(a) => (a.id.as_str(), full),
-                        None => {
-                            let head = full.split('.').next().unwrap_or(full);
-                            (head, head)
-                        }
-                    };
-                    let value = Value::Object {
-                        qualname: qual.to_string(),
-                        callable: false,
-                    };
-                    self.bind(f, local, value, s.range);
-                }
-            }
+            Stmt::Import(s) => self.exec_import(f, s),
             Stmt::ImportFrom(s) => return self.exec_import_from(f, s),
-            Stmt::FunctionDef(s) => {
-                let value = Value::Object {
-                    qualname: qualify(&f.module_name, s.name.id.as_str()),
-                    callable: true,
-                };
-                self.bind(f, s.name.id.as_str(), value, s.range);
-            }
-            Stmt::ClassDef(s) => {
-                // django-configurations: the settings are the attributes of the class that
-                // DJANGO_CONFIGURATION names, copied into the module when Django imports it.
-                let configuration = s.arguments.as_ref().is_some_and(|a| {
-                    a.args.iter().any(|b| {
-                        matches!(self.peek_name(f, b), Value::Object { qualname, .. } if qualname.starts_with("configurations."))
-                            || matches!(b, Expr::Attribute(at) if at.attr.id.as_str() == "Configuration" && matches!(&*at.value, Expr::Name(n) if n.id.as_str() == "configurations"))
-                    })
-                });
-                if configuration {
-                    f.scope.opaque.get_or_insert(Unknown::new(format!(
-                        "the settings are attributes of django-configurations classes ({}), chosen by DJANGO_CONFIGURATION; not followed",
-                        f.abs_path_line(self, s.range)
-                    )));
-                }
-                let value = match self.pydantic_class(f, s) {
-                    Some(idx) => Value::Pydantic {
-                        class: idx,
-                        instance: false,
-                    },
-                    None => Value::Object {
-                        qualname: qualify(&f.module_name, s.name.id.as_str()),
-                        callable: true,
-                    },
-                };
-                self.bind(f, s.name.id.as_str(), value, s.range);
-            }
+            Stmt::FunctionDef(s) => self.exec_function_def(f, s),
+            Stmt::ClassDef(s) => self.exec_class_def(f, s),
             Stmt::If(s) => return self.exec_if(f, s),
             Stmt::Try(s) => return self.exec_try(f, s),
             Stmt::With(s) => return self.exec_body(f, &s.body),
             Stmt::For(_) | Stmt::While(_) | Stmt::Match(_)
                 if touches_namespace(&f_slice_full(self, f, stmt.range())) =>
             {
-                f.scope.opaque.get_or_insert(Unknown::new(format!(
-                    "a loop writes the module's names ({}), which may set any setting",
-                    f.abs_path_line(self, stmt.range())
-                )));
+                self.namespace_written_by_loop(f, stmt)
             }
-            Stmt::For(_) | Stmt::While(_) | Stmt::Match(_) => {
-                let line_reason = format!(
-                    "assigned inside a loop or match statement ({})",
-                    f.abs_path_line(self, stmt.range())
-                );
-                self.forget_written(f, std::slice::from_ref(stmt), &line_reason);
-            }
-            Stmt::Delete(s) => {
-                for t in &s.targets {
-                    if let Expr::Name(n) = t {
-                        f.scope.names.remove(n.id.as_str());
-                    }
-                }
-            }
+            Stmt::For(_) | Stmt::While(_) | Stmt::Match(_) => self.exec_loop(f, stmt),
+            Stmt::Delete(s) => self.exec_delete(f, s),
             Stmt::Raise(_) => {
                 f.raised = Some((stmt.range(), f.cond.clone()));
                 return Flow::Raise(Exception::Other);
@@ -163,6 +62,152 @@ impl<'p> Evaluator<'p> {
             _ => {}
         }
         Flow::Normal
+    }
+
+    /// Whether an assignment writes the module's names through a subscript
+    /// (`globals()[name] = ...`).
+    fn writes_namespace_by_subscript(&self, f: &Frame, s: &ast::StmtAssign) -> bool {
+        s.targets.iter().any(|t| {
+            matches!(t, Expr::Subscript(_)) && touches_namespace(&f_slice_full(self, f, t.range()))
+        })
+    }
+
+    /// The module's names are written through a subscript: any setting may be set, so the
+    /// module becomes opaque.
+    fn namespace_written_by_subscript(&self, f: &mut Frame, s: &ast::StmtAssign) {
+        f.scope.opaque.get_or_insert(Unknown::new(format!(
+            "the module's names are written through a subscript ({}), which may set any setting",
+            f.abs_path_line(self, s.range)
+        )));
+    }
+
+    /// `a = b = value`: the value evaluated once, then bound to each target in order.
+    fn exec_assign(&self, f: &mut Frame, s: &ast::StmtAssign) {
+        let value = self.eval(f, &s.value);
+        for target in &s.targets {
+            self.assign(f, target, value.clone(), s.range);
+        }
+    }
+
+    /// `name: T = value` (an annotation without a value binds nothing).
+    fn exec_ann_assign(&self, f: &mut Frame, s: &ast::StmtAnnAssign) {
+        if let Some(v) = &s.value {
+            let value = self.eval(f, v);
+            self.assign(f, &s.target, value, s.range);
+        }
+    }
+
+    /// `target op= value`, keeping where the target was first set.
+    fn exec_aug_assign(&self, f: &mut Frame, s: &ast::StmtAugAssign) {
+        let rhs = self.eval(f, &s.value);
+        let current = self.eval(f, &s.target);
+        let value = match (&current, s.op) {
+            // `list += iterable` extends in place with any iterable.
+            (Value::List(items), ast::Operator::Add) => match rhs.iter_elements() {
+                Ok(more) => {
+                    let mut items = items.clone();
+                    items.extend(more);
+                    Value::List(items)
+                }
+                Err(u) => {
+                    let mut items = items.clone();
+                    items.push(Value::Unknown(u));
+                    Value::List(items)
+                }
+            },
+            _ => binop(&current, s.op, &rhs),
+        };
+        self.assign_keep_origin(f, &s.target, value, s.range);
+    }
+
+    /// `import a.b [as c]`: binds the alias to the module, or the first part of the dotted
+    /// name to its top-level package.
+    fn exec_import(&self, f: &mut Frame, s: &ast::StmtImport) {
+        for alias in &s.names {
+            let full = alias.name.id.as_str();
+            let (local, qual) = match &alias.asname {
+                Some(a) => (a.id.as_str(), full),
+                None => {
+                    let head = full.split('.').next().unwrap_or(full);
+                    (head, head)
+                }
+            };
+            let value = Value::Object {
+                qualname: qual.to_string(),
+                callable: false,
+            };
+            self.bind(f, local, value, s.range);
+        }
+    }
+
+    /// `def name(...)`: binds the name to a callable of this module.
+    fn exec_function_def(&self, f: &mut Frame, s: &ast::StmtFunctionDef) {
+        let value = Value::Object {
+            qualname: qualify(&f.module_name, s.name.id.as_str()),
+            callable: true,
+        };
+        self.bind(f, s.name.id.as_str(), value, s.range);
+    }
+
+    /// `class Name(...)`: a pydantic settings class is recorded, any other class is a callable
+    /// of this module; django-configurations classes make the module opaque.
+    fn exec_class_def(&self, f: &mut Frame, s: &ast::StmtClassDef) {
+        // django-configurations: the settings are the attributes of the class that
+        // DJANGO_CONFIGURATION names, copied into the module when Django imports it.
+        if self.is_configuration_class(f, s) {
+            f.scope.opaque.get_or_insert(Unknown::new(format!(
+                "the settings are attributes of django-configurations classes ({}), chosen by DJANGO_CONFIGURATION; not followed",
+                f.abs_path_line(self, s.range)
+            )));
+        }
+        let value = match self.pydantic_class(f, s) {
+            Some(idx) => Value::Pydantic {
+                class: idx,
+                instance: false,
+            },
+            None => Value::Object {
+                qualname: qualify(&f.module_name, s.name.id.as_str()),
+                callable: true,
+            },
+        };
+        self.bind(f, s.name.id.as_str(), value, s.range);
+    }
+
+    /// Whether a class derives from a django-configurations class (`configurations.*`, or
+    /// `configurations.Configuration` written out).
+    fn is_configuration_class(&self, f: &Frame, s: &ast::StmtClassDef) -> bool {
+        s.arguments.as_ref().is_some_and(|a| {
+            a.args.iter().any(|b| {
+                matches!(self.peek_name(f, b), Value::Object { qualname, .. } if qualname.starts_with("configurations."))
+                    || matches!(b, Expr::Attribute(at) if at.attr.id.as_str() == "Configuration" && matches!(&*at.value, Expr::Name(n) if n.id.as_str() == "configurations"))
+            })
+        })
+    }
+
+    /// A loop writes the module's names: any setting may be set, so the module becomes opaque.
+    fn namespace_written_by_loop(&self, f: &mut Frame, stmt: &Stmt) {
+        f.scope.opaque.get_or_insert(Unknown::new(format!(
+            "a loop writes the module's names ({}), which may set any setting",
+            f.abs_path_line(self, stmt.range())
+        )));
+    }
+
+    /// A loop or match statement is not run: what it assigns becomes unknown.
+    fn exec_loop(&self, f: &mut Frame, stmt: &Stmt) {
+        let line_reason = format!(
+            "assigned inside a loop or match statement ({})",
+            f.abs_path_line(self, stmt.range())
+        );
+        self.forget_written(f, std::slice::from_ref(stmt), &line_reason);
+    }
+
+    /// `del name`: the name is unbound (other targets are left alone).
+    fn exec_delete(&self, f: &mut Frame, s: &ast::StmtDelete) {
+        for t in &s.targets {
+            if let Expr::Name(n) = t {
+                f.scope.names.remove(n.id.as_str());
+            }
+        }
     }
 
     /// A `pydantic_settings.BaseSettings` subclass: record its prefix and fields.

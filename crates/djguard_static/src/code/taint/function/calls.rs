@@ -596,29 +596,10 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
         args: &[AVal],
         kws: &[(Option<&'a str>, AVal)],
     ) -> AVal {
-        // A whole bound form or its `cleaned_data` handed to a project function: inside, the
-        // form's field types are not known, so which field reaches a sink (a typed one, or
-        // free text) is not proven.
-        let whole_form = |v: &AVal| matches!(v.kind, Kind::Form(_) | Kind::CleanedData(_));
-        let guess = |v: &AVal| {
-            let mut v = v.clone();
-            v.taint.source = v.taint.source.map(|f| Arc::new(f.guessed()));
-            v
-        };
-        let args_g: Vec<AVal>;
-        let kws_g: Vec<(Option<&'a str>, AVal)>;
-        let (args, kws) = if args.iter().any(whole_form) || kws.iter().any(|(_, v)| whole_form(v)) {
-            args_g = args
-                .iter()
-                .map(|v| if whole_form(v) { guess(v) } else { v.clone() })
-                .collect();
-            kws_g = kws
-                .iter()
-                .map(|(k, v)| (*k, if whole_form(v) { guess(v) } else { v.clone() }))
-                .collect();
-            (&args_g[..], &kws_g[..])
-        } else {
-            (args, kws)
+        let guessed = Self::guess_whole_forms(args, kws);
+        let (args, kws) = match &guessed {
+            Some((args_g, kws_g)) => (&args_g[..], &kws_g[..]),
+            None => (args, kws),
         };
         let summary = self.engine.summary(callee);
         let f = &self.ix.funcs[callee];
@@ -663,45 +644,7 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
             }
         }
         if let Some(ks) = &summary.returns_keys {
-            // A helper building a context: each key's value, its parameters replaced by the
-            // arguments of this call.
-            let mut keys = Vec::with_capacity(ks.len());
-            for (k, v) in ks.iter() {
-                let mut kv = AVal {
-                    taint: Taint {
-                        source: v.taint.source.clone(),
-                        params: Vec::new(),
-                    },
-                    facts: v.facts & (Facts::CONST | Facts::SAFE | Facts::ANCHORED),
-                    ..AVal::default()
-                };
-                // The parameter itself, passed through untouched: constant or escaped as
-                // the argument is.
-                let bare = v.taint.source.is_none()
-                    && v.taint.params.len() == 1
-                    && v.taint.params[0].1.steps.len() == 1;
-                if bare {
-                    kv.facts.set(Facts::CONST, true);
-                    kv.facts.set(Facts::SAFE, true);
-                }
-                for (p, flow) in &v.taint.params {
-                    match arg_for(*p) {
-                        Some(arg) => {
-                            kv.facts.absorb(arg.facts);
-                            if !arg.taint.is_empty() {
-                                let t = arg.taint.with_step(&call_step).then(flow);
-                                kv.taint.union(&t);
-                            }
-                        }
-                        None => {
-                            kv.facts.set(Facts::CONST, false);
-                            kv.facts.set(Facts::SAFE, false);
-                        }
-                    }
-                }
-                keys.push((k.clone(), kv));
-            }
-            out.keys = Some(Arc::new(keys));
+            out.keys = Some(Arc::new(Self::bound_keys(ks, &arg_for, &call_step)));
         }
         // A validator that raises unless its argument passes: after the call, the argument
         // is checked.
@@ -710,14 +653,101 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                 self.set(key, Self::checked());
             }
         }
-        for ps in &summary.param_sinks {
+        self.apply_param_sinks(&summary.param_sinks, &arg_for, &call_step);
+        out
+    }
+
+    /// A whole bound form or its `cleaned_data` handed to a project function: inside, the
+    /// form's field types are not known, so which field reaches a sink (a typed one, or free
+    /// text) is not proven. Returns the arguments with such values' sources marked guessed,
+    /// or None when no argument is one.
+    fn guess_whole_forms(
+        args: &[AVal],
+        kws: &[(Option<&'a str>, AVal)],
+    ) -> Option<(Vec<AVal>, Keywords<'a>)> {
+        let whole_form = |v: &AVal| matches!(v.kind, Kind::Form(_) | Kind::CleanedData(_));
+        let guess = |v: &AVal| {
+            let mut v = v.clone();
+            v.taint.source = v.taint.source.map(|f| Arc::new(f.guessed()));
+            v
+        };
+        if !(args.iter().any(whole_form) || kws.iter().any(|(_, v)| whole_form(v))) {
+            return None;
+        }
+        let args_g = args
+            .iter()
+            .map(|v| if whole_form(v) { guess(v) } else { v.clone() })
+            .collect();
+        let kws_g = kws
+            .iter()
+            .map(|(k, v)| (*k, if whole_form(v) { guess(v) } else { v.clone() }))
+            .collect();
+        Some((args_g, kws_g))
+    }
+
+    /// A helper building a context: each key's value, its parameters replaced by the
+    /// arguments of this call.
+    fn bound_keys<'v>(
+        ks: &[(String, AVal)],
+        arg_for: &impl Fn(u16) -> Option<&'v AVal>,
+        call_step: &Step,
+    ) -> Vec<(String, AVal)> {
+        let mut keys = Vec::with_capacity(ks.len());
+        for (k, v) in ks.iter() {
+            let mut kv = AVal {
+                taint: Taint {
+                    source: v.taint.source.clone(),
+                    params: Vec::new(),
+                },
+                facts: v.facts & (Facts::CONST | Facts::SAFE | Facts::ANCHORED),
+                ..AVal::default()
+            };
+            // The parameter itself, passed through untouched: constant or escaped as
+            // the argument is.
+            let bare = v.taint.source.is_none()
+                && v.taint.params.len() == 1
+                && v.taint.params[0].1.steps.len() == 1;
+            if bare {
+                kv.facts.set(Facts::CONST, true);
+                kv.facts.set(Facts::SAFE, true);
+            }
+            for (p, flow) in &v.taint.params {
+                match arg_for(*p) {
+                    Some(arg) => {
+                        kv.facts.absorb(arg.facts);
+                        if !arg.taint.is_empty() {
+                            let t = arg.taint.with_step(call_step).then(flow);
+                            kv.taint.union(&t);
+                        }
+                    }
+                    None => {
+                        kv.facts.set(Facts::CONST, false);
+                        kv.facts.set(Facts::SAFE, false);
+                    }
+                }
+            }
+            keys.push((k.clone(), kv));
+        }
+        keys
+    }
+
+    /// The sinks the callee's parameters reach, fed by this call's arguments: a proven
+    /// source is reported now, and this function's own parameters become its sinks (up to
+    /// 256).
+    fn apply_param_sinks<'v>(
+        &mut self,
+        param_sinks: &[ParamSink],
+        arg_for: &impl Fn(u16) -> Option<&'v AVal>,
+        call_step: &Step,
+    ) {
+        for ps in param_sinks {
             let Some(arg) = arg_for(ps.param) else {
                 continue;
             };
             if arg.taint.is_empty() {
                 continue;
             }
-            let t = arg.taint.with_step(&call_step).then(&ps.flow);
+            let t = arg.taint.with_step(call_step).then(&ps.flow);
             if let Some(src) = &t.source {
                 self.engine.emit(Event {
                     sink: ps.sink.clone(),
@@ -738,9 +768,11 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                 }
             }
         }
-        out
     }
 
+    /// A call to a sink a rule declares: a proven source is reported (which ends the check
+    /// unless the source is weak), this function's parameters that reach the sink become its
+    /// sinks, then the sink's low-confidence report, if any.
     pub(in crate::code::taint) fn check_sink(
         &mut self,
         sink: &Sink,
@@ -749,78 +781,9 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
         args: &[AVal],
         kws: &[(Option<&'a str>, AVal)],
     ) {
-        let mut combined = AVal::konst();
-        combined.facts.set(Facts::SAFE, true);
-        let mut any = false;
-        for r in &sink.args {
-            let (expr, val) =
-                match *r {
-                    ArgRef::Receiver => recv,
-                    ArgRef::Pos(i) => (call.arguments.args.get(i), args.get(i)),
-                    ArgRef::Kw(name) => {
-                        let k =
-                            call.arguments.keywords.iter().position(|k| {
-                                k.arg.as_ref().is_some_and(|a| a.id.as_str() == name)
-                            });
-                        (
-                            k.map(|i| &call.arguments.keywords[i].value),
-                            k.and_then(|i| kws.get(i)).map(|(_, v)| v),
-                        )
-                    }
-                    ArgRef::PosOrKw(i, name) => match call.arguments.args.get(i) {
-                        Some(e) => (Some(e), args.get(i)),
-                        None => {
-                            let k = call.arguments.keywords.iter().position(|k| {
-                                k.arg.as_ref().is_some_and(|a| a.id.as_str() == name)
-                            });
-                            (
-                                k.map(|i| &call.arguments.keywords[i].value),
-                                k.and_then(|i| kws.get(i)).map(|(_, v)| v),
-                            )
-                        }
-                    },
-                };
-            let (Some(expr), Some(val)) = (expr, val) else {
-                continue;
-            };
-            if let Expr::Name(n) = expr
-                && !val.taint.is_empty()
-            {
-                let checked = match sink.checked {
-                    Checked::Redirect => self.checks().0.contains(n.id.as_str()),
-                    Checked::Path => self.checks().1.contains(n.id.as_str()),
-                    Checked::Nothing => false,
-                };
-                if checked {
-                    continue;
-                }
-            }
-            if sink.origin_only && val.is_anchored() {
-                continue;
-            }
-            any = true;
-            // `f"{location}?next={q}"` with `location` a parameter: where the URL points is the
-            // caller's argument's business (reported at a call passing request data for it),
-            // not the request data after it.
-            if sink.origin_only
-                && let Some(p) = val.anchored_if
-                && let Some(flow) = val.taint.params.iter().find(|(q, _)| *q == p)
-            {
-                combined.taint.params.push(flow.clone());
-                combined.facts.set(Facts::CONST, false);
-                combined.facts.set(Facts::SAFE, false);
-                continue;
-            }
-            combined.taint.union(&val.taint);
-            combined.facts.absorb(val.facts);
-            combined.facts.set(
-                Facts::FORMATTED,
-                combined.is_formatted() || val.is_formatted(),
-            );
-        }
-        if !any {
+        let Some(combined) = self.sink_value(sink, call, recv, args, kws) else {
             return;
-        }
+        };
         let site = Arc::new(SinkSite {
             rule: sink.rule,
             file: self.file,
@@ -858,20 +821,7 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                 });
             }
         }
-        let low = match sink.low {
-            Low::Never => None,
-            Low::Formatted if combined.is_formatted() && !combined.is_safe() => Some((
-                Confidence::Low,
-                "a string built by formatting non-constant values",
-                false,
-            )),
-            Low::NonConstant if !combined.is_const() && !combined.is_safe() => {
-                Some((Confidence::Low, "a value that is not a constant", false))
-            }
-            Low::Always(c, what) => Some((c, what, true)),
-            _ => None,
-        };
-        if let Some((confidence, what, always)) = low {
+        if let Some((confidence, what, always)) = low_report(sink.low, &combined) {
             self.engine.emit(Event {
                 sink: site,
                 confidence,
@@ -882,4 +832,110 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
             });
         }
     }
+
+    /// The values a sink's arguments hold, joined; None when no argument matters (missing,
+    /// checked in this function, or anchored where only the origin matters).
+    fn sink_value(
+        &mut self,
+        sink: &Sink,
+        call: &'a ast::ExprCall,
+        recv: (Option<&'a Expr>, Option<&AVal>),
+        args: &[AVal],
+        kws: &[(Option<&'a str>, AVal)],
+    ) -> Option<AVal> {
+        let mut combined = AVal::konst();
+        combined.facts.set(Facts::SAFE, true);
+        let mut any = false;
+        for r in &sink.args {
+            let (expr, val) = match *r {
+                ArgRef::Receiver => recv,
+                ArgRef::Pos(i) => (call.arguments.args.get(i), args.get(i)),
+                ArgRef::Kw(name) => keyword_arg(call, kws, name),
+                ArgRef::PosOrKw(i, name) => match call.arguments.args.get(i) {
+                    Some(e) => (Some(e), args.get(i)),
+                    None => keyword_arg(call, kws, name),
+                },
+            };
+            let (Some(expr), Some(val)) = (expr, val) else {
+                continue;
+            };
+            if let Expr::Name(n) = expr
+                && !val.taint.is_empty()
+                && self.checked_for(sink.checked, n.id.as_str())
+            {
+                continue;
+            }
+            if sink.origin_only && val.is_anchored() {
+                continue;
+            }
+            any = true;
+            // `f"{location}?next={q}"` with `location` a parameter: where the URL points is the
+            // caller's argument's business (reported at a call passing request data for it),
+            // not the request data after it.
+            if sink.origin_only
+                && let Some(p) = val.anchored_if
+                && let Some(flow) = val.taint.params.iter().find(|(q, _)| *q == p)
+            {
+                combined.taint.params.push(flow.clone());
+                combined.facts.set(Facts::CONST, false);
+                combined.facts.set(Facts::SAFE, false);
+                continue;
+            }
+            combined.taint.union(&val.taint);
+            combined.facts.absorb(val.facts);
+            combined.facts.set(
+                Facts::FORMATTED,
+                combined.is_formatted() || val.is_formatted(),
+            );
+        }
+        any.then_some(combined)
+    }
+
+    /// Whether a name is checked in this function the way the sink needs
+    /// (`url_has_allowed_host_and_scheme` for redirects, containment for paths).
+    fn checked_for(&mut self, checked: Checked, name: &str) -> bool {
+        match checked {
+            Checked::Redirect => self.checks().0.contains(name),
+            Checked::Path => self.checks().1.contains(name),
+            Checked::Nothing => false,
+        }
+    }
 }
+
+/// A sink's keyword argument by name: its expression and its value.
+fn keyword_arg<'a, 'v>(
+    call: &'a ast::ExprCall,
+    kws: &'v [(Option<&'a str>, AVal)],
+    name: &str,
+) -> (Option<&'a Expr>, Option<&'v AVal>) {
+    let k = call
+        .arguments
+        .keywords
+        .iter()
+        .position(|k| k.arg.as_ref().is_some_and(|a| a.id.as_str() == name));
+    (
+        k.map(|i| &call.arguments.keywords[i].value),
+        k.and_then(|i| kws.get(i)).map(|(_, v)| v),
+    )
+}
+
+/// The report a sink gets without a proven source: its confidence, what kind of argument
+/// made the call suspicious, and whether it is reported whatever the argument.
+fn low_report(low: Low, combined: &AVal) -> Option<(Confidence, &'static str, bool)> {
+    match low {
+        Low::Never => None,
+        Low::Formatted if combined.is_formatted() && !combined.is_safe() => Some((
+            Confidence::Low,
+            "a string built by formatting non-constant values",
+            false,
+        )),
+        Low::NonConstant if !combined.is_const() && !combined.is_safe() => {
+            Some((Confidence::Low, "a value that is not a constant", false))
+        }
+        Low::Always(c, what) => Some((c, what, true)),
+        _ => None,
+    }
+}
+
+/// A call's keyword arguments with their values (None for `**kwargs`).
+type Keywords<'a> = Vec<(Option<&'a str>, AVal)>;
