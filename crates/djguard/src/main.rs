@@ -259,30 +259,9 @@ fn write_baseline(path: &Path, report: &check::Report) -> Result<()> {
 #[cfg(feature = "scan")]
 fn run_scan(a: cli::ScanArgs) -> Result<i32> {
     use djguard::scan::{fetch, probe, render, run};
-    use std::io::{IsTerminal, Read};
+    use std::io::IsTerminal;
     use std::time::Duration;
-    let mut sites: Vec<String> = a.urls.clone();
-    for f in &a.from {
-        let text = if f.as_os_str() == "-" {
-            let mut s = String::new();
-            std::io::stdin()
-                .read_to_string(&mut s)
-                .map_err(|e| anyhow::anyhow!("cannot read sites from standard input: {e}"))?;
-            s
-        } else {
-            std::fs::read_to_string(f)
-                .map_err(|e| anyhow::anyhow!("cannot read --from {}: {e}", f.display()))?
-        };
-        for line in text.lines() {
-            let l = line.split('#').next().unwrap_or("").trim();
-            if !l.is_empty() {
-                sites.push(l.to_string());
-            }
-        }
-    }
-    if sites.is_empty() {
-        bail!("no site to scan: give URLs or --from FILE");
-    }
+    let sites = scan_sites(&a)?;
     let secs = |v: f64, name: &str| -> Result<Duration> {
         if v.is_finite() && v > 0.0 && v < 86_400.0 {
             Ok(Duration::from_secs_f64(v))
@@ -304,48 +283,8 @@ fn run_scan(a: cli::ScanArgs) -> Result<i32> {
             bail!("--ignore: unknown rule `{sel}` (see `djguard rules`)");
         }
     }
-    let mut auth = Vec::new();
-    for h in &a.header {
-        let Some((k, v)) = h.split_once(':') else {
-            bail!("--header `{h}`: expected `Name: value`");
-        };
-        let k = k.trim();
-        if k.is_empty()
-            || !k
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"-_".contains(&b))
-        {
-            bail!("--header `{h}`: `{k}` is not a header name");
-        }
-        if v.bytes().any(|b| b == b'\r' || b == b'\n') {
-            bail!("--header `{h}`: line breaks are not allowed");
-        }
-        auth.push((k.to_ascii_lowercase(), v.trim().to_string()));
-    }
-    if !a.cookie.is_empty() {
-        for c in &a.cookie {
-            if !c.contains('=') || c.bytes().any(|b| b == b'\r' || b == b'\n' || b == b';') {
-                bail!("--cookie `{c}`: expected `name=value`");
-            }
-        }
-        auth.push(("cookie".into(), a.cookie.join("; ")));
-    }
-    let mut resolve = Vec::new();
-    for r in &a.resolve {
-        let mut parts = r.splitn(3, ':');
-        let (Some(h), Some(p), Some(addr)) = (parts.next(), parts.next(), parts.next()) else {
-            bail!("--resolve `{r}`: expected HOST:PORT:ADDRESS");
-        };
-        let port: u16 = p
-            .parse()
-            .map_err(|_| anyhow::anyhow!("--resolve `{r}`: `{p}` is not a port"))?;
-        let ip: std::net::IpAddr = addr
-            .trim_start_matches('[')
-            .trim_end_matches(']')
-            .parse()
-            .map_err(|_| anyhow::anyhow!("--resolve `{r}`: `{addr}` is not an IP address"))?;
-        resolve.push((h.to_string(), port, ip));
-    }
+    let auth = scan_auth(&a)?;
+    let resolve = scan_resolve(&a)?;
     let client = fetch::Client::new(fetch::ClientOptions {
         connect_timeout: secs(a.connect_timeout, "--connect-timeout")?,
         read_timeout: secs(a.timeout, "--timeout")?,
@@ -392,4 +331,88 @@ fn run_scan(a: cli::ScanArgs) -> Result<i32> {
         )),
     }
     Ok(run::exit_code(&reports, fail_on, min_grade))
+}
+
+/// The sites to scan: the URLs given, then each `--from` file's lines (`-` is standard
+/// input; `#` starts a comment).
+#[cfg(feature = "scan")]
+fn scan_sites(a: &cli::ScanArgs) -> Result<Vec<String>> {
+    use std::io::Read;
+    let mut sites: Vec<String> = a.urls.clone();
+    for f in &a.from {
+        let text = if f.as_os_str() == "-" {
+            let mut s = String::new();
+            std::io::stdin()
+                .read_to_string(&mut s)
+                .map_err(|e| anyhow::anyhow!("cannot read sites from standard input: {e}"))?;
+            s
+        } else {
+            std::fs::read_to_string(f)
+                .map_err(|e| anyhow::anyhow!("cannot read --from {}: {e}", f.display()))?
+        };
+        for line in text.lines() {
+            let l = line.split('#').next().unwrap_or("").trim();
+            if !l.is_empty() {
+                sites.push(l.to_string());
+            }
+        }
+    }
+    if sites.is_empty() {
+        bail!("no site to scan: give URLs or --from FILE");
+    }
+    Ok(sites)
+}
+
+/// `--header` and `--cookie` as the headers every request of the scan sends.
+#[cfg(feature = "scan")]
+fn scan_auth(a: &cli::ScanArgs) -> Result<Vec<(String, String)>> {
+    let mut auth = Vec::new();
+    for h in &a.header {
+        let Some((k, v)) = h.split_once(':') else {
+            bail!("--header `{h}`: expected `Name: value`");
+        };
+        let k = k.trim();
+        if k.is_empty()
+            || !k
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-_".contains(&b))
+        {
+            bail!("--header `{h}`: `{k}` is not a header name");
+        }
+        if v.bytes().any(|b| b == b'\r' || b == b'\n') {
+            bail!("--header `{h}`: line breaks are not allowed");
+        }
+        auth.push((k.to_ascii_lowercase(), v.trim().to_string()));
+    }
+    if !a.cookie.is_empty() {
+        for c in &a.cookie {
+            if !c.contains('=') || c.bytes().any(|b| b == b'\r' || b == b'\n' || b == b';') {
+                bail!("--cookie `{c}`: expected `name=value`");
+            }
+        }
+        auth.push(("cookie".into(), a.cookie.join("; ")));
+    }
+    Ok(auth)
+}
+
+/// `--resolve HOST:PORT:ADDRESS` entries.
+#[cfg(feature = "scan")]
+fn scan_resolve(a: &cli::ScanArgs) -> Result<Vec<(String, u16, std::net::IpAddr)>> {
+    let mut resolve = Vec::new();
+    for r in &a.resolve {
+        let mut parts = r.splitn(3, ':');
+        let (Some(h), Some(p), Some(addr)) = (parts.next(), parts.next(), parts.next()) else {
+            bail!("--resolve `{r}`: expected HOST:PORT:ADDRESS");
+        };
+        let port: u16 = p
+            .parse()
+            .map_err(|_| anyhow::anyhow!("--resolve `{r}`: `{p}` is not a port"))?;
+        let ip: std::net::IpAddr = addr
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse()
+            .map_err(|_| anyhow::anyhow!("--resolve `{r}`: `{addr}` is not an IP address"))?;
+        resolve.push((h.to_string(), port, ip));
+    }
+    Ok(resolve)
 }
