@@ -24,12 +24,14 @@ ALLOWED: dict[str, set[str]] = {
     "djguard_core": set(),
     # The ruff parser behind one interface, and semantic helpers.
     "djguard_python": set(),
+    # Build-time only: collects a rule crate's rule documentation (its build scripts use it).
+    "djguard_ruledocs": set(),
     # Project model, settings, code and template audits and their rules.
-    "djguard_static": {"djguard_core", "djguard_python"},
+    "djguard_static": {"djguard_core", "djguard_python", "djguard_ruledocs"},
     # Requirement, manifest and lock files against advisories (no Python parsing).
-    "djguard_deps": {"djguard_core"},
+    "djguard_deps": {"djguard_core", "djguard_ruledocs"},
     # The live checkup and its network stack.
-    "djguard_scan": {"djguard_core"},
+    "djguard_scan": {"djguard_core", "djguard_ruledocs"},
     # Text and JSON output of a finished report.
     "djguard_render": {"djguard_core"},
     # The binary: CLI, configuration, orchestration, the rule registry.
@@ -44,7 +46,7 @@ ALLOWED: dict[str, set[str]] = {
 }
 
 # Crates that must build without any async, HTTP or TLS crate.
-LEAN = ["djguard_core", "djguard_python", "djguard_static", "djguard_render"]
+LEAN = ["djguard_core", "djguard_python", "djguard_ruledocs", "djguard_static", "djguard_render"]
 FORBIDDEN = {
     "tokio", "mio", "hyper", "hyper-util", "h2", "http", "reqwest", "ureq", "async-std",
     "futures", "rustls", "tokio-rustls", "native-tls", "openssl", "ring", "webpki-roots",

@@ -1,6 +1,7 @@
 //! The rule registry. Every rule is one module with its documentation in the module's `//!`
-//! comment; `build.rs` collects those comments so `djguard rule ID` prints them and the
-//! README's rule table is generated from the same text.
+//! comment; each rule crate's `build.rs` collects those comments (`djguard_ruledocs`) into its
+//! `rules::DOCS`, and this registry joins the crates' lists, so `djguard rule ID` prints them
+//! and the README's rule table is generated from the same text.
 
 pub use djguard_deps::rules as deps;
 #[cfg(feature = "scan")]
@@ -9,8 +10,18 @@ pub use djguard_static::rules::{code, django, project, templates};
 
 pub use djguard_core::rule::{Registry, RuleMeta, selector_matches};
 
-mod docs {
-    include!(concat!(env!("OUT_DIR"), "/rule_docs.rs"));
+/// Every rule crate's documentation, sorted by id, joined once.
+fn docs() -> &'static [(&'static str, &'static str)] {
+    static DOCS: std::sync::OnceLock<Vec<(&'static str, &'static str)>> =
+        std::sync::OnceLock::new();
+    DOCS.get_or_init(|| {
+        let mut v: Vec<(&'static str, &'static str)> = djguard_static::rules::DOCS.to_vec();
+        v.extend_from_slice(deps::DOCS);
+        #[cfg(feature = "scan")]
+        v.extend_from_slice(live::DOCS);
+        v.sort();
+        v
+    })
 }
 
 /// Every rule of this build, assembled once from the crates that define them.
@@ -41,7 +52,7 @@ pub fn find(id: &str) -> Option<&'static RuleMeta> {
 
 /// The documentation written at the top of the rule's module.
 pub fn doc(id: &str) -> Option<&'static str> {
-    docs::RULE_DOCS
+    docs()
         .iter()
         .find(|(i, _)| i.eq_ignore_ascii_case(id))
         .map(|(_, d)| *d)
@@ -49,7 +60,7 @@ pub fn doc(id: &str) -> Option<&'static str> {
 
 /// Every documented rule id (for the consistency test).
 pub fn documented_ids() -> Vec<&'static str> {
-    docs::RULE_DOCS.iter().map(|(i, _)| *i).collect()
+    docs().iter().map(|(i, _)| *i).collect()
 }
 
 /// Whether a selector names at least one known rule (unknown ones are a usage error).

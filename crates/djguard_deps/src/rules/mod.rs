@@ -3,6 +3,10 @@
 
 pub use djguard_core::rule::RuleMeta;
 
+/// The documentation at the top of each rule module of this crate, by id (collected by
+/// `build.rs`), for `djguard rule ID`.
+pub static DOCS: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/rule_docs.rs"));
+
 pub mod djg301;
 pub mod djg302;
 pub mod djg303;

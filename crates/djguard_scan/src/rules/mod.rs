@@ -5,6 +5,10 @@
 use crate::finding::Severity;
 pub use djguard_core::rule::{RuleMeta, selector_matches};
 
+/// The documentation at the top of each rule module of this crate, by id (collected by
+/// `build.rs`), for `djguard rule ID`.
+pub static DOCS: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/rule_docs.rs"));
+
 /// A live-site rule: its metadata, and the points a finding of it takes from the site's score
 /// (djguard's Django-specific modifiers on top of the Observatory-compatible tests).
 #[derive(Debug)]

@@ -10,6 +10,10 @@ pub mod templates;
 
 pub use djguard_core::rule::RuleMeta;
 
+/// The documentation at the top of each rule module of this crate, by id (collected by
+/// `build.rs`), for `djguard rule ID`.
+pub static DOCS: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/rule_docs.rs"));
+
 use djguard_core::finding::{Confidence, Finding};
 use djguard_python::{ParsedModule, Span};
 
