@@ -21,5 +21,7 @@ cargo build -p djguard
 python3 tests/differential/run.py --no-source
 echo "== environment readers against django-environ, python-decouple, environs"
 python3 tests/envlibs/run.py
+echo "== output formats: SARIF (schema and Microsoft's multitool), JUnit (XSD), GitHub, GitLab, Markdown"
+python3 tests/formats/run.py
 echo "== OSV advisory evaluation against the packaging library"
 python3 tests/deps/run.py

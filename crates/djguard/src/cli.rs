@@ -93,9 +93,15 @@ pub struct CheckArgs {
     #[arg(long, value_name = "X.Y[.Z]")]
     pub django_version: Option<DjangoVersion>,
 
-    /// Output format (default: text on a terminal, text otherwise as well).
+    /// Output format on standard output: text (people), json, sarif (GitHub code scanning),
+    /// junit, github (workflow annotations), gitlab (Code Quality), markdown (a PR comment).
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+
+    /// Also write the report in FORMAT to FILE, in the same run (repeatable):
+    /// `--output sarif=djguard.sarif --output junit=djguard.xml`.
+    #[arg(long, value_name = "FORMAT=FILE")]
+    pub output: Vec<OutputSpec>,
 
     /// A deployment environment variable (repeatable): settings read from the environment are
     /// evaluated with this value instead of the reader's default.
@@ -192,6 +198,52 @@ pub struct CheckArgs {
 pub enum Format {
     Text,
     Json,
+    Sarif,
+    Junit,
+    Github,
+    Gitlab,
+    Markdown,
+}
+
+/// `--output FORMAT=FILE`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OutputSpec {
+    pub format: Format,
+    pub path: PathBuf,
+}
+
+impl std::str::FromStr for OutputSpec {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<OutputSpec, String> {
+        let names = || {
+            Format::value_variants()
+                .iter()
+                .filter_map(|v| v.to_possible_value())
+                .map(|v| v.get_name().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let Some((format, path)) = s.split_once('=') else {
+            return Err(format!(
+                "`{s}`: expected FORMAT=FILE, FORMAT one of {}",
+                names()
+            ));
+        };
+        let format = Format::from_str(format.trim(), true).map_err(|_| {
+            format!(
+                "`{format}` is not an output format: expected one of {}",
+                names()
+            )
+        })?;
+        if path.is_empty() {
+            return Err(format!("`{s}`: no file after `=`"));
+        }
+        Ok(OutputSpec {
+            format,
+            path: PathBuf::from(path),
+        })
+    }
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq)]
@@ -220,9 +272,14 @@ pub struct ScanArgs {
     #[arg(long = "from", value_name = "FILE")]
     pub from: Vec<PathBuf>,
     /// Output format: text, json (one document), ndjson (one line per site as it finishes,
-    /// then a summary line).
+    /// then a summary line), or a CI format as for `check` (sarif, junit, github, gitlab,
+    /// markdown), where a live finding is located by its URL.
     #[arg(long, value_enum, default_value_t = ScanFormat::Text)]
     pub format: ScanFormat,
+    /// Also write the report in FORMAT to FILE, in the same run (repeatable; any format but
+    /// ndjson): `--output sarif=scan.sarif`.
+    #[arg(long, value_name = "FORMAT=FILE")]
+    pub output: Vec<OutputSpec>,
     /// Sites scanned at the same time. A site's own requests are always one at a time, and
     /// two sites on the same host:port never run together.
     #[arg(long, value_name = "N", default_value_t = 16)]
@@ -308,4 +365,26 @@ pub enum ScanFormat {
     Text,
     Json,
     Ndjson,
+    Sarif,
+    Junit,
+    Github,
+    Gitlab,
+    Markdown,
+}
+
+#[cfg(feature = "scan")]
+impl ScanFormat {
+    /// The report format this is, for all but the streaming ndjson.
+    pub fn report_format(self) -> Option<Format> {
+        Some(match self {
+            ScanFormat::Text => Format::Text,
+            ScanFormat::Json => Format::Json,
+            ScanFormat::Ndjson => return None,
+            ScanFormat::Sarif => Format::Sarif,
+            ScanFormat::Junit => Format::Junit,
+            ScanFormat::Github => Format::Github,
+            ScanFormat::Gitlab => Format::Gitlab,
+            ScanFormat::Markdown => Format::Markdown,
+        })
+    }
 }

@@ -149,20 +149,21 @@ fn run_check(args: CheckArgs, deps_only: bool) -> Result<i32> {
         write_baseline(path, &report)?;
     }
 
-    let rendered = match args.format {
-        Format::Json => render::json::render(&report),
-        Format::Text => {
-            let color = match args.color {
-                ColorChoice::Always => true,
-                ColorChoice::Never => false,
-                ColorChoice::Auto => {
-                    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-                }
-            };
-            render::text::render(&report, color)
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
         }
     };
-    out(&(rendered + "\n"));
+    // Report files first: a file that cannot be written is a usage error, reported before
+    // anything is printed.
+    for spec in &args.output {
+        let text = render_check(spec.format, &report, false, &opts.root);
+        std::fs::write(&spec.path, text)
+            .with_context(|| format!("cannot write --output {}", spec.path.display()))?;
+    }
+    out(&render_check(args.format, &report, color, &opts.root));
     // Text mode tells people about unreadable files on stderr; JSON carries them in `errors`.
     if args.format == Format::Text {
         eprint!("{}", render::text::error_lines(&report));
@@ -172,6 +173,25 @@ fn run_check(args: CheckArgs, deps_only: bool) -> Result<i32> {
     } else {
         0
     })
+}
+
+/// The `check` report in one format, as written to a terminal or a file.
+fn render_check(format: Format, report: &check::Report, color: bool, root: &Path) -> String {
+    let docs = |id: &str| rules::doc(id);
+    let machine = || {
+        let mut run = render::Run::new("check", &report.findings, &report.errors, &docs);
+        run.root_uri = root.canonicalize().ok().map(|p| render::dir_uri(&p));
+        run
+    };
+    match format {
+        Format::Text => render::text::render(report, color) + "\n",
+        Format::Json => render::json::render(report) + "\n",
+        Format::Sarif => render::sarif::render(&machine()),
+        Format::Junit => render::junit::render(&machine()),
+        Format::Github => render::github::render(&machine()),
+        Format::Gitlab => render::gitlab::render(&machine()),
+        Format::Markdown => render::markdown::render(&machine()),
+    }
 }
 
 fn run_db(command: DbCommand) -> Result<i32> {
@@ -321,16 +341,46 @@ fn run_scan(a: cli::ScanArgs) -> Result<i32> {
             ndjson,
         },
     );
-    match a.format {
-        cli::ScanFormat::Json => out(&render::json(&reports, &summary)),
-        cli::ScanFormat::Ndjson => out(&render::ndjson_summary(&summary)),
-        cli::ScanFormat::Text => out(&render::text(
+    for spec in &a.output {
+        let text = render_scan(spec.format, &reports, &summary, false);
+        std::fs::write(&spec.path, text)
+            .with_context(|| format!("cannot write --output {}", spec.path.display()))?;
+    }
+    match a.format.report_format() {
+        None => out(&render::ndjson_summary(&summary)),
+        Some(f) => out(&render_scan(
+            f,
             &reports,
             &summary,
             std::io::stdout().is_terminal(),
         )),
     }
     Ok(run::exit_code(&reports, fail_on, min_grade))
+}
+
+/// The `scan` report in one format.
+#[cfg(feature = "scan")]
+fn render_scan(
+    format: Format,
+    reports: &[djguard::scan::analyse::SiteReport],
+    summary: &djguard::scan::run::Summary,
+    color: bool,
+) -> String {
+    use djguard::scan::render as scan_render;
+    let docs = |id: &str| rules::doc(id);
+    let findings = reports
+        .iter()
+        .flat_map(|r| r.findings.iter().map(|f| &f.finding));
+    let machine = || djguard::render::Run::new("scan", findings.clone(), &[], &docs);
+    match format {
+        Format::Text => scan_render::text(reports, summary, color),
+        Format::Json => scan_render::json(reports, summary),
+        Format::Sarif => djguard::render::sarif::render(&machine()),
+        Format::Junit => djguard::render::junit::render(&machine()),
+        Format::Github => djguard::render::github::render(&machine()),
+        Format::Gitlab => djguard::render::gitlab::render(&machine()),
+        Format::Markdown => djguard::render::markdown::render(&machine()),
+    }
 }
 
 /// The sites to scan: the URLs given, then each `--from` file's lines (`-` is standard

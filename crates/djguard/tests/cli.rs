@@ -897,3 +897,68 @@ fn hostile_code_does_not_stop_or_stall_the_code_audit() {
         .collect();
     assert!(errors.contains(&"app/binary.py"), "{errors:?}");
 }
+
+#[test]
+fn output_files_are_written_beside_the_terminal_report() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("p");
+    write(&root, "settings.py", format!("{SECURE}\nDEBUG = 'False'\n"));
+    let sarif = dir.path().join("out.sarif");
+    let junit = dir.path().join("out.xml");
+    let out = djguard()
+        .arg("check")
+        .arg(&root)
+        .args(["--no-config", "--select", "security", "--format", "json"])
+        .args(["--settings", "settings.py", "--django-version", "6.1"])
+        .arg("--output")
+        .arg(format!("sarif={}", sarif.display()))
+        .arg("--output")
+        .arg(format!("junit={}", junit.display()))
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
+    let n = doc["findings"].as_array().expect("findings").len();
+    assert!(n > 0);
+    let s: Value = serde_json::from_str(&std::fs::read_to_string(&sarif).expect("sarif written"))
+        .expect("SARIF is JSON");
+    assert_eq!(s["version"], "2.1.0");
+    assert_eq!(
+        s["runs"][0]["results"].as_array().expect("results").len(),
+        n
+    );
+    let x = std::fs::read_to_string(&junit).expect("junit written");
+    assert_eq!(x.matches("<failure ").count(), n);
+}
+
+#[test]
+fn a_bad_output_spec_is_a_usage_error() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (spec, says) in [
+        ("sarif", "expected FORMAT=FILE"),
+        ("xml=a.xml", "`xml` is not an output format"),
+        ("sarif=", "no file after `=`"),
+    ] {
+        let out = djguard()
+            .arg("check")
+            .arg(dir.path())
+            .args(["--no-config", "--output", spec])
+            .output()
+            .expect("run");
+        assert_eq!(out.status.code(), Some(2), "{spec}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(says), "{spec}: {err}");
+    }
+    let out = djguard()
+        .arg("check")
+        .arg(dir.path())
+        .args(["--no-config", "--output"])
+        .arg(format!(
+            "sarif={}",
+            dir.path().join("no/such/dir/a.sarif").display()
+        ))
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot write --output"));
+}
