@@ -27,6 +27,7 @@ harness cannot run.
 """
 
 import argparse
+import http.server
 import json
 import os
 import re
@@ -34,6 +35,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import xml.etree.ElementTree as ET
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -150,6 +152,90 @@ def hostile_project(root):
             f.write(text)
 
 
+class HostileSite(http.server.BaseHTTPRequestHandler):
+    """A plain-HTTP page with Django's marks and hostile text in its headers and cookie."""
+
+    def do_GET(self):  # noqa: N802 (the standard library's name)
+        body = b"<html><body><form method=post><input name=csrfmiddlewaretoken></form></body></html>"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Server", "<script>alert(1)</script>, a:b %0A")
+        self.send_header("Set-Cookie", "sessionid=<img src=x onerror=alert(1)>; Path=/")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_HEAD = do_GET
+
+    def log_message(self, *args):
+        pass
+
+
+def scan(djguard, url, fmt, extra=()):
+    env = dict(os.environ, DJGUARD_OFFLINE="1", NO_COLOR="1")
+    p = subprocess.run(
+        [djguard, "scan", url, "--format", fmt, "--no-legacy-tls", "--no-progress",
+         "--https-port", "1", "--timeout", "5", "--site-timeout", "30", *extra],
+        capture_output=True, text=True, env=env,
+    )
+    if p.returncode not in (0, 1):
+        failures.append(f"scan {fmt}: exit {p.returncode}: {p.stderr.strip()[:300]}")
+        return None
+    return p.stdout
+
+
+def audit_scan(djguard, tools_):
+    """`scan` in every format on a loopback site: live findings are located by URL."""
+    print("== live site (scan)")
+    py, tool, schema, xsd = tools_
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), HostileSite)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/"
+    try:
+        docs = {fmt: scan(djguard, url, fmt) for fmt in FORMATS}
+        if any(d is None for d in docs.values()):
+            return
+        report = json.loads(docs["json"])
+        findings = [f for site in report["sites"] for f in site["findings"]]
+        findings.sort(key=lambda f: (f["url"], 1, 1, f["rule"], f["message"]))
+        print(f"  {len(findings)} findings; rules: {sorted({f['rule'] for f in findings})}")
+        check(findings, "scan: no live finding")
+        for f in findings:
+            f["path"], f["line"] = f["url"], 1
+        s = json.loads(docs["sarif"])
+        results = s["runs"][0]["results"]
+        check(len(results) == len(findings), f"scan sarif: {len(results)} results for {len(findings)}")
+        check_sarif_schema(docs["sarif"], py, tool, schema, "scan")
+        for r, f in zip(results, findings):
+            check(r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"] == f["url"], "scan sarif: URL location")
+            check(r["ruleId"] == f["rule"], f"scan sarif: order {r['ruleId']} != {f['rule']}")
+        check_github(docs["github"], findings, [], "scan", live=True)
+        check_gitlab(docs["gitlab"], findings, "scan")
+        check_junit(docs["junit"], findings, "scan", py, xsd)
+        check_markdown(docs["markdown"], findings, "scan")
+        out_dir = tempfile.mkdtemp()
+        extra = []
+        for fmt in FORMATS:
+            if fmt != "json":  # the JSON report of a scan carries times
+                extra += ["--output", f"{fmt}={os.path.join(out_dir, 'scan.' + fmt)}"]
+        if scan(djguard, url, "text", extra) is not None:
+            for fmt in FORMATS:
+                if fmt == "json":
+                    continue
+                path = os.path.join(out_dir, "scan." + fmt)
+                if check(os.path.exists(path), f"scan --output {fmt}: no file"):
+                    with open(path, encoding="utf-8") as fh:
+                        # The made-up Host of the probe is new in every scan; nothing else may differ.
+                        got, want = (PROBE_HOST.sub("djguard-X.invalid", t) for t in (fh.read(), docs[fmt]))
+                        check(got == want, f"scan --output {fmt}: differs from --format {fmt}")
+        again = scan(djguard, url, "json")
+        if again is not None:
+            fps = lambda doc: sorted(f["fingerprint"] for site in json.loads(doc)["sites"] for f in site["findings"])
+            check(fps(again) == fps(docs["json"]), "scan: fingerprints change between two scans of the same site")
+    finally:
+        server.shutdown()
+
+
 def run(djguard, project, fmt, extra=()):
     env = dict(os.environ, DJGUARD_OFFLINE="1", NO_COLOR="1")
     p = subprocess.run(
@@ -163,6 +249,29 @@ def run(djguard, project, fmt, extra=()):
 
 
 def check_sarif(doc_text, findings, py, tool, schema, label):
+    check_sarif_schema(doc_text, py, tool, schema, label)
+    doc = json.loads(doc_text)
+    run_ = doc["runs"][0]
+    results = run_["results"]
+    check(len(results) == len(findings), f"{label} sarif: {len(results)} results for {len(findings)} findings")
+    rules = run_["tool"]["driver"]["rules"]
+    for r, f in zip(results, findings):
+        check(r["ruleId"] == f["rule"], f"{label} sarif: order {r['ruleId']} != {f['rule']}")
+        check(rules[r["ruleIndex"]]["id"] == r["ruleId"], f"{label} sarif: ruleIndex of {r['ruleId']}")
+        check(r["partialFingerprints"]["djguardFingerprint/v1"] == f["fingerprint"], f"{label} sarif: fingerprint")
+        loc = r["locations"][0]["physicalLocation"]
+        check(loc["artifactLocation"]["uriBaseId"] == "%SRCROOT%", f"{label} sarif: uriBaseId")
+        check(loc["region"]["startLine"] == f["line"], f"{label} sarif: line of {f['rule']}")
+        check(bool(r.get("codeFlows")) == bool(f.get("flow")), f"{label} sarif: codeFlow of {f['rule']}")
+    for rule in rules:
+        check(rule.get("help", {}).get("markdown"), f"{label} sarif: rule {rule['id']} has no help")
+        check("security-severity" in rule["properties"] or rule["defaultConfiguration"]["level"] == "note",
+              f"{label} sarif: rule {rule['id']} has no security-severity")
+    check(len(doc_text.encode()) < 10 * 1024 * 1024, f"{label} sarif: over 10 MB")
+
+
+def check_sarif_schema(doc_text, py, tool, schema, label):
+    """The official schema, then Microsoft's multitool (no error-level result)."""
     path = os.path.join(tempfile.mkdtemp(), "out.sarif")
     with open(path, "w", encoding="utf-8") as f:
         f.write(doc_text)
@@ -186,30 +295,13 @@ def check_sarif(doc_text, findings, py, tool, schema, label):
         with open(out, encoding="utf-8") as f:
             errors = [r for r in json.load(f)["runs"][0].get("results", []) if r.get("level") == "error"]
         check(not errors, f"{label} sarif: multitool errors: {[e.get('ruleId') for e in errors]}")
-    doc = json.loads(doc_text)
-    run_ = doc["runs"][0]
-    results = run_["results"]
-    check(len(results) == len(findings), f"{label} sarif: {len(results)} results for {len(findings)} findings")
-    rules = run_["tool"]["driver"]["rules"]
-    for r, f in zip(results, findings):
-        check(r["ruleId"] == f["rule"], f"{label} sarif: order {r['ruleId']} != {f['rule']}")
-        check(rules[r["ruleIndex"]]["id"] == r["ruleId"], f"{label} sarif: ruleIndex of {r['ruleId']}")
-        check(r["partialFingerprints"]["djguardFingerprint/v1"] == f["fingerprint"], f"{label} sarif: fingerprint")
-        loc = r["locations"][0]["physicalLocation"]
-        check(loc["artifactLocation"]["uriBaseId"] == "%SRCROOT%", f"{label} sarif: uriBaseId")
-        check(loc["region"]["startLine"] == f["line"], f"{label} sarif: line of {f['rule']}")
-        check(bool(r.get("codeFlows")) == bool(f.get("flow")), f"{label} sarif: codeFlow of {f['rule']}")
-    for rule in rules:
-        check(rule.get("help", {}).get("markdown"), f"{label} sarif: rule {rule['id']} has no help")
-        check("security-severity" in rule["properties"] or rule["defaultConfiguration"]["level"] == "note",
-              f"{label} sarif: rule {rule['id']} has no security-severity")
-    check(len(doc_text.encode()) < 10 * 1024 * 1024, f"{label} sarif: over 10 MB")
 
 
+PROBE_HOST = re.compile(r"djguard-[0-9a-f]+\.invalid")
 COMMAND = re.compile(r"^::(error|warning|notice) ([^:]*)::(.*)$")
 
 
-def check_github(text, findings, errors, label):
+def check_github(text, findings, errors, label, live=False):
     lines = text.splitlines()
     check(len(lines) == len(findings) + len(errors), f"{label} github: {len(lines)} lines for {len(findings)}+{len(errors)}")
     for line in lines:
@@ -222,7 +314,9 @@ def check_github(text, findings, errors, label):
                   f"{label} github: property {prop[:80]!r}")
     for f, line in zip(findings, lines):
         m = COMMAND.match(line)
-        if m:
+        if m and live:
+            check(f["url"] in m.group(3) and "file=" not in m.group(2), f"{label} github: live finding {line[:100]!r}")
+        elif m:
             props = dict(p.partition("=")[::2] for p in m.group(2).split(","))
             unescaped = props["file"].replace("%3A", ":").replace("%2C", ",").replace("%0D", "\r").replace("%0A", "\n").replace("%25", "%")
             check(unescaped == f["path"], f"{label} github: file {props['file']!r} != {f['path']!r}")
@@ -340,6 +434,7 @@ def main():
                 check(seen, f"hostile project: no {kind} finding (rules: {sorted(groups)})")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+    audit_scan(args.djguard, tools_)
     print("RESULT:", "PASS" if not failures else f"FAIL ({len(failures)})")
     return 0 if not failures else 1
 

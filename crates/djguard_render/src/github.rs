@@ -31,7 +31,11 @@ pub fn render(run: &Run) -> String {
                     props.push(format!("endColumn={}", s.end_column));
                 }
             }
-            Location::Url { url } => message = format!("{url}: {message}"),
+            // Live messages usually name their URL already.
+            Location::Url { url } if !f.message.contains(url.as_str()) => {
+                message = format!("{url}: {message}");
+            }
+            Location::Url { .. } => {}
         }
         props.push(format!("title={}", property(&title)));
         let _ = writeln!(out, "::{command} {}::{}", props.join(","), data(&message));
