@@ -32,6 +32,10 @@ pub enum Command {
     /// exposed files), graded A+ to F. Many sites at once with `--from` and `--concurrency`.
     #[cfg(feature = "scan")]
     Scan(Box<ScanArgs>),
+    /// Write a commented configuration for the project (`[tool.djguard]` appended to
+    /// pyproject.toml, or a djguard.toml) naming the settings modules found; with --baseline,
+    /// also record today's findings so only new ones are reported.
+    Init(InitArgs),
     /// Manage the local advisory database.
     Db {
         #[command(subcommand)]
@@ -75,6 +79,20 @@ pub struct DbArgs {
     /// Give up on a download after this many seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 300)]
     pub timeout: u64,
+}
+
+#[derive(Parser, Debug)]
+pub struct InitArgs {
+    /// The project's root folder.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Also write djguard-baseline.json with today's findings, and point the configuration at
+    /// it: `djguard check` then reports only findings that are new.
+    #[arg(long)]
+    pub baseline: bool,
+    /// Write djguard.toml even when the project has a pyproject.toml.
+    #[arg(long)]
+    pub djguard_toml: bool,
 }
 
 #[derive(Parser, Debug)]

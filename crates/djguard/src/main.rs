@@ -55,6 +55,7 @@ fn run(cli: Cli) -> Result<i32> {
     match cli.command {
         Command::Check(args) => run_check(*args, false),
         Command::Deps(args) => run_check(*args, true),
+        Command::Init(args) => run_init(&args),
         Command::Db { command } => run_db(command),
         #[cfg(feature = "scan")]
         Command::Scan(args) => run_scan(*args),
@@ -126,8 +127,9 @@ pub fn rules_markdown() -> String {
 fn run_check(args: CheckArgs, deps_only: bool) -> Result<i32> {
     let options::Resolved {
         check: opts,
-        config: cfg,
         fail_on,
+        baseline,
+        ..
     } = options::resolve(&args)?;
     let mut report = if deps_only {
         check::run_deps(&opts)?
@@ -135,10 +137,6 @@ fn run_check(args: CheckArgs, deps_only: bool) -> Result<i32> {
         check::run(&opts)?
     };
 
-    let baseline = args
-        .baseline
-        .clone()
-        .or(cfg.baseline.as_ref().map(Into::into));
     if let Some(path) = &baseline
         && args.write_baseline.as_ref() != Some(path)
     {
@@ -192,6 +190,46 @@ fn render_check(format: Format, report: &check::Report, color: bool, root: &Path
         Format::Gitlab => render::gitlab::render(&machine()),
         Format::Markdown => render::markdown::render(&machine()),
     }
+}
+
+/// `djguard init`: audit the project as it is (no configuration), then write the configuration
+/// and, with `--baseline`, the baseline of what was found.
+fn run_init(args: &cli::InitArgs) -> Result<i32> {
+    use djguard::init;
+    if !args.path.is_dir() {
+        bail!("{} is not a folder", args.path.display());
+    }
+    // Refuse before auditing: an existing configuration is the user's to edit.
+    let (path, pyproject) = init::target(&args.path, args.djguard_toml);
+    let existing = init::prepare(&path, pyproject)?;
+    let check_args = CheckArgs::try_parse_from([
+        std::ffi::OsString::from("djguard-init"),
+        args.path.clone().into_os_string(),
+        "--no-config".into(),
+    ])?;
+    let opts = options::resolve(&check_args)?.check;
+    let report = check::run(&opts)?;
+    let text = init::section(&report.settings, args.baseline, pyproject);
+    init::write(&path, existing, &text)?;
+    println!(
+        "wrote {} in {}",
+        if pyproject {
+            "[tool.djguard]"
+        } else {
+            "djguard.toml"
+        },
+        path.display()
+    );
+    if args.baseline {
+        let b = args.path.join(init::BASELINE);
+        write_baseline(&b, &report)?;
+        println!(
+            "wrote {} ({} finding(s) recorded; `djguard check` reports only new ones)",
+            b.display(),
+            report.findings.len()
+        );
+    }
+    Ok(0)
 }
 
 fn run_db(command: DbCommand) -> Result<i32> {

@@ -29,6 +29,9 @@ pub struct Resolved {
     pub check: CheckOptions,
     pub config: Config,
     pub fail_on: Severity,
+    /// `--baseline` as given, else the configuration's `baseline` relative to the folder of
+    /// the configuration file (so `djguard check` finds it from any folder).
+    pub baseline: Option<PathBuf>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -147,6 +150,10 @@ pub fn merge(
     };
     Ok(Resolved {
         check,
+        baseline: args
+            .baseline
+            .clone()
+            .or_else(|| cfg.baseline.as_ref().map(|b| config_dir.join(b))),
         config: cfg,
         fail_on,
     })

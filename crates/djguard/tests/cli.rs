@@ -962,3 +962,102 @@ fn a_bad_output_spec_is_a_usage_error() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot write --output"));
 }
+
+#[test]
+fn init_writes_a_configuration_and_a_baseline_that_quiets_known_findings() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("p");
+    write(
+        &root,
+        "manage.py",
+        "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'site1.settings')\n",
+    );
+    write(&root, "site1/__init__.py", "");
+    write(
+        &root,
+        "site1/settings.py",
+        "DEBUG = True\nSECRET_KEY = 'abc'\n",
+    );
+    let original = "[project]\nname = \"p\"  # kept as written\n";
+    write(&root, "pyproject.toml", original);
+
+    let out = djguard()
+        .arg("init")
+        .arg(&root)
+        .arg("--baseline")
+        .output()
+        .expect("run");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(root.join("pyproject.toml")).expect("pyproject");
+    assert!(text.starts_with(original), "{text}");
+    assert!(text.contains("[tool.djguard]\n"));
+    assert!(text.contains("settings = [\"site1.settings\"]"), "{text}");
+    assert!(root.join("djguard-baseline.json").is_file());
+
+    // From another folder: the configuration and its baseline are found, nothing is new.
+    let out = djguard()
+        .current_dir(dir.path())
+        .arg("check")
+        .arg(&root)
+        .output()
+        .expect("run");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    // A new problem is reported.
+    write(
+        &root,
+        "site1/settings.py",
+        "DEBUG = True\nSECRET_KEY = 'abc'\nALLOWED_HOSTS = ['*']\nSESSION_COOKIE_SECURE = 'no'\n",
+    );
+    let out = djguard()
+        .arg("check")
+        .arg(&root)
+        .args(["--format", "json"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+
+    // A second init refuses, and leaves the file alone.
+    let out = djguard().arg("init").arg(&root).output().expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("already has a [tool.djguard] section"));
+    assert_eq!(
+        std::fs::read_to_string(root.join("pyproject.toml")).expect("read"),
+        text
+    );
+}
+
+#[test]
+fn init_without_pyproject_writes_djguard_toml_and_rejects_broken_toml() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = djguard().arg("init").arg(dir.path()).output().expect("run");
+    assert_eq!(out.status.code(), Some(0));
+    let text = std::fs::read_to_string(dir.path().join("djguard.toml")).expect("djguard.toml");
+    assert!(!text.contains("[tool.djguard]"));
+    assert!(
+        text.contains("# settings = "),
+        "no module found, so an example: {text}"
+    );
+    let out = djguard().arg("init").arg(dir.path()).output().expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("djguard.toml already exists"));
+
+    let other = tempfile::tempdir().expect("tempdir");
+    write(other.path(), "pyproject.toml", "[project\nname=");
+    let out = djguard()
+        .arg("init")
+        .arg(other.path())
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is not valid TOML"));
+}
