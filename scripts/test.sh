@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite, exactly as CI runs it (.ci/run calls this script):
-# formatting, clippy with warnings denied, every Rust test, and the differential suites
-# against the real Django, the environment libraries and the `packaging` library (installed
-# from PyPI into .cache/ on first run).
+# formatting, clippy with warnings denied, every Rust test, the differential suites against the
+# real Django, the environment libraries and the `packaging` library, the output formats
+# against their validators, and the packaging (the tools come from PyPI and npm into .cache/
+# on first run; npm itself from Debian when absent).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,5 +24,7 @@ echo "== environment readers against django-environ, python-decouple, environs"
 python3 tests/envlibs/run.py
 echo "== output formats: SARIF (schema and Microsoft's multitool), JUnit (XSD), GitHub, GitLab, Markdown"
 python3 tests/formats/run.py
+echo "== packaging: the wheel in a fresh venv, the pre-commit hook with the real pre-commit"
+python3 tests/packaging/run.py
 echo "== OSV advisory evaluation against the packaging library"
 python3 tests/deps/run.py

@@ -107,7 +107,7 @@ def pre_commit(bin_):
             PRE_COMMIT_HOME=home,
             # The hook's wheel: a dev build sharing the workspace's compiled dependencies.
             MATURIN_PEP517_ARGS="--profile dev",
-            CARGO_TARGET_DIR=os.path.join(ROOT, "target", "pre-commit"),
+            CARGO_TARGET_DIR=os.path.join(ROOT, "target"),
             DJGUARD_OFFLINE="1",
         )
         p = subprocess.run([os.path.join(bin_, "pre-commit"), "try-repo", ROOT, "djguard", "--all-files",
