@@ -102,6 +102,9 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
             t.union(&v.taint);
             v.taint = t.with_step(&self.step(a.range, "augmented assignment"));
         }
+        // Not `Facts::join`, which counts a constant as harmless: here the added part must be
+        // escaped itself unless both sides are constants, so `x += "<b>"` on escaped `x` is no
+        // longer marked safe. Kept as it was before the facts became a flag set.
         let konst = v.is_const() && old.is_const();
         v.facts.set(Facts::CONST, konst);
         v.facts
