@@ -15,9 +15,9 @@ struct Ctx {
     url: String,
     findings: Vec<LiveFinding>,
     tests: Vec<TestResult>,
-    /// Text that changes from scan to scan (the made-up Host name of the probe): left out of
-    /// fingerprints, which must stay stable for baselines.
-    volatile: Vec<String>,
+    /// The made-up Host name of the probe, new in every scan: left out of fingerprints, which
+    /// must stay stable for baselines.
+    probe_host: String,
 }
 
 impl Ctx {
@@ -31,10 +31,11 @@ impl Ctx {
     ) {
         let meta = &rule.meta;
         let severity = severity.unwrap_or(meta.severity);
-        let mut stable = message.clone();
-        for v in self.volatile.iter().filter(|v| !v.is_empty()) {
-            stable = stable.replace(v.as_str(), "");
-        }
+        let stable = if self.probe_host.is_empty() {
+            message.clone()
+        } else {
+            message.replace(self.probe_host.as_str(), "")
+        };
         let key = format!("{}|{}|{}", meta.id, self.url, stable);
         let url = evidence
             .as_ref()
@@ -209,7 +210,7 @@ pub fn analyse(obs: &Observations, o: &AnalyseOptions, elapsed_ms: u64) -> SiteR
         url: obs.input.clone(),
         findings: Vec::new(),
         tests: Vec::new(),
-        volatile: vec![obs.bogus_host_name.clone()],
+        probe_host: obs.bogus_host_name.clone(),
     };
     let mut report = empty_report(obs, elapsed_ms);
     record_hops(obs, &mut report);

@@ -220,6 +220,13 @@ impl Facts {
         self.intersects(Facts::SAFE | Facts::CONST)
     }
 
+    /// Keep `flag` only if `other` has it too (a value built on, constant while every part is).
+    pub fn keep_if(&mut self, flag: Facts, other: Facts) {
+        if !other.contains(flag) {
+            self.remove(flag);
+        }
+    }
+
     /// A value built from parts goes on being constant while every part is, and safe while
     /// every part is harmless; what it says about formatting and origin the builder decides.
     pub fn absorb(&mut self, part: Facts) {

@@ -457,8 +457,7 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                 out.keys = Some(Arc::default());
                 if let Some(first) = args.first() {
                     out.taint.union(&first.taint);
-                    out.facts
-                        .set(Facts::CONST, out.is_const() && first.is_const());
+                    out.facts.keep_if(Facts::CONST, first.facts);
                     add_keys(&mut out, first);
                 }
                 from_kwargs(&mut out);
@@ -471,8 +470,7 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                 if method == Some("update") {
                     if let Some(first) = args.first() {
                         obj.taint.union(&first.taint);
-                        obj.facts
-                            .set(Facts::CONST, obj.is_const() && first.is_const());
+                        obj.facts.keep_if(Facts::CONST, first.facts);
                         add_keys(&mut obj, first);
                     }
                     from_kwargs(&mut obj);

@@ -249,19 +249,19 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
                 Some(k) => {
                     let kv = self.eval(k);
                     out.taint.union(&kv.taint);
-                    out.facts.set(Facts::CONST, out.is_const() && kv.is_const());
+                    out.facts.keep_if(Facts::CONST, kv.facts);
                     match string_literal(k) {
                         Some(name) => set_key(&mut out, name, &vv),
                         None => {
                             out.taint.union(&vv.taint);
-                            out.facts.set(Facts::CONST, out.is_const() && vv.is_const());
+                            out.facts.keep_if(Facts::CONST, vv.facts);
                         }
                     }
                 }
                 // `{**base, ...}`
                 None => {
                     out.taint.union(&vv.taint);
-                    out.facts.set(Facts::CONST, out.is_const() && vv.is_const());
+                    out.facts.keep_if(Facts::CONST, vv.facts);
                     add_keys(&mut out, &vv);
                 }
             }

@@ -130,7 +130,7 @@ impl<'e, 'x, 'a> FnCx<'e, 'x, 'a> {
             _ => (self.eval(value), Guards::default()),
         };
         self.any_return = true;
-        self.returns_safe &= v.is_safe() || v.is_const();
+        self.returns_safe &= v.harmless();
         self.returns.union(&v.taint);
         if !origin_safe(&v) {
             match v.anchored_if {
