@@ -7,24 +7,40 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-echo "== cargo fmt --check"
+# Each stage prints its wall time, and the total is summed up at the end, so a slow CI run
+# says where the time went.
+stage_name=""
+stage_start=$SECONDS
+timings=""
+stage() {
+    if [ -n "$stage_name" ]; then
+        timings+="$(printf '%5d s  %s' $((SECONDS - stage_start)) "$stage_name")"$'\n'
+    fi
+    stage_name="$1"
+    stage_start=$SECONDS
+    if [ -n "$1" ]; then echo "== $1"; fi
+}
+
+stage "cargo fmt --check"
 cargo fmt --all -- --check
-echo "== cargo clippy -D warnings"
+stage "cargo clippy -D warnings"
 cargo clippy --workspace --all-targets -- -D warnings
-echo "== crate edges: the allowed dependencies between crates, lean crates without async/TLS"
+stage "crate edges: the allowed dependencies between crates, lean crates without async/TLS"
 python3 scripts/check_crate_edges.py
-echo "== cargo doc (warnings denied)"
+stage "cargo doc (warnings denied)"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --quiet
-echo "== cargo test"
+stage "cargo test"
 cargo test --workspace
-echo "== differential suite against the real Django"
+stage "differential suite against the real Django"
 cargo build -p djguard
 python3 tests/differential/run.py --no-source
-echo "== environment readers against django-environ, python-decouple, environs"
+stage "environment readers against django-environ, python-decouple, environs"
 python3 tests/envlibs/run.py
-echo "== output formats: SARIF (schema and Microsoft's multitool), JUnit (XSD), GitHub, GitLab, Markdown"
+stage "output formats: SARIF (schema and Microsoft's multitool), JUnit (XSD), GitHub, GitLab, Markdown"
 python3 tests/formats/run.py
-echo "== packaging: the wheel in a fresh venv, the pre-commit hook with the real pre-commit"
+stage "packaging: the wheel in a fresh venv, the pre-commit hook with the real pre-commit"
 python3 tests/packaging/run.py
-echo "== OSV advisory evaluation against the packaging library"
+stage "OSV advisory evaluation against the packaging library"
 python3 tests/deps/run.py
+stage ""
+printf '\n== wall time per stage\n%s%5d s  total\n' "$timings" "$SECONDS"
