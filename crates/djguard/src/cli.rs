@@ -112,12 +112,13 @@ pub struct CheckArgs {
     pub django_version: Option<DjangoVersion>,
 
     /// Output format on standard output: text (people), json, sarif (GitHub code scanning),
-    /// junit, github (workflow annotations), gitlab (Code Quality), markdown (a PR comment).
+    /// junit, github (workflow annotations), gitlab (Code Quality), markdown (a PR comment),
+    /// html (one self-contained page with filters).
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
 
     /// Also write the report in FORMAT to FILE, in the same run (repeatable):
-    /// `--output sarif=djguard.sarif --output junit=djguard.xml`.
+    /// `--output sarif=djguard.sarif --output html=djguard.html`.
     #[arg(long, value_name = "FORMAT=FILE")]
     pub output: Vec<OutputSpec>,
 
@@ -221,6 +222,7 @@ pub enum Format {
     Github,
     Gitlab,
     Markdown,
+    Html,
 }
 
 /// `--output FORMAT=FILE`.
@@ -291,7 +293,7 @@ pub struct ScanArgs {
     pub from: Vec<PathBuf>,
     /// Output format: text, json (one document), ndjson (one line per site as it finishes,
     /// then a summary line), or a CI format as for `check` (sarif, junit, github, gitlab,
-    /// markdown), where a live finding is located by its URL.
+    /// markdown), where a live finding is located by its URL, or html (one card per site).
     #[arg(long, value_enum, default_value_t = ScanFormat::Text)]
     pub format: ScanFormat,
     /// Also write the report in FORMAT to FILE, in the same run (repeatable; any format but
@@ -388,6 +390,7 @@ pub enum ScanFormat {
     Github,
     Gitlab,
     Markdown,
+    Html,
 }
 
 #[cfg(feature = "scan")]
@@ -403,6 +406,7 @@ impl ScanFormat {
             ScanFormat::Github => Format::Github,
             ScanFormat::Gitlab => Format::Gitlab,
             ScanFormat::Markdown => Format::Markdown,
+            ScanFormat::Html => Format::Html,
         })
     }
 }

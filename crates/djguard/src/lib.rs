@@ -16,6 +16,7 @@ pub use djguard_static::{code, discover, django, project, settings, templates};
 pub mod check;
 pub mod cli;
 pub mod config;
+pub mod html_report;
 pub mod init;
 pub mod options;
 pub mod rules;

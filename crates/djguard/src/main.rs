@@ -189,6 +189,7 @@ fn render_check(format: Format, report: &check::Report, color: bool, root: &Path
         Format::Github => render::github::render(&machine()),
         Format::Gitlab => render::gitlab::render(&machine()),
         Format::Markdown => render::markdown::render(&machine()),
+        Format::Html => djguard::html_report::check_page(report, root, &docs),
     }
 }
 
@@ -418,6 +419,7 @@ fn render_scan(
         Format::Github => djguard::render::github::render(&machine()),
         Format::Gitlab => djguard::render::gitlab::render(&machine()),
         Format::Markdown => djguard::render::markdown::render(&machine()),
+        Format::Html => djguard::html_report::scan_page(reports, summary, &docs),
     }
 }
 

@@ -1,11 +1,12 @@
 //! Renderers: turn a finished `Report` (or a scan's findings) into text for people, or JSON,
 //! SARIF, JUnit, GitHub workflow commands, GitLab Code Quality and Markdown for machines and
-//! CI. They know no rule beyond the metadata a finding carries and the documentation the
+//! CI, or one self-contained HTML page. They know no rule beyond the metadata a finding carries and the documentation the
 //! caller hands them, read no file and run no check: what they print is what the report
 //! holds. No network or async crate here.
 
 pub mod github;
 pub mod gitlab;
+pub mod html;
 pub mod json;
 pub mod junit;
 pub mod machine;

@@ -191,3 +191,61 @@ fn markdown_escapes_and_stays_under_its_limit() {
     assert_eq!(listed + more, 2000);
     assert!(markdown::render(&run(&many, &[])).chars().count() <= markdown::LIMIT);
 }
+
+#[test]
+fn html_escapes_every_value_and_allows_only_its_own_blocks() {
+    use djguard_render::html;
+    let f = findings();
+    let errors = vec![FileError {
+        path: "bad<script>.py".into(),
+        line: Some(2),
+        column: None,
+        message: HOSTILE.into(),
+    }];
+    let run = run(&f, &errors);
+    let excerpt = |_: &Finding| vec![(6, "x = 1".to_string()), (7, HOSTILE.to_string())];
+    let page = html::Page {
+        run: &run,
+        title: "djguard check: <u1>".into(),
+        facts: vec![("Project".into(), "/srv/<u2>".into())],
+        excerpt: &excerpt,
+        sites: vec![html::SiteCard {
+            url: "https://example.test/<u3>".into(),
+            grade: Some("<u4>".into()),
+            score: Some(0),
+            facts: Vec::new(),
+            headers: vec![("server".into(), "<script>x()</script>".into())],
+            cookies: vec!["s=<img src=x onerror=y()>".into()],
+            certificate: Vec::new(),
+            problems: vec!["<svg onload=z()>".into()],
+            findings: f.iter().filter(|f| f.span().is_none()).collect(),
+        }],
+    };
+    let out = html::render(&page);
+    // The page's own script is the only one, and nothing hostile became markup.
+    assert_eq!(out.matches("<script").count(), 1, "{out}");
+    for bad in ["<img", "<svg", "<u1>", "<u2>", "<u3>", "<u4>", "<p>", "<x>"] {
+        assert!(!out.contains(bad), "{bad} unescaped");
+    }
+    assert!(out.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(out.contains("&lt;img src=x onerror=y()&gt;"));
+    // The policy allows exactly the page's own blocks, nothing from any host.
+    assert!(out.contains(&html::esc(&html::content_security_policy())));
+    assert!(!out.contains("http-equiv=\"Content-Security-Policy\" content=\"\""));
+    for external in ["src=\"http", "href=\"http", "url(", "@import"] {
+        assert!(!out.contains(external), "{external}");
+    }
+    // With sites, findings are shown in their cards (the live one here), each once.
+    assert_eq!(out.matches("<article class=\"finding\"").count(), 1);
+    // The excerpt marks the finding's line (7) and not its context (6).
+    let page = html::Page {
+        sites: Vec::new(),
+        ..page
+    };
+    let out = html::render(&page);
+    assert_eq!(out.matches("<article class=\"finding\"").count(), 2);
+    assert!(out.contains("<span><i>6</i>x = 1</span>"));
+    assert!(out.contains("<span class=\"hit\"><i>7</i>&lt;script&gt;"));
+    assert!(out.contains("id=\"rule-DJG101\""));
+    assert!(out.contains("href=\"#rule-DJG101\""));
+}
