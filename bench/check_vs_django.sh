@@ -11,6 +11,8 @@
 # Needs:  cargo, python3 (>= 3.10) with venv + pip; PyPI access only if the venv is missing.
 # Writes: .cache/bench-venv/ (the venv), .cache/bench-out/*.json (raw timings).
 set -euo pipefail
+# Benchmarks reach no outside host: no first-run advisory download.
+export DJGUARD_OFFLINE=1
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 EXAMPLE=$ROOT/examples/mysite

@@ -24,6 +24,8 @@
 # Writes: everything under $CORPUS: src/ (the code bases, via corpus.sh), x4/copy{1..4}/
 #         (hard links), out/ (raw runs, out/djguard-bin: the binary timed), results.md.
 set -euo pipefail
+# Benchmarks reach no outside host: no first-run advisory download.
+export DJGUARD_OFFLINE=1
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BENCH=$ROOT/bench

@@ -21,6 +21,8 @@
 #         $OUT/djguard-bin (the binary timed), $OUT/raw/ (every tool's output of its first
 #         run, stderr, DJGUARD_TIMINGS), $OUT/results.json, $OUT/report.md.
 set -euo pipefail
+# Benchmarks reach no outside host: no first-run advisory download.
+export DJGUARD_OFFLINE=1
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BENCH=$ROOT/bench

@@ -4,6 +4,8 @@
 # sentry's server configuration. Prints the findings for a hand review; see bench/README.md.
 # Writes only under .cache/real-projects/.
 set -euo pipefail
+# Benchmarks reach no outside host: no first-run advisory download.
+export DJGUARD_OFFLINE=1
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 WORK=$ROOT/.cache/real-projects
 DJGUARD=${DJGUARD:-$ROOT/target/release/djguard}

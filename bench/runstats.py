@@ -74,7 +74,9 @@ def run_child(cmd, cwd=None, stdout=None, stderr=None):
     err = open(stderr, "wb") if stderr else subprocess.DEVNULL
     try:
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=cwd, stdin=subprocess.DEVNULL, stdout=out, stderr=err)
+        # Benchmarks reach no outside host: no first-run advisory download.
+        env = dict(os.environ, DJGUARD_OFFLINE="1")
+        proc = subprocess.Popen(cmd, cwd=cwd, stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=env)
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)

@@ -70,9 +70,10 @@ pub struct DbArgs {
     /// ~/.cache/djguard).
     #[arg(long, value_name = "DIR")]
     pub cache_dir: Option<PathBuf>,
-    /// Where to download the OSV PyPI export from (a mirror).
-    #[arg(long, value_name = "URL", default_value = crate::deps::db::DEFAULT_OSV_URL)]
-    pub url: String,
+    /// Where to download the OSV PyPI export from (a mirror; default: $DJGUARD_ADVISORY_URL,
+    /// else the OSV export on Google Cloud Storage).
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
     /// The package index's JSON for Django (a mirror).
     #[arg(long, value_name = "URL", default_value = crate::deps::db::DEFAULT_PYPI_DJANGO_URL)]
     pub pypi_url: String,
@@ -183,7 +184,9 @@ pub struct CheckArgs {
     #[arg(long, conflicts_with = "offline")]
     pub online: bool,
 
-    /// Never touch the network, even if the configuration says `online = true`.
+    /// Never touch the network: no first-run download or daily refresh of the advisory
+    /// database, and no `online = true` from the configuration. `DJGUARD_OFFLINE=1` does the
+    /// same for everything but an explicit `--online`.
     #[arg(long)]
     pub offline: bool,
 

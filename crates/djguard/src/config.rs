@@ -40,6 +40,9 @@ pub struct Config {
     /// Ask the OSV API (like `--online`).
     #[serde(default)]
     pub online: bool,
+    /// Where `check` downloads the advisory database from on its first run (a mirror);
+    /// `DJGUARD_ADVISORY_URL` overrides it.
+    pub advisory_url: Option<String>,
 }
 
 /// A string key read with the type's own parser (`FromStr`), so the file and the command line

@@ -245,9 +245,18 @@ fn run_db(command: DbCommand) -> Result<i32> {
         let report = db::update(
             &db::UpdateOptions {
                 dir: dir.clone(),
-                osv_url: args.url.clone(),
+                osv_url: args
+                    .url
+                    .clone()
+                    .or_else(|| {
+                        std::env::var(db::URL_ENV)
+                            .ok()
+                            .filter(|u| !u.trim().is_empty())
+                    })
+                    .unwrap_or_else(|| db::DEFAULT_OSV_URL.to_string()),
                 pypi_url: args.pypi_url.clone(),
                 timeout: std::time::Duration::from_secs(args.timeout.max(1)),
+                progress: std::io::stderr().is_terminal(),
             },
             &db::now_rfc3339(),
         );

@@ -9,7 +9,10 @@
 //!   `--select`): the flag replaces the file's value;
 //! - lists that add up (`--ignore`, `--extend-select`, `--exclude`, `--advisories`,
 //!   `--ignore-advisory`): the file's entries, then the flag's;
-//! - switches: `--offline` wins over `--online` and over `online = true`.
+//! - switches: `--offline` wins over `--online` and over `online = true`;
+//! - the environment: `DJGUARD_OFFLINE=1` is `--offline` for everything automatic (the
+//!   first-run download, `online = true` from the file) but not for an explicit `--online`;
+//!   `DJGUARD_ADVISORY_URL` replaces the file's `advisory-url`.
 
 use std::path::{Path, PathBuf};
 
@@ -133,7 +136,7 @@ pub fn merge(
         args.settings.clone()
     };
     let check = CheckOptions {
-        deps: deps_options(args, &cfg, config_dir)?,
+        deps: deps_options(args, &cfg, config_dir, &|k| std::env::var(k).ok())?,
         environment: environment(&args.env_file, &args.env)?,
         root,
         paths: args.paths.clone(),
@@ -199,6 +202,7 @@ fn deps_options(
     args: &CheckArgs,
     cfg: &Config,
     config_dir: &Path,
+    env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<DepsOptions, OptionsError> {
     let mut deps = DepsOptions::new();
     deps.advisories = cfg
@@ -210,13 +214,29 @@ fn deps_options(
     if let Some(p) = deps.advisories.iter().find(|p| !p.exists()) {
         return Err(OptionsError::MissingAdvisories(p.display().to_string()));
     }
-    deps.online = (args.online || cfg.online) && !args.offline;
+    let env_offline = env("DJGUARD_OFFLINE").is_some_and(|v| is_true(&v));
+    deps.online = (args.online || (cfg.online && !env_offline)) && !args.offline;
+    deps.auto_update = (!args.offline && !env_offline).then(|| crate::deps::db::AutoUpdate {
+        url: env(crate::deps::db::URL_ENV)
+            .filter(|u| !u.trim().is_empty())
+            .or_else(|| cfg.advisory_url.clone())
+            .unwrap_or_else(|| crate::deps::db::DEFAULT_OSV_URL.to_string()),
+        progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
+    });
     deps.osv_api = args.osv_api.clone();
     deps.cache_dir = args.cache_dir.clone();
     deps.builtin = !args.no_builtin_advisories;
     deps.timeout = std::time::Duration::from_secs(args.timeout.max(1));
     deps.ignore_advisories = added(&cfg.ignore_advisories, &args.ignore_advisory);
     Ok(deps)
+}
+
+/// An environment switch that is on: `1`, `true`, `yes`, `on` (any case).
+fn is_true(v: &str) -> bool {
+    matches!(
+        v.trim().to_ascii_lowercase().as_str(),
+        "1" | "true" | "yes" | "on"
+    )
 }
 
 #[cfg(test)]
@@ -307,6 +327,59 @@ mod tests {
         assert_eq!(r.check.ignore, vec!["security.W004", "DJG101"]);
         assert_eq!(r.check.exclude, vec!["a/*", "b/*"]);
         assert_eq!(r.check.extend_select, vec!["DJG1", "DJG2"]);
+    }
+
+    #[test]
+    fn first_run_download_follows_offline_switches_and_the_url_settings() {
+        let deps = |flags: &[&str], toml_text: &str, vars: &[(&str, &str)]| {
+            let vars: Vec<(String, String)> = vars
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+            let env = move |k: &str| vars.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+            deps_options(&args(flags), &config(toml_text), Path::new("/cfg"), &env).unwrap()
+        };
+        let url = |d: &DepsOptions| d.auto_update.as_ref().map(|a| a.url.clone());
+        assert_eq!(
+            url(&deps(&[], "", &[])).as_deref(),
+            Some(crate::deps::db::DEFAULT_OSV_URL)
+        );
+        assert_eq!(url(&deps(&["--offline"], "", &[])), None);
+        for on in ["1", "true", "YES", "on"] {
+            assert_eq!(
+                url(&deps(&[], "", &[("DJGUARD_OFFLINE", on)])),
+                None,
+                "{on}"
+            );
+        }
+        for off in ["0", "", "false", "no"] {
+            assert!(
+                url(&deps(&[], "", &[("DJGUARD_OFFLINE", off)])).is_some(),
+                "{off}"
+            );
+        }
+        // The variable turns off `online = true` from the file, not an explicit --online.
+        assert!(!deps(&[], "online = true", &[("DJGUARD_OFFLINE", "1")]).online);
+        assert!(deps(&["--online"], "", &[("DJGUARD_OFFLINE", "1")]).online);
+        // The variable over the file's key over the default; an empty variable is unset.
+        let mirror = "advisory-url = 'https://mirror.example/all.zip'";
+        assert_eq!(
+            url(&deps(&[], mirror, &[])).as_deref(),
+            Some("https://mirror.example/all.zip")
+        );
+        assert_eq!(
+            url(&deps(
+                &[],
+                mirror,
+                &[("DJGUARD_ADVISORY_URL", "http://127.0.0.1:9/a.zip")]
+            ))
+            .as_deref(),
+            Some("http://127.0.0.1:9/a.zip")
+        );
+        assert_eq!(
+            url(&deps(&[], mirror, &[("DJGUARD_ADVISORY_URL", " ")])).as_deref(),
+            Some("https://mirror.example/all.zip")
+        );
     }
 
     #[test]

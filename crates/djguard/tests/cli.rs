@@ -9,6 +9,8 @@ use serde_json::Value;
 fn djguard() -> Command {
     let mut c = Command::cargo_bin("djguard").expect("binary built");
     c.env_remove("NO_COLOR");
+    // No test reaches an outside host: no first-run advisory download.
+    c.env("DJGUARD_OFFLINE", "1");
     c
 }
 

@@ -31,6 +31,7 @@ fn code_rule_findings_match_the_snapshot() {
         for dir in dirs {
             let out = Command::cargo_bin("djguard")
                 .expect("binary")
+                .env("DJGUARD_OFFLINE", "1")
                 .arg("check")
                 .arg(&dir)
                 .args([

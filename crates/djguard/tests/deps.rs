@@ -20,8 +20,12 @@ fn fixtures() -> PathBuf {
 
 fn djguard(cache: &Path) -> Command {
     let mut c = Command::cargo_bin("djguard").expect("binary");
+    // DJGUARD_OFFLINE: no first-run download from the real OSV host; the tests of that
+    // download remove it and name a loopback server.
     c.env("DJGUARD_TODAY", TODAY)
         .env("DJGUARD_CACHE_DIR", cache)
+        .env("DJGUARD_OFFLINE", "1")
+        .env_remove("DJGUARD_ADVISORY_URL")
         .env_remove("XDG_CACHE_HOME");
     c
 }
@@ -825,7 +829,12 @@ fn db_update_first_download_304_truncated_and_hang() {
             zip_bytes,
             "{path}"
         );
-        assert!(!cache.path().join("osv-pypi.zip.part").exists());
+        let parts: Vec<_> = std::fs::read_dir(cache.path())
+            .unwrap()
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".part"))
+            .collect();
+        assert!(parts.is_empty(), "{path}: {parts:?}");
     }
 
     // 5. A server that never answers: the timeout ends it, the old database stays.
@@ -850,6 +859,170 @@ fn db_update_first_download_304_truncated_and_hang() {
             .iter()
             .any(|f| f["package"]["name"] == "requests")
     );
+}
+
+/// `check` (and `deps`) with no database: the first run downloads it, the next run the same
+/// day asks nothing, a day later one conditional request; `DJGUARD_OFFLINE`, a project with
+/// only Django, and a server that is down or hangs.
+#[test]
+fn first_run_downloads_the_database_then_refreshes_daily() {
+    let zipdir = tempfile::tempdir().unwrap();
+    let zip_path = zipdir.path().join("all.zip");
+    write_zip(&zip_path, &[], Some(&fixtures().join("pypa-subset/vulns")));
+    let zip_bytes = std::fs::read(&zip_path).unwrap();
+    let zb = zip_bytes.clone();
+    let server = serve(move |req| match req.path.as_str() {
+        "/all.zip" if header(req, "if-none-match") == Some("\"v1\"") => {
+            Reply::Full(304, vec![], vec![])
+        }
+        "/all.zip" => Reply::Full(200, vec![("ETag".into(), "\"v1\"".into())], zb.clone()),
+        "/hang.zip" => Reply::Hang,
+        _ => Reply::Full(404, vec![], vec![]),
+    });
+    let zip_requests = |path: &str| {
+        server
+            .log
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(_, p, _)| p == path)
+            .map(|(_, _, h)| h.clone())
+            .collect::<Vec<_>>()
+    };
+    let proj = tempfile::tempdir().unwrap();
+    std::fs::write(
+        proj.path().join("requirements.txt"),
+        "requests==2.30.0\nDjango==6.1.3\n",
+    )
+    .unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    let auto = |url: &str| {
+        let mut c = djguard(cache.path());
+        c.env_remove("DJGUARD_OFFLINE")
+            .env("DJGUARD_ADVISORY_URL", url)
+            .timeout(Duration::from_secs(60));
+        c
+    };
+    let run = |mut c: Command, project: &Path| -> Value {
+        let out = c
+            .args(["deps", project.to_str().unwrap(), "--format", "json"])
+            .output()
+            .unwrap();
+        assert!(out.status.code().is_some_and(|c| c <= 1), "{out:?}");
+        serde_json::from_slice(&out.stdout).expect("json")
+    };
+    let has_requests = |doc: &Value| {
+        doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["package"]["name"] == "requests")
+    };
+    let notes = |doc: &Value| doc["dependencies"]["notes"].to_string();
+    let url = format!("{}/all.zip", server.url);
+
+    // DJGUARD_OFFLINE=1 (the helper's default): nothing is asked, the note says what to do.
+    let doc = run(djguard(cache.path()), proj.path());
+    assert!(zip_requests("/all.zip").is_empty());
+    assert!(notes(&doc).contains("djguard db update"), "{}", notes(&doc));
+    // A project with only Django needs no database: nothing is asked either.
+    let django_only = tempfile::tempdir().unwrap();
+    std::fs::write(
+        django_only.path().join("requirements.txt"),
+        "Django==6.1.3\n",
+    )
+    .unwrap();
+    run(auto(&url), django_only.path());
+    assert!(zip_requests("/all.zip").is_empty());
+
+    // 1. First run: downloaded, used in the same run, said once.
+    let doc = run(auto(&url), proj.path());
+    assert_eq!(zip_requests("/all.zip").len(), 1);
+    assert!(has_requests(&doc), "{}", doc["findings"]);
+    assert!(notes(&doc).contains("downloaded"), "{}", notes(&doc));
+    assert_eq!(
+        std::fs::read(cache.path().join("osv-pypi.zip")).unwrap(),
+        zip_bytes
+    );
+    // 2. Again the same day: no request, same findings, no note about downloading.
+    let again = run(auto(&url), proj.path());
+    assert_eq!(zip_requests("/all.zip").len(), 1);
+    assert_eq!(again["findings"], doc["findings"]);
+    assert!(!notes(&again).contains("download"), "{}", notes(&again));
+    // 3. Last checked two days ago: one conditional request, 304, the zip stays.
+    let meta_path = cache.path().join("osv-pypi.meta.json");
+    let mut meta: Value = serde_json::from_slice(&std::fs::read(&meta_path).unwrap()).unwrap();
+    meta["checked"] = "2020-01-01T00:00:00Z".into();
+    std::fs::write(&meta_path, meta.to_string()).unwrap();
+    let refreshed = run(auto(&url), proj.path());
+    let sent = zip_requests("/all.zip");
+    assert_eq!(sent.len(), 2);
+    assert!(
+        sent[1]
+            .iter()
+            .any(|(k, v)| k == "if-none-match" && v == "\"v1\"")
+    );
+    assert_eq!(refreshed["findings"], doc["findings"]);
+    let meta: Value = serde_json::from_slice(&std::fs::read(&meta_path).unwrap()).unwrap();
+    assert_ne!(meta["checked"], "2020-01-01T00:00:00Z");
+
+    // 4. The server is down (a closed port) or hangs, on a machine with no database: one
+    //    note says so and what is used; the audit goes on with the built-in Django data.
+    let closed = TcpListener::bind("127.0.0.1:0").unwrap();
+    let down = format!("http://{}/all.zip", closed.local_addr().unwrap());
+    drop(closed);
+    for (url, why) in [
+        (down.as_str(), "connect"),
+        (&*format!("{}/hang.zip", server.url), "time"),
+    ] {
+        let empty = tempfile::tempdir().unwrap();
+        let mut c = auto(url);
+        c.env("DJGUARD_CACHE_DIR", empty.path());
+        let doc = run(c, proj.path());
+        let n = notes(&doc);
+        assert!(
+            n.contains("could not download the advisory database"),
+            "{n}"
+        );
+        assert!(n.to_lowercase().contains(why), "{why}: {n}");
+        assert!(n.contains("only the built-in Django advisories"), "{n}");
+        assert!(!n.contains("run `djguard db update`"), "said twice: {n}");
+        assert!(!empty.path().join("osv-pypi.zip").exists());
+        assert!(
+            doc["dependencies"]["sources"]
+                .to_string()
+                .contains("built-in Django"),
+            "{}",
+            doc["dependencies"]["sources"]
+        );
+    }
+
+    // 5. The configuration key names the mirror when the variable does not.
+    let configured = tempfile::tempdir().unwrap();
+    std::fs::write(
+        configured.path().join("requirements.txt"),
+        "requests==2.30.0\n",
+    )
+    .unwrap();
+    std::fs::write(
+        configured.path().join("pyproject.toml"),
+        format!(
+            "[tool.djguard]\nadvisory-url = \"{}/all.zip?from=config\"\n",
+            server.url
+        ),
+    )
+    .unwrap();
+    let empty = tempfile::tempdir().unwrap();
+    let mut c = djguard(empty.path());
+    c.env_remove("DJGUARD_OFFLINE")
+        .timeout(Duration::from_secs(60));
+    let out = c
+        .current_dir(configured.path())
+        .args(["check", ".", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.code().is_some_and(|c| c <= 1), "{out:?}");
+    assert_eq!(zip_requests("/all.zip?from=config").len(), 1);
 }
 
 #[test]

@@ -14,7 +14,8 @@ fn fires(rule: &str, file: &Path) -> (bool, Option<String>, String) {
     let mut cmd = Command::cargo_bin("djguard").expect("binary");
     // Dependency rules: a fixed date for the support calendar, no advisory cache.
     cmd.env("DJGUARD_TODAY", "2026-11-21")
-        .env("DJGUARD_CACHE_DIR", file.join("no-such-cache"));
+        .env("DJGUARD_CACHE_DIR", file.join("no-such-cache"))
+        .env("DJGUARD_OFFLINE", "1");
     if file.is_dir() {
         // A directory is a whole project (rules over files rather than settings values).
         cmd.arg("check").arg(file);

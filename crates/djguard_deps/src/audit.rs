@@ -30,6 +30,9 @@ pub struct DepsOptions {
     pub today: String,
     /// Advisory ids (or aliases) not to report.
     pub ignore_advisories: Vec<String>,
+    /// Download the advisory database when there is none, refresh it when a day old (not
+    /// with `--offline` or `DJGUARD_OFFLINE=1`).
+    pub auto_update: Option<super::db::AutoUpdate>,
 }
 
 impl DepsOptions {
@@ -43,6 +46,7 @@ impl DepsOptions {
             timeout: Duration::from_secs(30),
             today: super::db::today(),
             ignore_advisories: Vec::new(),
+            auto_update: None,
         }
     }
 }
@@ -174,7 +178,17 @@ pub fn run(inv: Inventory, opts: &DepsOptions, enabled: &dyn Fn(&RuleMeta) -> bo
     if opts.builtin {
         load_builtin(&mut db, opts, &mut summary);
     }
+    // Django's advisories are built in: only other packages need the database.
+    let needs_database = names.iter().any(|n| n != "django");
+    let mut download_failed = false;
+    if let (Some(auto), Some(cache), true) = (&opts.auto_update, &cache, needs_database) {
+        download_failed = !refresh(cache, auto, &mut summary);
+    }
     load_cached(cache.as_ref(), &mut db, &names, opts, &mut summary);
+    if download_failed {
+        // The failure's note said what is used instead; "run db update" would repeat it.
+        summary.notes.retain(|n| !n.starts_with(NO_DATABASE));
+    }
     load_paths(&mut db, opts, &mut summary, &mut errors);
     if opts.online {
         load_online(&deps, &mut db, opts, &mut summary, &mut errors);
@@ -242,6 +256,45 @@ fn load_builtin(db: &mut Database, opts: &DepsOptions, summary: &mut DepsSummary
     }
 }
 
+/// `check`'s automatic download or refresh of the advisory database, said in the summary:
+/// false when it failed (one note says why and what is used instead).
+fn refresh(
+    cache: &super::db::Cache,
+    auto: &super::db::AutoUpdate,
+    summary: &mut DepsSummary,
+) -> bool {
+    use super::db::AutoOutcome;
+    // The clock, not `opts.today` (which DJGUARD_TODAY may pin for reproducible reports):
+    // the database's age is about real time.
+    let now = super::db::now_rfc3339();
+    match super::db::auto_update(cache, auto, &now, now.get(..10).unwrap_or("")) {
+        AutoOutcome::Fresh | AutoOutcome::NotModified => true,
+        AutoOutcome::Downloaded(line) => {
+            summary.notes.push(format!(
+                "{line} from {} into {} (refreshed when a day old; --offline skips it)",
+                auto.url,
+                cache.dir.display()
+            ));
+            true
+        }
+        AutoOutcome::Failed(why) => {
+            let kept = if cache.open().is_some() {
+                "the advisory database already in the cache is used"
+            } else {
+                "only the built-in Django advisories are used"
+            };
+            summary.notes.push(format!(
+                "could not download the advisory database from {}: {why}; {kept} (--offline or DJGUARD_OFFLINE=1 skips the download)",
+                auto.url
+            ));
+            false
+        }
+    }
+}
+
+/// How the note on a missing database starts.
+const NO_DATABASE: &str = "no advisory database for packages other than Django";
+
 /// The OSV database in the cache folder (for `names` only), or a note on why it is not used.
 fn load_cached(
     cache: Option<&super::db::Cache>,
@@ -273,9 +326,9 @@ fn load_cached(
             && !opts.online
             && names.iter().any(|n| n != "django") =>
         {
-            summary.notes.push(
-            "no advisory database for packages other than Django: run `djguard db update` (or pass --advisories PATH or --online)".into(),
-            )
+            summary.notes.push(format!(
+                "{NO_DATABASE}: run `djguard db update` (or pass --advisories PATH or --online)"
+            ))
         }
         None => {}
     }

@@ -18,6 +18,15 @@ use super::osv;
 pub const DEFAULT_OSV_URL: &str = "https://osv-vulnerabilities.storage.googleapis.com/PyPI/all.zip";
 pub const DEFAULT_PYPI_DJANGO_URL: &str = "https://pypi.org/pypi/django/json";
 pub const DEFAULT_OSV_API: &str = "https://api.osv.dev";
+/// Where the advisory database is downloaded from instead of [`DEFAULT_OSV_URL`] (a mirror, or
+/// a loopback server in tests); `djguard check` and `djguard db update` both read it.
+pub const URL_ENV: &str = "DJGUARD_ADVISORY_URL";
+/// `check` refreshes a database (conditionally: one request, 304 when unchanged) once it was
+/// last checked this many days ago.
+pub const REFRESH_AFTER_DAYS: i64 = 1;
+/// How long `check` waits for each step of reaching the advisory server (name lookup,
+/// connection, request, response headers) before going on without it.
+const AUTO_STEP_TIMEOUT: Duration = Duration::from_secs(2);
 
 const ZIP: &str = "osv-pypi.zip";
 const META: &str = "osv-pypi.meta.json";
@@ -190,6 +199,8 @@ pub struct UpdateOptions {
     pub osv_url: String,
     pub pypi_url: String,
     pub timeout: Duration,
+    /// Draw a progress bar on standard error (a terminal).
+    pub progress: bool,
 }
 
 #[derive(Debug)]
@@ -208,6 +219,67 @@ pub fn agent(timeout: Duration) -> ureq::Agent {
         .into()
 }
 
+/// `djguard check`'s automatic download: where from, and whether to draw a progress bar.
+#[derive(Debug, Clone)]
+pub struct AutoUpdate {
+    pub url: String,
+    /// Draw a progress bar on standard error (a terminal).
+    pub progress: bool,
+}
+
+/// What `check`'s automatic download did.
+#[derive(Debug, PartialEq, Eq)]
+pub enum AutoOutcome {
+    /// The database was checked less than [`REFRESH_AFTER_DAYS`] ago: no request.
+    Fresh,
+    /// Downloaded (first run or changed on the server): the report line.
+    Downloaded(String),
+    /// The server said 304: the database is current.
+    NotModified,
+    /// The server could not be reached or sent no usable database: why, in one line. The old
+    /// database, if any, is kept.
+    Failed(String),
+}
+
+/// The agent of `check`'s download: each step before the body gives up after
+/// [`AUTO_STEP_TIMEOUT`], so a machine without network loses about two seconds; a body that
+/// stalls for 20 s ends the download.
+fn auto_agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .timeout_resolve(Some(AUTO_STEP_TIMEOUT))
+        .timeout_connect(Some(AUTO_STEP_TIMEOUT))
+        .timeout_send_request(Some(AUTO_STEP_TIMEOUT))
+        .timeout_recv_response(Some(AUTO_STEP_TIMEOUT))
+        .timeout_per_read(Some(Duration::from_secs(20)))
+        .http_status_as_error(false)
+        .user_agent(concat!("djguard/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .into()
+}
+
+/// `djguard check` on a project with packages other than Django: download the advisory
+/// database when there is none, refresh it (conditionally) when it was last checked a day or
+/// more before `today`, else nothing.
+pub fn auto_update(cache: &Cache, opts: &AutoUpdate, now: &str, today: &str) -> AutoOutcome {
+    if let Some(stored) = cache.open()
+        && stored.meta.url == opts.url
+        && stored.status(today).age_days < REFRESH_AFTER_DAYS
+    {
+        return AutoOutcome::Fresh;
+    }
+    if let Err(e) = std::fs::create_dir_all(&cache.dir) {
+        return AutoOutcome::Failed(format!(
+            "cannot create the cache folder {}: {e}",
+            cache.dir.display()
+        ));
+    }
+    match update_osv(cache, &auto_agent(), &opts.url, now, opts.progress) {
+        Ok(Fetched::NotModified(_)) => AutoOutcome::NotModified,
+        Ok(Fetched::Downloaded(line)) => AutoOutcome::Downloaded(line),
+        Err(e) => AutoOutcome::Failed(e.to_string()),
+    }
+}
+
 /// `djguard db update`.
 pub fn update(opts: &UpdateOptions, now: &str) -> UpdateReport {
     let mut lines = Vec::new();
@@ -223,8 +295,9 @@ pub fn update(opts: &UpdateOptions, now: &str) -> UpdateReport {
     }
     let cache = Cache::new(opts.dir.clone());
     let agent = agent(opts.timeout);
-    match update_osv(&cache, &agent, &opts.osv_url, now) {
-        Ok(line) => lines.push(line),
+    let progress = opts.progress;
+    match update_osv(&cache, &agent, &opts.osv_url, now, progress) {
+        Ok(Fetched::Downloaded(line) | Fetched::NotModified(line)) => lines.push(line),
         Err(e) => {
             failed = true;
             let kept = match cache.meta() {
@@ -247,7 +320,19 @@ pub fn update(opts: &UpdateOptions, now: &str) -> UpdateReport {
     UpdateReport { lines, failed }
 }
 
-fn update_osv(cache: &Cache, agent: &ureq::Agent, url: &str, now: &str) -> Result<String, DbError> {
+/// What a successful request for the advisory zip did, with its report line.
+enum Fetched {
+    Downloaded(String),
+    NotModified(String),
+}
+
+fn update_osv(
+    cache: &Cache,
+    agent: &ureq::Agent,
+    url: &str,
+    now: &str,
+    progress: bool,
+) -> Result<Fetched, DbError> {
     let old = cache.meta().filter(|m| {
         m.url == url && std::fs::metadata(cache.dir.join(ZIP)).is_ok_and(|md| md.len() == m.size)
     });
@@ -268,10 +353,10 @@ fn update_osv(cache: &Cache, agent: &ureq::Agent, url: &str, now: &str) -> Resul
         };
         m.checked = now.to_string();
         write_atomic(&cache.dir.join(META), &serde_json::to_vec(&m)?)?;
-        return Ok(format!(
+        return Ok(Fetched::NotModified(format!(
             "advisories: not modified since {} ({} records)",
             m.downloaded, m.records
-        ));
+        )));
     }
     if status != 200 {
         return Err(DbError::Status(status));
@@ -285,7 +370,8 @@ fn update_osv(cache: &Cache, agent: &ureq::Agent, url: &str, now: &str) -> Resul
     let etag = header("etag");
     let last_modified = header("last-modified");
     let expected: Option<u64> = header("content-length").and_then(|v| v.parse().ok());
-    let part = cache.dir.join(format!("{ZIP}.part"));
+    // One part file per process: two audits starting at once each download their own.
+    let part = cache.dir.join(format!("{ZIP}.{}.part", std::process::id()));
     let received = {
         let mut file = std::fs::File::create(&part).map_err(|source| DbError::CreatePart {
             path: part.clone(),
@@ -296,7 +382,11 @@ fn update_osv(cache: &Cache, agent: &ureq::Agent, url: &str, now: &str) -> Resul
             .into_with_config()
             .limit(MAX_DOWNLOAD)
             .reader();
-        let copied = copy(&mut reader, &mut file);
+        let bar = progress.then(|| download_bar(expected));
+        let copied = copy(&mut reader, &mut file, bar.as_ref());
+        if let Some(bar) = bar {
+            bar.finish_and_clear();
+        }
         let copied = match copied {
             Ok(n) => n,
             Err(e) => {
@@ -333,17 +423,40 @@ fn update_osv(cache: &Cache, agent: &ureq::Agent, url: &str, now: &str) -> Resul
         records,
         index,
     };
-    let meta_part = cache.dir.join(format!("{META}.part"));
+    let meta_part = cache
+        .dir
+        .join(format!("{META}.{}.part", std::process::id()));
     std::fs::write(&meta_part, serde_json::to_vec(&meta)?)?;
     std::fs::rename(&part, cache.dir.join(ZIP))?;
     std::fs::rename(&meta_part, cache.dir.join(META))?;
-    Ok(format!(
+    Ok(Fetched::Downloaded(format!(
         "advisories: downloaded {received} bytes, {records} records for {} packages",
         meta.index.len()
-    ))
+    )))
 }
 
-fn copy(reader: &mut impl Read, out: &mut impl Write) -> std::io::Result<u64> {
+/// A progress bar on standard error for the download (a spinner when the size is unknown).
+fn download_bar(len: Option<u64>) -> indicatif::ProgressBar {
+    let bar = match len {
+        Some(n) => indicatif::ProgressBar::new(n).with_style(
+            indicatif::ProgressStyle::with_template(
+                "{msg} [{bar:30}] {bytes}/{total_bytes} ({eta})",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
+        ),
+        None => indicatif::ProgressBar::new_spinner(),
+    };
+    bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+    bar.set_message("downloading the OSV PyPI advisory database");
+    bar
+}
+
+fn copy(
+    reader: &mut impl Read,
+    out: &mut impl Write,
+    bar: Option<&indicatif::ProgressBar>,
+) -> std::io::Result<u64> {
     let mut buf = vec![0u8; 64 * 1024];
     let mut total = 0u64;
     loop {
@@ -353,6 +466,9 @@ fn copy(reader: &mut impl Read, out: &mut impl Write) -> std::io::Result<u64> {
         }
         out.write_all(&buf[..n])?;
         total += n as u64;
+        if let Some(bar) = bar {
+            bar.inc(n as u64);
+        }
     }
 }
 
