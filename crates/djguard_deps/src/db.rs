@@ -406,7 +406,18 @@ fn update_osv(
             expected: n,
         });
     }
-    let (index, records) = match index_zip(&part) {
+    let spinner = progress.then(|| {
+        let s = indicatif::ProgressBar::new_spinner();
+        s.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        s.set_message("indexing the advisories");
+        s.enable_steady_tick(Duration::from_millis(120));
+        s
+    });
+    let indexed = index_zip(&part);
+    if let Some(s) = spinner {
+        s.finish_and_clear();
+    }
+    let (index, records) = match indexed {
         Ok(x) => x,
         Err(e) => {
             let _ = std::fs::remove_file(&part);
@@ -439,16 +450,14 @@ fn update_osv(
 fn download_bar(len: Option<u64>) -> indicatif::ProgressBar {
     let bar = match len {
         Some(n) => indicatif::ProgressBar::new(n).with_style(
-            indicatif::ProgressStyle::with_template(
-                "{msg} [{bar:30}] {bytes}/{total_bytes} ({eta})",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-            .progress_chars("=> "),
+            indicatif::ProgressStyle::with_template("{msg} [{wide_bar}] {bytes}/{total_bytes}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+                .progress_chars("=> "),
         ),
         None => indicatif::ProgressBar::new_spinner(),
     };
     bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
-    bar.set_message("downloading the OSV PyPI advisory database");
+    bar.set_message("downloading advisories");
     bar
 }
 
