@@ -158,8 +158,7 @@ fn run_check(args: CheckArgs, deps_only: bool) -> Result<i32> {
     // anything is printed.
     for spec in &args.output {
         let text = render_check(spec.format, &report, false, &opts.root);
-        std::fs::write(&spec.path, text)
-            .with_context(|| format!("cannot write --output {}", spec.path.display()))?;
+        write_report(&spec.path, &text)?;
     }
     out(&render_check(args.format, &report, color, &opts.root));
     // Text mode tells people about unreadable files on stderr; JSON carries them in `errors`.
@@ -292,6 +291,15 @@ fn run_db(command: DbCommand) -> Result<i32> {
 }
 
 /// Print to stdout; a closed pipe (`djguard rules | head`) is not an error.
+/// An `--output` file, its folder created when missing (`--output sarif=reports/x.sarif`).
+fn write_report(path: &Path, text: &str) -> Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot write --output {}", path.display()))?;
+    }
+    std::fs::write(path, text).with_context(|| format!("cannot write --output {}", path.display()))
+}
+
 fn out(text: &str) {
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
 }
@@ -391,8 +399,7 @@ fn run_scan(a: cli::ScanArgs) -> Result<i32> {
     );
     for spec in &a.output {
         let text = render_scan(spec.format, &reports, &summary, false);
-        std::fs::write(&spec.path, text)
-            .with_context(|| format!("cannot write --output {}", spec.path.display()))?;
+        write_report(&spec.path, &text)?;
     }
     match a.format.report_format() {
         None => out(&render::ndjson_summary(&summary)),

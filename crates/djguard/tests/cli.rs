@@ -951,13 +951,25 @@ fn a_bad_output_spec_is_a_usage_error() {
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(err.contains(says), "{spec}: {err}");
     }
+    // A missing folder is created; a path through a file cannot be written (usage error).
+    let nested = dir.path().join("reports/ci/a.sarif");
+    let out = djguard()
+        .arg("check")
+        .arg(dir.path())
+        .args(["--no-config", "--output"])
+        .arg(format!("sarif={}", nested.display()))
+        .output()
+        .expect("run");
+    assert!(out.status.code().is_some_and(|c| c <= 1), "{out:?}");
+    assert!(std::fs::read_to_string(&nested).is_ok_and(|t| t.contains("\"2.1.0\"")));
+    std::fs::write(dir.path().join("plain.txt"), "x").expect("write");
     let out = djguard()
         .arg("check")
         .arg(dir.path())
         .args(["--no-config", "--output"])
         .arg(format!(
             "sarif={}",
-            dir.path().join("no/such/dir/a.sarif").display()
+            dir.path().join("plain.txt/a.sarif").display()
         ))
         .output()
         .expect("run");
