@@ -136,8 +136,9 @@ fn check_facts(report: &Report, root: &Path) -> Vec<(String, String)> {
         facts.push((
             "Dependencies".into(),
             format!(
-                "{} packages in {} ({} pinned)",
+                "{} package{} in {} ({} pinned)",
                 d.packages,
+                if d.packages == 1 { "" } else { "s" },
                 d.files.join(", "),
                 d.pinned
             ),
