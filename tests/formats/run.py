@@ -243,7 +243,9 @@ def run(djguard, project, fmt, extra=()):
     env = dict(os.environ, DJGUARD_OFFLINE="1", NO_COLOR="1")
     p = subprocess.run(
         [djguard, "check", project, "--offline", "--format", fmt, *extra],
-        capture_output=True, text=True, env=env,
+        # From the project's folder: paths in every format are then the JSON's (run from a
+        # parent folder, the machine formats prefix them; tests/cli.rs checks that).
+        capture_output=True, text=True, env=env, cwd=project,
     )
     if p.returncode not in (0, 1):
         failures.append(f"{fmt}: exit {p.returncode}: {p.stderr.strip()[:300]}")

@@ -167,7 +167,8 @@ def condition(text, inputs, outputs):
         if not m:
             raise ValueError(f"condition the harness cannot evaluate: {term}")
         got = evaluate("${{ " + m.group(1) + " }}", inputs, outputs)
-        value = value and ((got == m.group(3)) == (m.group(2) == "=="))
+        # GitHub compares strings ignoring case (`upload: True` is 'true').
+        value = value and ((got.lower() == m.group(3).lower()) == (m.group(2) == "=="))
     return value
 
 
@@ -205,16 +206,16 @@ class Runner:
         outputs, results, upload, failed = {}, {}, None, False
         for step in self.action["runs"]["steps"]:
             sid = step.get("id", step["name"])
+            cond = step.get("if", "success()")
+            runs = condition(cond, inputs, outputs) and (not failed or "always()" in cond)
             if "uses" in step:
-                # Evaluated, not run: which file it would upload, if its condition holds.
-                cond = step.get("if", "success()")
-                runs = condition(cond, inputs, outputs) and (not failed or "always()" in cond)
-                upload = (runs, evaluate(step["with"]["sarif_file"], inputs, outputs))
+                # Evaluated, not run: whether it would run, what it would upload, under which
+                # category, and that its failure cannot decide the job.
+                upload = (runs, evaluate(step["with"]["sarif_file"], inputs, outputs),
+                          evaluate(step["with"]["category"], inputs, outputs),
+                          step.get("continue-on-error") is True)
                 continue
-            if skip_install and sid == "install":
-                continue
-            # After a failed step only `always()` steps run (none of the shell steps is one).
-            if failed and "always()" not in step.get("if", ""):
+            if (skip_install and sid == "install") or not runs:
                 continue
             assert step["shell"] == "bash", step["shell"]
             out_file = os.path.join(self.temp, f"output-{sid}")
@@ -277,6 +278,10 @@ def action(bin_):
             check(doc["version"] == "2.1.0" and doc["runs"][0]["results"], "the SARIF has no results")
             print(f"  SARIF: {len(doc['runs'][0]['results'])} results; upload step would send {upload[1]}")
         check(upload[0] and os.path.join(work, upload[1]) == sarif, f"upload step: {upload}")
+        check(upload[2] == "djguard/site" and upload[3], f"upload category and continue-on-error: {upload}")
+        on_path = [l for l in open(runner.path_file).read().splitlines() if l]
+        for d in on_path:
+            check(sorted(os.listdir(d)) == ["djguard"], f"GITHUB_PATH adds {d}: {os.listdir(d)}")
         check(verdict(results) == (1, True), f"verdict on findings: {verdict(results)}")
         # 2. A baseline of today's findings: the gate passes.
         subprocess.run([os.path.join(temp, "djguard-venv", "bin", "djguard"), "check", "site",
@@ -285,13 +290,26 @@ def action(bin_):
         results, outputs, _ = runner.job({"path": "site", "baseline": "site/baseline.json"}, skip_install=True)
         check(outputs["check"].get("exit-code") == "0" and verdict(results)[0] == 0,
               f"with a baseline: {outputs['check']} {verdict(results)}")
-        # 3. settings, args, fail-on and upload: passed through as arguments.
+        # 3. settings, args over several lines, fail-on, category, upload: passed through as
+        #    arguments; the SARIF equals a direct run with the same arguments.
+        args = ["--min-confidence", "high", "--select", "security"]
         results, outputs, upload = runner.job({"path": "site", "settings": "mysite.settings.production",
-                                               "args": "--min-confidence high", "fail-on": "critical",
-                                               "upload": "false", "sarif-file": "out/x.sarif"},
+                                               "args": " ".join(args[:2]) + "\n" + " ".join(args[2:]),
+                                               "fail-on": "critical", "upload": "False",
+                                               "sarif-file": "out/x.sarif", "category": "mine"},
                                               skip_install=True)
-        check(outputs["check"].get("exit-code") in ("0", "1"), f"settings/args: {outputs['check']}")
-        check(not upload[0], "upload: false still uploads")
+        check(outputs["check"].get("exit-code") == "0" and verdict(results)[0] == 0,
+              f"fail-on critical: {outputs['check']}")
+        check(not upload[0] and upload[2] == "mine", f"upload: False still uploads, or category lost: {upload}")
+        direct = subprocess.run([os.path.join(temp, "djguard-venv", "bin", "djguard"), "check", "site",
+                                 "--settings", "mysite.settings.production", *args, "--format", "sarif"],
+                                cwd=work, capture_output=True, text=True, env=dict(os.environ, DJGUARD_OFFLINE="1"))
+        got = os.path.join(work, "out", "x.sarif")
+        if check(os.path.exists(got), "sarif-file out/x.sarif not written"):
+            ids = lambda doc: sorted(r["ruleId"] for r in json.loads(doc)["runs"][0]["results"])
+            mine = ids(open(got).read())
+            check(mine == ids(direct.stdout) and mine and all(i.startswith("security") for i in mine),
+                  f"the action's SARIF differs from a direct run with the same arguments: {mine}")
         # 4. Hostile inputs are arguments, never commands; no SARIF means no upload.
         marker = os.path.join(work, "PWNED")
         hostile = f"site; touch {marker} $(touch {marker}) `touch {marker}` \" '"

@@ -20,14 +20,21 @@ const MAX_LINE: usize = 240;
 /// Files larger than this are not excerpted.
 const MAX_FILE: u64 = 8 * 1024 * 1024;
 
+/// One excerpted file: its lines as djguard counted them when it placed the findings
+/// (Python's universal newlines for `.py`, `\n` only for templates and requirement files).
+struct Source {
+    text: String,
+    lines: djguard_python::Lines,
+}
+
 /// Reads the project's files once each, for excerpts.
 struct Sources<'a> {
     root: &'a Path,
-    files: RefCell<HashMap<String, Option<Rc<Vec<String>>>>>,
+    files: RefCell<HashMap<String, Option<Rc<Source>>>>,
 }
 
 impl Sources<'_> {
-    fn lines(&self, path: &str) -> Option<Rc<Vec<String>>> {
+    fn file(&self, path: &str) -> Option<Rc<Source>> {
         if let Some(cached) = self.files.borrow().get(path) {
             return cached.clone();
         }
@@ -37,12 +44,13 @@ impl Sources<'_> {
             .filter(|m| m.is_file() && m.len() <= MAX_FILE)
             .and_then(|_| std::fs::read(&file).ok())
             .map(|bytes| {
-                Rc::new(
-                    String::from_utf8_lossy(&bytes)
-                        .lines()
-                        .map(|l| l.chars().take(MAX_LINE).collect())
-                        .collect::<Vec<String>>(),
-                )
+                let text = String::from_utf8_lossy(&bytes).into_owned();
+                let lines = if path.ends_with(".py") {
+                    djguard_python::Lines::python(&text)
+                } else {
+                    djguard_python::Lines::lf(&text)
+                };
+                Rc::new(Source { text, lines })
             });
         self.files
             .borrow_mut()
@@ -50,8 +58,9 @@ impl Sources<'_> {
         read
     }
 
-    /// The finding's lines with `CONTEXT` lines around them.
-    fn excerpt(&self, f: &Finding) -> Vec<(u32, String)> {
+    /// The finding's lines (at most `MAX_RANGE` of them, marked) with `CONTEXT` lines before
+    /// them and, when the range is shown whole, after them.
+    fn excerpt(&self, f: &Finding) -> Vec<render::html::ExcerptLine> {
         let Location::File(span) = &f.location else {
             return Vec::new();
         };
@@ -60,17 +69,32 @@ impl Sources<'_> {
         if (span.line, span.column, span.end_line, span.end_column) == (1, 1, 1, 1) {
             return Vec::new();
         }
-        let Some(lines) = self.lines(&span.path) else {
+        let Some(src) = self.file(&span.path) else {
             return Vec::new();
         };
-        let last = span
-            .end_line
-            .max(span.line)
-            .min(span.line.saturating_add(MAX_RANGE - 1));
-        let first = span.line.saturating_sub(CONTEXT).max(1);
-        let end = last.saturating_add(CONTEXT).min(lines.len() as u32);
-        (first..=end)
-            .filter_map(|n| lines.get(n as usize - 1).map(|l| (n, l.clone())))
+        let count = u32::try_from(src.lines.count()).unwrap_or(u32::MAX);
+        let line = span.line.max(1);
+        let end = span.end_line.max(line);
+        let last = end.min(line.saturating_add(MAX_RANGE - 1));
+        let after = if last == end { CONTEXT } else { 0 };
+        let first = line.saturating_sub(CONTEXT).max(1);
+        let stop = last.saturating_add(after).min(count);
+        (first..=stop)
+            .map(|n| render::html::ExcerptLine {
+                number: n,
+                text: src
+                    .lines
+                    .line_text(&src.text, n)
+                    .chars()
+                    .take(MAX_LINE)
+                    .collect(),
+                hit: (line..=last).contains(&n),
+            })
+            .chain((last < end).then(|| render::html::ExcerptLine {
+                number: 0,
+                text: format!("… {} more line(s) of this finding", end - last),
+                hit: false,
+            }))
             .collect()
     }
 }
@@ -271,5 +295,80 @@ fn site_card(r: &djguard_scan::analyse::SiteReport) -> render::html::SiteCard<'_
         certificate,
         problems: r.errors.clone(),
         findings: r.findings.iter().map(|f| &f.finding).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use djguard_core::finding::Confidence;
+
+    static RULE: djguard_core::rule::RuleMeta = djguard_core::rule::RuleMeta {
+        id: "DJG101",
+        title: "t",
+        severity: djguard_core::finding::Severity::High,
+        cwe: None,
+        groups: &[],
+    };
+
+    fn at(path: &str, line: u32, end_line: u32) -> Finding {
+        let mut f = Finding::new(&RULE, path, "k", Confidence::High);
+        if let Some(s) = f.span_mut() {
+            (s.line, s.column, s.end_line, s.end_column) = (line, 5, end_line, 9);
+        }
+        f
+    }
+
+    fn shown(lines: &[render::html::ExcerptLine]) -> Vec<(u32, &str, bool)> {
+        lines
+            .iter()
+            .map(|l| (l.number, l.text.as_str(), l.hit))
+            .collect()
+    }
+
+    #[test]
+    fn excerpts_count_lines_as_the_findings_do_and_mark_only_the_range() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        // A lone CR ends a Python line (as it does for the parser), not a template line.
+        std::fs::write(dir.path().join("a.py"), "l1\rl2\nl3\r\nl4\nl5\nl6\n").expect("write");
+        std::fs::write(dir.path().join("t.html"), "t1\rstill t1\nt2\n").expect("write");
+        let body: String = (1..=30).map(|n| format!("x{n}\n")).collect();
+        std::fs::write(dir.path().join("long.py"), body).expect("write");
+        let src = Sources {
+            root: dir.path(),
+            files: RefCell::new(HashMap::new()),
+        };
+        assert_eq!(
+            shown(&src.excerpt(&at("a.py", 4, 4))),
+            [
+                (2, "l2", false),
+                (3, "l3", false),
+                (4, "l4", true),
+                (5, "l5", false),
+                (6, "l6", false)
+            ]
+        );
+        assert_eq!(
+            shown(&src.excerpt(&at("t.html", 1, 1))),
+            [(1, "t1\rstill t1", true), (2, "t2", false), (3, "", false)]
+        );
+        // A long range: its first lines marked, no context after the cut, the rest counted.
+        let long = src.excerpt(&at("long.py", 10, 25));
+        assert_eq!(long.first().map(|l| (l.number, l.hit)), Some((8, false)));
+        assert_eq!(long.iter().filter(|l| l.hit).count(), MAX_RANGE as usize);
+        assert_eq!(
+            long.last().map(|l| (l.number, l.text.as_str())),
+            Some((0, "… 8 more line(s) of this finding"))
+        );
+        // Absent settings (placed at 1:1), missing files, lines past the end: nothing.
+        assert!(src.excerpt(&at("a.py", 1, 1)).len() > 1);
+        let mut absent = at("a.py", 1, 1);
+        if let Some(s) = absent.span_mut() {
+            s.column = 1;
+            s.end_column = 1;
+        }
+        assert!(src.excerpt(&absent).is_empty());
+        assert!(src.excerpt(&at("missing.py", 3, 3)).is_empty());
+        assert_eq!(src.excerpt(&at("a.py", 400, 2)).len(), 0);
     }
 }

@@ -177,7 +177,7 @@ fn render_check(format: Format, report: &check::Report, color: bool, root: &Path
     let docs = |id: &str| rules::doc(id);
     let machine = || {
         let mut run = render::Run::new("check", &report.findings, &report.errors, &docs);
-        run.root_uri = root.canonicalize().ok().map(|p| render::dir_uri(&p));
+        (run.root_uri, run.path_prefix) = paths_base(root);
         run
     };
     match format {
@@ -190,6 +190,30 @@ fn render_check(format: Format, report: &check::Report, color: bool, root: &Path
         Format::Markdown => render::markdown::render(&machine()),
         Format::Html => djguard::html_report::check_page(report, root, &docs),
     }
+}
+
+/// Where the machine formats' paths start: the current folder when the scanned root is inside
+/// it (CI runs at the repository's top, and GitHub and GitLab want repository paths), with the
+/// root's place in it as the prefix; else the root itself.
+fn paths_base(root: &Path) -> (Option<String>, String) {
+    let Ok(abs) = root.canonicalize() else {
+        return (None, String::new());
+    };
+    let cwd = std::env::current_dir().and_then(|d| d.canonicalize());
+    if let Ok(cwd) = cwd
+        && let Ok(rel) = abs.strip_prefix(&cwd)
+    {
+        let mut prefix: String = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join("/");
+        if !prefix.is_empty() {
+            prefix.push('/');
+        }
+        return (Some(render::dir_uri(&cwd)), prefix);
+    }
+    (Some(render::dir_uri(&abs)), String::new())
 }
 
 /// `djguard init`: audit the project as it is (no configuration), then write the configuration

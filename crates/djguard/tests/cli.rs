@@ -1075,3 +1075,48 @@ fn init_without_pyproject_writes_djguard_toml_and_rejects_broken_toml() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("is not valid TOML"));
 }
+
+/// Run from a repository's top on a project in a subfolder, the machine formats give paths
+/// from the repository's top (what GitHub and GitLab resolve); run from the project, as is.
+#[test]
+fn machine_formats_give_paths_from_the_folder_djguard_runs_in() {
+    let repo = tempfile::tempdir().expect("tempdir");
+    let site = repo.path().join("backend");
+    std::fs::create_dir_all(site.join("app")).expect("mkdir");
+    std::fs::write(
+        site.join("app/views.py"),
+        "from django.db import connection\n\ndef v(request):\n    connection.cursor().execute(f\"SELECT {request.GET['q']}\")\n",
+    )
+    .expect("write");
+    let run = |cwd: &std::path::Path, target: &str, format: &str| {
+        let out = djguard()
+            .current_dir(cwd)
+            .args(["check", target, "--no-config", "--format", format])
+            .output()
+            .expect("run");
+        assert_eq!(out.status.code(), Some(1), "{out:?}");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let sarif: serde_json::Value =
+        serde_json::from_str(&run(repo.path(), "backend", "sarif")).expect("sarif");
+    let run0 = &sarif["runs"][0];
+    assert_eq!(
+        run0["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "backend/app/views.py"
+    );
+    let base = run0["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+        .as_str()
+        .expect("base");
+    assert!(
+        base.starts_with("file://") && !base.contains("backend"),
+        "{base}"
+    );
+    assert!(run(repo.path(), "backend", "github").contains("file=backend/app/views.py,"));
+    assert!(run(repo.path(), "backend", "gitlab").contains("\"path\": \"backend/app/views.py\""));
+    // From the project's own folder: no prefix.
+    let sarif: serde_json::Value = serde_json::from_str(&run(&site, ".", "sarif")).expect("sarif");
+    assert_eq!(
+        sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "app/views.py"
+    );
+}

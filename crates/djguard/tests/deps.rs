@@ -995,7 +995,27 @@ fn first_run_downloads_the_database_then_refreshes_daily() {
             "{}",
             doc["dependencies"]["sources"]
         );
+        // The same day, the next run does not try again (a machine without network pays
+        // once a day), and says so.
+        let hangs_before = zip_requests("/hang.zip").len();
+        let mut c = auto(url);
+        c.env("DJGUARD_CACHE_DIR", empty.path());
+        let n = notes(&run(c, proj.path()));
+        assert!(n.contains("tries again tomorrow"), "{n}");
+        assert_eq!(zip_requests("/hang.zip").len(), hangs_before);
     }
+    // `--advisories` names the source: no download.
+    let named = tempfile::tempdir().unwrap();
+    let mut c = auto(&url);
+    let before = zip_requests("/all.zip").len();
+    let out = c
+        .env("DJGUARD_CACHE_DIR", named.path())
+        .args(["deps", proj.path().to_str().unwrap(), "--advisories"])
+        .arg(fixtures().join("pypa-subset/vulns"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert_eq!(zip_requests("/all.zip").len(), before);
 
     // 5. The configuration key names the mirror when the variable does not.
     let configured = tempfile::tempdir().unwrap();

@@ -181,7 +181,11 @@ pub fn run(inv: Inventory, opts: &DepsOptions, enabled: &dyn Fn(&RuleMeta) -> bo
     // Django's advisories are built in: only other packages need the database.
     let needs_database = names.iter().any(|n| n != "django");
     let mut download_failed = false;
-    if let (Some(auto), Some(cache), true) = (&opts.auto_update, &cache, needs_database) {
+    // Not when the user named the sources (`--advisories`, `--online`).
+    let named_sources = !opts.advisories.is_empty() || opts.online;
+    if let (Some(auto), Some(cache), true, false) =
+        (&opts.auto_update, &cache, needs_database, named_sources)
+    {
         download_failed = !refresh(cache, auto, &mut summary);
     }
     load_cached(cache.as_ref(), &mut db, &names, opts, &mut summary);
@@ -275,6 +279,16 @@ fn refresh(
                 auto.url,
                 cache.dir.display()
             ));
+            true
+        }
+        AutoOutcome::FailedToday(when) => {
+            if cache.open().is_none() {
+                summary.notes.push(format!(
+                    "no advisory database: downloading it from {} failed at {when}; djguard tries again tomorrow, `djguard db update` now (only the built-in Django advisories are used)",
+                    auto.url
+                ));
+                return false;
+            }
             true
         }
         AutoOutcome::Failed(why) => {

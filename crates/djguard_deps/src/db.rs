@@ -31,6 +31,10 @@ const AUTO_STEP_TIMEOUT: Duration = Duration::from_secs(2);
 const ZIP: &str = "osv-pypi.zip";
 const META: &str = "osv-pypi.meta.json";
 const CALENDAR: &str = "django-releases.json";
+/// When `check`'s last automatic download failed (RFC 3339): it is not tried again that day.
+const FAILED: &str = "osv-pypi.failed";
+/// Part files older than this are left over from an interrupted download and removed.
+const STALE_PART: Duration = Duration::from_secs(3600);
 /// A database older than this is called old in reports.
 pub const OLD_AFTER_DAYS: i64 = 7;
 /// The largest download accepted (the PyPI export is tens of MiB).
@@ -65,6 +69,8 @@ enum DbError {
     Truncated { received: u64, expected: u64 },
     #[error("the download is not a usable advisory zip ({0})")]
     NotAdvisoryZip(#[source] IndexError),
+    #[error("the download holds no OSV record")]
+    NoRecords,
     #[error("not the package index's JSON ({0})")]
     NotPackageIndex(#[source] serde_json::Error),
 }
@@ -239,6 +245,9 @@ pub enum AutoOutcome {
     /// The server could not be reached or sent no usable database: why, in one line. The old
     /// database, if any, is kept.
     Failed(String),
+    /// An attempt failed earlier the same day (at this time): not tried again until tomorrow
+    /// (or `djguard db update`), so a machine without network loses its seconds once a day.
+    FailedToday(String),
 }
 
 /// The agent of `check`'s download: each step before the body gives up after
@@ -251,6 +260,7 @@ fn auto_agent() -> ureq::Agent {
         .timeout_send_request(Some(AUTO_STEP_TIMEOUT))
         .timeout_recv_response(Some(AUTO_STEP_TIMEOUT))
         .timeout_per_read(Some(Duration::from_secs(20)))
+        .timeout_global(Some(Duration::from_secs(600)))
         .http_status_as_error(false)
         .user_agent(concat!("djguard/", env!("CARGO_PKG_VERSION")))
         .build()
@@ -261,11 +271,17 @@ fn auto_agent() -> ureq::Agent {
 /// database when there is none, refresh it (conditionally) when it was last checked a day or
 /// more before `today`, else nothing.
 pub fn auto_update(cache: &Cache, opts: &AutoUpdate, now: &str, today: &str) -> AutoOutcome {
+    // By age only: a database `db update` fetched from a mirror is as good as ours.
     if let Some(stored) = cache.open()
-        && stored.meta.url == opts.url
         && stored.status(today).age_days < REFRESH_AFTER_DAYS
     {
         return AutoOutcome::Fresh;
+    }
+    let failed = cache.dir.join(FAILED);
+    if let Ok(when) = std::fs::read_to_string(&failed)
+        && days_between(when.get(..10).unwrap_or(""), today).is_some_and(|d| d < REFRESH_AFTER_DAYS)
+    {
+        return AutoOutcome::FailedToday(when.trim().to_string());
     }
     if let Err(e) = std::fs::create_dir_all(&cache.dir) {
         return AutoOutcome::Failed(format!(
@@ -273,10 +289,38 @@ pub fn auto_update(cache: &Cache, opts: &AutoUpdate, now: &str, today: &str) -> 
             cache.dir.display()
         ));
     }
-    match update_osv(cache, &auto_agent(), &opts.url, now, opts.progress) {
+    let outcome = match update_osv(cache, &auto_agent(), &opts.url, now, opts.progress) {
         Ok(Fetched::NotModified(_)) => AutoOutcome::NotModified,
         Ok(Fetched::Downloaded(line)) => AutoOutcome::Downloaded(line),
         Err(e) => AutoOutcome::Failed(e.to_string()),
+    };
+    if matches!(outcome, AutoOutcome::Failed(_)) {
+        // Best effort: without the mark the next run only tries again.
+        let _ = std::fs::write(&failed, now);
+    } else {
+        let _ = std::fs::remove_file(&failed);
+    }
+    outcome
+}
+
+/// Remove part files an interrupted download left (each process writes its own, so none is
+/// ever overwritten); recent ones may belong to a download still running.
+fn remove_stale_parts(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let ours = name.starts_with("osv-pypi.") && name.ends_with(".part");
+        let old = e
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > STALE_PART);
+        if ours && old {
+            let _ = std::fs::remove_file(e.path());
+        }
     }
 }
 
@@ -370,6 +414,7 @@ fn update_osv(
     let etag = header("etag");
     let last_modified = header("last-modified");
     let expected: Option<u64> = header("content-length").and_then(|v| v.parse().ok());
+    remove_stale_parts(&cache.dir);
     // One part file per process: two audits starting at once each download their own.
     let part = cache.dir.join(format!("{ZIP}.{}.part", std::process::id()));
     let received = {
@@ -418,6 +463,10 @@ fn update_osv(
         s.finish_and_clear();
     }
     let (index, records) = match indexed {
+        Ok((_, 0)) => {
+            let _ = std::fs::remove_file(&part);
+            return Err(DbError::NoRecords);
+        }
         Ok(x) => x,
         Err(e) => {
             let _ = std::fs::remove_file(&part);

@@ -81,6 +81,11 @@ impl Lines {
     }
 
     /// The text of the given 1-based line, without its line ending ("" past the last line).
+    /// How many lines the text has (a text ending in a newline has an empty last line).
+    pub fn count(&self) -> usize {
+        self.starts.len()
+    }
+
     pub fn line_text<'t>(&self, text: &'t str, line: u32) -> &'t str {
         let i = (line as usize).saturating_sub(1);
         if line == 0 {

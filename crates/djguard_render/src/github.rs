@@ -21,7 +21,7 @@ pub fn render(run: &Run) -> String {
         let mut message = format!("{} Fix: {}", f.message, f.fix);
         match &f.location {
             Location::File(s) => {
-                props.push(format!("file={}", property(&s.path)));
+                props.push(format!("file={}", property(&run.file(&s.path))));
                 props.push(format!("line={}", s.line.max(1)));
                 props.push(format!("col={}", s.column.max(1)));
                 if s.end_line >= s.line {
@@ -41,7 +41,7 @@ pub fn render(run: &Run) -> String {
         let _ = writeln!(out, "::{command} {}::{}", props.join(","), data(&message));
     }
     for e in run.errors {
-        let mut props = vec![format!("file={}", property(&e.path))];
+        let mut props = vec![format!("file={}", property(&run.file(&e.path)))];
         if let Some(l) = e.line {
             props.push(format!("line={}", l.max(1)));
         }

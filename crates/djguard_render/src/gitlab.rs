@@ -26,11 +26,11 @@ pub fn render(run: &Run) -> String {
         .map(|f| {
             let (path, begin, end) = match &f.location {
                 Location::File(s) => (
-                    s.path.as_str(),
+                    run.file(&s.path),
                     s.line.max(1),
                     s.end_line.max(s.line).max(1),
                 ),
-                Location::Url { url } => (url.as_str(), 1, 1),
+                Location::Url { url } => (url.clone(), 1, 1),
             };
             json!({
                 "type": "issue",

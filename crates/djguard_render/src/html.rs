@@ -35,12 +35,21 @@ pub struct Page<'a> {
     pub title: String,
     /// Facts for the summary, in order (Django version, settings modules, files, ...).
     pub facts: Vec<(String, String)>,
-    /// Source lines around a file finding: (line number, text). The caller reads the files;
-    /// the renderer reads none.
-    pub excerpt: &'a dyn Fn(&Finding) -> Vec<(u32, String)>,
+    /// Source lines around a file finding. The caller reads the files; the renderer reads
+    /// none.
+    pub excerpt: &'a dyn Fn(&Finding) -> Vec<ExcerptLine>,
     /// For `scan`: one card per site, holding the site's findings. Empty for `check`, whose
     /// findings are grouped by file.
     pub sites: Vec<SiteCard<'a>>,
+}
+
+/// One line of a source excerpt.
+pub struct ExcerptLine {
+    /// 1-based; 0 for a note line without a number ("… 8 more lines").
+    pub number: u32,
+    pub text: String,
+    /// One of the finding's own lines (marked), not context.
+    pub hit: bool,
 }
 
 /// What a `scan` card shows about one site.
@@ -269,21 +278,23 @@ fn finding(out: &mut String, page: &Page, f: &Finding) {
         place = esc(&place),
         msg = esc(&f.message),
     );
-    if let Location::File(span) = &f.location {
-        let lines = (page.excerpt)(f);
-        if !lines.is_empty() {
-            out.push_str("<pre class=\"excerpt\">");
-            for (n, text) in lines {
-                let hit = n >= span.line && n <= span.end_line.max(span.line);
-                let _ = write!(
-                    out,
-                    "<span{}><i>{n}</i>{}</span>",
-                    if hit { " class=\"hit\"" } else { "" },
-                    esc(&text)
-                );
-            }
-            out.push_str("</pre>\n");
+    let lines = (page.excerpt)(f);
+    if !lines.is_empty() {
+        out.push_str("<pre class=\"excerpt\">");
+        for l in lines {
+            let number = if l.number == 0 {
+                String::new()
+            } else {
+                l.number.to_string()
+            };
+            let _ = write!(
+                out,
+                "<span{}><i>{number}</i>{}</span>",
+                if l.hit { " class=\"hit\"" } else { "" },
+                esc(&l.text)
+            );
         }
+        out.push_str("</pre>\n");
     }
     if !f.flow.is_empty() {
         out.push_str("<details open><summary>Flow</summary><ol class=\"flow\">\n");
@@ -367,8 +378,9 @@ fn site_card(out: &mut String, page: &Page, site: &SiteCard) {
         .unwrap_or_else(|| "not graded".into());
     let _ = writeln!(
         out,
-        "<section class=\"site group-site\">\n<div class=\"top\"><div class=\"grade\">{}</div>\
+        "<section class=\"site\" data-path=\"{}\">\n<div class=\"top\"><div class=\"grade\">{}</div>\
          <div><h3><code>{}</code></h3><span class=\"muted\">{} · {} finding{}</span></div></div>",
+        esc(&site.url),
         esc(grade),
         esc(&site.url),
         esc(&score),

@@ -15,8 +15,14 @@ pub struct Run<'a> {
     pub errors: &'a [FileError],
     /// The documentation of a rule (`djguard rule ID`), for help texts.
     pub docs: &'a dyn Fn(&str) -> Option<&'static str>,
-    /// The scanned root as a `file://` URI ending in `/`, when known (SARIF's `%SRCROOT%`).
+    /// The folder paths are relative to, as a `file://` URI ending in `/`, when known (SARIF's
+    /// `%SRCROOT%`).
     pub root_uri: Option<String>,
+    /// Put before every finding's path in the machine formats: the scanned root relative to
+    /// the folder djguard runs in (`backend/` for `djguard check backend` at a repository's
+    /// top), because GitHub and GitLab read paths relative to the repository. Empty when the
+    /// root is that folder or outside it.
+    pub path_prefix: String,
 }
 
 impl<'a> Run<'a> {
@@ -35,7 +41,13 @@ impl<'a> Run<'a> {
             errors,
             docs,
             root_uri: None,
+            path_prefix: String::new(),
         }
+    }
+
+    /// A finding's path as the machine formats write it (see `path_prefix`).
+    pub fn file(&self, path: &str) -> String {
+        format!("{}{path}", self.path_prefix)
     }
 
     /// The rules that have findings, in id order, each once.

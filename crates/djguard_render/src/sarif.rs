@@ -35,7 +35,7 @@ pub fn render(run: &Run) -> String {
         .findings
         .iter()
         .take(MAX_RESULTS)
-        .map(|f| result(f, index(f.rule.id)))
+        .map(|f| result(f, index(f.rule.id), run))
         .collect();
     let mut notifications: Vec<Value> = run
         .errors
@@ -48,7 +48,7 @@ pub fn render(run: &Run) -> String {
             if let Some(c) = e.column {
                 region.insert("startColumn".into(), json!(c.max(1)));
             }
-            let mut physical = json!({"artifactLocation": artifact(&e.path)});
+            let mut physical = json!({"artifactLocation": artifact(&run.file(&e.path))});
             if !region.is_empty() {
                 physical["region"] = Value::Object(region);
             }
@@ -183,7 +183,7 @@ fn artifact(path: &str) -> Value {
     json!({"uri": crate::uri_path(path), "uriBaseId": "%SRCROOT%"})
 }
 
-fn result(f: &Finding, rule_index: Option<usize>) -> Value {
+fn result(f: &Finding, rule_index: Option<usize>, run: &Run) -> Value {
     let mut o = json!({
         "ruleId": f.rule.id,
         "level": level(f.severity),
@@ -215,7 +215,7 @@ fn result(f: &Finding, rule_index: Option<usize>) -> Value {
                 region["snippet"] = json!({"text": f.source_line});
             }
             o["locations"] = json!([{"physicalLocation": {
-                "artifactLocation": artifact(&span.path),
+                "artifactLocation": artifact(&run.file(&span.path)),
                 "region": region,
             }}]);
         }
@@ -236,7 +236,7 @@ fn result(f: &Finding, rule_index: Option<usize>) -> Value {
             .map(|s| {
                 json!({"location": {
                     "physicalLocation": {
-                        "artifactLocation": artifact(&s.path),
+                        "artifactLocation": artifact(&run.file(&s.path)),
                         "region": {"startLine": s.line.max(1), "startColumn": s.column.max(1)},
                     },
                     "message": {"text": s.description},

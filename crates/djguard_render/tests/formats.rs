@@ -203,7 +203,23 @@ fn html_escapes_every_value_and_allows_only_its_own_blocks() {
         message: HOSTILE.into(),
     }];
     let run = run(&f, &errors);
-    let excerpt = |_: &Finding| vec![(6, "x = 1".to_string()), (7, HOSTILE.to_string())];
+    let excerpt = |f: &Finding| {
+        if f.span().is_none() {
+            return Vec::new();
+        }
+        vec![
+            html::ExcerptLine {
+                number: 6,
+                text: "x = 1".into(),
+                hit: false,
+            },
+            html::ExcerptLine {
+                number: 7,
+                text: HOSTILE.into(),
+                hit: true,
+            },
+        ]
+    };
     let page = html::Page {
         run: &run,
         title: "djguard check: <u1>".into(),

@@ -9,6 +9,7 @@
   }
   var findings = Array.prototype.slice.call(document.querySelectorAll(".finding"));
   var groups = Array.prototype.slice.call(document.querySelectorAll(".group"));
+  var sites = Array.prototype.slice.call(document.querySelectorAll(".site"));
   var shown = document.getElementById("shown");
   var none = document.getElementById("none-shown");
 
@@ -31,6 +32,14 @@
     });
     groups.forEach(function (group) {
       group.hidden = group.querySelector(".finding:not([hidden])") === null;
+    });
+    // A site's card goes when its URL does not match, or when it has findings and none is
+    // shown; a site without findings stays (its grade is worth seeing).
+    sites.forEach(function (site) {
+      var url = site.getAttribute("data-path").toLowerCase();
+      var hasFindings = site.querySelector(".finding") !== null;
+      site.hidden = (path !== "" && url.indexOf(path) === -1) ||
+        (hasFindings && site.querySelector(".finding:not([hidden])") === null);
     });
     shown.textContent = String(count);
     if (none) {
