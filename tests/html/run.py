@@ -190,6 +190,14 @@ def check_page(job):
     if empty_groups:
         fail(f"{empty_groups} file groups shown without a finding")
     field.send_keys("\n")  # Enter must not submit the form anywhere
+    # A path nothing matches: no finding, no file group, no site card; the page says so.
+    field.clear()
+    field.send_keys("no-such-path-anywhere")
+    left = driver.execute_script(
+        "return [...document.querySelectorAll('.group, .site, article.finding')]"
+        ".filter(e => e.offsetParent !== null).length")
+    if left or shown(driver) != 0 or not driver.find_element(By.ID, "none-shown").is_displayed():
+        fail(f"nothing matches: {left} groups, cards or findings still shown")
     driver.find_element(By.CSS_SELECTOR, "button[type=reset]").click()
     if len(visible(driver)) != total or shown(driver) != total:
         fail(f"after Show all: {len(visible(driver))} visible, want {total}")
