@@ -72,7 +72,10 @@ impl Sources<'_> {
         let Some(src) = self.file(&span.path) else {
             return Vec::new();
         };
-        let count = u32::try_from(src.lines.count()).unwrap_or(u32::MAX);
+        // A final newline ends the last line; it does not start an empty one worth showing.
+        let ends_line = src.text.ends_with('\n') || src.text.ends_with('\r');
+        let count = src.lines.count().saturating_sub(usize::from(ends_line));
+        let count = u32::try_from(count).unwrap_or(u32::MAX);
         let line = span.line.max(1);
         let end = span.end_line.max(line);
         let last = end.min(line.saturating_add(MAX_RANGE - 1));
@@ -350,7 +353,7 @@ mod tests {
         );
         assert_eq!(
             shown(&src.excerpt(&at("t.html", 1, 1))),
-            [(1, "t1\rstill t1", true), (2, "t2", false), (3, "", false)]
+            [(1, "t1\rstill t1", true), (2, "t2", false)]
         );
         // A long range: its first lines marked, no context after the cut, the rest counted.
         let long = src.excerpt(&at("long.py", 10, 25));
