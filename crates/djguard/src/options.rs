@@ -87,15 +87,20 @@ pub fn resolve(args: &CheckArgs) -> Result<Resolved, OptionsError> {
         .and_then(|p| p.parent())
         .map(Path::to_path_buf)
         .unwrap_or_else(|| root.clone());
-    merge(args, loaded.config, root, &config_dir)
+    merge(args, loaded.config, root, &config_dir, &|k| {
+        std::env::var(k).ok()
+    })
 }
 
 /// The merge itself, given the configuration and the folder its relative paths start from.
+/// `env` reads the environment (`DJGUARD_OFFLINE`, `DJGUARD_ADVISORY_URL`); tests pass
+/// their own.
 pub fn merge(
     args: &CheckArgs,
     cfg: Config,
     root: PathBuf,
     config_dir: &Path,
+    env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Resolved, OptionsError> {
     let django_version = args.django_version.or(cfg.django_version);
     if let Some(v) = django_version
@@ -136,7 +141,7 @@ pub fn merge(
         args.settings.clone()
     };
     let check = CheckOptions {
-        deps: deps_options(args, &cfg, config_dir, &|k| std::env::var(k).ok())?,
+        deps: deps_options(args, &cfg, config_dir, env)?,
         environment: environment(&args.env_file, &args.env)?,
         root,
         paths: args.paths.clone(),
@@ -260,11 +265,13 @@ mod tests {
     }
 
     fn resolved(flags: &[&str], toml_text: &str) -> Result<Resolved, OptionsError> {
+        // An empty environment: the tests do not depend on the caller's DJGUARD_OFFLINE.
         merge(
             &args(flags),
             config(toml_text),
             PathBuf::from("."),
             Path::new("/cfg"),
+            &|_| None,
         )
     }
 
