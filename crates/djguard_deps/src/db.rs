@@ -417,52 +417,8 @@ fn update_osv(
     remove_stale_parts(&cache.dir);
     // One part file per process: two audits starting at once each download their own.
     let part = cache.dir.join(format!("{ZIP}.{}.part", std::process::id()));
-    let received = {
-        let mut file = std::fs::File::create(&part).map_err(|source| DbError::CreatePart {
-            path: part.clone(),
-            source,
-        })?;
-        let mut reader = resp
-            .into_body()
-            .into_with_config()
-            .limit(MAX_DOWNLOAD)
-            .reader();
-        let bar = progress.then(|| download_bar(expected));
-        let copied = copy(&mut reader, &mut file, bar.as_ref());
-        if let Some(bar) = bar {
-            bar.finish_and_clear();
-        }
-        let copied = match copied {
-            Ok(n) => n,
-            Err(e) => {
-                let _ = std::fs::remove_file(&part);
-                return Err(DbError::BrokeOff(e));
-            }
-        };
-        file.sync_all()?;
-        copied
-    };
-    if let Some(n) = expected
-        && n != received
-    {
-        let _ = std::fs::remove_file(&part);
-        return Err(DbError::Truncated {
-            received,
-            expected: n,
-        });
-    }
-    let spinner = progress.then(|| {
-        let s = indicatif::ProgressBar::new_spinner();
-        s.set_draw_target(indicatif::ProgressDrawTarget::stderr());
-        s.set_message("indexing the advisories");
-        s.enable_steady_tick(Duration::from_millis(120));
-        s
-    });
-    let indexed = index_zip(&part);
-    if let Some(s) = spinner {
-        s.finish_and_clear();
-    }
-    let (index, records) = match indexed {
+    let received = download_part(resp, &part, expected, progress)?;
+    let (index, records) = match index_with_spinner(&part, progress) {
         Ok((_, 0)) => {
             let _ = std::fs::remove_file(&part);
             return Err(DbError::NoRecords);
@@ -493,6 +449,66 @@ fn update_osv(
         "advisories: downloaded {received} bytes, {records} records for {} packages",
         meta.index.len()
     )))
+}
+
+/// The response's body into `part`, checked against the announced length; on any failure the
+/// part file is removed.
+fn download_part(
+    resp: ureq::http::Response<ureq::Body>,
+    part: &Path,
+    expected: Option<u64>,
+    progress: bool,
+) -> Result<u64, DbError> {
+    let mut file = std::fs::File::create(part).map_err(|source| DbError::CreatePart {
+        path: part.to_path_buf(),
+        source,
+    })?;
+    let mut reader = resp
+        .into_body()
+        .into_with_config()
+        .limit(MAX_DOWNLOAD)
+        .reader();
+    let bar = progress.then(|| download_bar(expected));
+    let copied = copy(&mut reader, &mut file, bar.as_ref());
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    let received = match copied.and_then(|n| file.sync_all().map(|()| n)) {
+        Ok(n) => n,
+        Err(e) => {
+            let _ = std::fs::remove_file(part);
+            return Err(DbError::BrokeOff(e));
+        }
+    };
+    if let Some(n) = expected
+        && n != received
+    {
+        let _ = std::fs::remove_file(part);
+        return Err(DbError::Truncated {
+            received,
+            expected: n,
+        });
+    }
+    Ok(received)
+}
+
+/// [`index_zip`] with a spinner on standard error while it reads the records.
+fn index_with_spinner(
+    part: &Path,
+    progress: bool,
+) -> Result<(BTreeMap<String, Vec<String>>, usize), IndexError> {
+    let spinner = progress.then(|| {
+        let s = indicatif::ProgressBar::new_spinner();
+        s.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        s.set_message("indexing the advisories");
+        s.enable_steady_tick(Duration::from_millis(120));
+        s
+    });
+    let indexed = index_zip(part);
+    if let Some(s) = spinner {
+        s.finish_and_clear();
+    }
+    indexed
 }
 
 /// A progress bar on standard error for the download (a spinner when the size is unknown).
