@@ -49,14 +49,8 @@ FORMATS = ["json", "sarif", "github", "gitlab", "junit", "markdown", "html"]
 # Scan reports in these formats carry the run's times, so two runs differ.
 TIMED = ("json", "html")
 
-failures = []
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print(f"  FAIL {what}")
-    return cond
+sys.path.insert(0, os.path.dirname(HERE))
+from harness import check, failures, tool_venv  # noqa: E402  (shared by the harnesses)
 
 
 def ensure_npm():
@@ -79,11 +73,8 @@ def ensure_npm():
 def tools():
     """jsonschema and xmlschema in a venv, the SARIF multitool (with the SARIF schema it ships)
     from npm, and the JUnit schema from a PyPI source distribution."""
-    venv = os.path.join(CACHE, "venv")
-    py = os.path.join(venv, "bin", "python")
-    if not os.path.exists(py):
-        subprocess.run([sys.executable, "-m", "venv", venv], check=True)
-        subprocess.run([py, "-m", "pip", "install", "-q", "jsonschema==4.26.0", "xmlschema==4.3.2"], check=True)
+    py = os.path.join(tool_venv(os.path.join(CACHE, "venv"), ["jsonschema==4.26.0", "xmlschema==4.3.2"],
+                                "xmlschema-validate"), "python")
     npm_dir = os.path.join(CACHE, "npm")
     pkg = os.path.join(npm_dir, "node_modules", "@microsoft", "sarif-multitool-linux")
     tool = os.path.join(pkg, "Sarif.Multitool")

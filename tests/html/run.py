@@ -45,14 +45,7 @@ DRIVER = "/usr/bin/chromedriver"
 sys.path.insert(0, os.path.join(ROOT, "tests", "formats"))
 import run as formats  # noqa: E402  (the hostile project and site are shared)
 
-failures = []
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print(f"  FAIL {what}")
-    return cond
+check, failures = formats.check, formats.failures  # one list for both modules
 
 
 def ensure_browser():
@@ -67,12 +60,7 @@ def ensure_browser():
 
 
 def venv_python():
-    venv = os.path.join(CACHE, "venv")
-    py = os.path.join(venv, "bin", "python")
-    if not os.path.exists(py):
-        subprocess.run([sys.executable, "-m", "venv", venv], check=True)
-        subprocess.run([py, "-m", "pip", "install", "-q", SELENIUM], check=True)
-    return py
+    return os.path.join(formats.tool_venv(os.path.join(CACHE, "venv"), [SELENIUM], "python"), "python")
 
 
 def djguard(binary, *args):

@@ -40,24 +40,12 @@ MATURIN = "maturin==1.16.0"
 PRE_COMMIT = "pre-commit==4.5.0"
 CHECK_JSONSCHEMA = "check-jsonschema==0.39.0"
 
-failures = []
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print(f"  FAIL {what}")
-    return cond
+sys.path.insert(0, os.path.dirname(HERE))
+from harness import check, failures, tool_venv  # noqa: E402  (shared by the harnesses)
 
 
 def tools():
-    venv = os.path.join(CACHE, "venv")
-    bin_ = os.path.join(venv, "bin")
-    if not os.path.exists(os.path.join(bin_, "check-jsonschema")):
-        subprocess.run([sys.executable, "-m", "venv", venv], check=True)
-        subprocess.run([os.path.join(bin_, "python"), "-m", "pip", "install", "-q", MATURIN, PRE_COMMIT,
-                        CHECK_JSONSCHEMA], check=True)
-    return bin_
+    return tool_venv(os.path.join(CACHE, "venv"), [MATURIN, PRE_COMMIT, CHECK_JSONSCHEMA], "check-jsonschema")
 
 
 def audit(djguard, cwd=None):

@@ -259,11 +259,6 @@ fn site_card(r: &djguard_scan::analyse::SiteReport) -> render::html::SiteCard<'_
         .as_ref()
         .map(|g| g.headers.clone())
         .unwrap_or_default();
-    let cookies = headers
-        .iter()
-        .filter(|(k, _)| k.eq_ignore_ascii_case("set-cookie"))
-        .map(|(_, v)| v.clone())
-        .collect();
     let mut certificate = Vec::new();
     if let Some(t) = &r.tls {
         certificate.push((
@@ -294,7 +289,6 @@ fn site_card(r: &djguard_scan::analyse::SiteReport) -> render::html::SiteCard<'_
         score: r.score,
         facts,
         headers,
-        cookies,
         certificate,
         problems: r.errors.clone(),
         findings: r.findings.iter().map(|f| &f.finding).collect(),

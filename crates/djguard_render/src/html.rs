@@ -59,10 +59,8 @@ pub struct SiteCard<'a> {
     pub score: Option<i32>,
     /// Short facts (the Observatory-compatible grade, what capped the grade, Django signs, ...).
     pub facts: Vec<(String, String)>,
-    /// The headers of the graded response.
+    /// The headers of the graded response (its cookies are shown apart, from `Set-Cookie`).
     pub headers: Vec<(String, String)>,
-    /// Its `Set-Cookie` values.
-    pub cookies: Vec<String>,
     /// The TLS connection and certificate.
     pub certificate: Vec<(String, String)>,
     /// Why the site could not be graded, or a probe failed.
@@ -393,23 +391,23 @@ fn site_card(out: &mut String, page: &Page, site: &SiteCard) {
     if !site.facts.is_empty() {
         table(out, &site.facts);
     }
-    let sections: [(&str, Vec<(String, String)>); 3] = [
-        ("Response headers", site.headers.clone()),
-        (
-            "Cookies",
-            site.cookies
-                .iter()
-                .map(|c| ("Set-Cookie".to_string(), c.clone()))
-                .collect(),
-        ),
-        ("TLS and certificate", site.certificate.clone()),
+    let cookies: Vec<(String, String)> = site
+        .headers
+        .iter()
+        .filter(|(k, _)| k.eq_ignore_ascii_case("set-cookie"))
+        .cloned()
+        .collect();
+    let sections: [(&str, &[(String, String)]); 3] = [
+        ("Response headers", &site.headers),
+        ("Cookies", &cookies),
+        ("TLS and certificate", &site.certificate),
     ];
     for (name, rows) in sections {
         if rows.is_empty() {
             continue;
         }
         let _ = writeln!(out, "<details><summary>{name} ({})</summary>", rows.len());
-        table(out, &rows);
+        table(out, rows);
         out.push_str("</details>\n");
     }
     for f in &site.findings {

@@ -230,8 +230,10 @@ fn html_escapes_every_value_and_allows_only_its_own_blocks() {
             grade: Some("<u4>".into()),
             score: Some(0),
             facts: Vec::new(),
-            headers: vec![("server".into(), "<script>x()</script>".into())],
-            cookies: vec!["s=<img src=x onerror=y()>".into()],
+            headers: vec![
+                ("server".into(), "<script>x()</script>".into()),
+                ("set-cookie".into(), "s=<img src=x onerror=y()>".into()),
+            ],
             certificate: Vec::new(),
             problems: vec!["<svg onload=z()>".into()],
             findings: f.iter().filter(|f| f.span().is_none()).collect(),
